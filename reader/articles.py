@@ -1,0 +1,46 @@
+"""The article: the unit the reader lists, opens, analyses and marks read."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(slots=True)
+class Article:
+    """One news article as loaded from its source.
+
+    `id` is stable across restarts, renames and moves: the publisher's `id` for JSON Lines records
+    that carry one, otherwise a hash of the body text (see `content_id`).
+    """
+
+    id: str
+    path: str
+    published: datetime | None
+    title: str
+    body: str
+    line: int | None = None
+    note: str | None = None
+
+    @property
+    def day(self) -> date | None:
+        return self.published.date() if self.published else None
+
+    @property
+    def iso_date(self) -> str | None:
+        return self.published.date().isoformat() if self.published else None
+
+
+def content_id(body: str) -> str:
+    """An id that depends only on what the article says, so moving or renaming its file keeps it."""
+    normalised = " ".join(body.split())
+    return hashlib.blake2b(normalised.encode("utf-8"), digest_size=8).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with a source: where (path, or path:line) and why, in words a user can act on."""
+
+    path: str
+    reason: str

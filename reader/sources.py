@@ -1,0 +1,257 @@
+"""Reading articles from files and folders: the seed format and JSON Lines archives.
+
+One bad file or line never stops the rest: it becomes a `Problem` and loading goes on.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from dateutil import parser as date_parser
+
+from reader.articles import Article, Problem, content_id
+from reader.text import headline
+
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+TEXT_SUFFIXES = (".txt",)
+_DEFAULT_DATE = datetime(2000, 1, 1)
+
+
+@dataclass(slots=True)
+class Collection:
+    """What was loaded: the articles, and the problems met on the way."""
+
+    articles: list[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def seeds_dir() -> Path:
+    """The built-in seed articles: inside the installed package, or `seeds/` in a source checkout."""
+    packaged = Path(__file__).with_name("seeds")
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "seeds"
+
+
+def display_path(path: str) -> str:
+    """A path as a person wants to read it: built-in seeds by name, others as they were given."""
+    seeds = str(seeds_dir())
+    if path.startswith(seeds):
+        return "built-in seeds" + path[len(seeds) :]
+    return path
+
+
+def load(paths: Iterable[str | Path]) -> Collection:
+    """Load every article under `paths` (files, or folders searched recursively)."""
+    collection = Collection()
+    seen: dict[str, str] = {}
+    for path in _source_files(paths, collection.problems):
+        for item in _read_source(path):
+            if isinstance(item, Problem):
+                collection.problems.append(item)
+                continue
+            where = f"{item.path}:{item.line}" if item.line else item.path
+            if item.id in seen:
+                collection.problems.append(Problem(where, f"same article as {seen[item.id]}; loaded once"))
+                continue
+            seen[item.id] = where
+            if item.note:
+                collection.problems.append(Problem(where, item.note))
+            collection.articles.append(item)
+    return collection
+
+
+def _source_files(paths: Iterable[str | Path], problems: list[Problem]) -> Iterator[Path]:
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            yield from sorted(_walk(path, problems))
+        elif path.is_file():
+            yield path
+        elif path.exists():
+            problems.append(Problem(str(path), "not a regular file"))
+        else:
+            problems.append(Problem(str(path), "no such file or folder"))
+
+
+def _walk(folder: Path, problems: list[Problem]) -> Iterator[Path]:
+    """Article files below `folder`; hidden files and folders are skipped."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError as error:
+        problems.append(Problem(str(folder), f"folder cannot be read: {error.strerror or error}"))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            yield from _walk(entry, problems)
+        elif entry.name.endswith(JSONL_SUFFIXES + TEXT_SUFFIXES):
+            yield entry
+
+
+def _read_source(path: Path) -> Iterator[Article | Problem]:
+    if path.name.endswith(JSONL_SUFFIXES):
+        yield from read_jsonl(path)
+    else:
+        yield read_seed_file(path)
+
+
+def read_seed_file(path: Path) -> Article | Problem:
+    """Read one article in the seed format: `date <date> <body...>`, paragraphs split by blank lines."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return Problem(str(path), f"cannot be read: {error.strerror or error}")
+    text, note = _decode(raw)
+    if text is None:
+        return Problem(str(path), note or "not text")
+    return parse_seed_text(text, str(path), note)
+
+
+def parse_seed_text(text: str, path: str, note: str | None = None) -> Article | Problem:
+    """Parse the text of a seed-format file already decoded."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return Problem(path, "empty file")
+    published: datetime | None = None
+    header = re.match(r"\s*date\b:?[ \t]*", text, re.IGNORECASE)
+    if header is None:
+        body = text.strip()
+        note = _join(note, "no 'date' header; loaded as undated")
+    else:
+        rest = text[header.end() :]
+        published, length = split_leading_date(rest)
+        if published is None:
+            shown = rest.split(maxsplit=1)[0] if rest.strip() else ""
+            note = _join(note, f"date {shown!r} is not a date I can read; loaded as undated")
+            body = rest.strip()
+        else:
+            body = rest[length:].strip()
+    if not body:
+        return Problem(path, "no article text after the date header")
+    return Article(content_id(body), path, published, headline(None, body), body, note=note)
+
+
+def _join(first: str | None, second: str) -> str:
+    return f"{first}; {second}" if first else second
+
+
+def _decode(raw: bytes) -> tuple[str | None, str | None]:
+    """Decode as UTF-8; tolerate a few bad bytes (noted), refuse binary files."""
+    if not raw.strip():
+        return None, "empty file"
+    if b"\x00" in raw[:8192]:
+        return None, "binary file (contains NUL bytes), not an article"
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        text = raw.decode("utf-8", errors="replace")
+        bad = text.count("\ufffd")
+        return text, f"not valid UTF-8 (first bad byte at offset {error.start}); {bad} byte(s) shown as �"
+
+
+_MONTHS_AND_DAYS = frozenset(
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
+    saturday sunday mon tue tues wed thu thur thurs fri sat sun at utc gmt am pm of the""".split()
+)
+_DATE_TOKEN = re.compile(r"\S+")
+_HAS_YEAR = re.compile(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")
+
+
+def split_leading_date(text: str) -> tuple[datetime | None, int]:
+    """Find the date at the start of `text`; return it and how many characters it took.
+
+    Dates may span several words ("4 September 2022", "Sep 4, 2022"), so this tries the longest run
+    of date-like words first and gives back one word at a time until python-dateutil accepts it.
+    """
+    tokens = []
+    for match in _DATE_TOKEN.finditer(text):
+        word = match.group().strip(",.").lower()
+        if len(tokens) >= 6 or not (any(c.isdigit() for c in word) or word in _MONTHS_AND_DAYS):
+            break
+        tokens.append(match)
+    for count in range(len(tokens), 0, -1):
+        end = tokens[count - 1].end()
+        parsed = parse_date(text[:end].rstrip(",").strip())
+        if parsed is not None:
+            return parsed, end
+    return None, 0
+
+
+def parse_date(value: object) -> datetime | None:
+    """A date from a string in any common form, or from a Unix timestamp (seconds or milliseconds)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        seconds = value / 1000 if abs(value) > 1e11 else value
+        try:
+            return datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not isinstance(value, str) or not _HAS_YEAR.search(value):
+        return None  # a lone "12" or "May" is not a date; a year must be there
+    try:
+        parsed = date_parser.parse(value, default=_DEFAULT_DATE)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return parsed
+
+
+def read_jsonl(path: Path) -> Iterator[Article | Problem]:
+    """Read a JSON Lines archive: one object a line with `text`, and optional `date`, `title`, `id`."""
+    try:
+        handle = gzip.open(path, "rb") if path.name.endswith(".gz") else open(path, "rb")
+    except OSError as error:
+        yield Problem(str(path), f"cannot be read: {error.strerror or error}")
+        return
+    name = str(path)
+    count = 0
+    try:
+        with handle:
+            for number, raw in enumerate(handle, start=1):
+                if not raw.strip():
+                    continue
+                count += 1
+                yield parse_jsonl_record(raw, name, number)
+    except (OSError, EOFError, gzip.BadGzipFile) as error:
+        yield Problem(name, f"archive is damaged after {count} record(s): {error}")
+        return
+    if count == 0:
+        yield Problem(name, "empty archive")
+
+
+def parse_jsonl_record(raw: bytes, path: str, line: int) -> Article | Problem:
+    where = f"{path}:{line}"
+    note = None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("utf-8", errors="replace")
+        note = "not valid UTF-8; bad bytes shown as �"
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as error:
+        return Problem(where, f"not valid JSON: {error.msg} at column {error.colno}")
+    if not isinstance(record, dict):
+        return Problem(where, "not a JSON object")
+    body = record.get("text")
+    if not isinstance(body, str) or not body.strip():
+        return Problem(where, "no 'text' (the article body is required)")
+    body = body.strip()
+    title = record.get("title") if isinstance(record.get("title"), str) else None
+    published = parse_date(record.get("date"))
+    if published is None and record.get("date") not in (None, ""):
+        note = _join(note, f"date {record.get('date')!r} is not a date I can read; loaded as undated")
+    given_id = record.get("id")
+    article_id = str(given_id) if isinstance(given_id, (str, int)) and str(given_id) else content_id(body)
+    return Article(article_id, path, published, headline(title, body), body, line=line, note=note)

@@ -1,0 +1,126 @@
+"""Plain-text helpers for article bodies: safe display, paragraphs, subheadings and headlines.
+
+Article text is untrusted. Everything here keeps character offsets stable, so that name spans
+computed on the stored body still point at the right characters in what is displayed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# C0 controls (except tab and newline), DEL and C1 controls become visible one-character stand-ins,
+# so an ESC sequence shows as "␛[31m" instead of recolouring the terminal, and offsets do not move.
+_CONTROL_PICTURES = {code: chr(0x2400 + code) for code in range(0x20) if code not in (0x09, 0x0A)}
+_CONTROL_PICTURES[0x7F] = "\u2421"  # ␡
+_CONTROL_PICTURES.update({code: "\ufffd" for code in range(0x80, 0xA0)})
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def displayable(text: str) -> str:
+    """Return `text` with terminal control characters replaced one-for-one by visible symbols."""
+    if not _CONTROL_RE.search(text):
+        return text
+    return text.translate(_CONTROL_PICTURES)
+
+
+def one_line(text: str) -> str:
+    """Collapse all whitespace runs to single spaces (for list rows and headlines) and make it safe."""
+    return displayable(" ".join(text.split()))
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of a body, as offsets into it; `heading` marks short title-like lines."""
+
+    start: int
+    end: int
+    heading: bool
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_HEADING_MAX_WORDS = 9
+_HEADING_MAX_CHARS = 70
+
+
+def is_subheading(line: str) -> bool:
+    """A short line with no closing punctuation, such as "Expected Agenda", reads as a subheading."""
+    line = line.strip()
+    if not line or "\n" in line or len(line) > _HEADING_MAX_CHARS:
+        return False
+    if len(line.split()) > _HEADING_MAX_WORDS:
+        return False
+    if line[-1] in ".!?,;:\"'”’)…-–—":
+        return False
+    return line[0].isupper() or line[0].isdigit()
+
+
+def paragraphs(body: str) -> list[Paragraph]:
+    """Split a body at blank lines, keeping offsets into `body`."""
+    result: list[Paragraph] = []
+    start = 0
+    for brk in _PARAGRAPH_BREAK.finditer(body):
+        _append_paragraph(result, body, start, brk.start())
+        start = brk.end()
+    _append_paragraph(result, body, start, len(body))
+    # A lone short line as the whole body is text, not a subheading.
+    if len(result) == 1 and result[0].heading:
+        result[0] = Paragraph(result[0].start, result[0].end, False)
+    return result
+
+
+def _append_paragraph(result: list[Paragraph], body: str, start: int, end: int) -> None:
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    if start < end:
+        result.append(Paragraph(start, end, is_subheading(body[start:end])))
+
+
+# Words after which a full stop does not end a sentence: titles and common abbreviations.
+ABBREVIATIONS = frozenset(
+    """
+    dr mr mrs ms mx prof sir gen lt col maj capt cmdr adm sgt cpl gov sen rep rev fr hon pres supt insp
+    st jr sr inc corp co ltd plc llc bros no nos vs etc approx dept est fig vol op cf al
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
+    mt ft ave blvd rd
+    """.split()
+)
+
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+_HEADLINE_MAX = 160
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of `text`, not fooled by "Dr S Jaishankar", "U. Khurelsukh" or "U.S."."""
+    text = text.strip()
+    first_para = paragraphs(text)
+    if first_para:
+        text = text[first_para[0].start : first_para[0].end]
+    for match in _SENTENCE_END.finditer(text):
+        if match.group().startswith(".") and _ends_with_abbreviation(text, match.start()):
+            continue
+        return text[: match.end()].strip()
+    return text
+
+
+def _ends_with_abbreviation(text: str, dot: int) -> bool:
+    word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[:dot])
+    if word is None:
+        return False
+    token = word.group(1)
+    if len(token) == 1 and token.isupper():
+        return True  # an initial: "U. Khurelsukh", "S. Jaishankar"
+    if "." in token:
+        return True  # "U.S", "e.g", "a.m"
+    return token.lower() in ABBREVIATIONS
+
+
+def headline(title: str | None, body: str) -> str:
+    """The title if there is one, else the body's first sentence, on one line and of readable length."""
+    text = one_line(title) if title and title.strip() else one_line(first_sentence(body))
+    if len(text) <= _HEADLINE_MAX:
+        return text
+    cut = text.rfind(" ", 0, _HEADLINE_MAX - 1)
+    return text[: cut if cut > 40 else _HEADLINE_MAX - 1].rstrip(" ,;:") + "…"
