@@ -1,0 +1,235 @@
+"""From mentions to entities: one row per real-world name, in an article and across the collection.
+
+Within an article, mentions merge when they are the same name written differently: "S. Jaishankar" and
+"S Jaishankar"; family name first ("Hayashi Yoshimasa" = "Yoshimasa Hayashi"); a short form that fits
+only one fuller name ("Singh" after "Rajnath Singh"); a handle ("@narendramodi"); an acronym defined in
+brackets ("Ministry of External Affairs (MEA)"); case ("QUAD" = "Quad").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from reader.names.extract import KINDS, PERSON, PLACE, Mention, find_mentions
+from reader.names.gazetteer import fold, place_name
+
+_KIND_ORDER = {kind: index for index, kind in enumerate(KINDS)}
+
+
+@dataclass(slots=True)
+class ArticleName:
+    """One entity as it appears in one article."""
+
+    name: str
+    kind: str
+    aliases: list[str]
+    spans: list[tuple[int, int]]
+
+    @property
+    def mentions(self) -> int:
+        return len(self.spans)
+
+    @property
+    def keys(self) -> set[str]:
+        return _keys(self.kind, self.aliases)
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"[\s.]+", fold(text).replace("’s", "").lstrip("@")) if w]
+
+
+def _keys(kind: str, aliases: Iterable[str]) -> set[str]:
+    """Keys under which the same entity is found again in other articles."""
+    keys: set[str] = set()
+    for alias in aliases:
+        words = _words(alias)
+        if kind == PLACE:
+            keys.add("place:" + fold(place_name(alias) or alias))
+        elif kind == PERSON and len(words) >= 2:
+            keys.add("person:" + " ".join(sorted(words)))
+        elif kind != PERSON:
+            keys.add(f"{kind}:" + " ".join(words))
+    return keys
+
+
+class _Group:
+    __slots__ = ("mentions", "words")
+
+    def __init__(self, mention: Mention) -> None:
+        self.mentions = [mention]
+        self.words = set(_words(mention.text))
+
+    @property
+    def kind(self) -> str:
+        votes = Counter(m.kind for m in self.mentions if m.cue != "alias")
+        if not votes:
+            return self.mentions[0].kind
+        if any(m.cue == "title" for m in self.mentions):
+            return PERSON
+        return min(votes, key=lambda k: (-votes[k], _KIND_ORDER[k]))
+
+    @property
+    def only_aliases(self) -> bool:
+        return all(m.cue == "alias" for m in self.mentions)
+
+    def absorb(self, other: _Group) -> None:
+        self.mentions.extend(other.mentions)
+        self.words |= other.words
+
+
+def article_names(body: str) -> list[ArticleName]:
+    """The entities named in `body`, most mentioned first."""
+    mentions = find_mentions(body)
+    groups: dict[str, _Group] = {}
+    for mention in mentions:
+        key = " ".join(_words(mention.text))
+        if not key:
+            continue
+        if key in groups:
+            groups[key].mentions.append(mention)
+        else:
+            groups[key] = _Group(mention)
+    merged = _merge(groups, body, mentions)
+    result = []
+    for group in merged:
+        if group.only_aliases:
+            continue  # a lone capitalised word that matched no fuller name
+        result.append(_entity(group))
+    result.sort(key=lambda e: (-e.mentions, e.spans[0][0]))
+    return result
+
+
+def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> list[_Group]:
+    # Same words in another order (family name first) are one person.
+    by_words: dict[tuple[str, frozenset[str]], _Group] = {}
+    full: list[_Group] = []
+    for group in groups.values():
+        kind = group.kind
+        if len(group.words) >= 2 and kind == PERSON:
+            slot = (kind, frozenset(group.words))
+            if slot in by_words:
+                by_words[slot].absorb(group)
+                continue
+            by_words[slot] = group
+        full.append(group)
+    # Acronyms defined in brackets: "Ministry of External Affairs (MEA)".
+    for mention in mentions:
+        definition = re.match(r"\s*\(([A-Z][A-Za-z&]{1,7})\)", body[mention.end : mention.end + 12])
+        if definition is None or mention.kind == PERSON:
+            continue
+        long_group = _find(full, mention)
+        short_group = next((g for g in full if g.words == {fold(definition.group(1))}), None)
+        if long_group is not None and short_group is not None and short_group is not long_group:
+            long_group.absorb(short_group)
+            full.remove(short_group)
+    # Short forms and handles that fit exactly one fuller name.
+    anchors = [g for g in full if len(g.words) >= 2]
+    for group in [g for g in full if len(g.words) == 1]:
+        word = next(iter(group.words))
+        fits = [a for a in anchors if a.kind == PERSON and (word in a.words or word == "".join(_ordered(a)))]
+        if group.kind != PERSON and not group.only_aliases:
+            fits = []
+        if len(fits) == 1:
+            fits[0].absorb(group)
+            full.remove(group)
+    return full
+
+
+def _ordered(group: _Group) -> list[str]:
+    return _words(group.mentions[0].text)
+
+
+def _find(groups: list[_Group], mention: Mention) -> _Group | None:
+    for group in groups:
+        if any(m is mention for m in group.mentions):
+            return group
+    return None
+
+
+def _entity(group: _Group) -> ArticleName:
+    kind = group.kind
+    surfaces = Counter(m.text for m in group.mentions)
+    order = {text: index for index, text in reversed(list(enumerate(m.text for m in group.mentions)))}
+
+    def preference(text: str) -> tuple[int, int, int, int]:
+        handle = text.startswith("@")
+        return (handle, -len(_words(text)), -surfaces[text], order[text])
+
+    name = min(surfaces, key=preference)
+    if kind == PLACE:
+        name = place_name(name) or name
+    spans = sorted((m.start, m.end) for m in group.mentions)
+    return ArticleName(name, kind, sorted(surfaces, key=lambda t: order[t]), spans)
+
+
+@dataclass(slots=True)
+class CollectionName:
+    """One entity across the whole collection: the articles it appears in, under every alias."""
+
+    name: str
+    kind: str
+    aliases: set[str] = field(default_factory=set)
+    articles: list[str] = field(default_factory=list)
+
+
+class NameIndex:
+    """Entities across the collection, merged by shared keys, with the articles that mention each."""
+
+    def __init__(self) -> None:
+        self.entities: list[CollectionName] = []
+        self._by_key: dict[str, int] = {}
+        self._by_article: dict[str, list[tuple[int, ArticleName]]] = {}
+        self._singles: dict[tuple[str, str], set[int]] = {}
+
+    def add(self, article_id: str, names: list[ArticleName]) -> None:
+        entries = []
+        for name in names:
+            index = self._resolve(name)
+            entity = self.entities[index]
+            entity.aliases.update(name.aliases)
+            if not entity.articles or entity.articles[-1] != article_id:
+                entity.articles.append(article_id)
+            if len(_words(name.name)) > len(_words(entity.name)):
+                entity.name = name.name
+            entries.append((index, name))
+        self._by_article[article_id] = entries
+
+    def _resolve(self, name: ArticleName) -> int:
+        keys = name.keys
+        for key in keys:
+            if key in self._by_key:
+                index = self._by_key[key]
+                break
+        else:
+            index = self._single_word_match(name)
+            if index is None:
+                index = len(self.entities)
+                self.entities.append(CollectionName(name.name, name.kind))
+        for key in keys:
+            self._by_key.setdefault(key, index)
+        if name.kind == PERSON:
+            for word in {w for alias in name.aliases for w in _words(alias)}:
+                self._singles.setdefault((name.kind, word), set()).add(index)
+        return index
+
+    def _single_word_match(self, name: ArticleName) -> int | None:
+        """"Modi" alone in an article is the collection's one Modi, if there is exactly one."""
+        words = {w for alias in name.aliases for w in _words(alias)}
+        if name.kind != PERSON or len(words) != 1:
+            return None
+        candidates = self._singles.get((name.kind, next(iter(words))), set())
+        return next(iter(candidates)) if len(candidates) == 1 else None
+
+    def names_in(self, article_id: str) -> list[tuple[CollectionName, ArticleName]]:
+        """The entities of one article, as (collection entity, how it appears in the article)."""
+        return [(self.entities[i], n) for i, n in self._by_article.get(article_id, [])]
+
+    def entity_id(self, entity: CollectionName) -> int:
+        return self.entities.index(entity)
+
+    def ranked(self) -> list[CollectionName]:
+        """Every entity once, the most widely mentioned first."""
+        return sorted(self.entities, key=lambda e: (-len(e.articles), e.name.casefold()))

