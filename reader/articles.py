@@ -44,3 +44,20 @@ class Problem:
 
     path: str
     reason: str
+
+
+def age(published: datetime, now: datetime) -> str:
+    """How long ago, the way a person says it: "today", "3 days ago", "2 years, 2 months ago"."""
+    from dateutil.relativedelta import relativedelta
+
+    future = published.date() > now.date()
+    early, late = (now, published) if future else (published, now)
+    delta = relativedelta(late.date(), early.date())
+    parts = [(delta.years, "year"), (delta.months, "month"), (delta.days, "day")]
+    named = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n][:2]
+    if not named:
+        return "today"
+    if not delta.years and not delta.months and delta.days == 1:
+        return "tomorrow" if future else "yesterday"
+    text = ", ".join(named)
+    return f"in {text}" if future else f"{text} ago"

@@ -165,14 +165,18 @@ def _entity(group: _Group) -> ArticleName:
     return ArticleName(name, kind, sorted(surfaces, key=lambda t: order[t]), spans)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class CollectionName:
     """One entity across the whole collection: the articles it appears in, under every alias."""
 
+    id: int
     name: str
     kind: str
     aliases: set[str] = field(default_factory=set)
     articles: list[str] = field(default_factory=list)
+
+    def __hash__(self) -> int:
+        return self.id
 
 
 class NameIndex:
@@ -207,7 +211,7 @@ class NameIndex:
             index = self._single_word_match(name)
             if index is None:
                 index = len(self.entities)
-                self.entities.append(CollectionName(name.name, name.kind))
+                self.entities.append(CollectionName(index, name.name, name.kind))
         for key in keys:
             self._by_key.setdefault(key, index)
         if name.kind == PERSON:
@@ -226,9 +230,6 @@ class NameIndex:
     def names_in(self, article_id: str) -> list[tuple[CollectionName, ArticleName]]:
         """The entities of one article, as (collection entity, how it appears in the article)."""
         return [(self.entities[i], n) for i, n in self._by_article.get(article_id, [])]
-
-    def entity_id(self, entity: CollectionName) -> int:
-        return self.entities.index(entity)
 
     def ranked(self) -> list[CollectionName]:
         """Every entity once, the most widely mentioned first."""

@@ -1,0 +1,102 @@
+"""The `reader` command: open the terminal reader, or `reader export --json` for scripts.
+
+Textual is imported only when the terminal UI starts, so headless commands stay quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from reader import __version__
+from reader.library import Library
+from reader.sources import Collection, load, seeds_dir
+from reader.store import ENV_VAR, ReadState, StoreError, default_db_path
+
+_DESCRIPTION = "A terminal news reader that knows who and what the news is about."
+_EPILOG = f"""\
+With no PATH, the built-in seed articles open. PATHs may be files or folders (searched recursively
+for *.txt in the seed format and *.jsonl / *.jsonl.gz archives).
+
+Headless: reader export --json [--body] [--db PATH] [PATH ...]
+Read marks are kept in {default_db_path()} (change with --db or {ENV_VAR}).
+Press ? inside the reader for every key."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] == "export":
+        return export_command(arguments[1:])
+    parser = argparse.ArgumentParser(
+        prog="reader",
+        description=_DESCRIPTION,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders to open")
+    parser.add_argument("--db", metavar="PATH", help=f"read-state database (default: ${ENV_VAR} or the data dir)")
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    options = parser.parse_args(arguments)
+
+    collection = _load(options.paths)
+    if not collection.articles:
+        _report_problems(collection)
+        where = ", ".join(options.paths) if options.paths else str(seeds_dir())
+        print(f"reader: no articles found in {where}", file=sys.stderr)
+        return 1
+    try:
+        read_state = ReadState.open(_db_path(options.db))
+    except StoreError as error:
+        print(f"reader: {error}", file=sys.stderr)
+        return 2
+    library = Library(collection, read_state)
+    from reader.tui.app import ReaderApp  # the UI (and Textual) only when it is needed
+
+    app = ReaderApp(library, warnings=read_state.warnings)
+    try:
+        app.run()
+    finally:
+        read_state.close()
+    return app.return_code or 0
+
+
+def export_command(arguments: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="reader export",
+        description="Print everything the reader knows about the articles as one JSON document.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders (default: the seeds)")
+    parser.add_argument("--json", action="store_true", help="JSON output (the only format, and the default)")
+    parser.add_argument("--body", action="store_true", help="include each article's body text")
+    parser.add_argument("--db", metavar="PATH", help=f"read-state database (default: ${ENV_VAR} or the data dir)")
+    options = parser.parse_args(arguments)
+
+    collection = _load(options.paths)
+    _report_problems(collection)
+    read_state = ReadState.open_readonly(_db_path(options.db))
+    for warning in read_state.warnings:
+        print(f"reader: {warning}", file=sys.stderr)
+    from reader.export import export
+
+    document = export(Library(collection, read_state), with_body=options.body)
+    out = sys.stdout.buffer
+    out.write(json.dumps(document, ensure_ascii=False).encode("utf-8"))
+    out.write(b"\n")
+    out.flush()
+    return 0
+
+
+def _load(paths: Sequence[str]) -> Collection:
+    return load(paths or [seeds_dir()])
+
+
+def _db_path(option: str | None) -> Path:
+    return Path(option).expanduser() if option else default_db_path()
+
+
+def _report_problems(collection: Collection) -> None:
+    for problem in collection.problems:
+        print(f"reader: {problem.path}: {problem.reason}", file=sys.stderr)

@@ -1,0 +1,149 @@
+"""The library: the loaded articles with their read state, names, order and the views the reader shows.
+
+Everything the terminal UI and `reader export` know comes from here; it never imports Textual.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from reader.articles import Article, Problem
+from reader.names import ArticleName, CollectionName, NameIndex, article_names
+from reader.sources import Collection
+from reader.store import ReadChange, ReadState
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    """Which articles the list shows, and in what order."""
+
+    newest_first: bool = True
+    unread_only: bool = False
+    search: str = ""
+    name: int | None = None  # an index into the library's NameIndex entities
+
+    @property
+    def filtered(self) -> bool:
+        return self.unread_only or bool(self.search.strip()) or self.name is not None
+
+    def cleared(self) -> ListQuery:
+        return replace(self, unread_only=False, search="", name=None)
+
+
+class Library:
+    """Articles, read marks and names, and the queries over them."""
+
+    def __init__(self, collection: Collection, read_state: ReadState) -> None:
+        self.articles: list[Article] = collection.articles
+        self.problems: list[Problem] = collection.problems
+        self.read = read_state
+        self.names: NameIndex | None = None
+        self._by_id = {article.id: index for index, article in enumerate(self.articles)}
+        self._newest_first = sorted(
+            range(len(self.articles)), key=lambda i: _newest_first_key(self.articles[i])
+        )
+        self._haystacks: list[str] | None = None
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def article(self, article_id: str) -> Article | None:
+        index = self._by_id.get(article_id)
+        return None if index is None else self.articles[index]
+
+    # Read state -------------------------------------------------------------------------------
+
+    def is_read(self, article: Article) -> bool:
+        return self.read.is_read(article.id)
+
+    def unread_count(self) -> int:
+        return sum(1 for article in self.articles if not self.read.is_read(article.id))
+
+    def mark(self, articles: list[Article], read: bool) -> ReadChange | None:
+        return self.read.mark([a.id for a in articles], read)
+
+    def toggle(self, article: Article) -> bool:
+        return self.read.toggle(article.id)
+
+    def undo(self) -> ReadChange | None:
+        return self.read.undo()
+
+    # Names ------------------------------------------------------------------------------------
+
+    @property
+    def analysed(self) -> bool:
+        return self.names is not None
+
+    def analyse(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> NameIndex | None:
+        """Find the names in every article (slow on big collections: run it off the UI thread).
+
+        Articles are analysed oldest first, so a name's first article comes first in its list.
+        Returns None, leaving the library unchanged, when `stop` says to give up.
+        """
+        index = NameIndex()
+        total = len(self.articles)
+        for done, position in enumerate(self._newest_first[::-1], start=1):
+            if stop is not None and done % 50 == 0 and stop():
+                return None
+            article = self.articles[position]
+            index.add(article.id, article_names(article.body))
+            if progress is not None and (done % 200 == 0 or done == total):
+                progress(done, total)
+        with self._lock:
+            self.names = index
+        return index
+
+    def names_in(self, article: Article) -> list[tuple[CollectionName, ArticleName]]:
+        return [] if self.names is None else self.names.names_in(article.id)
+
+    def entity(self, entity_id: int) -> CollectionName | None:
+        """The collection entity with this id (ids are positions in the NameIndex)."""
+        if self.names is None or not 0 <= entity_id < len(self.names.entities):
+            return None
+        return self.names.entities[entity_id]
+
+    # Views ------------------------------------------------------------------------------------
+
+    def view(self, query: ListQuery) -> list[Article]:
+        """The articles the list shows for `query`: filtered, newest (or oldest) first, undated last."""
+        order = self._newest_first
+        if not query.newest_first:
+            dated = [i for i in order if self.articles[i].published is not None]
+            undated = order[len(dated) :]
+            order = dated[::-1] + undated
+        keep: set[str] | None = None
+        if query.name is not None:
+            entity = self.entity(query.name)
+            keep = set(entity.articles) if entity else set()
+        words = query.search.casefold().split()
+        haystacks = self._search_text() if words else None
+        result = []
+        for i in order:
+            article = self.articles[i]
+            if keep is not None and article.id not in keep:
+                continue
+            if query.unread_only and self.read.is_read(article.id):
+                continue
+            if haystacks is not None and not all(word in haystacks[i] for word in words):
+                continue
+            result.append(article)
+        return result
+
+    def _search_text(self) -> list[str]:
+        if self._haystacks is None:
+            self._haystacks = [f"{a.title}\n{a.body}".casefold() for a in self.articles]
+        return self._haystacks
+
+
+def _newest_first_key(article: Article) -> tuple[int, float, str]:
+    if article.published is None:
+        return (1, 0.0, article.path)
+    return (0, -(article.published - datetime(1970, 1, 1)).total_seconds(), article.path)

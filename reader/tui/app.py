@@ -1,0 +1,279 @@
+"""The terminal face of the reader: three panes over a `Library`, driven from the keyboard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Input, Static
+from textual.worker import get_current_worker
+
+from reader.articles import Article
+from reader.library import Library, ListQuery
+from reader.store import ReadChange, StoreError
+from reader.tui.keys import app_bindings
+from reader.tui.screens.help import HelpScreen
+from reader.tui.screens.problems import ProblemsScreen
+from reader.tui.widgets.article_list import ArticleList
+from reader.tui.widgets.names_sidebar import NamesSidebar
+from reader.tui.widgets.reading_pane import ReadingPane
+
+
+class ReaderApp(App[None]):
+    """Article list, reading pane and names sidebar, with read marks saved as they change."""
+
+    CSS_PATH = "reader.tcss"
+    TITLE = "reader"
+    BINDINGS = app_bindings()
+
+    def __init__(
+        self,
+        library: Library,
+        *,
+        warnings: Sequence[str] = (),
+        now: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.warnings = list(warnings)
+        self.now = now
+        self.query_state = ListQuery()
+        self.opened: Article | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="panes"):
+            with Vertical(id="list-pane"):
+                yield Input(placeholder="Search headlines and text…", id="search")
+                yield Static(id="filter-bar", markup=False)
+                yield ArticleList(self.library, id="articles")
+            yield ReadingPane(self.library, self.now, id="reading")
+            yield NamesSidebar(self.library, id="names")
+        yield Footer()
+
+    @property
+    def article_list(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    @property
+    def reading(self) -> ReadingPane:
+        return self.query_one(ReadingPane)
+
+    @property
+    def names(self) -> NamesSidebar:
+        return self.query_one(NamesSidebar)
+
+    def on_mount(self) -> None:
+        self.query_one("#list-pane").border_title = "Articles"
+        self.refresh_list()
+        self.names.rebuild()
+        self.article_list.focus()
+        for warning in self.warnings:
+            self.notify(warning, title="Read state", severity="warning", timeout=15, markup=False)
+        if self.library.problems:
+            count = len(self.library.problems)
+            self.notify(
+                f"{count} problem{'s' if count != 1 else ''} while loading. Press ! to see them.",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
+        if not self.library.analysed:
+            self.analyse()
+
+    # Analysis in the background ---------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="analysis")
+    def analyse(self) -> None:
+        worker = get_current_worker()
+        started = datetime.now()
+
+        def progress(done: int, total: int) -> None:
+            seconds = max((datetime.now() - started).total_seconds(), 1e-6)
+            note = f"Finding names… {done:,} of {total:,} ({done / seconds:,.0f}/s)"
+            self.call_from_thread(self.names.set_note, note)
+
+        if self.library.analyse(progress, stop=lambda: worker.is_cancelled) is not None:
+            self.call_from_thread(self._names_ready)
+
+    def _names_ready(self) -> None:
+        self.names.rebuild()
+        self.reading.refresh_names()
+
+    # The list ---------------------------------------------------------------------------------
+
+    def refresh_list(self) -> None:
+        """Re-run the query and show it, keeping the cursor on the same article where possible."""
+        self.article_list.show(self.library.view(self.query_state), keep=self.article_list.current)
+        self._update_counts()
+        self._update_filter_bar()
+
+    def _update_counts(self) -> None:
+        unread = self.library.unread_count()
+        shown = len(self.article_list.articles)
+        total = len(self.library)
+        self.sub_title = f"{unread} unread / {total} articles" + (f" · {shown} shown" if shown != total else "")
+        if self.opened is None:
+            self.reading.show(None)  # the welcome text counts articles too
+
+    def _update_filter_bar(self) -> None:
+        query = self.query_state
+        parts = []
+        if query.name is not None:
+            entity = self.library.entity(query.name)
+            parts.append(f"naming {entity.name}" if entity else "naming ?")
+        if query.search.strip():
+            parts.append(f"matching “{query.search.strip()}”")
+        if query.unread_only:
+            parts.append("unread only")
+        bar = self.query_one("#filter-bar", Static)
+        bar.set_class(bool(parts), "-active")
+        if parts:
+            shown = len(self.article_list.articles)
+            bar.update(Text(f"{shown} {'article' if shown == 1 else 'articles'} " + " · ".join(parts) + "  (Esc clears)"))
+
+    def _set_query(self, query: ListQuery) -> None:
+        self.query_state = query
+        self.refresh_list()
+
+    # Opening and reading ----------------------------------------------------------------------
+
+    @on(ArticleList.Opened)
+    def _on_opened(self, message: ArticleList.Opened) -> None:
+        self.open_article(message.article)
+
+    def open_article(self, article: Article) -> None:
+        self.opened = article
+        self.article_list.move_to(article)
+        if not self.library.is_read(article):
+            self._save(lambda: self.library.mark([article], True))
+        self.reading.show(article)
+        self.names.show_article(article)
+
+    def action_page(self) -> None:
+        if self.opened is not None and not self.reading.at_end:
+            self.reading.scroll_page_down(animate=False)
+        else:
+            self.action_next_unread()
+
+    def _unread_from(self, start: int, step: int) -> Article | None:
+        articles = self.article_list.articles
+        index = start
+        while 0 <= index < len(articles):
+            if not self.library.is_read(articles[index]):
+                return articles[index]
+            index += step
+        return None
+
+    def action_next_unread(self) -> None:
+        current = self.article_list.current
+        start = self.article_list.cursor
+        if current is not None and self.opened is not None and current.id == self.opened.id:
+            start += 1
+        article = self._unread_from(start, 1) or self._unread_from(0, 1)
+        if article is None:
+            self.notify("No unread articles in this list.", markup=False)
+        else:
+            self.open_article(article)
+
+    def action_previous_unread(self) -> None:
+        article = self._unread_from(self.article_list.cursor - 1, -1)
+        if article is None:
+            self.notify("No unread articles above this one.", markup=False)
+        else:
+            self.open_article(article)
+
+    # Read marks -------------------------------------------------------------------------------
+
+    def _save(self, change: Callable[[], ReadChange | bool | None]) -> ReadChange | bool | None:
+        """Apply a read-state change; it is on disk before the screen shows it."""
+        try:
+            result = change()
+        except StoreError as error:
+            self.notify(str(error), title="Not saved", severity="error", timeout=15, markup=False)
+            return None
+        self.article_list.refresh()
+        self._update_counts()
+        return result
+
+    def action_toggle_read(self) -> None:
+        article = self.article_list.current
+        if article is not None:
+            self._save(lambda: self.library.toggle(article))
+
+    def action_mark_all_read(self) -> None:
+        articles = list(self.article_list.articles)
+        change = self._save(lambda: self.library.mark(articles, True))
+        if isinstance(change, ReadChange):
+            count = len(change.before)
+            self.notify(f"Marked {count} article{'s' if count != 1 else ''} read. u undoes.", markup=False)
+
+    def action_undo(self) -> None:
+        change = self._save(self.library.undo)
+        if not isinstance(change, ReadChange):
+            self.notify("Nothing to undo.", markup=False)
+            return
+        count = len(change.before)
+        now = "unread" if change.read else "read"
+        self.notify(f"Undone: {count} article{'s' if count != 1 else ''} {now} again.", markup=False)
+
+    # Filters and order ------------------------------------------------------------------------
+
+    def action_unread_only(self) -> None:
+        self._set_query(replace(self.query_state, unread_only=not self.query_state.unread_only))
+
+    def action_flip_sort(self) -> None:
+        self._set_query(replace(self.query_state, newest_first=not self.query_state.newest_first))
+        self.notify("Newest first." if self.query_state.newest_first else "Oldest first.", markup=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the search box has focus, "/" is a character to type, not the search key."""
+        if action == "search" and isinstance(self.focused, Input):
+            return False
+        return True
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = True
+        # Focus now, not after the queued keys: "/tokyo" typed in one burst must land in the box.
+        self.screen.set_focus(search)
+
+    @on(Input.Changed, "#search")
+    def _on_search_changed(self, event: Input.Changed) -> None:
+        self._set_query(replace(self.query_state, search=event.value))
+
+    @on(Input.Submitted, "#search")
+    def _on_search_submitted(self) -> None:
+        self.article_list.focus()
+
+    def action_clear_filters(self) -> None:
+        search = self.query_one("#search", Input)
+        was_searching = search.has_focus
+        search.display = False
+        with search.prevent(Input.Changed):
+            search.value = ""
+        if self.query_state.filtered:
+            self._set_query(self.query_state.cleared())
+        if was_searching or not self.article_list.has_focus:
+            self.article_list.focus()
+
+    @on(NamesSidebar.Chosen)
+    def _on_name_chosen(self, message: NamesSidebar.Chosen) -> None:
+        self._set_query(replace(self.query_state, name=message.entity.id))
+        self.article_list.focus()
+
+    def action_names_scope(self) -> None:
+        self.names.toggle_scope()
+
+    # Screens ----------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_problems(self) -> None:
+        self.push_screen(ProblemsScreen(self.library.problems))

@@ -1,0 +1,56 @@
+"""Every key the reader answers to, in one table: the app's bindings and the help screen come from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    keys: str  # Textual key names, comma-separated
+    label: str  # as shown to people
+    description: str
+    action: str | None = None  # an app action; None where a pane handles the key itself
+    footer: str = ""  # a short label shows the key in the footer
+    priority: bool = False  # acts before queued keys reach the focused widget
+
+
+KEYS: tuple[Key, ...] = (
+    Key("j,down", "j / ↓", "next row in the list or names; scroll down in the article"),
+    Key("k,up", "k / ↑", "previous row; scroll up in the article"),
+    Key("g,home", "g / Home", "first row (top of the article)"),
+    Key("G,end", "G / End", "last row (end of the article)"),
+    Key("enter", "Enter", "open the article; filter by the name; fold a names section"),
+    Key("tab", "Tab / Shift+Tab", "move between the list, the article and the names"),
+    Key("space", "Space", "page down the article; at its end, open the next unread", "page", "Page"),
+    Key("n", "n", "open the next unread article", "next_unread", "Next unread"),
+    Key("p", "p", "open the previous unread article", "previous_unread"),
+    Key("m", "m", "mark the article under the cursor read / unread", "toggle_read", "Read/unread"),
+    Key("M", "M", "mark every article in the list read", "mark_all_read"),
+    Key("u", "u", "undo the last read / unread change (including M)", "undo", "Undo"),
+    Key("U", "U", "show only unread articles (again to show all)", "unread_only", "Unread only"),
+    Key("slash", "/", "search headlines and text; the list filters as you type", "search", "Search", True),
+    Key("escape", "Esc", "clear the filters (name, search, unread only)", "clear_filters"),
+    Key("s", "s", "sort oldest first / newest first", "flip_sort"),
+    Key("c", "c", "names: this article / all articles", "names_scope", "Names scope"),
+    Key("exclamation_mark", "!", "problems met while loading", "problems"),
+    Key("question_mark", "?", "this help", "help", "Help"),
+    Key("q", "q", "quit", "quit", "Quit"),
+)
+
+
+def app_bindings() -> list[Binding]:
+    return [
+        Binding(
+            key.keys,
+            key.action,
+            key.footer or key.description,
+            show=bool(key.footer),
+            key_display=key.label,
+            priority=key.priority,
+        )
+        for key in KEYS
+        if key.action is not None
+    ]

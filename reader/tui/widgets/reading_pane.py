@@ -1,0 +1,114 @@
+"""The reading pane: the open article's headline, date, source and body, with names highlighted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from reader.articles import Article, age
+from reader.library import Library
+from reader.sources import display_path
+from reader.text import displayable, one_line, paragraphs
+
+NAME_STYLES = {"person": "reading-pane--person", "place": "reading-pane--place", "organization": "reading-pane--organization"}
+
+
+class ReadingPane(VerticalScroll, can_focus=True):
+    """Scrolls with the arrows, j/k and Page keys; Space is handled by the app (page, then next unread)."""
+
+    BINDINGS = [
+        Binding("j", "scroll_down", "Scroll down", show=False),
+        Binding("k", "scroll_up", "Scroll up", show=False),
+        Binding("g", "scroll_home", "Top", show=False),
+        Binding("G", "scroll_end", "Bottom", show=False),
+    ]
+    COMPONENT_CLASSES = {
+        "reading-pane--headline",
+        "reading-pane--meta",
+        "reading-pane--subheading",
+        "reading-pane--person",
+        "reading-pane--place",
+        "reading-pane--organization",
+        "reading-pane--hint",
+    }
+
+    def __init__(self, library: Library, now: Callable[[], datetime], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.library = library
+        self.now = now
+        self.article: Article | None = None
+        self.body = Static(id="article-text", markup=False)
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield self.body
+
+    def on_mount(self) -> None:
+        self.border_title = "Article"
+        self.body.update(self._welcome())
+
+    def show(self, article: Article | None) -> None:
+        scroll_home = article is None or self.article is None or article.id != self.article.id
+        self.article = article
+        self.body.update(self._render_article(article) if article else self._welcome())
+        if scroll_home:
+            self.scroll_home(animate=False)
+
+    def refresh_names(self) -> None:
+        if self.article is not None:
+            self.body.update(self._render_article(self.article))
+
+    @property
+    def at_end(self) -> bool:
+        return self.scroll_y >= self.max_scroll_y
+
+    def _style(self, name: str):  # type: ignore[no-untyped-def]
+        return self.get_component_rich_style(name, partial=True)
+
+    def _render_article(self, article: Article) -> Text:
+        text = Text()
+        text.append(one_line(article.title), self._style("reading-pane--headline"))
+        text.append("\n")
+        if article.published is not None:
+            when = f"{article.published:%A %-d %B %Y} · {age(article.published, self.now())}"
+        else:
+            when = "undated"
+        where = display_path(article.path) + (f", line {article.line}" if article.line else "")
+        text.append(f"{when}\n{displayable(where)}", self._style("reading-pane--meta"))
+        if article.note:
+            text.append(f"\n⚠ {displayable(article.note)}", self._style("reading-pane--meta"))
+        text.append("\n\n")
+        spans = sorted(
+            (start, end, entity.kind)
+            for entity, found in self.library.names_in(article)
+            for start, end in found.spans
+        )
+        body = article.body
+        for number, paragraph in enumerate(paragraphs(body)):
+            if number:
+                text.append("\n\n")
+            offset = len(text)
+            style = self._style("reading-pane--subheading") if paragraph.heading else ""
+            text.append(displayable(body[paragraph.start : paragraph.end]), style)
+            for start, end, kind in spans:
+                if start >= paragraph.start and end <= paragraph.end:
+                    text.stylize(self._style(NAME_STYLES[kind]), offset + start - paragraph.start, offset + end - paragraph.start)
+        return text
+
+    def _welcome(self) -> Text:
+        total = len(self.library)
+        unread = self.library.unread_count()
+        text = Text()
+        text.append("reader\n", self._style("reading-pane--headline"))
+        text.append(f"{total} articles, {unread} unread.\n\n", self._style("reading-pane--meta"))
+        text.append(
+            "Enter opens the article under the cursor; n opens the next unread one.\n"
+            "Space pages through an article, then moves on to the next unread.\n"
+            "Tab moves between the list, this pane and the names; ? lists every key.",
+            self._style("reading-pane--hint"),
+        )
+        return text
