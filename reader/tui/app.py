@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Static
@@ -22,6 +22,9 @@ from reader.tui.screens.problems import ProblemsScreen
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.names_sidebar import NamesSidebar
 from reader.tui.widgets.reading_pane import ReadingPane
+
+
+NARROW_COLUMNS = 100
 
 
 class ReaderApp(App[None]):
@@ -68,7 +71,12 @@ class ReaderApp(App[None]):
     def names(self) -> NamesSidebar:
         return self.query_one(NamesSidebar)
 
+    def on_resize(self, event: events.Resize) -> None:
+        # Below 100 columns three panes leave the article too narrow to read: the names step aside.
+        self.set_class(event.size.width < NARROW_COLUMNS, "-narrow")
+
     def on_mount(self) -> None:
+        self.set_class(self.size.width < NARROW_COLUMNS, "-narrow")
         self.query_one("#list-pane").border_title = "Articles"
         self.refresh_list()
         self.names.rebuild()

@@ -1,0 +1,170 @@
+"""Key flows in the terminal UI, driven with Pilot: what the user sees and what is stored."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rich.console import Console
+
+from textual.widgets import Input
+
+from reader.store import ReadState
+from tests.conftest import make_app, make_library, write
+
+
+async def _ready(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _screen_text(app) -> str:  # type: ignore[no-untyped-def]
+    """The characters on screen, as a person sees them (rendered the way export_screenshot does)."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, record=True)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text(styles=False)
+
+
+async def test_navigate_open_marks_read_and_the_mark_survives_a_restart(tmp_path: Path) -> None:
+    db = tmp_path / "reader.db"
+    app = make_app(make_library(db=db))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        assert app.sub_title == "5 unread / 5 articles"
+        await pilot.press("j", "j", "k")
+        assert app.article_list.current.iso_date == "2022-09-08"
+        await pilot.press("enter")
+        assert app.opened.iso_date == "2022-09-08"
+        assert app.sub_title == "4 unread / 5 articles"
+        screen = _screen_text(app)
+        assert "Thursday 8 September 2022 · 4 years, 2 months ago" in screen, screen
+        await pilot.press("G")
+        assert app.article_list.current.iso_date == "2022-04-04"
+        await pilot.press("m")  # mark the oldest read without opening it
+        assert app.sub_title == "3 unread / 5 articles"
+    app.library.read.close()
+
+    again = make_library(db=db)
+    assert {a.iso_date for a in again.articles if again.is_read(a)} == {"2022-09-08", "2022-04-04"}
+    again.read.close()
+
+
+async def test_toggle_and_undo_including_mark_all(tmp_path: Path) -> None:
+    app = make_app(make_library(db=tmp_path / "reader.db"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot)
+        await pilot.press("m")
+        assert app.library.unread_count() == 4
+        await pilot.press("m")
+        assert app.library.unread_count() == 5
+        await pilot.press("M")
+        assert app.library.unread_count() == 0
+        assert "0 unread / 5 articles" == app.sub_title
+        await pilot.press("u")
+        assert app.library.unread_count() == 5
+        await pilot.press("u", "u")  # undo the second m, then the first
+        assert app.library.unread_count() == 5
+    state = ReadState.open(tmp_path / "reader.db")
+    assert state.read_ids == set()
+
+
+async def test_choosing_a_name_filters_the_list_and_escape_clears_it() -> None:
+    app = make_app(make_library())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot)
+        await pilot.press("tab", "tab")
+        assert app.focused is app.names
+        # Collection view: People heading, then the most widely named person.
+        await pilot.press("j")
+        entity = app.names.current_entity
+        assert entity is not None and entity.name == "Rajnath Singh"
+        await pilot.press("enter")
+        assert app.focused is app.article_list
+        assert {a.id for a in app.article_list.articles} == set(entity.articles)
+        assert "articles naming Rajnath Singh" in _screen_text(app)
+        # Mongolia appears in one article only.
+        mongolia = next(e for e in app.library.names.entities if e.name == "Mongolia")
+        app.names.post_message(app.names.Chosen(mongolia))
+        await pilot.pause()
+        assert [a.iso_date for a in app.article_list.articles] == ["2022-09-04"]
+        await pilot.press("escape")
+        assert len(app.article_list.articles) == 5
+        assert "naming" not in _screen_text(app)
+
+
+async def test_search_filters_as_you_type_and_escape_clears() -> None:
+    app = make_app(make_library())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot)
+        await pilot.press("slash", *"mongol")
+        assert app.query_one("#search", Input).value == "mongol"
+        assert [a.iso_date for a in app.article_list.articles] == ["2022-09-04"]
+        await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace", "backspace", *"djibouti")
+        assert [a.iso_date for a in app.article_list.articles] == ["2022-08-24"]
+        await pilot.press("enter")
+        assert app.focused is app.article_list
+        await pilot.press("escape")
+        assert len(app.article_list.articles) == 5
+        assert app.query_one("#search", Input).value == ""
+
+
+async def test_unread_only_sort_flip_and_next_unread() -> None:
+    app = make_app(make_library())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot)
+        await pilot.press("enter")  # opens 2022-09-09, now read
+        await pilot.press("U")
+        assert [a.iso_date for a in app.article_list.articles] == ["2022-09-08", "2022-09-04", "2022-08-24", "2022-04-04"]
+        assert "unread only" in _screen_text(app)
+        await pilot.press("escape", "s")
+        assert [a.iso_date for a in app.article_list.articles][0] == "2022-04-04"
+        await pilot.press("s", "g", "n")
+        assert app.opened.iso_date == "2022-09-08"  # the first unread, the 09-09 one being read
+        await pilot.press("n")
+        assert app.opened.iso_date == "2022-09-04"
+        await pilot.press("m", "p")  # 09-04 back to unread; p looks above the cursor: 09-08 is read now
+        assert app.opened.iso_date == "2022-09-04"
+
+
+async def test_space_pages_then_moves_to_the_next_unread() -> None:
+    app = make_app(make_library())
+    async with app.run_test(size=(100, 20)) as pilot:
+        await _ready(pilot)
+        await pilot.press("enter")
+        first = app.opened
+        assert app.reading.max_scroll_y > 0
+        presses = 0
+        while app.opened is first and presses < 50:
+            await pilot.press("space")
+            presses += 1
+        assert presses > 1, "Space should page through the article before moving on"
+        assert app.opened is not first and app.opened.iso_date == "2022-09-08"
+        assert app.reading.scroll_y == 0
+
+
+async def test_help_and_problems_screens(tmp_path: Path) -> None:
+    write(tmp_path / "ok.txt", "date 2022-09-04 Fine.")
+    write(tmp_path / "broken.jsonl", "{nope\n")
+    app = make_app(make_library([tmp_path]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot)
+        await pilot.press("question_mark")
+        assert "mark every article in the list read" in _screen_text(app)
+        await pilot.press("escape", "exclamation_mark")
+        text = _screen_text(app)
+        assert "broken.jsonl:1" in text and "not valid JSON" in text
+        await pilot.press("escape")
+        assert app.screen is app.screen_stack[0]
+
+
+async def test_article_text_is_never_markup_and_control_characters_show(tmp_path: Path) -> None:
+    body = "[bold]Not bold[/] and [link=x]no link[/link] and \x1b[31mno red\x1b[0m and [/ and [[x]."
+    write(tmp_path / "evil.txt", f"date 2022-09-04 {body}")
+    app = make_app(make_library([tmp_path]))
+    async with app.run_test(size=(140, 30)) as pilot:
+        await _ready(pilot)
+        await pilot.press("enter")
+        text = _screen_text(app)
+        for literal in ("[bold]Not", "bold[/]", "[link=x]no", "link[/link]", "␛[31mno", "red␛[0m", "[/", "[[x]."):
+            assert literal in text, literal
