@@ -9,11 +9,14 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from reader.articles import Article, Problem
-from reader.names import ArticleName, CollectionName, NameIndex, article_names
 from reader.sources import Collection
 from reader.store import ReadChange, ReadState
+
+if TYPE_CHECKING:  # the name finder is imported when analysis starts, off the start-up path
+    from reader.names import ArticleName, CollectionName, NameIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +91,8 @@ class Library:
         Articles are analysed oldest first, so a name's first article comes first in its list.
         Returns None, leaving the library unchanged, when `stop` says to give up.
         """
+        from reader.names import NameIndex, article_names
+
         index = NameIndex()
         total = len(self.articles)
         for done, position in enumerate(self._newest_first[::-1], start=1):

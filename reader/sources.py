@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from dateutil import parser as date_parser
-
 from reader.articles import Article, Problem, content_id
 from reader.text import headline
 
@@ -163,6 +161,7 @@ _MONTHS_AND_DAYS = frozenset(
     saturday sunday mon tue tues wed thu thur thurs fri sat sun at utc gmt am pm of the""".split()
 )
 _DATE_TOKEN = re.compile(r"\S+")
+_TIME = re.compile(r"\d{1,2}:\d{2}")
 _HAS_YEAR = re.compile(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")
 
 
@@ -172,12 +171,14 @@ def split_leading_date(text: str) -> tuple[datetime | None, int]:
     Dates may span several words ("4 September 2022", "Sep 4, 2022"), so this tries the longest run
     of date-like words first and gives back one word at a time until python-dateutil accepts it.
     """
-    tokens = []
+    tokens: list[re.Match[str]] = []
     for match in _DATE_TOKEN.finditer(text):
         word = match.group().strip(",.").lower()
         if len(tokens) >= 6 or not (any(c.isdigit() for c in word) or word in _MONTHS_AND_DAYS):
             break
         tokens.append(match)
+    if tokens and _iso(tokens[0].group()) and not (len(tokens) > 1 and _TIME.match(tokens[1].group())):
+        return _iso(tokens[0].group()), tokens[0].end()  # the common case, without python-dateutil
     for count in range(len(tokens), 0, -1):
         end = tokens[count - 1].end()
         parsed = parse_date(text[:end].rstrip(",").strip())
@@ -198,9 +199,26 @@ def parse_date(value: object) -> datetime | None:
             return None
     if not isinstance(value, str) or not _HAS_YEAR.search(value):
         return None  # a lone "12" or "May" is not a date; a year must be there
+    parsed = _iso(value.strip())
+    if parsed is None:
+        from dateutil import parser as date_parser  # only for dates that are not plain ISO: it is slow to import
+
+        try:
+            parsed = date_parser.parse(value, default=_DEFAULT_DATE)
+        except (ValueError, OverflowError, TypeError):
+            return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return parsed
+
+
+def _iso(text: str) -> datetime | None:
+    """A plain ISO 8601 date or date-time ("2022-09-04", "2022-09-04T10:30"), else None."""
+    if len(text) < 10 or not text[:4].isdigit():
+        return None
     try:
-        parsed = date_parser.parse(value, default=_DEFAULT_DATE)
-    except (ValueError, OverflowError, TypeError):
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
         return None
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)

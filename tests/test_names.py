@@ -58,3 +58,16 @@ def test_possessives_and_curly_apostrophes() -> None:
     names = {n.name: n for n in article_names("Prime Minister Narendra Modi’s visit to Japan's capital Tokyo.")}
     assert names["Narendra Modi"].aliases == ["Narendra Modi"]
     assert names["Japan"].kind == "place"
+
+
+def test_the_place_cache_gives_the_same_places_as_geonames(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from reader.names import gazetteer
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    gazetteer._tables.cache_clear()
+    fresh = gazetteer._tables()  # parses GeoNames and writes the cache
+    assert list(tmp_path.rglob("places-*.json"))
+    gazetteer._tables.cache_clear()
+    assert gazetteer._tables() == fresh  # read back from the cache
+    assert fresh[0]["tokyo"] == "Tokyo" and "japan" in fresh[1]
+    gazetteer._tables.cache_clear()

@@ -17,8 +17,6 @@ from reader.articles import Article
 from reader.library import Library, ListQuery
 from reader.store import ReadChange, StoreError
 from reader.tui.keys import app_bindings
-from reader.tui.screens.help import HelpScreen
-from reader.tui.screens.problems import ProblemsScreen
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.names_sidebar import NamesSidebar
 from reader.tui.widgets.reading_pane import ReadingPane
@@ -92,7 +90,8 @@ class ReaderApp(App[None]):
                 markup=False,
             )
         if not self.library.analysed:
-            self.analyse()
+            # After the first frame: the analysis thread must not compete with the first paint.
+            self.call_after_refresh(self.analyse)
 
     # Analysis in the background ---------------------------------------------------------------
 
@@ -281,7 +280,11 @@ class ReaderApp(App[None]):
     # Screens ----------------------------------------------------------------------------------
 
     def action_help(self) -> None:
+        from reader.tui.screens.help import HelpScreen  # screens load when first opened, not at start-up
+
         self.push_screen(HelpScreen())
 
     def action_problems(self) -> None:
+        from reader.tui.screens.problems import ProblemsScreen
+
         self.push_screen(ProblemsScreen(self.library.problems))

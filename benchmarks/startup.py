@@ -1,0 +1,97 @@
+"""How long until the first screen shows: `reader` on the seeds against a bare Textual app.
+
+Both start the same way (a fresh Python process in a real pseudo-terminal, 120x40) and are timed from
+spawn until the terminal output holds their first screen's text: the bare app's title, and the
+reader's article list (a seed's date). For the reader it also times the names sidebar filling in.
+Runs alternate, after a warm-up of each, and the medians are compared.
+
+    python3 benchmarks/startup.py [--runs N] [PATH ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import pty
+import re
+import select
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+_ANSI = re.compile(rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+
+
+def time_to_markers(command: list[str], markers: list[bytes], timeout: float = 60.0) -> list[float]:
+    """Seconds from spawn until each marker has appeared in the (escape-stripped) terminal output."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS="120", LINES="40")
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
+    os.close(slave)
+    seen = b""
+    found: list[float] = []
+    try:
+        while len(found) < len(markers) and time.perf_counter() - started < timeout:
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            seen += chunk
+            text = _ANSI.sub(b"", seen)
+            while len(found) < len(markers) and markers[len(found)] in text:
+                found.append(time.perf_counter() - started)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+        os.close(master)
+    if len(found) < len(markers):
+        raise RuntimeError(f"{command} never showed {markers[len(found)]!r}")
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("paths", nargs="*", help="articles to open instead of the seeds")
+    options = parser.parse_args()
+    here = Path(__file__).resolve().parent
+    with tempfile.TemporaryDirectory() as folder:
+        bare = [sys.executable, str(here / "bare_app.py")]
+        reader = [sys.executable, "-m", "reader", "--db", str(Path(folder) / "bench.db"), *options.paths]
+        list_marker = b"2022-09-09" if not options.paths else b"Articles"
+        time_to_markers(bare, [b"bench-bare-app"])  # warm-up: caches, bytecode
+        time_to_markers(reader, [list_marker, b"People"])
+        bare_times, list_times, names_times = [], [], []
+        for _ in range(options.runs):
+            bare_times += time_to_markers(bare, [b"bench-bare-app"])
+            at_list, at_names = time_to_markers(reader, [list_marker, b"People"])
+            list_times.append(at_list)
+            names_times.append(at_names)
+    bare_median = statistics.median(bare_times)
+    print(f"runs: {options.runs} each, 120x40 pseudo-terminal, median (min-max)")
+    for label, times in (
+        ("bare Textual app, header+footer", bare_times),
+        ("reader, first screen with the list", list_times),
+        ("reader, names sidebar filled", names_times),
+    ):
+        median = statistics.median(times)
+        print(
+            f"{label:36} {median * 1000:7.0f} ms  ({min(times) * 1000:.0f}-{max(times) * 1000:.0f})"
+            f"  ratio {median / bare_median:.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
