@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from reader.articles import Article, Problem, content_id
@@ -194,7 +194,7 @@ def parse_date(value: object) -> datetime | None:
     if isinstance(value, (int, float)):
         seconds = value / 1000 if abs(value) > 1e11 else value
         try:
-            return datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
+            return datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
         except (OverflowError, OSError, ValueError):
             return None
     if not isinstance(value, str) or not _HAS_YEAR.search(value):
@@ -208,7 +208,7 @@ def parse_date(value: object) -> datetime | None:
         except (ValueError, OverflowError, TypeError):
             return None
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     return parsed
 
 
@@ -221,7 +221,7 @@ def _iso(text: str) -> datetime | None:
     except ValueError:
         return None
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     return parsed
 
 

@@ -6,7 +6,6 @@ import io
 from pathlib import Path
 
 from rich.console import Console
-
 from textual.widgets import Input
 
 from reader.store import ReadState
@@ -115,7 +114,8 @@ async def test_unread_only_sort_flip_and_next_unread() -> None:
         await _ready(pilot)
         await pilot.press("enter")  # opens 2022-09-09, now read
         await pilot.press("U")
-        assert [a.iso_date for a in app.article_list.articles] == ["2022-09-08", "2022-09-04", "2022-08-24", "2022-04-04"]
+        shown = [a.iso_date for a in app.article_list.articles]
+        assert shown == ["2022-09-08", "2022-09-04", "2022-08-24", "2022-04-04"]
         assert "unread only" in _screen_text(app)
         await pilot.press("escape", "s")
         assert [a.iso_date for a in app.article_list.articles][0] == "2022-04-04"

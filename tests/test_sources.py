@@ -165,7 +165,8 @@ def test_the_same_article_twice_loads_once(tmp_path: Path) -> None:
     write(tmp_path / "b.txt", "date 2022-09-04 Same text.")
     collection = load([tmp_path])
     assert len(collection.articles) == 1
-    assert collection.problems == [Problem(str(tmp_path / "b.txt"), f"same article as {tmp_path / 'a.txt'}; loaded once")]
+    reason = f"same article as {tmp_path / 'a.txt'}; loaded once"
+    assert collection.problems == [Problem(str(tmp_path / "b.txt"), reason)]
 
 
 def test_control_characters_become_visible_without_moving_offsets() -> None:

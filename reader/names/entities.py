@@ -202,16 +202,13 @@ class NameIndex:
         self._by_article[article_id] = entries
 
     def _resolve(self, name: ArticleName) -> int:
-        keys = name.keys
-        for key in keys:
-            if key in self._by_key:
-                index = self._by_key[key]
-                break
-        else:
+        keys = sorted(name.keys)  # sorted: the same merges on every run, whatever the hash seed
+        index = next((self._by_key[key] for key in keys if key in self._by_key), None)
+        if index is None:
             index = self._single_word_match(name)
-            if index is None:
-                index = len(self.entities)
-                self.entities.append(CollectionName(index, name.name, name.kind))
+        if index is None:
+            index = len(self.entities)
+            self.entities.append(CollectionName(index, name.name, name.kind))
         for key in keys:
             self._by_key.setdefault(key, index)
         if name.kind == PERSON:
@@ -225,7 +222,7 @@ class NameIndex:
         if name.kind != PERSON or len(words) != 1:
             return None
         candidates = self._singles.get((name.kind, next(iter(words))), set())
-        return next(iter(candidates)) if len(candidates) == 1 else None
+        return min(candidates) if len(candidates) == 1 else None
 
     def names_in(self, article_id: str) -> list[tuple[CollectionName, ArticleName]]:
         """The entities of one article, as (collection entity, how it appears in the article)."""

@@ -21,7 +21,6 @@ from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.names_sidebar import NamesSidebar
 from reader.tui.widgets.reading_pane import ReadingPane
 
-
 NARROW_COLUMNS = 100
 
 
@@ -142,7 +141,8 @@ class ReaderApp(App[None]):
         bar.set_class(bool(parts), "-active")
         if parts:
             shown = len(self.article_list.articles)
-            bar.update(Text(f"{shown} {'article' if shown == 1 else 'articles'} " + " · ".join(parts) + "  (Esc clears)"))
+            noun = "article" if shown == 1 else "articles"
+            bar.update(Text(f"{shown} {noun} " + " · ".join(parts) + "  (Esc clears)"))
 
     def _set_query(self, query: ListQuery) -> None:
         self.query_state = query

@@ -15,7 +15,11 @@ from reader.library import Library
 from reader.sources import display_path
 from reader.text import displayable, one_line, paragraphs
 
-NAME_STYLES = {"person": "reading-pane--person", "place": "reading-pane--place", "organization": "reading-pane--organization"}
+NAME_STYLES = {
+    "person": "reading-pane--person",
+    "place": "reading-pane--place",
+    "organization": "reading-pane--organization",
+}
 
 
 class ReadingPane(VerticalScroll, can_focus=True):
@@ -96,7 +100,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
             text.append(displayable(body[paragraph.start : paragraph.end]), style)
             for start, end, kind in spans:
                 if start >= paragraph.start and end <= paragraph.end:
-                    text.stylize(self._style(NAME_STYLES[kind]), offset + start - paragraph.start, offset + end - paragraph.start)
+                    shift = offset - paragraph.start
+                    text.stylize(self._style(NAME_STYLES[kind]), start + shift, end + shift)
         return text
 
     def _welcome(self) -> Text:
