@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 
 @dataclass(slots=True)
@@ -22,10 +22,6 @@ class Article:
     body: str
     line: int | None = None
     note: str | None = None
-
-    @property
-    def day(self) -> date | None:
-        return self.published.date() if self.published else None
 
     @property
     def iso_date(self) -> str | None:

@@ -151,7 +151,7 @@ def find_mentions(text: str) -> list[Mention]:
         while phrase and (phrase[-1].text == "." or fold(phrase[-1].text) in _CONNECTORS):
             phrase = phrase[:-1]
         if not _joined_to_event(tokens, j):
-            mentions.extend(_judge(text, phrase, lowered, tokens, j))
+            mentions.extend(_judge(text, phrase, lowered))
         i = j
     return mentions
 
@@ -166,9 +166,7 @@ def _joined_to_event(tokens: list[_Token], after: int) -> bool:
     return end > after + 1 and fold(tokens[end - 1].text) in EVENT_WORDS
 
 
-def _judge(
-    text: str, phrase: list[_Token], lowered: set[str], tokens: list[_Token], after: int
-) -> list[Mention]:
+def _judge(text: str, phrase: list[_Token], lowered: set[str]) -> list[Mention]:
     """Decide which part of a capitalised phrase is a name, and of what kind."""
     if not phrase:
         return []

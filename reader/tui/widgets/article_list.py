@@ -54,11 +54,6 @@ class ArticleList(VirtualList):
                 return True
         return False
 
-    def refresh_article(self, article: Article) -> None:
-        for index, candidate in enumerate(self.articles):
-            if candidate.id == article.id:
-                self.refresh_row(index)
-
     def render_row(self, index: int, width: int) -> Text:
         article = self.articles[index]
         read = self.library.is_read(article)
