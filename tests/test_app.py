@@ -168,3 +168,20 @@ async def test_article_text_is_never_markup_and_control_characters_show(tmp_path
         text = _screen_text(app)
         for literal in ("[bold]Not", "bold[/]", "[link=x]no", "link[/link]", "␛[31mno", "red␛[0m", "[/", "[[x]."):
             assert literal in text, literal
+
+
+async def test_the_mouse_opens_articles_and_chooses_names() -> None:
+    from reader.tui.widgets.article_list import ArticleList
+    from reader.tui.widgets.names_sidebar import NamesSidebar
+
+    app = make_app(make_library())
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        await pilot.click(ArticleList, offset=(5, 2))  # the third row
+        assert app.opened is not None and app.opened.iso_date == "2022-09-04"
+        assert app.sub_title == "4 unread / 5 articles"
+        await pilot.click(NamesSidebar, offset=(5, 1))  # the first person in this article
+        assert app.query_state.name is not None
+        named = app.library.entity(app.query_state.name)
+        assert named is not None and named.name == "Rajnath Singh"
+        assert {a.id for a in app.article_list.articles} == set(named.articles)
