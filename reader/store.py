@@ -40,9 +40,9 @@ def default_db_path() -> Path:
 
 @dataclass(frozen=True, slots=True)
 class ReadChange:
-    """One user action on read marks, with what each article was before, so it can be undone."""
+    """One user action on read marks: the articles it changed, each to `read` (before: the opposite)."""
 
-    before: dict[str, bool]
+    ids: tuple[str, ...]
     read: bool
 
 
@@ -114,12 +114,11 @@ class ReadState:
 
     def mark(self, article_ids: Iterable[str], read: bool) -> ReadChange | None:
         """Set the mark of `article_ids`; commit; remember it for undo. None when nothing changed."""
-        before = {aid: aid in self._read for aid in dict.fromkeys(article_ids)}
-        changed = [aid for aid, was in before.items() if was != read]
+        changed = tuple(aid for aid in dict.fromkeys(article_ids) if (aid in self._read) != read)
         if not changed:
             return None
         self._write(changed, read)
-        change = ReadChange({aid: not read for aid in changed}, read)
+        change = ReadChange(changed, read)
         self._undo.append(change)
         return change
 
@@ -134,25 +133,30 @@ class ReadState:
         if not self._undo:
             return None
         change = self._undo.pop()
-        for read in (True, False):
-            ids = [aid for aid, was in change.before.items() if was == read]
-            if ids:
-                self._write(ids, read)
+        self._write(change.ids, not change.read)
         return change
 
-    def _write(self, article_ids: list[str], read: bool) -> None:
-        if self._connection is not None:
+    def _write(self, article_ids: tuple[str, ...], read: bool) -> None:
+        """Save the marks in one transaction: all of them, or (on an error) none."""
+        connection = self._connection
+        if connection is not None:
             now = time.time()
             try:
-                with self._connection:  # one transaction, committed on exit
+                # The connection is in autocommit mode, so the transaction must be opened by hand.
+                connection.execute("BEGIN IMMEDIATE")
+                try:
                     if read:
-                        self._connection.executemany(
+                        connection.executemany(
                             "INSERT OR REPLACE INTO read_marks VALUES (?, ?)", ((a, now) for a in article_ids)
                         )
                     else:
-                        self._connection.executemany(
+                        connection.executemany(
                             "DELETE FROM read_marks WHERE article_id = ?", ((a,) for a in article_ids)
                         )
+                except sqlite3.Error:
+                    connection.execute("ROLLBACK")
+                    raise
+                connection.execute("COMMIT")
             except sqlite3.Error as error:
                 raise StoreError(f"could not save read marks to {self.path}: {error}") from error
         if read:

@@ -95,3 +95,18 @@ def test_readonly_opening_never_creates_or_changes_a_database(tmp_path: Path) ->
     state = ReadState.open_readonly(broken)
     assert state.read_ids == set() and state.warnings
     assert broken.read_bytes() == b"junk" * 100
+
+
+def test_marking_many_is_all_or_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "reader.db"
+    state = ReadState.open(db)
+    assert state._connection is not None
+    state._connection.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON read_marks WHEN NEW.article_id = 'bad' "
+        "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+    )
+    with pytest.raises(StoreError):
+        state.mark(["a", "bad", "c"], True)
+    assert state.read_ids == set()
+    state.close()
+    assert ReadState.open(db).read_ids == set(), "a failed M must not leave half the list marked"

@@ -217,7 +217,7 @@ class ReaderApp(App[None]):
         articles = list(self.article_list.articles)
         change = self._save(lambda: self.library.mark(articles, True))
         if isinstance(change, ReadChange):
-            count = len(change.before)
+            count = len(change.ids)
             self.notify(f"Marked {count} article{'s' if count != 1 else ''} read. u undoes.", markup=False)
 
     def action_undo(self) -> None:
@@ -225,7 +225,7 @@ class ReaderApp(App[None]):
         if not isinstance(change, ReadChange):
             self.notify("Nothing to undo.", markup=False)
             return
-        count = len(change.before)
+        count = len(change.ids)
         now = "unread" if change.read else "read"
         self.notify(f"Undone: {count} article{'s' if count != 1 else ''} {now} again.", markup=False)
 
