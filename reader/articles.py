@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from reader.text import counted
+
 
 @dataclass(slots=True)
 class Article:
@@ -50,7 +52,7 @@ def age(published: datetime, now: datetime) -> str:
     early, late = (now, published) if future else (published, now)
     delta = relativedelta(late.date(), early.date())
     parts = [(delta.years, "year"), (delta.months, "month"), (delta.days, "day")]
-    named = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n][:2]
+    named = [counted(n, unit) for n, unit in parts if n][:2]
     if not named:
         return "today"
     if not delta.years and not delta.months and delta.days == 1:

@@ -5,7 +5,6 @@ Everything the terminal UI and `reader export` know comes from here; it never im
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -49,7 +48,6 @@ class Library:
             range(len(self.articles)), key=lambda i: _newest_first_key(self.articles[i])
         )
         self._haystacks: list[str] | None = None
-        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -102,8 +100,7 @@ class Library:
             index.add(article.id, article_names(article.body))
             if progress is not None and (done % 200 == 0 or done == total):
                 progress(done, total)
-        with self._lock:
-            self.names = index
+        self.names = index  # one assignment: readers see the old index or the whole new one
         return index
 
     def names_in(self, article: Article) -> list[tuple[CollectionName, ArticleName]]:

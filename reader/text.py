@@ -24,6 +24,11 @@ def displayable(text: str) -> str:
     return text.translate(_CONTROL_PICTURES)
 
 
+def counted(count: int, noun: str) -> str:
+    """ "1 article", "5 articles": a count with its noun, for messages."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def one_line(text: str) -> str:
     """Collapse all whitespace runs to single spaces (for list rows and headlines) and make it safe."""
     return displayable(" ".join(text.split()))

@@ -16,6 +16,7 @@ from textual.worker import get_current_worker
 from reader.articles import Article
 from reader.library import Library, ListQuery
 from reader.store import ReadChange, StoreError
+from reader.text import counted
 from reader.tui.keys import app_bindings
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.names_sidebar import NamesSidebar
@@ -83,7 +84,7 @@ class ReaderApp(App[None]):
         if self.library.problems:
             count = len(self.library.problems)
             self.notify(
-                f"{count} problem{'s' if count != 1 else ''} while loading. Press ! to see them.",
+                f"{counted(count, 'problem')} while loading. Press ! to see them.",
                 severity="warning",
                 timeout=8,
                 markup=False,
@@ -140,9 +141,8 @@ class ReaderApp(App[None]):
         bar = self.query_one("#filter-bar", Static)
         bar.set_class(bool(parts), "-active")
         if parts:
-            shown = len(self.article_list.articles)
-            noun = "article" if shown == 1 else "articles"
-            bar.update(Text(f"{shown} {noun} " + " · ".join(parts) + "  (Esc clears)"))
+            shown = counted(len(self.article_list.articles), "article")
+            bar.update(Text(f"{shown} " + " · ".join(parts) + "  (Esc clears)"))
 
     def _set_query(self, query: ListQuery) -> None:
         self.query_state = query
@@ -217,17 +217,15 @@ class ReaderApp(App[None]):
         articles = list(self.article_list.articles)
         change = self._save(lambda: self.library.mark(articles, True))
         if isinstance(change, ReadChange):
-            count = len(change.ids)
-            self.notify(f"Marked {count} article{'s' if count != 1 else ''} read. u undoes.", markup=False)
+            self.notify(f"Marked {counted(len(change.ids), 'article')} read. u undoes.", markup=False)
 
     def action_undo(self) -> None:
         change = self._save(self.library.undo)
         if not isinstance(change, ReadChange):
             self.notify("Nothing to undo.", markup=False)
             return
-        count = len(change.ids)
         now = "unread" if change.read else "read"
-        self.notify(f"Undone: {count} article{'s' if count != 1 else ''} {now} again.", markup=False)
+        self.notify(f"Undone: {counted(len(change.ids), 'article')} {now} again.", markup=False)
 
     # Filters and order ------------------------------------------------------------------------
 

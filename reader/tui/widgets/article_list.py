@@ -38,21 +38,22 @@ class ArticleList(VirtualList):
     def show(self, articles: list[Article], keep: Article | None = None) -> None:
         """Show `articles`, keeping the cursor on `keep` if it is still listed."""
         self.articles = articles
-        cursor = 0
-        if keep is not None:
-            cursor = next((i for i, a in enumerate(articles) if a.id == keep.id), 0)
-        self.set_row_count(len(articles), cursor)
+        position = self.position(keep) if keep is not None else None
+        self.set_row_count(len(articles), position or 0)
 
     @property
     def current(self) -> Article | None:
         return self.articles[self.cursor] if self.articles else None
 
+    def position(self, article: Article) -> int | None:
+        """Where `article` is in the list, or None if the current view leaves it out."""
+        return next((i for i, candidate in enumerate(self.articles) if candidate.id == article.id), None)
+
     def move_to(self, article: Article) -> bool:
-        for index, candidate in enumerate(self.articles):
-            if candidate.id == article.id:
-                self.cursor = index
-                return True
-        return False
+        position = self.position(article)
+        if position is not None:
+            self.cursor = position
+        return position is not None
 
     def render_row(self, index: int, width: int) -> Text:
         article = self.articles[index]
