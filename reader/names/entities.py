@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from reader.names.extract import KINDS, PERSON, PLACE, Mention, find_mentions
+from reader.names.extract import KINDS, ORGANIZATION, PERSON, PLACE, Mention, find_mentions
 from reader.names.gazetteer import fold, place_name
 
 _KIND_ORDER = {kind: index for index, kind in enumerate(KINDS)}
@@ -69,6 +69,8 @@ class _Group:
             return self.mentions[0].kind
         if any(m.cue == "title" for m in self.mentions):
             return PERSON
+        if any(m.cue == "team" for m in self.mentions):
+            return ORGANIZATION  # a side in a results table is a team wherever the article names it
         return min(votes, key=lambda k: (-votes[k], _KIND_ORDER[k]))
 
     @property
@@ -126,10 +128,10 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
             long_group.absorb(short_group)
             full.remove(short_group)
     # Short forms and handles that fit exactly one fuller name.
-    anchors = [g for g in full if len(g.words) >= 2]
+    people = [(a, "".join(_ordered(a))) for a in full if len(a.words) >= 2 and a.kind == PERSON]
     for group in [g for g in full if len(g.words) == 1]:
         word = next(iter(group.words))
-        fits = [a for a in anchors if a.kind == PERSON and (word in a.words or word == "".join(_ordered(a)))]
+        fits = [a for a, joined in people if word in a.words or word == joined]
         if group.kind != PERSON and not group.only_aliases:
             fits = []
         if len(fits) == 1:

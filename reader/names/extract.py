@@ -34,7 +34,7 @@ class Mention:
     end: int
     text: str
     kind: str
-    cue: str  # "title", "organisation", "place", "acronym", "handle", "shape" or "alias"
+    cue: str  # "title", "organisation", "team", "place", "acronym", "handle", "shape" or "alias"
 
 
 _TOKEN = re.compile(
@@ -89,31 +89,67 @@ class _Token:
     end: int
     text: str
     sentence_start: bool
-    shouting: bool  # inside an all-capitals line, where capitals say nothing
+    shouting: bool = False  # inside an all-capitals line, where capitals say nothing
+    team: bool = False  # a name in a results or standings row ("Stoke 4 3 1 0"): a side, not a place
+
+
+_SCORE = re.compile(r"^(?:\d{1,3}|\.\d{1,3}|\d/\d)$")  # 3, .556, 1/2; never a date, a price or 1,234
+_ROW_WORDS = frozenset(("and", "v", "vs", "at"))
 
 
 def tokenize(text: str) -> list[_Token]:
     tokens: list[_Token] = []
     previous = "\n"
+    line: list[_Token] = []
     for match in _TOKEN.finditer(text):
         word = match.group()
-        tokens.append(_Token(match.start(), match.end(), word, previous in _SENTENCE_BREAK, False))
+        if word == "\n":
+            _mark_line(line)
+            line = []
+        token = _Token(match.start(), match.end(), word, previous in _SENTENCE_BREAK)
+        tokens.append(token)
+        if word != "\n":
+            line.append(token)
         previous = word
-    _mark_shouting(text, tokens)
+    _mark_line(line)
     return tokens
 
 
-def _mark_shouting(text: str, tokens: list[_Token]) -> None:
-    """All-capitals lines (wire headlines) carry no case information; flag their tokens."""
-    line_start = 0
-    for line in text.split("\n"):
-        letters = [c for c in line if c.isalpha()]
-        if len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.8 * len(letters):
-            line_end = line_start + len(line)
-            for token in tokens:
-                if line_start <= token.start < line_end:
-                    token.shouting = True
-        line_start += len(line) + 1
+def _mark_line(line: list[_Token]) -> None:
+    """Flag all-capitals lines (wire headlines) and results rows, whose capitals mean something else."""
+    letters = "".join(t.text for t in line if t.text[0].isalpha())
+    if len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.8 * len(letters):
+        for token in line:
+            token.shouting = True
+    _mark_results_row(line)
+
+
+def _mark_results_row(line: list[_Token]) -> None:
+    """ "Stoke 2 Barnsley 0", "CHICAGO 71 64 .526 10": each name in such a row is followed by a score."""
+    if not line or not line[0].text[0].isupper() or not any(_SCORE.match(t.text) for t in line):
+        return
+    names: list[list[_Token]] = []
+    i = 0
+    while i < len(line):
+        token = line[i]
+        if token.text[0].isupper():
+            j = i
+            while j < len(line) and (line[j].text[0].isupper() or fold(line[j].text) in _CONNECTORS):
+                j += 1
+            names.append(line[i:j])
+            if j < len(line) and line[j].text == "(":  # "Red Star ( Yugoslavia ) 70"
+                close = next((k for k in range(j, min(j + 6, len(line))) if line[k].text == ")"), None)
+                j = close + 1 if close is not None else j
+            if j >= len(line) or not _SCORE.match(line[j].text):
+                return
+            i = j
+        elif token.text[0].isalpha() and fold(token.text) not in _ROW_WORDS | _CONNECTORS:
+            return  # prose, not a table
+        else:
+            i += 1
+    for name in names:
+        for token in name:
+            token.team = True
 
 
 def _capitalised(token: _Token) -> bool:
@@ -170,6 +206,8 @@ def _judge(text: str, phrase: list[_Token], lowered: set[str]) -> list[Mention]:
     """Decide which part of a capitalised phrase is a name, and of what kind."""
     if not phrase:
         return []
+    if phrase[0].team:
+        return [_mention(text, phrase, ORGANIZATION, "team")]
     if phrase[0].shouting:
         return _places_only(text, phrase)
     if _quoted(text, phrase):

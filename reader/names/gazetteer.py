@@ -84,6 +84,8 @@ REGIONS = frozenset(
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive key: "Mahārāshtra" and "MAHARASHTRA" fold alike."""
+    if text.isascii():
+        return text.lower()  # the common case, and ten times faster than decomposing
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().replace("’", "'")
 
