@@ -92,6 +92,24 @@ async def test_choosing_a_name_filters_the_list_and_escape_clears_it() -> None:
         assert "naming" not in _screen_text(app)
 
 
+async def test_collection_names_are_ranked_by_article_count_and_sections_fold() -> None:
+    app = make_app(make_library())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot)
+        await pilot.press("tab", "tab")
+        people = [row for row in app.names.rows if row.kind == "person" and row.entity is not None]
+        counts = [row.count for row in people]
+        assert counts == sorted(counts, reverse=True) and counts[0] == 5  # Jaishankar is in every article
+        assert all(row.count == len(row.entity.articles) for row in people)
+        assert "▾ People" in _screen_text(app)
+        await pilot.press("enter")  # on the People heading
+        screen = _screen_text(app)
+        assert "▸ People" in screen and people[0].entity.name not in screen
+        assert "▾ Places" in screen and "Tokyo" in screen
+        await pilot.press("enter")
+        assert people[0].entity.name in _screen_text(app)
+
+
 async def test_search_filters_as_you_type_and_escape_clears() -> None:
     app = make_app(make_library())
     async with app.run_test(size=(120, 40)) as pilot:

@@ -17,6 +17,7 @@ from reader.names.extract import KINDS, ORGANIZATION, PERSON, PLACE, Mention, fi
 from reader.names.gazetteer import fold, place_name
 
 _KIND_ORDER = {kind: index for index, kind in enumerate(KINDS)}
+_MISSPELLING_LENGTH = 5  # shorter names are one edit away from too many other words
 
 
 @dataclass(slots=True)
@@ -137,7 +138,31 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
         if len(fits) == 1:
             fits[0].absorb(group)
             full.remove(group)
+    _merge_misspellings(full, people)
     return full
+
+
+def _merge_misspellings(full: list[_Group], people: list[tuple[_Group, str]]) -> None:
+    """ "Jaishnakar" beside "S Jaishankar": one edit from exactly one person's name, and no name itself."""
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    for group in [g for g in full if len(g.words) == 1 and (g.only_aliases or g.kind == PERSON)]:
+        word = next(iter(group.words))
+        if len(word) < _MISSPELLING_LENGTH:
+            continue  # short words are one edit from too many others to tell
+        fits = {
+            id(anchor): anchor
+            for anchor, _ in people
+            if group is not anchor
+            and any(
+                len(known) >= _MISSPELLING_LENGTH and DamerauLevenshtein.distance(word, known, score_cutoff=1) == 1
+                for known in anchor.words
+            )
+        }
+        if len(fits) == 1:
+            anchor = next(iter(fits.values()))
+            anchor.absorb(group)
+            full.remove(group)
 
 
 def _ordered(group: _Group) -> list[str]:

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from reader.names.gazetteer import (
     BARE_TITLES,
     EVENT_WORDS,
+    NEWS_AGENCIES,
     ORGANISATION_WORDS,
     PERSON_TITLES,
+    PLACE_WORDS,
     TITLE_WORDS,
     countries,
     fold,
@@ -65,6 +67,7 @@ _FUNCTION_WORDS = frozenset(
     """.split()
 )
 _VERB_ENDINGS = ("ing", "ed", "ly")
+_AFFILIATION = ("-based", "-led", "-owned", "-controlled", "-run", "-backed")
 _ACRONYM = re.compile(r"^(?:[A-Z][A-Z0-9&]{1,6}|[A-Z][a-z]?[A-Z]{1,4}|(?:[A-Z]\.){2,})$")
 _DEMONYMS = frozenset(
     """french dutch swiss thai greek iraqi israeli pakistani saudi kuwaiti afghan omani qatari yemeni
@@ -174,13 +177,15 @@ def find_mentions(text: str) -> list[Mention]:
                 j += 1
             elif token.text == "." and len(tokens[j - 1].text) == 1 and tokens[j - 1].text.isupper():
                 j += 1  # an initial: "U. Khurelsukh"
-            elif (
-                fold(token.text) in _CONNECTORS
-                and j + 1 < len(tokens)
-                and _capitalised(tokens[j + 1])
-                and not tokens[j + 1].text.startswith("@")
-            ):
-                j += 1
+            elif fold(token.text) in _CONNECTORS:
+                # "bin Salman", "von der Leyen": particles, as long as a capitalised word follows them
+                k = j
+                while k < len(tokens) and k - j < 3 and fold(tokens[k].text) in _CONNECTORS:
+                    k += 1
+                if k < len(tokens) and _capitalised(tokens[k]) and not tokens[k].text.startswith("@"):
+                    j = k
+                else:
+                    break
             else:
                 break
         phrase = tokens[i:j]
@@ -213,10 +218,16 @@ def _judge(text: str, phrase: list[_Token], lowered: set[str]) -> list[Mention]:
     if _quoted(text, phrase):
         return []  # ‘Dharma Guardian’: names of exercises, works and slogans are not people or places
     words = [fold(t.text) for t in phrase]
+    for index, word in enumerate(words[:-1]):
+        if word.endswith(_AFFILIATION):
+            # "Ontario-based Magna", "Communist-led CGT": what is based or led somewhere is an organisation.
+            return [_mention(text, phrase[index + 1 :], ORGANIZATION, "organisation")]
     organisation = _organisation_head(words)
     if organisation is not None:
         start = _after_person_titles(words, organisation)
         return [_mention(text, phrase[start:], ORGANIZATION, "organisation")]
+    if " ".join(words) in NEWS_AGENCIES:
+        return [_mention(text, phrase, ORGANIZATION, "organisation")]
     # Leading words that are not part of a name: sentence-start words, titles, nationality adjectives.
     cue = "shape"
     k = 0
@@ -248,7 +259,7 @@ def _judge(text: str, phrase: list[_Token], lowered: set[str]) -> list[Mention]:
         if parts:
             return parts
     whole = _mention(text, rest, PLACE, "place")
-    if place_name(whole.text) is not None:
+    if place_name(whole.text) is not None or (len(rest) > 1 and fold(rest[-1].text) in PLACE_WORDS):
         return [whole]
     # "US Joe Biden", "Japan Yasukazu Hamada": a place, then a person.
     for split in range(1, len(rest)):
@@ -286,7 +297,7 @@ def _name_or_nothing(text: str, rest: list[_Token], lowered: set[str], cue: str)
         return []
     if any(_common(w, lowered, sentence_start=False) for w in words if w not in _CONNECTORS):
         return []
-    if len(rest) > 4:
+    if sum(t.text != "." for t in rest) > 4:  # "J. R. R. Tolkien" is four words
         return []
     return [_mention(text, rest, PERSON, "shape")]
 
@@ -337,17 +348,27 @@ def _hyphenated_places(token: _Token) -> list[Mention]:
 
 
 def _places_only(text: str, phrase: list[_Token]) -> list[Mention]:
+    """Known places in an all-capitals phrase, longest first: "NEW YORK", not "YORK"."""
     found = []
-    for token in phrase:
-        if place_name(token.text) is not None:
-            found.append(_mention(text, [token], PLACE, "place"))
+    i = 0
+    while i < len(phrase):
+        for size in (3, 2, 1):
+            part = phrase[i : i + size]
+            if len(part) == size and place_name(text[part[0].start : part[-1].end]) is not None:
+                found.append(_mention(text, part, PLACE, "place"))
+                i += size
+                break
+        else:
+            i += 1
     return found
 
 
 def _quoted(text: str, phrase: list[_Token]) -> bool:
     before = text[phrase[0].start - 1 : phrase[0].start]
-    after = text[phrase[-1].end : phrase[-1].end + 1]
-    return before in ("‘", "“", '"', "'") and after in ("’", "”", '"', "'")
+    after = text[phrase[-1].end : phrase[-1].end + 3]
+    if re.match(r"[’']s\b", after):
+        return False  # ‘Fumio Kishida’s plan’: a possessive, not the closing quote
+    return before in ("‘", "“", '"', "'") and after[:1] in ("’", "”", '"', "'")
 
 
 def _mention(text: str, phrase: list[_Token], kind: str, cue: str) -> Mention:

@@ -23,7 +23,7 @@ PERSON_TITLES = frozenset(
 # Words that qualify a title ("Defence Minister", "Vice President") but are no title on their own.
 TITLE_MODIFIERS = frozenset(
     """
-    vice prime deputy chief acting former senior junior first lady union state foreign external affairs
+    vice prime crown deputy chief acting former senior junior first lady union state foreign external affairs
     home finance defence defense interior trade health education cabinet general chair
     """.split()
 )
@@ -43,6 +43,20 @@ ORGANISATION_WORDS = frozenset(
     club fc united rovers times post journal news press network channel tv radio express herald tribune
     gazette chronicle telegraph guardian observer online
     church mosque temple khural duma knesset diet majlis cabinet secretariat embassy consulate
+    """.split()
+)
+# Wire services, named in news as sources far more often than any other organisation.
+NEWS_AGENCIES = frozenset(
+    """
+    reuters ap afp upi dpa efe ansa interfax itar-tass tass xinhua kyodo jiji yonhap bernama antara anadolu
+    tanjug pti ians mena irna wafa kuna petra pap ctk mti bta hina ria novosti bloomberg
+    """.split()
+)
+# Head words of named places that no gazetteer lists: "Wall Street", "Tiananmen Square", "Grace Road".
+PLACE_WORDS = frozenset(
+    """
+    street square road avenue boulevard lane bridge river lake island islands bay strait valley
+    mountains mount peninsula airport stadium oval desert canal coast province county district
     """.split()
 )
 # Head words of events, agreements and documents: "Strategic Dialogue", "Joint Declaration" name no person.
