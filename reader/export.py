@@ -31,8 +31,11 @@ def export(library: Library, *, with_body: bool = False) -> dict[str, Any]:
                 }
                 for entity, found in names.names_in(article.id)
             ],
-            "related": [],
-            "thread": None,
+            "related": [
+                {"id": related.article_id, "score": related.score, "shared": related.shared}
+                for related in library.related(article)
+            ],
+            "thread": thread.id if (thread := library.thread(article)) else None,
         }
         if with_body:
             record["body"] = article.body
@@ -48,6 +51,9 @@ def export(library: Library, *, with_body: bool = False) -> dict[str, Any]:
             }
             for entity in names.ranked()
         ],
-        "threads": [],
+        "threads": [
+            {"id": thread.id, "title": thread.title, "articles": list(thread.articles)}
+            for thread in (library.stories.stories() if library.stories else [])
+        ],
         "problems": [{"path": p.path, "reason": p.reason} for p in library.problems],
     }

@@ -16,6 +16,7 @@ from reader.store import ReadChange, ReadState
 
 if TYPE_CHECKING:  # the name finder is imported when analysis starts, off the start-up path
     from reader.names import ArticleName, CollectionName, NameIndex
+    from reader.stories import Related, Stories, Thread
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,7 @@ class Library:
         self.problems: list[Problem] = collection.problems
         self.read = read_state
         self.names: NameIndex | None = None
+        self.stories: Stories | None = None
         self._by_id = {article.id: index for index, article in enumerate(self.articles)}
         self._newest_first = sorted(
             range(len(self.articles)), key=lambda i: _newest_first_key(self.articles[i])
@@ -101,7 +103,47 @@ class Library:
             if progress is not None and (done % 200 == 0 or done == total):
                 progress(done, total)
         self.names = index  # one assignment: readers see the old index or the whole new one
+        self.stories = self._build_stories(index)
         return index
+
+    def _build_stories(self, index: NameIndex) -> Stories:
+        from reader.stories import Stories
+
+        stories = Stories()
+        stories.build([(article, _names_for(index, article.id)) for article in self.articles])
+        return stories
+
+    def add(self, article: Article) -> None:
+        """Add one article to an analysed library: its names, related articles and thread, nothing else redone."""
+        from reader.names import article_names
+
+        if article.id in self._by_id:
+            return
+        self._by_id[article.id] = len(self.articles)
+        self.articles.append(article)
+        self._newest_first = sorted(
+            range(len(self.articles)), key=lambda i: _newest_first_key(self.articles[i])
+        )
+        self._haystacks = None
+        if self.names is not None and self.stories is not None:
+            self.names.add(article.id, article_names(article.body))
+            self.stories.add(article, _names_for(self.names, article.id))
+
+    # Stories ------------------------------------------------------------------------------------
+
+    def related(self, article: Article) -> list[Related]:
+        return [] if self.stories is None else self.stories.related(article.id)
+
+    def thread(self, article: Article) -> Thread | None:
+        """The story the article belongs to, or None when it stands alone (or threads are not built yet)."""
+        return None if self.stories is None else self.stories.thread_of(article.id)
+
+    def thread_articles(self, article: Article) -> list[Article]:
+        """The articles of the article's thread in date order; just the article when it stands alone."""
+        thread = self.thread(article)
+        if thread is None:
+            return [article]
+        return [a for a in (self.article(i) for i in thread.articles) if a is not None]
 
     def names_in(self, article: Article) -> list[tuple[CollectionName, ArticleName]]:
         return [] if self.names is None else self.names.names_in(article.id)
@@ -149,3 +191,7 @@ def _newest_first_key(article: Article) -> tuple[int, float, str]:
     if article.published is None:
         return (1, 0.0, article.path)
     return (0, -(article.published - datetime(1970, 1, 1)).total_seconds(), article.path)
+
+
+def _names_for(index: NameIndex, article_id: str) -> list[tuple[int, str, int]]:
+    return [(entity.id, entity.name, found.mentions) for entity, found in index.names_in(article_id)]

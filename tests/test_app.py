@@ -203,3 +203,62 @@ async def test_the_mouse_opens_articles_and_chooses_names() -> None:
         named = app.library.entity(app.query_state.name)
         assert named is not None and named.name == "Rajnath Singh"
         assert {a.id for a in app.article_list.articles} == set(named.articles)
+
+
+async def test_story_keys_walk_the_seed_thread_in_date_order(tmp_path: Path) -> None:
+    app = make_app(make_library(db=tmp_path / "reader.db"))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        await pilot.press("G", "enter")  # the earliest article
+        walked = [app.opened.iso_date]
+        for _ in range(4):
+            await pilot.press("right_square_bracket")
+            walked.append(app.opened.iso_date)
+        assert walked == ["2022-04-04", "2022-08-24", "2022-09-04", "2022-09-08", "2022-09-09"]
+        assert "Story 5 of 5: " in _screen_text(app)
+        await pilot.press("right_square_bracket")  # past the end: stays, and says so
+        assert app.opened.iso_date == "2022-09-09"
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert app.opened.iso_date == "2022-09-04"
+        assert "Story 3 of 5: " in _screen_text(app)
+
+
+async def test_timeline_opens_an_article_and_marks_the_story_read_undoably(tmp_path: Path) -> None:
+    from reader.tui.screens.timeline import TimelineScreen
+
+    app = make_app(make_library(db=tmp_path / "reader.db"))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        await pilot.press("enter")  # the newest, 2022-09-09
+        await pilot.press("t")
+        assert isinstance(app.screen, TimelineScreen)
+        screen = _screen_text(app)
+        dates = [line.split("2022-")[1][:5] for line in screen.splitlines() if "│● 2022-" in line or "│  2022-" in line]
+        assert dates[-5:] == ["04-04", "08-24", "09-04", "09-08", "09-09"], screen
+        await pilot.press("T")
+        assert app.library.unread_count() == 0
+        await pilot.press("u")
+        assert app.library.unread_count() == 4
+        await pilot.press("g", "enter")  # the earliest, from the timeline
+        assert not isinstance(app.screen, TimelineScreen)
+        assert app.opened.iso_date == "2022-04-04"
+        await pilot.press("right_curly_bracket")  # next unread in the story
+        assert app.opened.iso_date == "2022-08-24"
+        await pilot.press("T")
+        assert app.library.unread_count() == 0
+        await pilot.press("right_curly_bracket")
+        assert app.opened.iso_date == "2022-08-24"  # nothing unread left in the story
+
+
+async def test_a_related_article_in_the_sidebar_opens_it() -> None:
+    app = make_app(make_library())
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        await pilot.press("enter")
+        opened = app.opened
+        rows = app.names.rows
+        related = next(i for i, row in enumerate(rows) if row.article is not None)
+        app.names.choose(related)
+        await pilot.pause()
+        assert app.opened.id == rows[related].article.id != opened.id
+        assert "Related stories" in _screen_text(app)

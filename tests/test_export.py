@@ -31,7 +31,11 @@ def test_export_of_the_seeds_follows_the_schema(tmp_path: Path) -> None:
     assert [a["date"] for a in articles] == ["2022-09-09", "2022-09-08", "2022-09-04", "2022-08-24", "2022-04-04"]
     for article in articles:
         assert set(article) == {"id", "path", "date", "title", "read", "names", "related", "thread", "body"}
-        assert article["read"] is False and article["related"] == [] and article["thread"] is None
+        assert article["read"] is False and article["thread"] == document["threads"][0]["id"]
+        assert article["related"], "every seed article has related articles"
+        for related in article["related"]:
+            assert set(related) == {"id", "score", "shared"} and related["id"] != article["id"]
+            assert 0 < related["score"] <= 1 and related["shared"]
         assert article["path"].endswith(".txt") and article["title"]
         for name in article["names"]:
             assert set(name) == {"name", "kind", "aliases", "mentions", "spans"}
@@ -43,6 +47,11 @@ def test_export_of_the_seeds_follows_the_schema(tmp_path: Path) -> None:
     for entity in document["names"]:
         assert set(entity) == {"name", "kind", "aliases", "articles"}
         assert set(entity["articles"]) <= ids
+    # The five seeds are one story, listed oldest first.
+    [thread] = document["threads"]
+    assert set(thread) == {"id", "title", "articles"} and thread["title"]
+    by_id = {a["id"]: a["date"] for a in articles}
+    assert [by_id[i] for i in thread["articles"]] == sorted(by_id.values())
     assert not db.exists(), "export only reads the database"
 
 

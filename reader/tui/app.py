@@ -204,12 +204,15 @@ class ReaderApp(App[None]):
         except StoreError as error:
             self.notify(str(error), title="Not saved", severity="error", timeout=15, markup=False)
             return None
+        for shown in self.screen.query(ArticleList):  # the timeline's list too, when it is open
+            shown.refresh()
         self.article_list.refresh()
         self._update_counts()
         return result
 
     def action_toggle_read(self) -> None:
-        article = self.article_list.current
+        shown = self.focused if isinstance(self.focused, ArticleList) else self.article_list
+        article = shown.current
         if article is not None:
             self._save(lambda: self.library.toggle(article))
 
@@ -266,6 +269,86 @@ class ReaderApp(App[None]):
             self._set_query(self.query_state.cleared())
         if was_searching or not self.article_list.has_focus:
             self.article_list.focus()
+
+    @on(NamesSidebar.RelatedChosen)
+    def _on_related_chosen(self, message: NamesSidebar.RelatedChosen) -> None:
+        self.open_article(message.article)
+
+    # Stories ----------------------------------------------------------------------------------
+
+    def _story(self) -> tuple[Article, list[Article]] | None:
+        """The open article (or the one under the cursor) and its story in date order; None if it stands alone."""
+        anchor = self.opened or self.article_list.current
+        if anchor is None:
+            return None
+        if self.library.stories is None:
+            self.notify("Stories are still being worked out…", markup=False)
+            return None
+        if self.library.thread(anchor) is None:
+            self.notify("This article stands alone: no other article tells its story.", markup=False)
+            return None
+        return anchor, self.library.thread_articles(anchor)
+
+    def _story_step(self, step: int) -> None:
+        story = self._story()
+        if story is None:
+            return
+        anchor, articles = story
+        position = next(i for i, a in enumerate(articles) if a.id == anchor.id) + step
+        if not 0 <= position < len(articles):
+            self.notify("That was the last article of this story." if step > 0 else "This story starts here.",
+                        markup=False)
+            return
+        self.open_article(articles[position])
+
+    def action_story_next(self) -> None:
+        self._story_step(1)
+
+    def action_story_previous(self) -> None:
+        self._story_step(-1)
+
+    def action_story_next_unread(self) -> None:
+        story = self._story()
+        if story is None:
+            return
+        anchor, articles = story
+        position = next(i for i, a in enumerate(articles) if a.id == anchor.id)
+        later = articles[position + 1 :] + articles[:position]
+        unread = next((a for a in later if not self.library.is_read(a)), None)
+        if unread is None:
+            self.notify("Every article of this story is read.", markup=False)
+        else:
+            self.open_article(unread)
+
+    def action_mark_thread_read(self) -> None:
+        story = self._story()
+        if story is None:
+            return
+        _, articles = story
+        if all(self.library.is_read(a) for a in articles):
+            self.notify("Every article of this story is already read.", markup=False)
+            return
+        change = self._save(lambda: self.library.mark(articles, True))
+        if isinstance(change, ReadChange):
+            self.notify(f"Marked {counted(len(change.ids), 'article')} of this story read. u undoes.", markup=False)
+
+    def action_timeline(self) -> None:
+        from reader.tui.screens.timeline import TimelineScreen
+
+        if isinstance(self.screen, TimelineScreen):
+            return
+        story = self._story()
+        if story is None:
+            return
+        anchor, articles = story
+        thread = self.library.thread(anchor)
+        title = thread.title if thread else ""
+
+        def opened(article: Article | None) -> None:
+            if article is not None:
+                self.open_article(article)
+
+        self.push_screen(TimelineScreen(self.library, articles, title, anchor), opened)
 
     @on(NamesSidebar.Chosen)
     def _on_name_chosen(self, message: NamesSidebar.Chosen) -> None:

@@ -15,11 +15,16 @@ from reader.tui.widgets.virtual_list import VirtualList
 SECTION_TITLES = {"person": "People", "place": "Places", "organization": "Organisations"}
 
 
+RELATED = "related"
+SECTION_TITLES[RELATED] = "Related stories"
+
+
 @dataclass(frozen=True, slots=True)
 class _Row:
     kind: str
     entity: CollectionName | None = None  # None for a section heading
     count: int = 0
+    article: Article | None = None  # a related article, in the Related section
 
 
 class NamesSidebar(VirtualList):
@@ -39,6 +44,12 @@ class NamesSidebar(VirtualList):
         """The user chose a name: filter the list to the articles that mention it."""
 
         entity: CollectionName
+
+    @dataclass
+    class RelatedChosen(Message):
+        """The user chose a related article: open it."""
+
+        article: Article
 
     def __init__(self, library: Library, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -83,6 +94,16 @@ class NamesSidebar(VirtualList):
             rows.append(_Row(kind, None, len(members)))
             if kind not in self.folded:
                 rows.extend(_Row(kind, e, n) for e, n in members)
+        if not self.showing_collection and self.article is not None:
+            related = [
+                (found, article)
+                for found in self.library.related(self.article)
+                if (article := self.library.article(found.article_id)) is not None
+            ]
+            if related:
+                rows.append(_Row(RELATED, None, len(related)))
+                if RELATED not in self.folded:
+                    rows.extend(_Row(RELATED, None, round(found.score * 100), article) for found, article in related)
         keep = self.rows[self.cursor] if self.rows and self.cursor < len(self.rows) else None
         self.rows = rows
         cursor = rows.index(keep) if keep in rows else 0
@@ -93,6 +114,12 @@ class NamesSidebar(VirtualList):
             return Text(self._empty_message(), self.get_component_rich_style("names-sidebar--note"))
         row = self.rows[index]
         count = Text(f" {row.count}", self.get_component_rich_style("names-sidebar--count"))
+        if row.article is not None:
+            date = row.article.iso_date[2:] if row.article.iso_date else "undated"  # 22-09-04: room for the headline
+            line = Text(f"  {date} ", self.get_component_rich_style("names-sidebar--count"))
+            line.append(row.article.title)  # plain text, never markup
+            line.truncate(width, overflow="ellipsis")
+            return line
         if row.entity is None:
             fold = "▸" if row.kind in self.folded else "▾"
             title = Text(f"{fold} {SECTION_TITLES[row.kind]}", self.get_component_rich_style("names-sidebar--heading"))
@@ -116,7 +143,9 @@ class NamesSidebar(VirtualList):
         if not self.rows:
             return
         row = self.rows[index]
-        if row.entity is None:
+        if row.article is not None:
+            self.post_message(self.RelatedChosen(row.article))
+        elif row.entity is None:
             self.folded ^= {row.kind}
             self.rebuild()
         else:

@@ -39,6 +39,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         "reading-pane--place",
         "reading-pane--organization",
         "reading-pane--hint",
+        "reading-pane--story",
     }
 
     def __init__(self, library: Library, now: Callable[[], datetime], *, id: str | None = None) -> None:
@@ -85,6 +86,12 @@ class ReadingPane(VerticalScroll, can_focus=True):
         text.append(f"{when}\n{displayable(where)}", self._style("reading-pane--meta"))
         if article.note:
             text.append(f"\n⚠ {displayable(article.note)}", self._style("reading-pane--meta"))
+        thread = self.library.thread(article)
+        if thread is not None:
+            where_in = f"Story {thread.position(article.id) + 1} of {len(thread.articles)}: "
+            text.append("\n" + where_in, self._style("reading-pane--story"))
+            text.append(displayable(thread.title), self._style("reading-pane--story"))
+            text.append("  ([ ] move, t timeline)", self._style("reading-pane--hint"))
         text.append("\n\n")
         spans = sorted(
             (start, end, entity.kind)
@@ -102,7 +109,19 @@ class ReadingPane(VerticalScroll, can_focus=True):
                 if start >= paragraph.start and end <= paragraph.end:
                     shift = offset - paragraph.start
                     text.stylize(self._style(NAME_STYLES[kind]), start + shift, end + shift)
+        self._append_related(text, article)
         return text
+
+    def _append_related(self, text: Text, article: Article) -> None:
+        related = [(r, a) for r in self.library.related(article) if (a := self.library.article(r.article_id))]
+        if not related:
+            return
+        text.append("\n\nRelated stories", self._style("reading-pane--subheading"))
+        for found, other in related:
+            text.append(f"\n{other.iso_date or 'undated'}  ", self._style("reading-pane--meta"))
+            text.append(one_line(other.title))
+            if found.shared:
+                text.append("  shares " + displayable(", ".join(found.shared)), self._style("reading-pane--hint"))
 
     def _welcome(self) -> Text:
         total = len(self.library)

@@ -1,0 +1,431 @@
+"""Related articles and story threads: which articles report the same story, and in what order.
+
+Each article becomes a weighted profile of what it is about: the collection entities it names (the
+strongest evidence, counted twice) and its distinctive words and numbers, weighted by TF-IDF so that a
+name or word found everywhere ("India" in an India collection, "said") counts for almost nothing.
+Candidates come from an inverted index over those features, so no article is compared with every
+other; features shared by too many articles are skipped when looking for candidates.
+
+Threads are built in two passes, the way a reader sorts a pile of clippings:
+
+1. Topics: one pass in date order; each article joins the topic whose centre (the sum of its articles'
+   profiles) it is closest to, or starts a new one. Comparing with a whole topic, not with its closest
+   article, means one shared word or name cannot chain two stories together.
+2. Events: inside each topic, words are weighed again against that topic only. "Earthquake" says
+   nothing inside a pile of earthquake reports, while "Sumatra", "6.1" or "2013" tell one quake from
+   another, so a topic that holds two events splits in two (average linkage on the topic's articles).
+   Headlines are too short for this and stay as their topic.
+
+An article added later joins the thread it matches best, or stands alone, without rebuilding the rest.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from reader.articles import Article
+
+TOPIC_SIMILARITY = 0.10  # average similarity that makes one topic (global word weights)
+EVENT_SIMILARITY = 0.075  # average similarity that makes one event inside a topic (topic word weights)
+EVENT_MIN_FEATURES = 40  # articles shorter than this (headlines) are not split into events
+NAME_WEIGHT = 2  # a shared name counts as much as a word used twice
+CANDIDATE_DF = 1000  # a feature in more articles than this finds no candidates (but still scores)
+MIN_LINK = 0.03  # similarities below this are too weak to keep as links
+RELATED_LIMIT = 8
+RELATED_SIMILARITY = 0.1  # weaker neighbours are not shown as related
+_FRONT_RUNNERS = 5
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|\d+(?:[.,]\d+)?", re.UNICODE)
+_STOP_WORDS = frozenset(
+    """
+    a about above after again against all almost along also although always am among an and another any
+    are around as at back be became because become been before being below between both but by came can
+    could did do does doing done down during each either else even ever every few for from further get
+    gets got had has have having he her here hers herself him himself his how however i if in into is it
+    its itself just last least less like made make makes many may me might more most much must my myself
+    near need never new next no nor not now of off often on once one only or other others our ours out
+    over own per rather said same say says see seen she should since so some still such take than that
+    the their theirs them themselves then there these they this those though three through thus to too
+    two under until up upon us very via was we well were what when where whether which while who whom
+    whose why will with within without would year years yet you your yours week weeks day days time
+    today tomorrow yesterday told tell according including news report reports reported percent
+    monday tuesday wednesday thursday friday saturday sunday mr mrs ms
+    """.split()
+)
+
+
+def words_of(text: str) -> Counter[str]:
+    """Distinctive words and numbers of a text: lower case, without stop words, plural -s folded."""
+    counts: Counter[str] = Counter()
+    for match in _WORD.finditer(text.casefold()):
+        word = match.group().replace("’", "'")
+        if word.endswith("'s"):
+            word = word[:-2]
+        if word in _STOP_WORDS or (len(word) < 3 and not word[0].isdigit()):
+            continue
+        if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+            word = word[:-1]
+        counts[word] += 1
+    return counts
+
+
+@dataclass(slots=True)
+class Related:
+    """Another article of the same story, how close it is (0–1), and the names and words they share."""
+
+    article_id: str
+    score: float
+    shared: list[str]
+
+
+@dataclass(slots=True)
+class Thread:
+    """A story: its articles in date order (undated last) and a short title from its commonest names."""
+
+    id: int
+    title: str
+    articles: list[str] = field(default_factory=list)
+
+    def position(self, article_id: str) -> int:
+        return self.articles.index(article_id)
+
+
+Feature = tuple[str, str]  # ("n", entity id) or ("w", word)
+
+
+class Stories:
+    """Profiles, the inverted index over them, and the threads built from them."""
+
+    def __init__(self) -> None:
+        self._counts: list[Counter[Feature]] = []  # raw feature counts per article
+        self._vectors: list[dict[Feature, float]] = []  # unit-length TF-IDF profiles
+        self._ids: list[str] = []
+        self._dates: list[datetime | None] = []
+        self._position: dict[str, int] = {}
+        self._postings: defaultdict[Feature, list[int]] = defaultdict(list)
+        self._labels: dict[Feature, str] = {}
+        self._thread_of: list[int] = []
+        self.threads: list[Thread] = []
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    # Building -----------------------------------------------------------------------------------
+
+    def _profile(self, article: Article, names: Iterable[tuple[int, str, int]]) -> Counter[Feature]:
+        counts: Counter[Feature] = Counter()
+        for word, count in words_of(f"{article.title}\n{article.body}").items():
+            counts["w", word] += count
+            self._labels.setdefault(("w", word), word)
+        for entity_id, name, mentions in names:
+            feature = ("n", str(entity_id))
+            counts[feature] += NAME_WEIGHT * mentions
+            self._labels[feature] = name
+        return counts
+
+    def _register(self, article: Article, counts: Counter[Feature]) -> int:
+        index = len(self._ids)
+        self._ids.append(article.id)
+        self._dates.append(article.published)
+        self._position[article.id] = index
+        self._counts.append(counts)
+        for feature in counts:
+            self._postings[feature].append(index)
+        return index
+
+    def _weigh(
+        self, counts: Counter[Feature], document_frequency: Callable[[Feature], int], total: int, most: float = 0.5
+    ) -> dict[Feature, float]:
+        vector: dict[Feature, float] = {}
+        for feature, count in counts.items():
+            df = document_frequency(feature)
+            if df < 2 or df > total * most:
+                continue  # in one article only (links nothing) or in most of them (tells nothing)
+            vector[feature] = (1 + math.log(count)) * math.log(total / df)
+        norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+        return {feature: w / norm for feature, w in vector.items()}
+
+    def build(
+        self,
+        articles: list[tuple[Article, list[tuple[int, str, int]]]],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        """Profile every article, then cluster them into threads. `names` are (entity id, name, mentions)."""
+        for article, names in articles:
+            self._register(article, self._profile(article, names))
+        total = len(self._ids)
+        self._vectors = [self._weigh(c, lambda f: len(self._postings[f]), total) for c in self._counts]
+        topics = self._topics(progress)
+        self._thread_of = [-1] * total
+        groups: list[list[int]] = []
+        for members in topics:
+            groups.extend(self._events(members) if self._splittable(members) else [members])
+        self.threads = []
+        for members in groups:
+            self._new_thread(members)
+
+    def _links(
+        self,
+        members: Iterable[int],
+        vectors: list[dict[Feature, float]] | dict[int, dict[Feature, float]],
+        progress: Callable[[int, int], None] | None = None,
+        weakest: float = MIN_LINK,
+    ) -> dict[tuple[int, int], float]:
+        """Similarities worth keeping between articles that share a not-too-common feature."""
+        members = list(members)
+        postings: defaultdict[Feature, list[int]] = defaultdict(list)
+        for index in members:
+            for feature in vectors[index]:
+                postings[feature].append(index)
+        links: dict[tuple[int, int], float] = {}
+        for done, index in enumerate(members, start=1):
+            vector = vectors[index]
+            scores: defaultdict[int, float] = defaultdict(float)
+            for feature, weight in vector.items():
+                posting = postings[feature]
+                if len(posting) > CANDIDATE_DF:
+                    continue
+                for other in posting:
+                    if other > index:
+                        scores[other] += weight * vectors[other][feature]
+            for other in scores:
+                similarity = _cosine(vector, vectors[other])
+                if similarity >= weakest:
+                    links[index, other] = similarity
+            if progress is not None and done % 1000 == 0:
+                progress(done, len(members))
+        return links
+
+    def _topics(self, progress: Callable[[int, int], None] | None) -> list[list[int]]:
+        """One pass in date order: each article joins the topic whose centre it is closest to, or starts one."""
+        order = sorted(range(len(self._ids)), key=self._date_key)
+        centres: list[dict[Feature, float]] = []
+        norms: list[float] = []
+        members: list[list[int]] = []
+        holders: defaultdict[Feature, list[int]] = defaultdict(list)  # feature -> topics whose centre has it
+        for done, index in enumerate(order, start=1):
+            vector = self._vectors[index]
+            dots: defaultdict[int, float] = defaultdict(float)
+            for feature, weight in vector.items():
+                holding = holders[feature]
+                if len(holding) > CANDIDATE_DF:
+                    continue
+                for topic in holding:
+                    dots[topic] += weight * centres[topic][feature]
+            # Rank by the rarer features' share, then score the few front-runners exactly.
+            front = heapq.nlargest(_FRONT_RUNNERS, dots, key=lambda t: (dots[t] / norms[t], -t))
+            best, best_similarity = -1, 0.0
+            for topic in front:
+                similarity = _cosine(vector, centres[topic]) / norms[topic]
+                if similarity > best_similarity:
+                    best, best_similarity = topic, similarity
+            if best_similarity < TOPIC_SIMILARITY:
+                best = len(centres)
+                centres.append({})
+                members.append([])
+                norms.append(1.0)
+            centre = centres[best]
+            square = norms[best] ** 2 if len(centre) else 0.0
+            for feature, weight in vector.items():
+                before = centre.get(feature)
+                if before is None:
+                    holders[feature].append(best)
+                    before = 0.0
+                centre[feature] = before + weight
+                square += (before + weight) ** 2 - before**2
+            norms[best] = math.sqrt(square) or 1.0
+            members[best].append(index)
+            if progress is not None and done % 1000 == 0:
+                progress(done, len(order))
+        return members
+
+    def _date_key(self, index: int) -> tuple[bool, datetime, str]:
+        date = self._dates[index]
+        return (date is None, date or datetime.min, self._ids[index])
+
+    def _splittable(self, members: list[int]) -> bool:
+        """Whether a topic can be told apart into events: enough articles, and long enough to say when and who.
+
+        A headline has a handful of words; weighed against its topic, two headlines of the same story
+        rarely share one, so splitting piles of headlines would only scatter their stories.
+        """
+        if len(members) < 4:
+            return False
+        lengths = sorted(len(self._counts[index]) for index in members)
+        return lengths[len(lengths) // 2] >= EVENT_MIN_FEATURES
+
+    def _events(self, members: list[int]) -> list[list[int]]:
+        """Split a topic into events, weighing each word by how rare it is inside the topic."""
+        frequency: Counter[Feature] = Counter(f for index in members for f in self._counts[index])
+        # Inside a topic, a word in most of its articles may still be one event's own: only a word in
+        # every article (weight log 1 = 0) says nothing.
+        size = len(members)
+        local = {index: self._weigh(self._counts[index], frequency.__getitem__, size, 1.0) for index in members}
+        links = self._links(members, local, weakest=0.0)  # a topic is small: keep every link
+        position = {index: n for n, index in enumerate(members)}
+        renumbered = {(position[a], position[b]): s for (a, b), s in links.items()}
+        return [[members[n] for n in group] for group in _average_linkage(len(members), renumbered, EVENT_SIMILARITY)]
+
+    def _new_thread(self, members: list[int]) -> Thread:
+        thread = Thread(len(self.threads), "", [])
+        self.threads.append(thread)
+        for index in members:
+            self._thread_of[index] = thread.id
+        self._order(thread, members)
+        return thread
+
+    def _order(self, thread: Thread, members: list[int]) -> None:
+        members = sorted(members, key=lambda i: (self._dates[i] is None, self._dates[i] or datetime.min, self._ids[i]))
+        thread.articles = [self._ids[i] for i in members]
+        thread.title = self._title(members)
+
+    def _title(self, members: list[int]) -> str:
+        """The thread's most characteristic names (words when it names nobody): "Japan · India · S Jaishankar".
+
+        A feature scores by how many of the thread's articles have it, times how rare it is in the whole
+        collection, so a country named everywhere does not title every thread.
+        """
+        spread: Counter[Feature] = Counter()
+        mentions: Counter[Feature] = Counter()
+        for index in members:
+            spread.update(self._counts[index].keys())
+            mentions.update(self._counts[index])
+        total = len(self._ids)
+
+        def score(feature: Feature) -> tuple[float, float]:
+            rarity = 1 + math.log(total / len(self._postings[feature]))
+            return (spread[feature] * rarity, mentions[feature])
+
+        names = sorted((f for f in spread if f[0] == "n"), key=score, reverse=True)
+        chosen = names[:3] or sorted(spread, key=score, reverse=True)[:3]
+        return " · ".join(self._labels[f] for f in chosen)
+
+    def add(self, article: Article, names: list[tuple[int, str, int]]) -> Thread:
+        """Index one more article: it joins the thread it matches best on average, or starts its own."""
+        index = self._register(article, self._profile(article, names))
+        total = len(self._ids)
+        vector = self._weigh(self._counts[index], lambda f: len(self._postings[f]), total)
+        self._vectors.append(vector)
+        self._thread_of.append(-1)
+        sums: defaultdict[int, float] = defaultdict(float)
+        for other, similarity in self._neighbours(index):
+            sums[self._thread_of[other]] += similarity
+        best = max(sums, key=lambda t: (sums[t] / len(self.threads[t].articles), -t), default=None)
+        if best is not None and sums[best] / len(self.threads[best].articles) >= TOPIC_SIMILARITY:
+            thread = self.threads[best]
+            self._thread_of[index] = thread.id
+            self._order(thread, [self._position[a] for a in thread.articles] + [index])
+            return thread
+        return self._new_thread([index])
+
+    # Reading ------------------------------------------------------------------------------------
+
+    def _neighbours(self, index: int) -> list[tuple[int, float]]:
+        vector = self._vectors[index]
+        candidates: set[int] = set()
+        for feature in vector:
+            posting = self._postings[feature]
+            if len(posting) <= CANDIDATE_DF:
+                candidates.update(posting)
+        candidates.discard(index)
+        found = [(other, _cosine(vector, self._vectors[other])) for other in candidates]
+        return [(other, s) for other, s in found if s >= MIN_LINK]
+
+    def related(self, article_id: str, limit: int = RELATED_LIMIT) -> list[Related]:
+        """The articles closest to this one, best first, each with the names and words they share."""
+        index = self._position.get(article_id)
+        if index is None:
+            return []
+        vector = self._vectors[index]
+        close = [
+            (other, similarity)
+            for other, similarity in self._neighbours(index)
+            if similarity >= RELATED_SIMILARITY and sum(f in self._vectors[other] for f in vector) >= 2
+        ]  # one shared word, however rare, is a coincidence, not a relation
+        best = heapq.nlargest(limit, close, key=lambda pair: (pair[1], -pair[0]))
+        result = []
+        for other, similarity in best:
+            other_vector = self._vectors[other]
+            result.append(Related(self._ids[other], round(similarity, 3), self._shared(vector, other_vector)))
+        return result
+
+    def _shared(self, vector: dict[Feature, float], other: dict[Feature, float]) -> list[str]:
+        """Up to three shared names, then up to three shared words that are not part of those names."""
+        shared = sorted((f for f in vector if f in other), key=lambda f: -vector[f] * other[f])
+        names = [self._labels[f] for f in shared if f[0] == "n"][:3]
+        in_names = set(words_of(" ".join(names)))
+        words = [self._labels[f] for f in shared if f[0] == "w" and f[1] not in in_names][:3]
+        return names + words
+
+    def thread_of(self, article_id: str) -> Thread | None:
+        """The article's story thread, or None when it stands alone."""
+        index = self._position.get(article_id)
+        if index is None:
+            return None
+        thread = self.threads[self._thread_of[index]]
+        return thread if len(thread.articles) > 1 else None
+
+    def stories(self) -> list[Thread]:
+        """Threads of two or more articles, the biggest first."""
+        return sorted((t for t in self.threads if len(t.articles) > 1), key=lambda t: (-len(t.articles), t.id))
+
+
+def _cosine(a: dict[Feature, float], b: dict[Feature, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(weight * b.get(feature, 0.0) for feature, weight in a.items())
+
+
+def _average_linkage(count: int, links: dict[tuple[int, int], float], threshold: float) -> list[list[int]]:
+    """Groups whose members are, on average, at least `threshold` alike (a missing link counts as 0).
+
+    The usual agglomerative average linkage, run on the sparse graph of links: merges come off a heap,
+    and merging two groups adds up their links to every neighbour.
+    """
+    size = [1] * count
+    neighbours: list[dict[int, float]] = [{} for _ in range(count)]
+    for (a, b), similarity in links.items():
+        neighbours[a][b] = similarity
+        neighbours[b][a] = similarity
+    heap = [(-s, a, b) for (a, b), s in links.items() if s >= threshold]
+    heapq.heapify(heap)
+    parent = list(range(count))
+    alive = [True] * count
+    while heap:
+        negative, a, b = heapq.heappop(heap)
+        if not (alive[a] and alive[b]):
+            continue
+        average = neighbours[a].get(b, 0.0) / (size[a] * size[b])
+        if abs(average + negative) > 1e-12:
+            continue  # stale: a later entry holds the current average
+        if len(neighbours[a]) < len(neighbours[b]):
+            a, b = b, a  # merge the smaller neighbourhood into the larger
+        for other, total in neighbours[b].items():
+            if other == a:
+                continue
+            merged = neighbours[a].get(other, 0.0) + total
+            neighbours[a][other] = merged
+            neighbours[other][a] = merged
+            del neighbours[other][b]
+        neighbours[a].pop(b, None)
+        neighbours[b] = {}
+        size[a] += size[b]
+        alive[b] = False
+        parent[b] = a
+        for other, total in neighbours[a].items():
+            average = total / (size[a] * size[other])
+            if average >= threshold:
+                heapq.heappush(heap, (-average, a, other))
+    groups: defaultdict[int, list[int]] = defaultdict(list)
+    for index in range(count):
+        root = index
+        while parent[root] != root:
+            root = parent[root]
+        groups[root].append(index)
+    return sorted(groups.values(), key=lambda g: g[0])

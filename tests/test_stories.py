@@ -1,0 +1,91 @@
+"""Related articles and story threads, on the seeds and on small collections made here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from reader.articles import Article
+from reader.library import Library
+from tests.conftest import make_library, write
+
+QUAKE = [
+    ("2024-01-02", "A magnitude 6.1 earthquake struck Hokkaido in Japan on Tuesday, collapsing houses in Sapporo. "
+     "Rescue teams searched the rubble as aftershocks shook the island and the quake cut power to thousands."),
+    ("2024-01-03", "Rescue teams in Sapporo pulled survivors from collapsed houses a day after the Hokkaido quake. "
+     "Aftershocks continued across Japan's northern island and the death toll from the quake rose to twelve."),
+    ("2024-01-05", "Hokkaido began rebuilding after the earthquake: Sapporo reopened schools, power returned to the "
+     "island and rescue teams ended the search of the rubble of collapsed houses in Japan."),
+]
+CARS = [
+    ("2024-01-02", "Toyota Motor said quarterly profit rose on strong sales of hybrid cars in Japan and North America, "
+     "and the carmaker raised its forecast for the fiscal year as the yen weakened."),
+    ("2024-01-04", "Shares of Toyota Motor climbed in Tokyo after the carmaker raised its profit forecast, citing "
+     "hybrid car sales and a weak yen that lifts earnings in Japan."),
+    ("2024-01-06", "Analysts said Toyota Motor's hybrid sales will keep profit strong; the carmaker's forecast "
+     "depends on the yen, and Japan's exporters gain as it weakens."),
+]
+
+
+def _library(tmp_path: Path, stories: list[list[tuple[str, str]]]) -> Library:
+    for s, story in enumerate(stories):
+        for n, (date, body) in enumerate(story):
+            write(tmp_path / f"story{s}_{n}.txt", f"\n  date {date} {body}\n")
+    library = make_library([tmp_path])
+    library.analyse()
+    return library
+
+
+def test_the_seeds_are_one_story_in_date_order(seeds_library: Library) -> None:
+    seeds_library.analyse()
+    earliest = min(seeds_library.articles, key=lambda a: a.published or datetime.max)
+    story = seeds_library.thread_articles(earliest)
+    assert [a.iso_date for a in story] == ["2022-04-04", "2022-08-24", "2022-09-04", "2022-09-08", "2022-09-09"]
+    thread = seeds_library.thread(earliest)
+    assert thread is not None and all(seeds_library.thread(a) is thread for a in seeds_library.articles)
+    assert thread.title  # its most characteristic names
+    related = seeds_library.related(earliest)
+    assert {r.article_id for r in related} <= {a.id for a in story} - {earliest.id}
+    assert related == sorted(related, key=lambda r: -r.score) and related[0].shared
+
+
+def test_two_stories_that_share_a_country_stay_apart(tmp_path: Path) -> None:
+    library = _library(tmp_path, [QUAKE, CARS])
+    quake = {a.id for a in library.articles if "quake" in a.body}
+    cars = {a.id for a in library.articles if "Toyota" in a.body}
+    for article in library.articles:
+        thread = library.thread(article)
+        assert thread is not None
+        assert set(thread.articles) == (quake if article.id in quake else cars)
+    for article in library.articles:
+        mine = quake if article.id in quake else cars
+        assert {r.article_id for r in library.related(article)} <= mine
+
+
+def test_an_article_about_nothing_else_stands_alone(tmp_path: Path) -> None:
+    lone = [("2024-01-03", "The village fete raised money for a new church roof; the brass band played and the "
+             "vicar judged the marrow contest, won by a retired postman from Japan.")]
+    library = _library(tmp_path, [QUAKE, lone])
+    article = next(a for a in library.articles if "fete" in a.body)
+    assert library.thread(article) is None
+    assert library.thread_articles(article) == [article]
+
+
+def test_adding_an_article_joins_its_story_without_a_rebuild(tmp_path: Path) -> None:
+    library = _library(tmp_path, [QUAKE, CARS])
+    assert library.stories is not None
+    threads_before = [list(t.articles) for t in library.stories.threads]
+    late = Article(
+        "late-quake", "later.txt", datetime(2024, 1, 9), "Hokkaido quake",
+        "A week after the Hokkaido earthquake, Sapporo families whose houses collapsed moved into shelters "
+        "while rescue teams and aftershocks kept the island of Japan on edge.",
+    )
+    library.add(late)
+    thread = library.thread(late)
+    assert thread is not None and thread.articles[-1] == "late-quake"
+    assert {a.id for a in library.thread_articles(late)} >= {a.id for a in library.articles if "Sapporo" in a.body}
+    assert [list(t.articles) for t in library.stories.threads if "late-quake" not in t.articles] == [
+        a for a in threads_before if not set(a) & set(thread.articles)
+    ]
+    assert library.related(late) and library.related(late)[0].article_id in thread.articles
+    assert any(r.article_id == "late-quake" for r in library.related(library.thread_articles(late)[0]))
