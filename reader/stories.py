@@ -40,6 +40,8 @@ MIN_LINK = 0.03  # similarities below this are too weak to keep as links
 RELATED_LIMIT = 8
 RELATED_SIMILARITY = 0.1  # weaker neighbours are not shown as related
 _FRONT_RUNNERS = 5
+_LOOKUP_FEATURES = 12
+RECENT_TOPICS = 50  # topics per feature considered as candidates, the most recently started
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|\d+(?:[.,]\d+)?", re.UNICODE)
 _STOP_WORDS = frozenset(
@@ -212,11 +214,11 @@ class Stories:
         for done, index in enumerate(order, start=1):
             vector = self._vectors[index]
             dots: defaultdict[int, float] = defaultdict(float)
-            for feature, weight in vector.items():
-                holding = holders[feature]
-                if len(holding) > CANDIDATE_DF:
-                    continue
-                for topic in holding:
+            # Candidates: the topics that most recently used one of the article's most distinctive features
+            # (a common word's old topics are stale news).
+            for feature in heapq.nlargest(_LOOKUP_FEATURES, vector, key=vector.__getitem__):
+                weight = vector[feature]
+                for topic in holders[feature][-RECENT_TOPICS:]:
                     dots[topic] += weight * centres[topic][feature]
             # Rank by the rarer features' share, then score the few front-runners exactly.
             front = heapq.nlargest(_FRONT_RUNNERS, dots, key=lambda t: (dots[t] / norms[t], -t))
