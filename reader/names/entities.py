@@ -150,18 +150,16 @@ def _merge_misspellings(full: list[_Group], people: list[tuple[_Group, str]]) ->
         word = next(iter(group.words))
         if len(word) < _MISSPELLING_LENGTH:
             continue  # short words are one edit from too many others to tell
-        fits = {
-            id(anchor): anchor
+        fits = [
+            anchor
             for anchor, _ in people
-            if group is not anchor
-            and any(
+            if any(
                 len(known) >= _MISSPELLING_LENGTH and DamerauLevenshtein.distance(word, known, score_cutoff=1) == 1
                 for known in anchor.words
             )
-        }
+        ]
         if len(fits) == 1:
-            anchor = next(iter(fits.values()))
-            anchor.absorb(group)
+            fits[0].absorb(group)
             full.remove(group)
 
 

@@ -97,7 +97,7 @@ class _Token:
 
 
 _SCORE = re.compile(r"^(?:\d{1,3}|\.\d{1,3}|\d/\d)$")  # 3, .556, 1/2; never a date, a price or 1,234
-_ROW_WORDS = frozenset(("and", "v", "vs", "at"))
+_ROW_WORDS = _CONNECTORS | {"and", "v", "vs", "at"}  # the only lower-case words a results row holds
 
 
 def tokenize(text: str) -> list[_Token]:
@@ -146,7 +146,7 @@ def _mark_results_row(line: list[_Token]) -> None:
             if j >= len(line) or not _SCORE.match(line[j].text):
                 return
             i = j
-        elif token.text[0].isalpha() and fold(token.text) not in _ROW_WORDS | _CONNECTORS:
+        elif token.text[0].isalpha() and fold(token.text) not in _ROW_WORDS:
             return  # prose, not a table
         else:
             i += 1

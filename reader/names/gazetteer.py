@@ -49,9 +49,9 @@ ORGANISATION_WORDS = frozenset(
 NEWS_AGENCIES = frozenset(
     """
     reuters ap afp upi dpa efe ansa interfax itar-tass tass xinhua kyodo jiji yonhap bernama antara anadolu
-    tanjug pti ians mena irna wafa kuna petra pap ctk mti bta hina ria novosti bloomberg
+    tanjug pti ians mena irna wafa kuna petra pap ctk mti bta hina bloomberg
     """.split()
-)
+) | {"ria novosti"}  # matched as a whole phrase: "ria" alone is no agency
 # Head words of named places that no gazetteer lists: "Wall Street", "Tiananmen Square", "Grace Road".
 PLACE_WORDS = frozenset(
     """
