@@ -5,6 +5,7 @@ Everything the terminal UI and `reader export` know comes from here; it never im
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -121,10 +122,9 @@ class Library:
             return
         self._by_id[article.id] = len(self.articles)
         self.articles.append(article)
-        self._newest_first = sorted(
-            range(len(self.articles)), key=lambda i: _newest_first_key(self.articles[i])
-        )
-        self._haystacks = None
+        insort(self._newest_first, len(self.articles) - 1, key=lambda i: _newest_first_key(self.articles[i]))
+        if self._haystacks is not None:
+            self._haystacks.append(_haystack(article))
         if self.names is not None and self.stories is not None:
             self.names.add(article.id, article_names(article.body))
             self.stories.add(article, _names_for(self.names, article.id))
@@ -133,6 +133,10 @@ class Library:
 
     def related(self, article: Article) -> list[Related]:
         return [] if self.stories is None else self.stories.related(article.id)
+
+    def related_articles(self, article: Article) -> list[tuple[Related, Article]]:
+        """Each related article with why it is related, for showing and opening."""
+        return [(found, other) for found in self.related(article) if (other := self.article(found.article_id))]
 
     def thread(self, article: Article) -> Thread | None:
         """The story the article belongs to, or None when it stands alone (or threads are not built yet)."""
@@ -183,8 +187,12 @@ class Library:
 
     def _search_text(self) -> list[str]:
         if self._haystacks is None:
-            self._haystacks = [f"{a.title}\n{a.body}".casefold() for a in self.articles]
+            self._haystacks = [_haystack(a) for a in self.articles]
         return self._haystacks
+
+
+def _haystack(article: Article) -> str:
+    return f"{article.title}\n{article.body}".casefold()
 
 
 def _newest_first_key(article: Article) -> tuple[int, float, str]:

@@ -36,7 +36,7 @@ EVENT_SIMILARITY = 0.075  # average similarity that makes one event inside a top
 EVENT_MIN_FEATURES = 40  # articles shorter than this (headlines) are not split into events
 NAME_WEIGHT = 2  # a shared name counts as much as a word used twice
 CANDIDATE_DF = 1000  # a feature in more articles than this finds no candidates (but still scores)
-MIN_LINK = 0.03  # similarities below this are too weak to keep as links
+MIN_LINK = 0.03  # neighbours less alike than this are not counted at all
 RELATED_LIMIT = 8
 RELATED_SIMILARITY = 0.1  # weaker neighbours are not shown as related
 _FRONT_RUNNERS = 5
@@ -113,10 +113,8 @@ class Stories:
         self._postings: defaultdict[Feature, list[int]] = defaultdict(list)
         self._labels: dict[Feature, str] = {}
         self._thread_of: list[int] = []
+        self._related: dict[str, list[Related]] = {}  # the pane and the sidebar both ask on every open
         self.threads: list[Thread] = []
-
-    def __len__(self) -> int:
-        return len(self._ids)
 
     # Building -----------------------------------------------------------------------------------
 
@@ -153,17 +151,13 @@ class Stories:
         norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
         return {feature: w / norm for feature, w in vector.items()}
 
-    def build(
-        self,
-        articles: list[tuple[Article, list[tuple[int, str, int]]]],
-        progress: Callable[[int, int], None] | None = None,
-    ) -> None:
+    def build(self, articles: list[tuple[Article, list[tuple[int, str, int]]]]) -> None:
         """Profile every article, then cluster them into threads. `names` are (entity id, name, mentions)."""
         for article, names in articles:
             self._register(article, self._profile(article, names))
         total = len(self._ids)
         self._vectors = [self._weigh(c, lambda f: len(self._postings[f]), total) for c in self._counts]
-        topics = self._topics(progress)
+        topics = self._topics()
         self._thread_of = [-1] * total
         groups: list[list[int]] = []
         for members in topics:
@@ -172,21 +166,15 @@ class Stories:
         for members in groups:
             self._new_thread(members)
 
-    def _links(
-        self,
-        members: Iterable[int],
-        vectors: list[dict[Feature, float]] | dict[int, dict[Feature, float]],
-        progress: Callable[[int, int], None] | None = None,
-        weakest: float = MIN_LINK,
-    ) -> dict[tuple[int, int], float]:
-        """Similarities worth keeping between articles that share a not-too-common feature."""
-        members = list(members)
+    @staticmethod
+    def _links(members: list[int], vectors: dict[int, dict[Feature, float]]) -> dict[tuple[int, int], float]:
+        """Every similarity between articles of a topic that share a not-too-common feature."""
         postings: defaultdict[Feature, list[int]] = defaultdict(list)
         for index in members:
             for feature in vectors[index]:
                 postings[feature].append(index)
         links: dict[tuple[int, int], float] = {}
-        for done, index in enumerate(members, start=1):
+        for index in members:
             vector = vectors[index]
             scores: defaultdict[int, float] = defaultdict(float)
             for feature, weight in vector.items():
@@ -197,21 +185,17 @@ class Stories:
                     if other > index:
                         scores[other] += weight * vectors[other][feature]
             for other in scores:
-                similarity = _cosine(vector, vectors[other])
-                if similarity >= weakest:
-                    links[index, other] = similarity
-            if progress is not None and done % 1000 == 0:
-                progress(done, len(members))
+                links[index, other] = _cosine(vector, vectors[other])
         return links
 
-    def _topics(self, progress: Callable[[int, int], None] | None) -> list[list[int]]:
+    def _topics(self) -> list[list[int]]:
         """One pass in date order: each article joins the topic whose centre it is closest to, or starts one."""
         order = sorted(range(len(self._ids)), key=self._date_key)
         centres: list[dict[Feature, float]] = []
         norms: list[float] = []
         members: list[list[int]] = []
         holders: defaultdict[Feature, list[int]] = defaultdict(list)  # feature -> topics whose centre has it
-        for done, index in enumerate(order, start=1):
+        for index in order:
             vector = self._vectors[index]
             dots: defaultdict[int, float] = defaultdict(float)
             # Candidates: the topics that most recently used one of the article's most distinctive features
@@ -243,8 +227,6 @@ class Stories:
                 square += (before + weight) ** 2 - before**2
             norms[best] = math.sqrt(square) or 1.0
             members[best].append(index)
-            if progress is not None and done % 1000 == 0:
-                progress(done, len(order))
         return members
 
     def _date_key(self, index: int) -> tuple[bool, datetime, str]:
@@ -269,7 +251,7 @@ class Stories:
         # every article (weight log 1 = 0) says nothing.
         size = len(members)
         local = {index: self._weigh(self._counts[index], frequency.__getitem__, size, 1.0) for index in members}
-        links = self._links(members, local, weakest=0.0)  # a topic is small: keep every link
+        links = self._links(members, local)
         position = {index: n for n, index in enumerate(members)}
         renumbered = {(position[a], position[b]): s for (a, b), s in links.items()}
         return [[members[n] for n in group] for group in _average_linkage(len(members), renumbered, EVENT_SIMILARITY)]
@@ -283,7 +265,7 @@ class Stories:
         return thread
 
     def _order(self, thread: Thread, members: list[int]) -> None:
-        members = sorted(members, key=lambda i: (self._dates[i] is None, self._dates[i] or datetime.min, self._ids[i]))
+        members = sorted(members, key=self._date_key)
         thread.articles = [self._ids[i] for i in members]
         thread.title = self._title(members)
 
@@ -311,6 +293,7 @@ class Stories:
     def add(self, article: Article, names: list[tuple[int, str, int]]) -> Thread:
         """Index one more article: it joins the thread it matches best on average, or starts its own."""
         index = self._register(article, self._profile(article, names))
+        self._related.clear()  # the new article may belong in any of them
         total = len(self._ids)
         vector = self._weigh(self._counts[index], lambda f: len(self._postings[f]), total)
         self._vectors.append(vector)
@@ -344,22 +327,26 @@ class Stories:
         index = self._position.get(article_id)
         if index is None:
             return []
+        cached = self._related.get(article_id)
+        if cached is not None:
+            return cached[:limit]
         vector = self._vectors[index]
-        close = [
-            (other, similarity)
-            for other, similarity in self._neighbours(index)
-            if similarity >= RELATED_SIMILARITY and sum(f in self._vectors[other] for f in vector) >= 2
-        ]  # one shared word, however rare, is a coincidence, not a relation
-        best = heapq.nlargest(limit, close, key=lambda pair: (pair[1], -pair[0]))
-        result = []
-        for other, similarity in best:
-            other_vector = self._vectors[other]
-            result.append(Related(self._ids[other], round(similarity, 3), self._shared(vector, other_vector)))
-        return result
+        close = []
+        for other, similarity in self._neighbours(index):
+            shared = [f for f in vector if f in self._vectors[other]]
+            if similarity >= RELATED_SIMILARITY and len(shared) >= 2:  # one shared word is a coincidence
+                close.append((similarity, other, shared))
+        best = heapq.nlargest(RELATED_LIMIT, close, key=lambda c: (c[0], -c[1]))
+        found = [
+            Related(self._ids[other], round(similarity, 3), self._labelled(shared, vector, self._vectors[other]))
+            for similarity, other, shared in best
+        ]
+        self._related[article_id] = found
+        return found[:limit]
 
-    def _shared(self, vector: dict[Feature, float], other: dict[Feature, float]) -> list[str]:
+    def _labelled(self, shared: list[Feature], vector: dict[Feature, float], other: dict[Feature, float]) -> list[str]:
         """Up to three shared names, then up to three shared words that are not part of those names."""
-        shared = sorted((f for f in vector if f in other), key=lambda f: -vector[f] * other[f])
+        shared = sorted(shared, key=lambda f: -vector[f] * other[f])
         names = [self._labels[f] for f in shared if f[0] == "n"][:3]
         in_names = set(words_of(" ".join(names)))
         words = [self._labels[f] for f in shared if f[0] == "w" and f[1] not in in_names][:3]

@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from reader.articles import Article
-from reader.library import Library
+from reader.library import Library, ListQuery
 from tests.conftest import make_library, write
 
 QUAKE = [
@@ -74,6 +74,7 @@ def test_an_article_about_nothing_else_stands_alone(tmp_path: Path) -> None:
 def test_adding_an_article_joins_its_story_without_a_rebuild(tmp_path: Path) -> None:
     library = _library(tmp_path, [QUAKE, CARS])
     assert library.stories is not None
+    assert library.view(ListQuery(search="shelters")) == []  # builds the search text before the add
     threads_before = [list(t.articles) for t in library.stories.threads]
     late = Article(
         "late-quake", "later.txt", datetime(2024, 1, 9), "Hokkaido quake",
@@ -81,6 +82,8 @@ def test_adding_an_article_joins_its_story_without_a_rebuild(tmp_path: Path) -> 
         "while rescue teams and aftershocks kept the island of Japan on edge.",
     )
     library.add(late)
+    assert library.view(ListQuery())[0] is late  # the newest, at the top of the list
+    assert library.view(ListQuery(search="shelters")) == [late]
     thread = library.thread(late)
     assert thread is not None and thread.articles[-1] == "late-quake"
     assert {a.id for a in library.thread_articles(late)} >= {a.id for a in library.articles if "Sapporo" in a.body}

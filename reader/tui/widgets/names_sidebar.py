@@ -12,11 +12,8 @@ from reader.library import Library
 from reader.names import KINDS, CollectionName
 from reader.tui.widgets.virtual_list import VirtualList
 
-SECTION_TITLES = {"person": "People", "place": "Places", "organization": "Organisations"}
-
-
 RELATED = "related"
-SECTION_TITLES[RELATED] = "Related stories"
+SECTION_TITLES = {"person": "People", "place": "Places", "organization": "Organisations", RELATED: "Related stories"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +92,7 @@ class NamesSidebar(VirtualList):
             if kind not in self.folded:
                 rows.extend(_Row(kind, e, n) for e, n in members)
         if not self.showing_collection and self.article is not None:
-            related = [
-                (found, article)
-                for found in self.library.related(self.article)
-                if (article := self.library.article(found.article_id)) is not None
-            ]
+            related = self.library.related_articles(self.article)
             if related:
                 rows.append(_Row(RELATED, None, len(related)))
                 if RELATED not in self.folded:

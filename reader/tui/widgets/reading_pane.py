@@ -113,7 +113,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         return text
 
     def _append_related(self, text: Text, article: Article) -> None:
-        related = [(r, a) for r in self.library.related(article) if (a := self.library.article(r.article_id))]
+        related = self.library.related_articles(article)
         if not related:
             return
         text.append("\n\nRelated stories", self._style("reading-pane--subheading"))
