@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on, work
@@ -21,6 +22,9 @@ from reader.tui.keys import app_bindings
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.names_sidebar import NamesSidebar
 from reader.tui.widgets.reading_pane import ReadingPane
+
+if TYPE_CHECKING:  # stories load with the analysis, off the start-up path
+    from reader.stories import Thread
 
 NARROW_COLUMNS = 100
 
@@ -276,25 +280,29 @@ class ReaderApp(App[None]):
 
     # Stories ----------------------------------------------------------------------------------
 
-    def _story(self) -> tuple[Article, list[Article]] | None:
-        """The open article (or the one under the cursor) and its story in date order; None if it stands alone."""
+    def _story(self) -> tuple[Article, Thread, list[Article]] | None:
+        """The open article (or the one under the cursor), its thread and the thread's articles in date order.
+
+        None, with a word to the user, when the article stands alone or threads are not built yet.
+        """
         anchor = self.opened or self.article_list.current
         if anchor is None:
             return None
         if self.library.stories is None:
             self.notify("Stories are still being worked out…", markup=False)
             return None
-        if self.library.thread(anchor) is None:
+        thread = self.library.thread(anchor)
+        if thread is None:
             self.notify("This article stands alone: no other article tells its story.", markup=False)
             return None
-        return anchor, self.library.thread_articles(anchor)
+        return anchor, thread, self.library.thread_articles(anchor)
 
     def _story_step(self, step: int) -> None:
         story = self._story()
         if story is None:
             return
-        anchor, articles = story
-        position = next(i for i, a in enumerate(articles) if a.id == anchor.id) + step
+        anchor, thread, articles = story
+        position = thread.position(anchor.id) + step
         if not 0 <= position < len(articles):
             self.notify("That was the last article of this story." if step > 0 else "This story starts here.",
                         markup=False)
@@ -311,8 +319,8 @@ class ReaderApp(App[None]):
         story = self._story()
         if story is None:
             return
-        anchor, articles = story
-        position = next(i for i, a in enumerate(articles) if a.id == anchor.id)
+        anchor, thread, articles = story
+        position = thread.position(anchor.id)
         later = articles[position + 1 :] + articles[:position]
         unread = next((a for a in later if not self.library.is_read(a)), None)
         if unread is None:
@@ -324,7 +332,7 @@ class ReaderApp(App[None]):
         story = self._story()
         if story is None:
             return
-        _, articles = story
+        _, _, articles = story
         if all(self.library.is_read(a) for a in articles):
             self.notify("Every article of this story is already read.", markup=False)
             return
@@ -340,15 +348,13 @@ class ReaderApp(App[None]):
         story = self._story()
         if story is None:
             return
-        anchor, articles = story
-        thread = self.library.thread(anchor)
-        title = thread.title if thread else ""
+        anchor, thread, articles = story
 
         def opened(article: Article | None) -> None:
             if article is not None:
                 self.open_article(article)
 
-        self.push_screen(TimelineScreen(self.library, articles, title, anchor), opened)
+        self.push_screen(TimelineScreen(self.library, articles, thread.title, anchor), opened)
 
     @on(NamesSidebar.Chosen)
     def _on_name_chosen(self, message: NamesSidebar.Chosen) -> None:
