@@ -41,7 +41,7 @@ RELATED_LIMIT = 8
 RELATED_SIMILARITY = 0.1  # weaker neighbours are not shown as related
 _FRONT_RUNNERS = 5
 _LOOKUP_FEATURES = 12
-RECENT_TOPICS = 50  # topics per feature considered as candidates, the most recently started
+RECENT_TOPICS = 5  # a feature's candidate topics: the few that used it most recently (a story still running)
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|\d+(?:[.,]\d+)?", re.UNICODE)
 _STOP_WORDS = frozenset(
