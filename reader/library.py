@@ -16,6 +16,7 @@ from reader.sources import Collection
 from reader.store import ReadChange, ReadState
 
 if TYPE_CHECKING:  # the name finder is imported when analysis starts, off the start-up path
+    from reader.index import AnalysisIndex
     from reader.names import ArticleName, CollectionName, NameIndex
     from reader.stories import Related, Stories, Thread
 
@@ -84,34 +85,66 @@ class Library:
 
     def analyse(
         self,
-        progress: Callable[[int, int], None] | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
         stop: Callable[[], bool] | None = None,
+        index: AnalysisIndex | None = None,
     ) -> NameIndex | None:
-        """Find the names in every article (slow on big collections: run it off the UI thread).
+        """Find names, then build story threads (slow on big collections: run it off the UI thread).
 
-        Articles are analysed oldest first, so a name's first article comes first in its list.
-        Returns None, leaving the library unchanged, when `stop` says to give up.
+        Returns None, leaving the library as it was, when `stop` says to give up.
         """
-        from reader.names import NameIndex, article_names
+        names = self.find_names(progress, stop, index)
+        if names is not None:
+            self.build_stories()
+        return names
 
-        index = NameIndex()
-        total = len(self.articles)
-        for done, position in enumerate(self._newest_first[::-1], start=1):
-            if stop is not None and done % 50 == 0 and stop():
-                return None
-            article = self.articles[position]
-            index.add(article.id, article_names(article.body))
-            if progress is not None and (done % 200 == 0 or done == total):
-                progress(done, total)
-        self.names = index  # one assignment: readers see the old index or the whole new one
-        self.stories = self._build_stories(index)
-        return index
+    def find_names(
+        self,
+        progress: Callable[[str, int, int], None] | None = None,
+        stop: Callable[[], bool] | None = None,
+        index: AnalysisIndex | None = None,
+    ) -> NameIndex | None:
+        """Find the names in every article, reading back from `index` what an earlier run found.
 
-    def _build_stories(self, index: NameIndex) -> Stories:
+        `progress("names", done, total)` is called as chunks finish; each finished chunk is saved to
+        the index at once, so quitting mid-way keeps it. Articles are added to the collection oldest
+        first, so a name's first article comes first in its list. Returns None when stopped.
+        """
+        from reader.analysis import find_names
+        from reader.names import NameIndex
+
+        oldest = [self.articles[position] for position in reversed(self._newest_first)]
+        found, todo = index.stored(oldest) if index is not None else ({}, oldest)
+        total, done = len(oldest), len(found)
+        if progress is not None:
+            progress("names", done, total)
+        for chunk in find_names(todo, stop):
+            found.update((article.id, names) for article, names in chunk)
+            if index is not None:
+                index.save(chunk)
+            done += len(chunk)
+            if progress is not None:
+                progress("names", done, total)
+        if len(found) < total:
+            return None  # stopped: what was saved stays saved
+        if index is not None:
+            index.finish(oldest)
+            index.forget_missing()
+        collection = NameIndex()
+        for article in oldest:
+            collection.add(article.id, found[article.id])
+        self.names = collection  # one assignment: readers see no names or all of them
+        return collection
+
+    def build_stories(self) -> Stories | None:
+        """Group the articles into story threads (needs the names first)."""
         from reader.stories import Stories
 
+        if self.names is None:
+            return None
         stories = Stories()
-        stories.build([(article, _names_for(index, article.id)) for article in self.articles])
+        stories.build([(article, _names_for(self.names, article.id)) for article in self.articles])
+        self.stories = stories
         return stories
 
     def add(self, article: Article) -> None:

@@ -14,13 +14,30 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 ENV_VAR = "READER_DB"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS read_marks (
     article_id TEXT PRIMARY KEY,
     read_at    REAL NOT NULL
+) WITHOUT ROWID;
+"""
+# Version 2 adds the analysis index (reader.index): what was found in each source file, so a second
+# start does not analyse unchanged files again. Read marks are kept by article id, apart from it.
+_INDEX_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sources (
+    path       TEXT PRIMARY KEY,
+    size       INTEGER NOT NULL,
+    mtime_ns   INTEGER NOT NULL,
+    seen_at    REAL NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS analyses (
+    source     TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    digest     TEXT NOT NULL,
+    names      TEXT NOT NULL,
+    PRIMARY KEY (source, article_id)
 ) WITHOUT ROWID;
 """
 
@@ -182,7 +199,10 @@ def _connect(path: Path) -> sqlite3.Connection:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if version == 0 and not tables:
-            connection.executescript(_SCHEMA)
+            connection.executescript(_SCHEMA + _INDEX_SCHEMA)
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        elif version == 1 and "read_marks" in tables:  # an older reader's marks: keep them, add the index
+            connection.executescript(_INDEX_SCHEMA)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         elif version != SCHEMA_VERSION or "read_marks" not in tables:
             raise _Unusable(f"unknown schema version {version}, this reader uses {SCHEMA_VERSION}")

@@ -20,6 +20,7 @@ from reader.store import ReadChange, StoreError
 from reader.text import counted
 from reader.tui.keys import app_bindings
 from reader.tui.widgets.article_list import ArticleList
+from reader.tui.widgets.indexing import IndexingBar
 from reader.tui.widgets.names_sidebar import NamesSidebar
 from reader.tui.widgets.reading_pane import ReadingPane
 
@@ -59,6 +60,7 @@ class ReaderApp(App[None]):
                 yield ArticleList(self.library, id="articles")
             yield ReadingPane(self.library, self.now, id="reading")
             yield NamesSidebar(self.library, id="names")
+        yield IndexingBar(id="indexing")
         yield Footer()
 
     @property
@@ -72,6 +74,10 @@ class ReaderApp(App[None]):
     @property
     def names(self) -> NamesSidebar:
         return self.query_one(NamesSidebar)
+
+    @property
+    def indexing(self) -> IndexingBar:
+        return self.query_one(IndexingBar)
 
     def on_resize(self, event: events.Resize) -> None:
         # Below 100 columns three panes leave the article too narrow to read: the names step aside.
@@ -101,20 +107,40 @@ class ReaderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="analysis")
     def analyse(self) -> None:
+        """Names (read back from the index where it can), then story threads, reporting progress."""
+        from reader.index import AnalysisIndex
+
         worker = get_current_worker()
-        started = datetime.now()
 
-        def progress(done: int, total: int) -> None:
-            seconds = max((datetime.now() - started).total_seconds(), 1e-6)
-            note = f"Finding names… {done:,} of {total:,} ({done / seconds:,.0f}/s)"
-            self.call_from_thread(self.names.set_note, note)
+        def stop() -> bool:
+            return worker.is_cancelled
 
-        if self.library.analyse(progress, stop=lambda: worker.is_cancelled) is not None:
-            self.call_from_thread(self._names_ready)
+        def progress(stage: str, done: int, total: int | None) -> None:
+            if not stop():
+                self.call_from_thread(self.indexing.report, stage, done, total)
+
+        path = self.library.read.path
+        index = AnalysisIndex.open(path) if path is not None else None
+        try:
+            names = self.library.find_names(progress, stop, index)
+        finally:
+            if index is not None:
+                index.close()
+        if names is None or stop():
+            return
+        self.call_from_thread(self._names_ready)
+        progress("threads", 0, None)
+        self.library.build_stories()
+        if not stop():
+            self.call_from_thread(self._stories_ready)
 
     def _names_ready(self) -> None:
         self.names.rebuild()
         self.reading.refresh_names()
+
+    def _stories_ready(self) -> None:
+        self.indexing.finish()
+        self._names_ready()
 
     # The list ---------------------------------------------------------------------------------
 

@@ -55,7 +55,6 @@ class NamesSidebar(VirtualList):
         self.article: Article | None = None
         self.folded: set[str] = set()
         self.rows: list[_Row] = []
-        self.note = ""
 
     def show_article(self, article: Article | None) -> None:
         self.article = article
@@ -63,11 +62,6 @@ class NamesSidebar(VirtualList):
 
     def toggle_scope(self) -> None:
         self.whole_collection = not self.whole_collection
-        self.rebuild()
-
-    def set_note(self, note: str) -> None:
-        """A line shown while names are still being found."""
-        self.note = note
         self.rebuild()
 
     @property
@@ -123,7 +117,7 @@ class NamesSidebar(VirtualList):
 
     def _empty_message(self) -> str:
         if self.library.names is None:
-            return self.note or "Finding names…"
+            return "Finding names…"
         return "No names found."
 
     @property

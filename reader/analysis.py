@@ -1,0 +1,87 @@
+"""Finding the names in many articles: chunk by chunk, over every core when there are enough of them.
+
+The name finder is pure Python, so threads would share one core. Big batches go to a pool of
+processes (one per core); small ones are done right here, because starting the pool (about half a
+second: a fresh interpreter per worker) would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing import resource_tracker
+
+from reader.articles import Article
+from reader.names.entities import ArticleName, article_names
+
+POOL_MIN_ARTICLES = 2000  # below this, one process finishes before a pool has started
+CHUNK = 500  # articles per task: big enough to hide the hand-over, small enough to stop quickly
+
+
+def find_names(
+    articles: list[Article], stop: Callable[[], bool] | None = None, workers: int | None = None
+) -> Iterator[list[tuple[Article, list[ArticleName]]]]:
+    """The names of each article, a chunk at a time and in the given order; stops early when `stop` says so."""
+    chunks = [articles[i : i + CHUNK] for i in range(0, len(articles), CHUNK)]
+    workers = workers or os.cpu_count() or 1
+    if len(articles) < POOL_MIN_ARTICLES or workers < 2:
+        for chunk in chunks:
+            if stop is not None and stop():
+                return
+            yield [(article, article_names(article.body)) for article in chunk]
+        return
+    _start_resource_tracker()
+    # "spawn": the caller may be a thread of a running UI, and forking a threaded process is unsafe.
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    pending: deque[tuple[list[Article], Future[list[list[ArticleName]]]]] = deque()
+    try:
+        for chunk in chunks:
+            pending.append((chunk, pool.submit(_names_of, [a.body for a in chunk])))
+            if len(pending) < 2 * workers:
+                continue  # a few chunks in flight per worker: busy cores, bounded memory
+            yield _collect(*pending.popleft())
+            if stop is not None and stop():
+                return
+        while pending:
+            yield _collect(*pending.popleft())
+            if stop is not None and stop():
+                return
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's helper process with a real stderr to hand on.
+
+    A terminal UI replaces `sys.stderr` with an object whose fileno() is -1, which the helper cannot
+    inherit ("bad value(s) in fds_to_keep"); the original stream is the terminal's.
+    """
+    if _has_fileno(sys.stderr) or not _has_fileno(sys.__stderr__):
+        resource_tracker.ensure_running()
+        return
+    captured, sys.stderr = sys.stderr, sys.__stderr__
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        sys.stderr = captured
+
+
+def _has_fileno(stream: object) -> bool:
+    try:
+        return int(stream.fileno()) >= 0  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _collect(
+    chunk: list[Article], future: Future[list[list[ArticleName]]]
+) -> list[tuple[Article, list[ArticleName]]]:
+    return list(zip(chunk, future.result(), strict=True))
+
+
+def _names_of(bodies: list[str]) -> list[list[ArticleName]]:
+    return [article_names(body) for body in bodies]

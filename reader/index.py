@@ -1,0 +1,149 @@
+"""The analysis index: the names found in each article, kept in the reader's SQLite database.
+
+Finding names is the slow part of opening a big archive, so it is done once. Each source file is
+remembered with its size and modification time; while they are unchanged its articles' names are read
+back instead of found again. When a file changes, only its articles whose text changed (by digest)
+are analysed again. Files that no longer exist, and files not opened for `FORGET_AFTER_DAYS`, are
+forgotten, so the database does not grow without bound. Read marks live in their own table and are
+never touched here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.articles import Article, content_id
+from reader.names.entities import ArticleName
+
+FORGET_AFTER_DAYS = 90
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """What a source file looked like when it was indexed."""
+
+    size: int
+    mtime_ns: int
+
+
+def stamp(path: str) -> Stamp | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return Stamp(status.st_size, status.st_mtime_ns)
+
+
+def encode(names: list[ArticleName]) -> str:
+    """Names as compact JSON: [name, kind, aliases, flat spans]."""
+    return json.dumps(
+        [[n.name, n.kind, n.aliases, [i for span in n.spans for i in span]] for n in names],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def decode(text: str) -> list[ArticleName]:
+    return [
+        ArticleName(name, kind, aliases, list(zip(spans[::2], spans[1::2], strict=True)))
+        for name, kind, aliases, spans in json.loads(text)
+    ]
+
+
+class AnalysisIndex:
+    """Stored names per (source file, article), on its own connection (it is used from a worker thread)."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    @classmethod
+    def open(cls, path: Path) -> AnalysisIndex | None:
+        """The index in the database at `path` (made by `ReadState.open`), or None if it cannot be used."""
+        try:
+            connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
+            connection.execute("SELECT count(*) FROM analyses").fetchone()
+        except sqlite3.Error:
+            return None
+        return cls(connection)
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def stored(self, articles: list[Article]) -> tuple[dict[str, list[ArticleName]], list[Article]]:
+        """The names already found for `articles`, by article id, and the articles still to analyse."""
+        found: dict[str, list[ArticleName]] = {}
+        todo: list[Article] = []
+        by_source: dict[str, list[Article]] = {}
+        for article in articles:
+            by_source.setdefault(article.path, []).append(article)
+        for path, members in by_source.items():
+            row = self._connection.execute("SELECT size, mtime_ns FROM sources WHERE path = ?", (path,)).fetchone()
+            unchanged = row is not None and Stamp(*row) == stamp(path)
+            rows = self._connection.execute(
+                "SELECT article_id, digest, names FROM analyses WHERE source = ?", (path,)
+            ).fetchall()
+            known = {article_id: (digest, names) for article_id, digest, names in rows}
+            for article in members:
+                entry = known.get(article.id)
+                # An unchanged file's articles are what they were; in a changed one, only unchanged text counts.
+                if entry is not None and (unchanged or entry[0] == content_id(article.body)):
+                    found[article.id] = decode(entry[1])
+                else:
+                    todo.append(article)
+        return found, todo
+
+    def save(self, results: Iterable[tuple[Article, list[ArticleName]]]) -> None:
+        """Keep what was found, in one transaction (a chunk of work survives quitting mid-way)."""
+        rows = [(a.path, a.id, content_id(a.body), encode(names)) for a, names in results]
+        with self._transaction():
+            self._connection.executemany("INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?)", rows)
+
+    def finish(self, articles: list[Article]) -> None:
+        """Every article of these sources is analysed: stamp the files (and when they were last opened) and
+        drop the stored articles they no longer hold."""
+        by_source: dict[str, set[str]] = {}
+        for article in articles:
+            by_source.setdefault(article.path, set()).add(article.id)
+        now = time.time()
+        with self._transaction():
+            for path, ids in by_source.items():
+                current = stamp(path)
+                if current is None:
+                    continue
+                rows = self._connection.execute("SELECT article_id FROM analyses WHERE source = ?", (path,))
+                gone = {row[0] for row in rows} - ids
+                self._connection.executemany(
+                    "DELETE FROM analyses WHERE source = ? AND article_id = ?", ((path, a) for a in gone)
+                )
+                self._connection.execute(
+                    "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)", (path, current.size, current.mtime_ns, now)
+                )
+
+    def forget_missing(self, now: float | None = None) -> int:
+        """Forget files that are gone or were not opened for `FORGET_AFTER_DAYS`; returns how many."""
+        cutoff = (now or time.time()) - FORGET_AFTER_DAYS * 86400
+        paths = {r[0] for r in self._connection.execute("SELECT DISTINCT source FROM analyses")}
+        stale = {r[0] for r in self._connection.execute("SELECT path FROM sources WHERE seen_at < ?", (cutoff,))}
+        forget = stale | {p for p in paths if not os.path.exists(p)}
+        with self._transaction():
+            for path in forget:
+                self._connection.execute("DELETE FROM analyses WHERE source = ?", (path,))
+                self._connection.execute("DELETE FROM sources WHERE path = ?", (path,))
+        return len(forget)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._connection.execute("ROLLBACK")
+            raise
+        self._connection.execute("COMMIT")

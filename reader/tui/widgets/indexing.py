@@ -1,0 +1,43 @@
+"""The indexing bar: what the background analysis is doing, how far it is, and how fast it goes."""
+
+from __future__ import annotations
+
+import time
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label, ProgressBar
+
+_STAGES = {"names": "Finding names", "threads": "Grouping stories"}
+
+
+class IndexingBar(Horizontal):
+    """One line above the footer while the index is built; it hides itself when the work is done."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._stage = ""
+        self._started = time.monotonic()
+        self._first = 0
+
+    def compose(self) -> ComposeResult:
+        yield Label(id="indexing-label", markup=False)
+        yield ProgressBar(show_eta=False, id="indexing-progress")
+
+    def report(self, stage: str, done: int, total: int | None) -> None:
+        """`total` None: a stage whose length is not known (the bar pulses)."""
+        if stage != self._stage:
+            self._stage, self._started, self._first = stage, time.monotonic(), done
+        self.display = True
+        label = _STAGES.get(stage, stage)
+        if total is None:
+            text = f"{label}…"
+        else:
+            seconds = max(time.monotonic() - self._started, 1e-6)
+            rate = (done - self._first) / seconds
+            text = f"{label}: {done:,} of {total:,}" + (f" · {rate:,.0f}/s" if done > self._first else "")
+        self.query_one(Label).update(text)
+        self.query_one(ProgressBar).update(total=total, progress=done)
+
+    def finish(self) -> None:
+        self.display = False

@@ -1,0 +1,143 @@
+"""The analysis index: kept between starts, redone only where files changed, never losing read marks."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from reader import analysis
+from reader.index import AnalysisIndex
+from reader.library import Library
+from reader.sources import load
+from reader.store import ReadState
+from tests.conftest import write
+
+ARTICLES = {
+    "a.txt": "date 2022-09-01 Angela Merkel met Emmanuel Macron in Paris on Monday.",
+    "b.txt": "date 2022-09-02 Fumio Kishida spoke in Tokyo about Narendra Modi.",
+    "c.txt": "date 2022-09-03 Olaf Scholz visited Berlin and then Warsaw.",
+}
+
+
+def _collection(folder: Path) -> Path:
+    for name, text in ARTICLES.items():
+        write(folder / "news" / name, text)
+    return folder / "news"
+
+
+def _open(news: Path, db: Path) -> tuple[Library, AnalysisIndex]:
+    state = ReadState.open(db)  # makes the database and its tables
+    index = AnalysisIndex.open(db)
+    assert index is not None
+    return Library(load([news]), state), index
+
+
+def _analyse(library: Library, index: AnalysisIndex) -> tuple[int, int]:
+    """Analyse; returns (articles already known when it started, total)."""
+    first: list[tuple[int, int]] = []
+    library.find_names(lambda stage, done, total: first.append((done, total)), index=index)
+    return first[0]
+
+
+def _names(library: Library) -> set[str]:
+    assert library.names is not None
+    return {entity.name for entity in library.names.entities}
+
+
+def test_a_second_start_reads_unchanged_files_back_instead_of_analysing(tmp_path: Path) -> None:
+    news, db = _collection(tmp_path), tmp_path / "reader.db"
+    library, index = _open(news, db)
+    assert _analyse(library, index) == (0, 3)
+    again, index = _open(news, db)
+    assert _analyse(again, index) == (3, 3)  # the progress bar starts full: nothing left to find
+    assert _names(again) == _names(library)
+    assert "Angela Merkel" in _names(again)
+
+
+def test_an_edited_file_is_analysed_again_and_a_deleted_one_disappears(tmp_path: Path) -> None:
+    news, db = _collection(tmp_path), tmp_path / "reader.db"
+    library, index = _open(news, db)
+    _analyse(library, index)
+    edited = news / "a.txt"
+    edited.write_text("date 2022-09-01 Giorgia Meloni met Pedro Sánchez in Madrid.", encoding="utf-8")
+    os.utime(edited, ns=(1, 1))  # a different mtime, whatever the file system's clock resolution
+    (news / "c.txt").unlink()
+
+    again, index = _open(news, db)
+    assert _analyse(again, index) == (1, 2)  # b.txt read back; only the edited a.txt analysed
+    assert {"Giorgia Meloni", "Madrid", "Fumio Kishida"} <= _names(again)
+    assert not {"Angela Merkel", "Olaf Scholz", "Warsaw"} & _names(again)
+    stored = sqlite3.connect(db).execute("SELECT source FROM analyses").fetchall()
+    assert sorted(Path(row[0]).name for row in stored) == ["a.txt", "b.txt"]  # c.txt's rows are gone
+
+
+def test_read_marks_survive_re_indexing(tmp_path: Path) -> None:
+    news, db = _collection(tmp_path), tmp_path / "reader.db"
+    library, index = _open(news, db)
+    _analyse(library, index)
+    merkel = next(a for a in library.articles if "Merkel" in a.body)
+    library.mark([merkel], True)
+    (news / "b.txt").write_text("date 2022-09-02 Fumio Kishida spoke in Osaka.", encoding="utf-8")
+    os.utime(news / "b.txt", ns=(1, 1))
+
+    again, index = _open(news, db)
+    _analyse(again, index)
+    assert [a.id for a in again.articles if again.is_read(a)] == [merkel.id]
+
+
+def test_interrupted_indexing_keeps_what_was_done_and_finishes_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(analysis, "CHUNK", 1)  # save after every article
+    news, db = _collection(tmp_path), tmp_path / "reader.db"
+    library, index = _open(news, db)
+    seen: list[int] = []
+    result = library.find_names(lambda stage, done, total: seen.append(done), stop=lambda: len(seen) >= 2, index=index)
+    assert result is None and library.names is None  # stopped: no half-built names shown
+
+    again, index = _open(news, db)
+    known, total = _analyse(again, index)
+    assert 0 < known < total == 3
+    complete, fresh = _open(news, tmp_path / "fresh.db")
+    _analyse(complete, fresh)
+    assert _names(again) == _names(complete)
+
+
+def test_files_gone_from_disk_are_forgotten_but_other_collections_kept(tmp_path: Path) -> None:
+    news, db = _collection(tmp_path), tmp_path / "reader.db"
+    other = write(tmp_path / "other" / "d.txt", "date 2022-09-04 Joe Biden spoke in Washington.")
+    library, index = _open(other.parent, db)
+    _analyse(library, index)
+    library, index = _open(news, db)  # a different collection: d.txt must stay indexed
+    _analyse(library, index)
+    assert _analyse(*_open(other.parent, db)) == (1, 1)
+    other.unlink()
+    _analyse(*_open(news, db))
+    stored = {Path(row[0]).name for row in sqlite3.connect(db).execute("SELECT path FROM sources")}
+    assert stored == {"a.txt", "b.txt", "c.txt"}
+
+
+def test_a_process_pool_finds_the_same_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(analysis, "CHUNK", 2)
+    articles = load([_collection(tmp_path)]).articles
+    inline = [names for chunk in analysis.find_names(articles) for _, names in chunk]
+    monkeypatch.setattr(analysis, "POOL_MIN_ARTICLES", 1)
+    pooled = [(a.id, names) for chunk in analysis.find_names(articles, workers=2) for a, names in chunk]
+    assert [a for a, _ in pooled] == [a.id for a in articles]  # in order
+    assert [names for _, names in pooled] == inline
+
+
+def test_an_older_database_keeps_its_marks_and_gains_the_index(tmp_path: Path) -> None:
+    db = tmp_path / "reader.db"
+    connection = sqlite3.connect(db)
+    connection.execute("CREATE TABLE read_marks (article_id TEXT PRIMARY KEY, read_at REAL NOT NULL) WITHOUT ROWID")
+    connection.execute("INSERT INTO read_marks VALUES ('kept', 1.0)")
+    connection.execute("PRAGMA user_version = 1")
+    connection.commit()
+    connection.close()
+    state = ReadState.open(db)
+    assert state.read_ids == {"kept"} and not state.warnings
+    assert AnalysisIndex.open(db) is not None
