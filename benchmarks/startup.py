@@ -29,15 +29,16 @@ from pathlib import Path
 _ANSI = re.compile(rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 
 
-def time_to_markers(command: list[str], markers: list[bytes], timeout: float = 60.0) -> list[float]:
-    """Seconds from spawn until each marker has appeared in the (escape-stripped) terminal output."""
+def time_to_markers(command: list[str], markers: list[bytes], timeout: float = 60.0) -> tuple[list[float], float]:
+    """Seconds from spawn until each marker has appeared in the (escape-stripped) terminal output,
+    and the process's peak memory (VmHWM, MB) at the last marker."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     env = dict(os.environ, TERM="xterm-256color", COLUMNS="120", LINES="40")
     started = time.perf_counter()
     process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
     os.close(slave)
-    seen = b""
+    pending = text = b""
     found: list[float] = []
     try:
         while len(found) < len(markers) and time.perf_counter() - started < timeout:
@@ -48,17 +49,34 @@ def time_to_markers(command: list[str], markers: list[bytes], timeout: float = 6
                 chunk = os.read(master, 65536)
             except OSError:
                 break
-            seen += chunk
-            text = _ANSI.sub(b"", seen)
-            while len(found) < len(markers) and markers[len(found)] in text:
+            # Strip escapes from the new output only (an escape cut off at the end waits for the next read).
+            pending += chunk
+            cut = pending.rfind(b"\x1b")
+            if 0 <= cut and len(pending) - cut < 64:
+                ready_part, pending = pending[:cut], pending[cut:]
+            else:
+                ready_part, pending = pending, b""
+            start = max(0, len(text) - 64)
+            text += _ANSI.sub(b"", ready_part)
+            while len(found) < len(markers) and markers[len(found)] in text[start:]:
                 found.append(time.perf_counter() - started)
+        peak = _peak_mb(process.pid)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
         os.close(master)
     if len(found) < len(markers):
         raise RuntimeError(f"{command} never showed {markers[len(found)]!r}")
-    return found
+    return found, peak
+
+
+def _peak_mb(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    line = next((line for line in status.splitlines() if line.startswith("VmHWM:")), "VmHWM: 0 kB")
+    return int(line.split()[1]) / 1024
 
 
 def main() -> None:
@@ -75,8 +93,8 @@ def main() -> None:
         time_to_markers(reader, [list_marker, b"People"])
         bare_times, list_times, names_times = [], [], []
         for _ in range(options.runs):
-            bare_times += time_to_markers(bare, [b"bench-bare-app"])
-            at_list, at_names = time_to_markers(reader, [list_marker, b"People"])
+            bare_times += time_to_markers(bare, [b"bench-bare-app"])[0]
+            (at_list, at_names), _ = time_to_markers(reader, [list_marker, b"People"])
             list_times.append(at_list)
             names_times.append(at_names)
     bare_median = statistics.median(bare_times)

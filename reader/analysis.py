@@ -7,16 +7,18 @@ second: a fresh interpreter per worker) would cost more than it saves.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from multiprocessing import resource_tracker
+from concurrent.futures import BrokenExecutor
+from typing import TYPE_CHECKING
 
 from reader.articles import Article
 from reader.names.entities import ArticleName, article_names
+
+if TYPE_CHECKING:  # multiprocessing is imported only when a pool is worth starting (35 ms saved otherwise)
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 POOL_MIN_ARTICLES = 2000  # below this, one process finishes before a pool has started
 CHUNK = 500  # articles per task: big enough to hide the hand-over, small enough to stop quickly
@@ -34,13 +36,16 @@ def find_names(
                 return
             yield [(article, article_names(article.body)) for article in chunk]
         return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     _start_resource_tracker()
     # "spawn": the caller may be a thread of a running UI, and forking a threaded process is unsafe.
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-    pending: deque[tuple[list[Article], Future[list[list[ArticleName]]]]] = deque()
+    pending: deque[tuple[list[Article], Future[list[list[ArticleName]]] | None]] = deque()
     try:
         for chunk in chunks:
-            pending.append((chunk, pool.submit(_names_of, [a.body for a in chunk])))
+            pending.append((chunk, _submit(pool, chunk)))
             if len(pending) < 2 * workers:
                 continue  # a few chunks in flight per worker: busy cores, bounded memory
             yield _collect(*pending.popleft())
@@ -54,12 +59,33 @@ def find_names(
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _submit(pool: ProcessPoolExecutor, chunk: list[Article]) -> Future[list[list[ArticleName]]] | None:
+    try:
+        return pool.submit(_names_of, [a.body for a in chunk])
+    except BrokenExecutor:
+        return None  # done here instead (see _collect)
+
+
+def _collect(
+    chunk: list[Article], future: Future[list[list[ArticleName]]] | None
+) -> list[tuple[Article, list[ArticleName]]]:
+    """A chunk's results; if the pool broke (a worker killed, say, by the OOM killer), the chunk is
+    analysed in this process instead, so a lost worker costs time, never names."""
+    try:
+        results = future.result() if future is not None else _names_of([a.body for a in chunk])
+    except BrokenExecutor:
+        results = _names_of([a.body for a in chunk])
+    return list(zip(chunk, results, strict=True))
+
+
 def _start_resource_tracker() -> None:
     """Start multiprocessing's helper process with a real stderr to hand on.
 
     A terminal UI replaces `sys.stderr` with an object whose fileno() is -1, which the helper cannot
     inherit ("bad value(s) in fds_to_keep"); the original stream is the terminal's.
     """
+    from multiprocessing import resource_tracker
+
     if _has_fileno(sys.stderr) or not _has_fileno(sys.__stderr__):
         resource_tracker.ensure_running()
         return
@@ -75,12 +101,6 @@ def _has_fileno(stream: object) -> bool:
         return int(stream.fileno()) >= 0  # type: ignore[attr-defined]
     except (AttributeError, OSError, ValueError):
         return False
-
-
-def _collect(
-    chunk: list[Article], future: Future[list[list[ArticleName]]]
-) -> list[tuple[Article, list[ArticleName]]]:
-    return list(zip(chunk, future.result(), strict=True))
 
 
 def _names_of(bodies: list[str]) -> list[list[ArticleName]]:

@@ -9,9 +9,10 @@ from datetime import datetime
 from reader.text import counted
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Article:
-    """One news article as loaded from its source.
+    """One news article as loaded from its source. Each is one object, equal only to itself, so finding
+    it in a list of 400,000 is a fast identity scan rather than a field-by-field comparison.
 
     `id` is stable across restarts, renames and moves: the publisher's `id` for JSON Lines records
     that carry one, otherwise a hash of the body text (see `content_id`).

@@ -141,3 +141,21 @@ def test_an_older_database_keeps_its_marks_and_gains_the_index(tmp_path: Path) -
     state = ReadState.open(db)
     assert state.read_ids == {"kept"} and not state.warnings
     assert AnalysisIndex.open(db) is not None
+
+
+def test_a_broken_pool_costs_time_not_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    articles = load([_collection(tmp_path)]).articles
+    expected = [names for chunk in analysis.find_names(articles) for _, names in chunk]
+
+    def broken(*_: object) -> Future[object]:
+        future: Future[object] = Future()
+        future.set_exception(BrokenProcessPool("a worker was killed"))
+        return future
+
+    monkeypatch.setattr(analysis, "POOL_MIN_ARTICLES", 1)
+    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor.submit", broken)
+    pooled = [names for chunk in analysis.find_names(articles, workers=2) for _, names in chunk]
+    assert pooled == expected

@@ -47,7 +47,10 @@ class ArticleList(VirtualList):
 
     def position(self, article: Article) -> int | None:
         """Where `article` is in the list, or None if the current view leaves it out."""
-        return next((i for i, candidate in enumerate(self.articles) if candidate.id == article.id), None)
+        try:
+            return self.articles.index(article)  # articles compare by identity: a scan in C
+        except ValueError:
+            return None
 
     def move_to(self, article: Article) -> bool:
         position = self.position(article)

@@ -64,8 +64,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
             self.scroll_home(animate=False)
 
     def refresh_names(self) -> None:
-        if self.article is not None:
-            self.body.update(self._render_article(self.article))
+        self.body.update(self._render_article(self.article) if self.article is not None else self._welcome())
 
     @property
     def at_end(self) -> bool:
@@ -128,7 +127,11 @@ class ReadingPane(VerticalScroll, can_focus=True):
         unread = self.library.unread_count()
         text = Text()
         text.append("reader\n", self._style("reading-pane--headline"))
-        text.append(f"{total} articles, {unread} unread.\n\n", self._style("reading-pane--meta"))
+        stories = self.library.stories
+        threads = len(stories.stories()) if stories else 0
+        noun = "story" if threads == 1 else "stories"
+        grouped = f"{threads:,} {noun} told in two or more articles.\n" if stories else ""
+        text.append(f"{total} articles, {unread} unread.\n{grouped}\n", self._style("reading-pane--meta"))
         text.append(
             "Enter opens the article under the cursor; n opens the next unread one.\n"
             "Space pages through an article, then moves on to the next unread.\n"

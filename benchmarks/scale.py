@@ -1,0 +1,169 @@
+"""Big archives: start-up, analysis and memory against a bare Textual app, and interaction latency.
+
+    python3 -m benchmarks.scale [--runs N] [--only seeds,reuters,uci] [--skip-interactions]
+
+For the seeds, Reuters-21578 (21,578 stories) and the UCI headlines (422,937), as JSON Lines built by
+benchmarks.archives, each program is started the way a user starts it (a fresh Python process in
+a 120x40 pseudo-terminal) and timed until its screen shows:
+
+- first screen with the list, cold: the newest article's date, with an empty database;
+- full analysis, cold: the welcome text's story count (names found and threads built), same run;
+- first screen with everything, warm: list, names and story count, with the index the cold run left;
+- peak memory, warm: the reader process's high-water mark (VmHWM) when everything is shown.
+
+Interactions at 422,937 articles run the app headless in this process: each is the handler plus a
+full render of the screen (an upper bound on what the terminal gets), not the test harness.
+Collections whose data is absent are skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from benchmarks.archives import reuters_jsonl, uci_jsonl
+from benchmarks.startup import time_to_markers
+from reader.sources import load, seeds_dir
+
+HERE = Path(__file__).resolve().parent
+TARGETS = {  # cold list, warm everything (ratios to the bare app), full analysis s, warm peak MB
+    "seeds": (1.5, 1.5, None, 80),
+    "reuters": (2.0, 2.0, 30.0, 300),
+    "uci": (4.0, 3.0, 120.0, 1536),
+}
+STORIES = b"told in"  # the welcome text's story count appears when threads are built
+
+
+def newest_date(path: Path) -> bytes:
+    dates = [a.iso_date for a in load([path]).articles if a.iso_date]
+    return max(dates).encode()
+
+
+def reader_command(path: Path, db: Path) -> list[str]:
+    return [sys.executable, "-m", "reader", "--db", str(db), str(path)]
+
+
+def measure(name: str, path: Path, bare: float, runs: int) -> list[str]:
+    marker = newest_date(path)
+    cold_lists, warm_times = [], []
+    analysis = None
+    peak = 0.0
+    with tempfile.TemporaryDirectory() as folder:
+        for run in range(runs):
+            db = Path(folder) / f"cold-{run}.db"
+            if run == 0:  # one full cold analysis; the other cold runs stop at the list
+                (at_list, at_stories), _ = time_to_markers(reader_command(path, db), [marker, STORIES], timeout=600)
+                analysis = at_stories
+                warm_db = db
+            else:
+                (at_list,), _ = time_to_markers(reader_command(path, db), [marker])
+            cold_lists.append(at_list)
+        for _ in range(runs):
+            (_, _, at_all), memory = time_to_markers(
+                reader_command(path, warm_db), [marker, b"People", STORIES], timeout=600
+            )
+            warm_times.append(at_all)
+            peak = max(peak, memory)
+    cold, warm = statistics.median(cold_lists), statistics.median(warm_times)
+    targets = TARGETS[name]
+    full = "—" if analysis is None or targets[2] is None else f"{analysis:.1f} s (≤ {targets[2]:.0f} s)"
+    return [
+        f"| {name} | {cold * 1000:.0f} ms = {cold / bare:.2f}× (≤ {targets[0]}×) "
+        f"| {warm * 1000:.0f} ms = {warm / bare:.2f}× (≤ {targets[1]}×) | {full} | {peak:.0f} MB (≤ {targets[3]}) |"
+    ]
+
+
+def interactions(path: Path) -> list[str]:
+    """Handler plus full render, in milliseconds, on the analysed collection (median of 5)."""
+    from benchmarks.archives import cache_folder
+    from reader.index import AnalysisIndex
+    from reader.library import Library
+    from reader.store import ReadState
+    from reader.tui.app import ReaderApp
+    from reader.tui.widgets.names_sidebar import NamesSidebar
+
+    db = cache_folder() / "interactions.db"
+    library = Library(load([path]), ReadState.open(db))
+    index = AnalysisIndex.open(db)
+    library.find_names(index=index)  # the name filter needs names; the index keeps them for the next run
+    app = ReaderApp(library)
+    lines: list[str] = []
+
+    def render() -> None:
+        from rich.console import Console
+
+        width, height = app.size
+        console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True)
+        app.screen._refresh_layout()
+        console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+
+    def timed(label: str, action: Callable[[], None], reset: Callable[[], None]) -> None:
+        times = []
+        for _ in range(5):
+            reset()
+            render()
+            started = time.perf_counter()
+            action()
+            render()
+            times.append((time.perf_counter() - started) * 1000)
+        lines.append(f"| {label} | {statistics.median(times):.1f} ms | {max(times):.1f} ms |")
+
+    async def drive() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            entity = max(library.names.entities, key=lambda e: len(e.articles))  # the biggest filter
+            listed = app.article_list
+            timed("move down one row", listed.action_cursor_down, lambda: setattr(listed, "cursor", 10))
+            timed("jump to the end", listed.action_last, listed.action_first)
+            timed(
+                f"name filter ({entity.name}, {len(entity.articles):,} articles)",
+                lambda: app._on_name_chosen(NamesSidebar.Chosen(entity)),
+                lambda: app._set_query(app.query_state.cleared()),
+            )
+            timed(
+                "search (“apple”)",
+                lambda: app._set_query(replace(app.query_state, search="apple")),
+                lambda: app._set_query(app.query_state.cleared()),
+            )
+
+    asyncio.run(drive())
+    heading = f"{len(library):,} articles: handler + full render, median and worst of 5"
+    return [heading, "", "| interaction | median | worst |", "|---|---|---|", *lines]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", default="seeds,reuters,uci")
+    parser.add_argument("--skip-interactions", action="store_true")
+    options = parser.parse_args()
+    collections = {"seeds": seeds_dir(), "reuters": reuters_jsonl(), "uci": uci_jsonl()}
+    bare_command = [sys.executable, str(HERE / "bare_app.py")]
+    time_to_markers(bare_command, [b"bench-bare-app"])  # warm-up: caches, bytecode
+    bare = statistics.median(time_to_markers(bare_command, [b"bench-bare-app"])[0][0] for _ in range(5))
+    print(f"bare Textual app (header + footer): {bare * 1000:.0f} ms, median of 5\n")
+    print("| collection | list shown, cold | everything shown, warm | full analysis, cold | peak memory, warm |")
+    print("|---|---|---|---|---|")
+    for name in options.only.split(","):
+        path = collections[name]
+        if path is None:
+            print(f"| {name} | skipped: data absent | | | |")
+            continue
+        for line in measure(name, path, bare, options.runs):
+            print(line, flush=True)
+    if not options.skip_interactions and collections["uci"] is not None:
+        print()
+        print("\n".join(interactions(collections["uci"])))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+"""The list's views: search, name filter and order, as the article list shows them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader.library import ListQuery
+from tests.conftest import make_library, write
+
+
+def test_search_name_filter_and_order_combine(tmp_path: Path) -> None:
+    write(tmp_path / "1.txt", "date 2022-09-01 Fumio Kishida met Narendra Modi in Tokyo on trade.")
+    write(tmp_path / "2.txt", "date 2022-09-03 Narendra Modi spoke in Delhi about Trade and farming.")
+    write(tmp_path / "3.txt", "date 2022-09-02 Farming prices rose in Kenya.")
+    write(tmp_path / "4.txt", "Undated: trade talks with Narendra Modi resumed.")
+    library = make_library([tmp_path])
+    library.analyse()
+    assert library.names is not None
+
+    def titles(query: ListQuery) -> list[str]:
+        return [article.body.split()[0] for article in library.view(query)]
+
+    assert titles(ListQuery(search="TRADE")) == ["Narendra", "Fumio", "Undated:"]  # newest first, undated last
+    assert titles(ListQuery(search="trade farming")) == ["Narendra"]  # every word, anywhere in the text
+    assert titles(ListQuery(search="trade", newest_first=False)) == ["Fumio", "Narendra", "Undated:"]
+    assert titles(ListQuery(search="zanzibar")) == []
+    modi = next(e for e in library.names.entities if e.name == "Narendra Modi")
+    assert titles(ListQuery(name=modi.id)) == ["Narendra", "Fumio", "Undated:"]
+    assert titles(ListQuery(name=modi.id, search="delhi")) == ["Narendra"]
+    library.mark([library.view(ListQuery(name=modi.id))[0]], True)
+    assert titles(ListQuery(name=modi.id, unread_only=True)) == ["Fumio", "Undated:"]
+    assert library.unread_count() == 3
