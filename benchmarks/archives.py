@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,32 +32,39 @@ def reuters_jsonl() -> Path | None:
     """Reuters-21578 as a JSON Lines archive in the reader's format, or None when the data is absent."""
     if not REUTERS.exists():
         return None
-    target = cache_folder() / "reuters" / "reuters21578.jsonl"
-    if not target.exists():
-        target.parent.mkdir(exist_ok=True)
-        partial = target.with_suffix(".partial")
-        with gzip.open(REUTERS, "rt", encoding="utf-8") as source, partial.open("w", encoding="utf-8") as out:
+
+    def records() -> Iterator[dict[str, object]]:
+        with gzip.open(REUTERS, "rt", encoding="utf-8") as source:
             for line in source:
                 record = json.loads(line)
                 body = (record.get("body") or "").strip() or record.get("title") or ""
-                row = {"id": f"reuters-{record['newid']}", "date": record.get("date"), "title": record.get("title")}
-                out.write(json.dumps({**row, "text": body}, ensure_ascii=False) + "\n")
-        partial.rename(target)
-    return target
+                yield {"id": f"reuters-{record['newid']}", "date": record.get("date"), "title": record.get("title"),
+                       "text": body}
+
+    return _written_once(cache_folder() / "reuters" / "reuters21578.jsonl", records)
 
 
 def uci_jsonl() -> Path | None:
     """The UCI headlines as a JSON Lines archive, or None when the data is absent."""
     if not UCI.exists():
         return None
-    target = cache_folder() / "uci" / "uci-headlines.jsonl"
+
+    def records() -> Iterator[dict[str, object]]:
+        with gzip.open(UCI, "rt", encoding="utf-8", newline="") as source:
+            for row in csv.reader(source, delimiter="\t", quoting=csv.QUOTE_NONE):
+                date = datetime.fromtimestamp(int(row[7]) / 1000, tz=UTC).replace(tzinfo=None).isoformat()
+                yield {"id": f"uci-{row[0]}", "date": date, "title": row[1], "text": row[1]}
+
+    return _written_once(cache_folder() / "uci" / "uci-headlines.jsonl", records)
+
+
+def _written_once(target: Path, records: Callable[[], Iterator[dict[str, object]]]) -> Path:
+    """`target`, written from `records` unless an earlier run already finished it."""
     if not target.exists():
         target.parent.mkdir(exist_ok=True)
         partial = target.with_suffix(".partial")
-        with gzip.open(UCI, "rt", encoding="utf-8", newline="") as source, partial.open("w", encoding="utf-8") as out:
-            for row in csv.reader(source, delimiter="\t", quoting=csv.QUOTE_NONE):
-                date = datetime.fromtimestamp(int(row[7]) / 1000, tz=UTC).replace(tzinfo=None).isoformat()
-                record = {"id": f"uci-{row[0]}", "date": date, "title": row[1], "text": row[1]}
+        with partial.open("w", encoding="utf-8") as out:
+            for record in records():
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
         partial.rename(target)
     return target
