@@ -14,13 +14,13 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from reader.articles import Article, content_id
 from reader.names.entities import ArticleName
+from reader.store import transaction
 
 FORGET_AFTER_DAYS = 90
 
@@ -80,10 +80,7 @@ class AnalysisIndex:
         """The names already found for `articles`, by article id, and the articles still to analyse."""
         found: dict[str, list[ArticleName]] = {}
         todo: list[Article] = []
-        by_source: dict[str, list[Article]] = {}
-        for article in articles:
-            by_source.setdefault(article.path, []).append(article)
-        for path, members in by_source.items():
+        for path, members in _by_source(articles).items():
             row = self._connection.execute("SELECT size, mtime_ns FROM sources WHERE path = ?", (path,)).fetchone()
             unchanged = row is not None and Stamp(*row) == stamp(path)
             rows = self._connection.execute(
@@ -102,23 +99,20 @@ class AnalysisIndex:
     def save(self, results: Iterable[tuple[Article, list[ArticleName]]]) -> None:
         """Keep what was found, in one transaction (a chunk of work survives quitting mid-way)."""
         rows = [(a.path, a.id, content_id(a.body), encode(names)) for a, names in results]
-        with self._transaction():
+        with transaction(self._connection):
             self._connection.executemany("INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?)", rows)
 
     def finish(self, articles: list[Article]) -> None:
         """Every article of these sources is analysed: stamp the files (and when they were last opened) and
         drop the stored articles they no longer hold."""
-        by_source: dict[str, set[str]] = {}
-        for article in articles:
-            by_source.setdefault(article.path, set()).add(article.id)
         now = time.time()
-        with self._transaction():
-            for path, ids in by_source.items():
+        with transaction(self._connection):
+            for path, members in _by_source(articles).items():
                 current = stamp(path)
                 if current is None:
                     continue
                 rows = self._connection.execute("SELECT article_id FROM analyses WHERE source = ?", (path,))
-                gone = {row[0] for row in rows} - ids
+                gone = {row[0] for row in rows} - {article.id for article in members}
                 self._connection.executemany(
                     "DELETE FROM analyses WHERE source = ? AND article_id = ?", ((path, a) for a in gone)
                 )
@@ -126,24 +120,21 @@ class AnalysisIndex:
                     "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)", (path, current.size, current.mtime_ns, now)
                 )
 
-    def forget_missing(self, now: float | None = None) -> int:
+    def forget_missing(self) -> int:
         """Forget files that are gone or were not opened for `FORGET_AFTER_DAYS`; returns how many."""
-        cutoff = (now or time.time()) - FORGET_AFTER_DAYS * 86400
+        cutoff = time.time() - FORGET_AFTER_DAYS * 86400
         paths = {r[0] for r in self._connection.execute("SELECT DISTINCT source FROM analyses")}
         stale = {r[0] for r in self._connection.execute("SELECT path FROM sources WHERE seen_at < ?", (cutoff,))}
         forget = stale | {p for p in paths if not os.path.exists(p)}
-        with self._transaction():
+        with transaction(self._connection):
             for path in forget:
                 self._connection.execute("DELETE FROM analyses WHERE source = ?", (path,))
                 self._connection.execute("DELETE FROM sources WHERE path = ?", (path,))
         return len(forget)
 
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        self._connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._connection.execute("ROLLBACK")
-            raise
-        self._connection.execute("COMMIT")
+
+def _by_source(articles: list[Article]) -> dict[str, list[Article]]:
+    grouped: dict[str, list[Article]] = {}
+    for article in articles:
+        grouped.setdefault(article.path, []).append(article)
+    return grouped

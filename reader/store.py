@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, KeysView
+from collections.abc import Iterable, Iterator, KeysView
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,9 +164,7 @@ class ReadState:
         if connection is not None:
             now = time.time()
             try:
-                # The connection is in autocommit mode, so the transaction must be opened by hand.
-                connection.execute("BEGIN IMMEDIATE")
-                try:
+                with transaction(connection):
                     if read:
                         connection.executemany(
                             "INSERT OR REPLACE INTO read_marks VALUES (?, ?)", ((a, now) for a in article_ids)
@@ -174,10 +173,6 @@ class ReadState:
                         connection.executemany(
                             "DELETE FROM read_marks WHERE article_id = ?", ((a,) for a in article_ids)
                         )
-                except sqlite3.Error:
-                    connection.execute("ROLLBACK")
-                    raise
-                connection.execute("COMMIT")
             except sqlite3.Error as error:
                 raise StoreError(f"could not save read marks to {self.path}: {error}") from error
         if read:
@@ -189,6 +184,19 @@ class ReadState:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+
+
+@contextmanager
+def transaction(connection: sqlite3.Connection) -> Iterator[None]:
+    """All of the block's writes, or (on an error) none. Connections here are in autocommit mode, so
+    the transaction is opened by hand; IMMEDIATE takes the write lock at once."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
 
 
 class _Unusable(Exception):
