@@ -6,10 +6,15 @@ back instead of found again. When a file changes, only its articles whose text c
 are analysed again. Files that no longer exist, and files not opened for `FORGET_AFTER_DAYS`, are
 forgotten, so the database does not grow without bound. Read marks live in their own table and are
 never touched here.
+
+Story threads are built over a whole collection (a set of source files), so they are kept per
+collection with a signature of every file's size and modification time: while no file changed, a
+second start reads the threads back instead of grouping the articles again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -21,8 +26,10 @@ from pathlib import Path
 from reader.articles import Article, content_id
 from reader.names.entities import ArticleName
 from reader.store import transaction
+from reader.stories import SavedStories
 
 FORGET_AFTER_DAYS = 90
+STORIES_VERSION = 1  # change when threads are built differently: threads kept by an older reader are rebuilt
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +75,7 @@ class AnalysisIndex:
         """The index in the database at `path` (made by `ReadState.open`), or None if it cannot be used."""
         try:
             connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
-            connection.execute("SELECT count(*) FROM analyses").fetchone()
+            connection.execute("SELECT (SELECT count(*) FROM analyses), (SELECT count(*) FROM stories)").fetchone()
         except sqlite3.Error:
             return None
         return cls(connection)
@@ -120,6 +127,30 @@ class AnalysisIndex:
                     "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)", (path, current.size, current.mtime_ns, now)
                 )
 
+    def stored_stories(self, articles: list[Article]) -> SavedStories | None:
+        """The threads kept for exactly these articles' files, unchanged since; None when there are none."""
+        collection, signature = _collection(articles)
+        row = self._connection.execute(
+            "SELECT signature, threads FROM stories WHERE collection = ?", (collection,)
+        ).fetchone()
+        if row is None or signature is None or row[0] != signature:
+            return None
+        with transaction(self._connection):
+            self._connection.execute("UPDATE stories SET seen_at = ? WHERE collection = ?", (time.time(), collection))
+        count, threads = json.loads(row[1])
+        return SavedStories(count, [(thread_id, title, members) for thread_id, title, members in threads])
+
+    def save_stories(self, articles: list[Article], stories: SavedStories) -> None:
+        """Keep the threads built over these articles, for the next start with the same files."""
+        collection, signature = _collection(articles)
+        if signature is None:
+            return  # a file vanished while reading: nothing trustworthy to keep
+        threads = json.dumps([stories.count, stories.threads], ensure_ascii=False, separators=(",", ":"))
+        with transaction(self._connection):
+            self._connection.execute(
+                "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?)", (collection, signature, threads, time.time())
+            )
+
     def forget_missing(self) -> int:
         """Forget files that are gone or were not opened for `FORGET_AFTER_DAYS`; returns how many."""
         cutoff = time.time() - FORGET_AFTER_DAYS * 86400
@@ -130,7 +161,20 @@ class AnalysisIndex:
             for path in forget:
                 self._connection.execute("DELETE FROM analyses WHERE source = ?", (path,))
                 self._connection.execute("DELETE FROM sources WHERE path = ?", (path,))
+            self._connection.execute("DELETE FROM stories WHERE seen_at < ?", (cutoff,))
         return len(forget)
+
+
+def _collection(articles: list[Article]) -> tuple[str, str | None]:
+    """A key for the set of files the articles come from, and a signature of their sizes and times
+    (None when one cannot be read)."""
+    paths = sorted({article.path for article in articles})
+    stamps = [stamp(path) for path in paths]
+    key = hashlib.blake2b("\n".join(paths).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+    if any(found is None for found in stamps):
+        return key, None
+    described = json.dumps([STORIES_VERSION, len(articles), [[s.size, s.mtime_ns] for s in stamps if s]])
+    return key, hashlib.blake2b(described.encode(), digest_size=16).hexdigest()
 
 
 def _by_source(articles: list[Article]) -> dict[str, list[Article]]:

@@ -92,13 +92,15 @@ class Library:
         stop: Callable[[], bool] | None = None,
         index: AnalysisIndex | None = None,
     ) -> NameIndex | None:
-        """Find names, then build story threads (slow on big collections: run it off the UI thread).
+        """Find names, then story threads and related articles (slow on big collections: run it off the UI
+        thread). `index` keeps what was found for the next start, and gives back what an earlier one kept.
 
         Returns None, leaving the library as it was, when `stop` says to give up.
         """
         names = self.find_names(progress, stop, index)
         if names is not None:
-            self.build_stories()
+            self.build_stories(index)
+            self.profile_stories()
         return names
 
     def find_names(
@@ -139,16 +141,32 @@ class Library:
         self.names = collection  # one assignment: readers see no names or all of them
         return collection
 
-    def build_stories(self) -> Stories | None:
-        """Group the articles into story threads (needs the names first)."""
+    def build_stories(self, index: AnalysisIndex | None = None) -> Stories | None:
+        """Group the articles into story threads (needs the names first), or read back the threads `index`
+        kept when none of the files changed since. Threads read back have no related articles until
+        `profile_stories`."""
         from reader.stories import Stories
 
         if self.names is None:
             return None
-        stories = Stories()
-        stories.build([(article, _names_for(self.names, article.id)) for article in self.articles])
+        saved = index.stored_stories(self.articles) if index is not None else None
+        stories = Stories.restored(self.articles, saved) if saved is not None else None
+        if stories is None:
+            stories = Stories()
+            stories.build(self._named_articles())
+            if index is not None:
+                index.save_stories(self.articles, stories.saved())
         self.stories = stories
         return stories
+
+    def profile_stories(self) -> None:
+        """Weigh what each article is about, so that related articles can be found (after `build_stories`)."""
+        if self.stories is not None and not self.stories.profiled:
+            self.stories.profile(self._named_articles())
+
+    def _named_articles(self) -> list[tuple[Article, list[tuple[int, str, int]]]]:
+        assert self.names is not None
+        return [(article, _names_for(self.names, article.id)) for article in self.articles]
 
     def add(self, article: Article) -> None:
         """Add one article to an analysed library: its names, related articles and thread, nothing else redone."""
@@ -156,6 +174,7 @@ class Library:
 
         if article.id in self._by_id:
             return
+        self.profile_stories()  # restored threads: weigh the articles already here before adding one
         self._by_id[article.id] = len(self.articles)
         self.articles.append(article)
         insort(self._newest_first, len(self.articles) - 1, key=lambda i: _newest_first_key(self.articles[i]))

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 ENV_VAR = "READER_DB"
 
 _SCHEMA = """
@@ -26,6 +26,8 @@ CREATE TABLE IF NOT EXISTS read_marks (
 """
 # Version 2 adds the analysis index (reader.index): what was found in each source file, so a second
 # start does not analyse unchanged files again. Read marks are kept by article id, apart from it.
+# Version 3 adds the story threads built over each collection (a set of source files), so a second
+# start does not group its articles again.
 _INDEX_SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (
     path       TEXT PRIMARY KEY,
@@ -39,6 +41,12 @@ CREATE TABLE IF NOT EXISTS analyses (
     digest     TEXT NOT NULL,
     names      TEXT NOT NULL,
     PRIMARY KEY (source, article_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stories (
+    collection TEXT PRIMARY KEY,
+    signature  TEXT NOT NULL,
+    threads    TEXT NOT NULL,
+    seen_at    REAL NOT NULL
 ) WITHOUT ROWID;
 """
 
@@ -213,7 +221,7 @@ def _connect(path: Path) -> sqlite3.Connection:
         if version == 0 and not tables:
             connection.executescript(_SCHEMA + _INDEX_SCHEMA)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        elif version == 1 and "read_marks" in tables:  # an older reader's marks: keep them, add the index
+        elif version in (1, 2) and "read_marks" in tables:  # an older reader's: keep it, add what is new
             connection.executescript(_INDEX_SCHEMA)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         elif version != SCHEMA_VERSION or "read_marks" not in tables:

@@ -86,6 +86,15 @@ class Related:
     shared: list[str]
 
 
+@dataclass(frozen=True, slots=True)
+class SavedStories:
+    """Threads as kept in the index: how many there were, and those of two or more articles
+    as (thread id, title, article ids in date order)."""
+
+    count: int
+    threads: list[tuple[int, str, list[str]]]
+
+
 @dataclass(slots=True)
 class Thread:
     """A story: its articles in date order (undated last) and a short title from its commonest names."""
@@ -115,19 +124,82 @@ class Stories:
         self._thread_of: list[int] = []
         self._related: dict[str, list[Related]] = {}  # the pane and the sidebar both ask on every open
         self.threads: list[Thread] = []
+        self.profiled = False  # restored threads come without profiles: no related articles until `profile`
+
+    @classmethod
+    def restored(cls, articles: list[Article], saved: SavedStories) -> Stories | None:
+        """Threads as `saved` left them, for the same articles; None when they do not fit these articles.
+
+        Profiles are not restored: call `profile` (in the background) before asking for related articles.
+        """
+        stories = cls()
+        stories._place(articles)
+        position = stories._position
+        stories._thread_of = [-1] * len(articles)
+        threads: list[Thread | None] = [None] * saved.count
+        for thread_id, title, members in saved.threads:
+            if not 0 <= thread_id < saved.count or threads[thread_id] is not None:
+                return None
+            for article_id in members:
+                index = position.get(article_id, -1)
+                if index < 0 or stories._thread_of[index] >= 0:
+                    return None
+                stories._thread_of[index] = thread_id
+            threads[thread_id] = Thread(thread_id, title, list(members))
+        alone = (index for index, thread in enumerate(stories._thread_of) if thread < 0)
+        for thread_id, thread in enumerate(threads):
+            if thread is None:  # a thread of one: its article is one not in any saved thread
+                index = next(alone, -1)
+                if index < 0:
+                    return None
+                stories._thread_of[index] = thread_id
+                threads[thread_id] = Thread(thread_id, "", [stories._ids[index]])
+        if next(alone, -1) >= 0:
+            return None
+        stories.threads = [thread for thread in threads if thread is not None]
+        return stories
+
+    def saved(self) -> SavedStories:
+        """What `restored` needs: the threads of two or more articles (the rest are one article each)."""
+        kept = [(t.id, t.title, list(t.articles)) for t in self.threads if len(t.articles) > 1]
+        return SavedStories(len(self.threads), kept)
 
     # Building -----------------------------------------------------------------------------------
 
-    def _profile(self, article: Article, names: Iterable[tuple[int, str, int]]) -> Counter[Feature]:
+    @staticmethod
+    def _profile(
+        article: Article, names: Iterable[tuple[int, str, int]], labels: dict[Feature, str]
+    ) -> Counter[Feature]:
         counts: Counter[Feature] = Counter()
         for word, count in words_of(f"{article.title}\n{article.body}").items():
             counts["w", word] += count
-            self._labels.setdefault(("w", word), word)
+            labels.setdefault(("w", word), word)
         for entity_id, name, mentions in names:
             feature = ("n", str(entity_id))
             counts[feature] += NAME_WEIGHT * mentions
-            self._labels[feature] = name
+            labels[feature] = name
         return counts
+
+    def _place(self, articles: list[Article]) -> None:
+        self._ids = [article.id for article in articles]
+        self._dates = [article.published for article in articles]
+        self._position = {article_id: index for index, article_id in enumerate(self._ids)}
+
+    def profile(self, articles: list[tuple[Article, list[tuple[int, str, int]]]]) -> None:
+        """Weigh what each article is about. Built aside and put in place at the end, so a reader on another
+        thread sees no related articles or all of them."""
+        labels: dict[Feature, str] = {}
+        counts = [self._profile(article, names, labels) for article, names in articles]
+        postings: defaultdict[Feature, list[int]] = defaultdict(list)
+        for index, found in enumerate(counts):
+            for feature in found:
+                postings[feature].append(index)
+        total = len(counts)
+        vectors = [self._weigh(c, lambda f: len(postings[f]), total) for c in counts]
+        self._place([article for article, _ in articles])
+        self._labels, self._counts, self._postings, self._vectors = labels, counts, postings, vectors
+        self._related.clear()
+        self.profiled = True
 
     def _register(self, article: Article, counts: Counter[Feature]) -> int:
         index = len(self._ids)
@@ -153,10 +225,8 @@ class Stories:
 
     def build(self, articles: list[tuple[Article, list[tuple[int, str, int]]]]) -> None:
         """Profile every article, then cluster them into threads. `names` are (entity id, name, mentions)."""
-        for article, names in articles:
-            self._register(article, self._profile(article, names))
+        self.profile(articles)
         total = len(self._ids)
-        self._vectors = [self._weigh(c, lambda f: len(self._postings[f]), total) for c in self._counts]
         topics = self._topics()
         self._thread_of = [-1] * total
         groups: list[list[int]] = []
@@ -292,7 +362,9 @@ class Stories:
 
     def add(self, article: Article, names: list[tuple[int, str, int]]) -> Thread:
         """Index one more article: it joins the thread it matches best on average, or starts its own."""
-        index = self._register(article, self._profile(article, names))
+        if not self.profiled:
+            raise RuntimeError("profile the restored threads before adding to them")
+        index = self._register(article, self._profile(article, names, self._labels))
         self._related.clear()  # the new article may belong in any of them
         total = len(self._ids)
         vector = self._weigh(self._counts[index], lambda f: len(self._postings[f]), total)
@@ -325,7 +397,7 @@ class Stories:
     def related(self, article_id: str, limit: int = RELATED_LIMIT) -> list[Related]:
         """The articles closest to this one, best first, each with the names and words they share."""
         index = self._position.get(article_id)
-        if index is None:
+        if index is None or not self.profiled:
             return []
         cached = self._related.get(article_id)
         if cached is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from reader import analysis
 from reader.index import AnalysisIndex
 from reader.library import Library
-from reader.sources import load
+from reader.sources import load, seeds_dir
 from reader.store import ReadState
 from tests.conftest import write
 
@@ -120,6 +121,37 @@ def test_files_gone_from_disk_are_forgotten_but_other_collections_kept(tmp_path:
     assert stored == {"a.txt", "b.txt", "c.txt"}
 
 
+def _threads(library: Library) -> list[tuple[int, str, list[str]]]:
+    assert library.stories is not None
+    return [(t.id, t.title, t.articles) for t in library.stories.stories()]
+
+
+def test_a_second_start_reads_the_story_threads_back_and_an_edit_rebuilds_them(tmp_path: Path) -> None:
+    news, db = tmp_path / "seeds", tmp_path / "reader.db"
+    shutil.copytree(seeds_dir(), news)
+    first, index = _open(news, db)
+    first.analyse(index=index)
+    assert _threads(first) and all(title for _, title, _ in _threads(first))
+
+    again, index = _open(news, db)
+    again.find_names(index=index)
+    stories = again.build_stories(index)
+    assert stories is not None and not stories.profiled  # read back, not grouped again
+    assert _threads(again) == _threads(first)
+    opened = again.articles[0]
+    assert again.related(opened) == []  # related articles come once the profiles are weighed
+    again.profile_stories()
+    assert again.related(opened) == first.related(first.articles[0]) != []
+
+    edited = next(news.glob("*"))
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n\nOne more line.", encoding="utf-8")
+    rebuilt, index = _open(news, db)
+    rebuilt.find_names(index=index)
+    stories = rebuilt.build_stories(index)
+    assert stories is not None and stories.profiled  # a file changed: the threads are grouped afresh
+    assert [t[1:] for t in _threads(rebuilt)] != [] and rebuilt.related(rebuilt.articles[0]) != []
+
+
 def test_a_process_pool_finds_the_same_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(analysis, "CHUNK", 2)
     articles = load([_collection(tmp_path)]).articles
@@ -140,7 +172,7 @@ def test_an_older_database_keeps_its_marks_and_gains_the_index(tmp_path: Path) -
     connection.close()
     state = ReadState.open(db)
     assert state.read_ids == {"kept"} and not state.warnings
-    assert AnalysisIndex.open(db) is not None
+    assert AnalysisIndex.open(db) is not None  # the names and the story threads tables are there
 
 
 def test_a_broken_pool_costs_time_not_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from reader.names.extract import KINDS, ORGANIZATION, PERSON, PLACE, Mention, find_mentions
 from reader.names.gazetteer import fold, place_name
@@ -38,22 +39,29 @@ class ArticleName:
         return _keys(self.kind, self.aliases)
 
 
-def _words(text: str) -> list[str]:
-    return [w for w in re.split(r"[\s.]+", fold(text).replace("’s", "").lstrip("@")) if w]
+_SEPARATORS = re.compile(r"[\s.]+")
+
+
+@lru_cache(maxsize=1 << 16)  # the same few thousand names come back in article after article
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in _SEPARATORS.split(fold(text).replace("’s", "").lstrip("@")) if w)
 
 
 def _keys(kind: str, aliases: Iterable[str]) -> set[str]:
     """Keys under which the same entity is found again in other articles."""
-    keys: set[str] = set()
-    for alias in aliases:
-        words = _words(alias)
-        if kind == PLACE:
-            keys.add("place:" + fold(place_name(alias) or alias))
-        elif kind == PERSON and len(words) >= 2:
-            keys.add("person:" + " ".join(sorted(words)))
-        elif kind != PERSON:
-            keys.add(f"{kind}:" + " ".join(words))
-    return keys
+    return {key for alias in aliases if (key := _key(kind, alias))}
+
+
+@lru_cache(maxsize=1 << 16)
+def _key(kind: str, alias: str) -> str | None:
+    words = _words(alias)
+    if kind == PLACE:
+        return "place:" + fold(place_name(alias) or alias)
+    if kind == PERSON and len(words) >= 2:
+        return "person:" + " ".join(sorted(words))
+    if kind != PERSON:
+        return f"{kind}:" + " ".join(words)
+    return None
 
 
 class _Group:
@@ -163,7 +171,7 @@ def _merge_misspellings(full: list[_Group], people: list[tuple[_Group, str]]) ->
             full.remove(group)
 
 
-def _ordered(group: _Group) -> list[str]:
+def _ordered(group: _Group) -> tuple[str, ...]:
     return _words(group.mentions[0].text)
 
 

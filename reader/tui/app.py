@@ -107,7 +107,8 @@ class ReaderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="analysis")
     def analyse(self) -> None:
-        """Names (read back from the index where it can), then story threads, reporting progress."""
+        """Names, then story threads, then related articles, each shown as it is ready. The index gives
+        back what an earlier start found and keeps what this one finds."""
         from reader.index import AnalysisIndex
 
         worker = get_current_worker()
@@ -122,15 +123,20 @@ class ReaderApp(App[None]):
         path = self.library.read.path
         index = AnalysisIndex.open(path) if path is not None else None
         try:
-            names = self.library.find_names(progress, stop, index)
+            if self.library.find_names(progress, stop, index) is None or stop():
+                return
+            self.call_from_thread(self._names_ready)
+            progress("threads", 0, None)
+            stories = self.library.build_stories(index)
         finally:
             if index is not None:
                 index.close()
-        if names is None or stop():
+        if stop():
             return
-        self.call_from_thread(self._names_ready)
-        progress("threads", 0, None)
-        self.library.build_stories()
+        if stories is not None and not stories.profiled:  # threads read back: related articles still to find
+            self.call_from_thread(self._names_ready)
+            progress("related", 0, None)
+            self.library.profile_stories()
         if not stop():
             self.call_from_thread(self._stories_ready)
 

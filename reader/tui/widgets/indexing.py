@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
-_STAGES = {"names": "Finding names", "threads": "Grouping stories"}
+_STAGES = {"names": "Finding names", "threads": "Grouping stories", "related": "Finding related articles"}
 
 
 class IndexingBar(Horizontal):
