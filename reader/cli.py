@@ -13,7 +13,7 @@ from pathlib import Path
 
 from reader import __version__
 from reader.library import Library
-from reader.sources import Collection, load, seeds_dir
+from reader.sources import Collection, load, seeds_dir, stream
 from reader.store import ENV_VAR, ReadState, StoreError, default_db_path
 
 _DESCRIPTION = "A terminal news reader that knows who and what the news is about."
@@ -41,9 +41,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     options = parser.parse_args(arguments)
 
-    collection = _load(options.paths)
-    if not collection.articles:
-        _report_problems(collection)
+    # The first batch is read here, so the first screen shows articles; the app reads the rest as it runs.
+    batches = stream(options.paths or [seeds_dir()])
+    first = next(batches)
+    if not first.articles:  # a first batch with no articles is the whole of what there is
+        _report_problems(first)
         where = ", ".join(options.paths) if options.paths else str(seeds_dir())
         print(f"reader: no articles found in {where}", file=sys.stderr)
         return 1
@@ -52,10 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as error:
         print(f"reader: {error}", file=sys.stderr)
         return 2
-    library = Library(collection, read_state)
+    library = Library(first, read_state)
     from reader.tui.app import ReaderApp  # the UI (and Textual) only when it is needed
 
-    app = ReaderApp(library, warnings=read_state.warnings)
+    app = ReaderApp(library, warnings=read_state.warnings, loading=batches)
     try:
         app.run()
     finally:

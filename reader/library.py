@@ -5,6 +5,8 @@ Everything the terminal UI and `reader export` know comes from here; it never im
 
 from __future__ import annotations
 
+import math
+from array import array
 from bisect import bisect_right, insort
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -49,11 +51,31 @@ class Library:
         self.names: NameIndex | None = None
         self.stories: Stories | None = None
         self._by_id = {article.id: index for index, article in enumerate(self.articles)}
-        self._newest_first = sorted(
-            range(len(self.articles)), key=lambda i: _newest_first_key(self.articles[i])
-        )
+        # Seconds before the epoch per article (undated: +inf), so sorting newest first is a C-level sort;
+        # equal times keep the order the articles were read in.
+        self._when = array("d", map(_newest_first_key, self.articles))
+        self._newest_first = sorted(range(len(self.articles)), key=self._when.__getitem__)
         self._search: SearchText | None = None
         self._rank: list[int] | None = None
+
+    def extend(self, batch: Collection) -> None:
+        """Take in more articles as they are read (a big archive is shown while the rest loads).
+
+        Only the new articles are sorted; merging them into the order is one C-level pass over it.
+        """
+        start = len(self.articles)
+        fresh: list[Article] = []
+        for article in batch.articles:
+            if article.id not in self._by_id:
+                self._by_id[article.id] = start + len(fresh)
+                fresh.append(article)
+        self.problems.extend(batch.problems)
+        self.articles.extend(fresh)
+        self._when.extend(map(_newest_first_key, fresh))
+        self._newest_first.extend(sorted(range(start, len(self.articles)), key=self._when.__getitem__))
+        self._newest_first.sort(key=self._when.__getitem__)  # two sorted runs: Timsort merges them
+        self._rank = None
+        self._search = None
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -177,7 +199,8 @@ class Library:
         self.profile_stories()  # restored threads: weigh the articles already here before adding one
         self._by_id[article.id] = len(self.articles)
         self.articles.append(article)
-        insort(self._newest_first, len(self.articles) - 1, key=lambda i: _newest_first_key(self.articles[i]))
+        self._when.append(_newest_first_key(article))
+        insort(self._newest_first, len(self.articles) - 1, key=self._when.__getitem__)
         self._rank = None
         self._search = None  # rebuilt on the next search
         if self.names is not None and self.stories is not None:
@@ -278,10 +301,13 @@ class SearchText:
         return found
 
 
-def _newest_first_key(article: Article) -> tuple[int, float, str]:
+_EPOCH = datetime(1970, 1, 1)
+
+
+def _newest_first_key(article: Article) -> float:
     if article.published is None:
-        return (1, 0.0, article.path)
-    return (0, -(article.published - datetime(1970, 1, 1)).total_seconds(), article.path)
+        return math.inf
+    return -(article.published - _EPOCH).total_seconds()
 
 
 def _names_for(index: NameIndex, article_id: str) -> list[tuple[int, str, int]]:

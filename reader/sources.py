@@ -45,24 +45,46 @@ def display_path(path: str) -> str:
     return path
 
 
+FIRST_BATCH = 500  # articles in the first batch: enough to fill a screen, read in a few milliseconds
+
+
 def load(paths: Iterable[str | Path]) -> Collection:
     """Load every article under `paths` (files, or folders searched recursively)."""
     collection = Collection()
+    for batch in stream(paths):
+        collection.articles.extend(batch.articles)
+        collection.problems.extend(batch.problems)
+    return collection
+
+
+def stream(paths: Iterable[str | Path], first: int = FIRST_BATCH) -> Iterator[Collection]:
+    """The articles under `paths` in batches as they are read, so a screen can show the first ones at once.
+
+    Each batch is twice the one before: few batches in all, so whoever merges them into a sorted list
+    does little more work than sorting once. The last batch (perhaps empty) carries what is left.
+    """
+    problems: list[Problem] = []
+    articles: list[Article] = []
     seen: dict[str, str] = {}
-    for path in _source_files(paths, collection.problems):
+    size = first
+    for path in _source_files(paths, problems):
         for item in _read_source(path):
             if isinstance(item, Problem):
-                collection.problems.append(item)
+                problems.append(item)
                 continue
             where = f"{item.path}:{item.line}" if item.line else item.path
             if item.id in seen:
-                collection.problems.append(Problem(where, f"same article as {seen[item.id]}; loaded once"))
+                problems.append(Problem(where, f"same article as {seen[item.id]}; loaded once"))
                 continue
             seen[item.id] = where
             if item.note:
-                collection.problems.append(Problem(where, item.note))
-            collection.articles.append(item)
-    return collection
+                problems.append(Problem(where, item.note))
+            articles.append(item)
+            if len(articles) >= size:
+                yield Collection(articles, problems[:])
+                articles, size = [], size * 2
+                problems.clear()  # the same list: _source_files adds to it
+    yield Collection(articles, problems)
 
 
 def _source_files(paths: Iterable[str | Path], problems: list[Problem]) -> Iterator[Path]:

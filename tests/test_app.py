@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 from rich.console import Console
 from textual.widgets import Input
 
+from reader.library import Library
+from reader.sources import stream
 from reader.store import ReadState
-from tests.conftest import make_app, make_library, write
+from reader.tui.app import ReaderApp
+from tests.conftest import FIXED_NOW, make_app, make_library, write
 
 
 async def _ready(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -262,3 +266,23 @@ async def test_a_related_article_in_the_sidebar_opens_it() -> None:
         await pilot.pause()
         assert app.opened.id == rows[related].article.id != opened.id
         assert "Related stories" in _screen_text(app)
+
+
+async def test_a_big_archive_is_listed_at_once_and_fills_while_the_rest_is_read(tmp_path: Path) -> None:
+    records = [
+        json.dumps({"id": f"n{i}", "date": f"2020-03-{i % 28 + 1:02d}", "text": f"Story {i}."}) for i in range(90)
+    ]
+    records[50] = "not json"
+    archive = write(tmp_path / "archive.jsonl", "\n".join(records) + "\n")
+    batches = stream([archive], first=10)
+    library = Library(next(batches), ReadState.open(tmp_path / "reader.db"))
+    assert len(library) == 10  # what the first screen shows
+    app = ReaderApp(library, loading=batches, now=lambda: FIXED_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot)
+        assert app.sub_title == "89 unread / 89 articles"
+        assert app.article_list.current.iso_date == "2020-03-28"  # the list kept to its top, the newest
+        assert library.names is not None  # analysis ran once everything was read
+        await pilot.press("exclamation_mark")  # the line read after the first screen is reported
+        assert f"{archive}:51" in _screen_text(app)
+    library.read.close()

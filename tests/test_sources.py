@@ -12,7 +12,7 @@ import pytest
 
 from reader.articles import Article, Problem
 from reader.library import ListQuery
-from reader.sources import load, parse_seed_text, seeds_dir
+from reader.sources import load, parse_seed_text, seeds_dir, stream
 from reader.text import displayable, first_sentence, headline, paragraphs
 from tests.conftest import make_library, write
 
@@ -174,3 +174,15 @@ def test_control_characters_become_visible_without_moving_offsets() -> None:
     shown = displayable(text)
     assert shown == "a␛[31mb␇c\td\ne\ufffd"
     assert len(shown) == len(text)
+
+
+def test_a_big_archive_streams_in_growing_batches_that_add_up_to_the_whole(tmp_path: Path) -> None:
+    records = [
+        json.dumps({"id": f"n{i}", "date": f"2020-01-{i % 28 + 1:02d}", "text": f"Story {i}."}) for i in range(70)
+    ]
+    records[33] = "{broken"
+    archive = write(tmp_path / "archive.jsonl", "\n".join(records) + "\n")
+    batches = list(stream([archive], first=10))
+    assert [len(b.articles) for b in batches] == [10, 20, 39]  # 10, then 20, then what is left
+    assert [a.id for b in batches for a in b.articles] == [a.id for a in load([archive]).articles]
+    assert [p.path for b in batches for p in b.problems] == [f"{archive}:34"]

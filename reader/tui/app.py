@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -16,6 +16,7 @@ from textual.worker import get_current_worker
 
 from reader.articles import Article
 from reader.library import Library, ListQuery
+from reader.sources import Collection
 from reader.store import ReadChange, StoreError
 from reader.text import counted
 from reader.tui.keys import app_bindings
@@ -43,9 +44,12 @@ class ReaderApp(App[None]):
         *,
         warnings: Sequence[str] = (),
         now: Callable[[], datetime] = datetime.now,
+        loading: Iterator[Collection] | None = None,
     ) -> None:
+        """`loading`: the rest of the collection, in batches, read while the list already shows the first."""
         super().__init__()
         self.library = library
+        self._loading = loading
         self.warnings = list(warnings)
         self.now = now
         self.query_state = ListQuery()
@@ -91,6 +95,34 @@ class ReaderApp(App[None]):
         self.article_list.focus()
         for warning in self.warnings:
             self.notify(warning, title="Read state", severity="warning", timeout=15, markup=False)
+        if self._loading is not None:
+            self.load(self._loading)
+        else:
+            self._loaded()
+
+    # Loading and analysis in the background ---------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="loading")
+    def load(self, batches: Iterator[Collection]) -> None:
+        """Read the rest of the collection, adding each batch to the list as it comes."""
+        worker = get_current_worker()
+        for batch in batches:
+            if worker.is_cancelled:
+                return
+            self.call_from_thread(self._take, batch)
+        if not worker.is_cancelled:
+            self.call_from_thread(self._loaded)
+
+    def _take(self, batch: Collection) -> None:
+        self.library.extend(batch)
+        # Until the reader moves, the list stays at its top (the newest article so far).
+        moved = self.opened is not None or self.article_list.cursor > 0 or self.query_state.filtered
+        self.refresh_list(keep_cursor=moved)
+        self.indexing.report("loading", len(self.library), None)
+
+    def _loaded(self) -> None:
+        """Every article is read: report problems, then find names and stories."""
+        self._loading = None
         if self.library.problems:
             count = len(self.library.problems)
             self.notify(
@@ -102,8 +134,8 @@ class ReaderApp(App[None]):
         if not self.library.analysed:
             # After the first frame: the analysis thread must not compete with the first paint.
             self.call_after_refresh(self.analyse)
-
-    # Analysis in the background ---------------------------------------------------------------
+        else:
+            self.indexing.finish()
 
     @work(thread=True, exclusive=True, group="analysis")
     def analyse(self) -> None:
@@ -150,9 +182,10 @@ class ReaderApp(App[None]):
 
     # The list ---------------------------------------------------------------------------------
 
-    def refresh_list(self) -> None:
+    def refresh_list(self, keep_cursor: bool = True) -> None:
         """Re-run the query and show it, keeping the cursor on the same article where possible."""
-        self.article_list.show(self.library.view(self.query_state), keep=self.article_list.current)
+        keep = self.article_list.current if keep_cursor else None
+        self.article_list.show(self.library.view(self.query_state), keep=keep)
         self._update_counts()
         self._update_filter_bar()
 
@@ -160,7 +193,7 @@ class ReaderApp(App[None]):
         unread = self.library.unread_count()
         shown = len(self.article_list.articles)
         total = len(self.library)
-        self.sub_title = f"{unread} unread / {total} articles" + (f" · {shown} shown" if shown != total else "")
+        self.sub_title = f"{unread:,} unread / {total:,} articles" + (f" · {shown:,} shown" if shown != total else "")
         if self.opened is None:
             self.reading.show(None)  # the welcome text counts articles too
 

@@ -8,7 +8,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
-_STAGES = {"names": "Finding names", "threads": "Grouping stories", "related": "Finding related articles"}
+_STAGES = {
+    "loading": "Reading articles",
+    "names": "Finding names",
+    "threads": "Grouping stories",
+    "related": "Finding related articles",
+}
 
 
 class IndexingBar(Horizontal):
@@ -30,12 +35,12 @@ class IndexingBar(Horizontal):
             self._stage, self._started, self._first = stage, time.monotonic(), done
         self.display = True
         label = _STAGES.get(stage, stage)
+        seconds = max(time.monotonic() - self._started, 1e-6)
+        rate = f" · {(done - self._first) / seconds:,.0f}/s" if done > self._first else ""
         if total is None:
-            text = f"{label}…"
+            text = f"{label}: {done:,}{rate}" if done else f"{label}…"
         else:
-            seconds = max(time.monotonic() - self._started, 1e-6)
-            rate = (done - self._first) / seconds
-            text = f"{label}: {done:,} of {total:,}" + (f" · {rate:,.0f}/s" if done > self._first else "")
+            text = f"{label}: {done:,} of {total:,}{rate}"
         self.query_one(Label).update(text)
         self.query_one(ProgressBar).update(total=total, progress=done)
 

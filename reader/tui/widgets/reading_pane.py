@@ -131,7 +131,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         threads = len(stories.stories()) if stories else 0
         noun = "story" if threads == 1 else "stories"
         grouped = f"{threads:,} {noun} told in two or more articles.\n" if stories else ""
-        text.append(f"{total} articles, {unread} unread.\n{grouped}\n", self._style("reading-pane--meta"))
+        text.append(f"{total:,} articles, {unread:,} unread.\n{grouped}\n", self._style("reading-pane--meta"))
         text.append(
             "Enter opens the article under the cursor; n opens the next unread one.\n"
             "Space pages through an article, then moves on to the next unread.\n"
