@@ -7,9 +7,9 @@ are analysed again. Files that no longer exist, and files not opened for `FORGET
 forgotten, so the database does not grow without bound. Read marks live in their own table and are
 never touched here.
 
-Story threads are built over a whole collection (a set of source files), so they are kept per
-collection with a signature of every file's size and modification time: while no file changed, a
-second start reads the threads back instead of grouping the articles again.
+Names merged across articles and story threads are built over a whole collection (a set of source
+files), so they are kept per collection with a signature of every file's size and modification time:
+while no file changed, a second start reads them back instead of merging and grouping again.
 """
 
 from __future__ import annotations
@@ -19,17 +19,17 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, KeysView
 from dataclasses import dataclass
 from pathlib import Path
 
 from reader.articles import Article, content_id
-from reader.names.entities import ArticleName
+from reader.names.entities import ArticleName, NameIndex, SavedNames
 from reader.store import transaction
 from reader.stories import SavedStories
 
 FORGET_AFTER_DAYS = 90
-STORIES_VERSION = 1  # change when threads are built differently: threads kept by an older reader are rebuilt
+ANALYSIS_VERSION = 1  # change when names or threads are built differently: what an older reader kept is rebuilt
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +75,7 @@ class AnalysisIndex:
         """The index in the database at `path` (made by `ReadState.open`), or None if it cannot be used."""
         try:
             connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
-            connection.execute("SELECT (SELECT count(*) FROM analyses), (SELECT count(*) FROM stories)").fetchone()
+            connection.execute("SELECT (SELECT count(*) FROM analyses), (SELECT count(*) FROM collections)").fetchone()
         except sqlite3.Error:
             return None
         return cls(connection)
@@ -127,29 +127,65 @@ class AnalysisIndex:
                     "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)", (path, current.size, current.mtime_ns, now)
                 )
 
-    def stored_stories(self, articles: list[Article]) -> SavedStories | None:
-        """The threads kept for exactly these articles' files, unchanged since; None when there are none."""
-        collection, signature = _collection(articles)
-        row = self._connection.execute(
-            "SELECT signature, threads FROM stories WHERE collection = ?", (collection,)
-        ).fetchone()
-        if row is None or signature is None or row[0] != signature:
+    def stored_names(self, files: list[str], article_ids: KeysView[str] | None = None) -> NameIndex | None:
+        """The names merged over the collection of these files when none of them changed since it was
+        indexed (and, given `article_ids`, it holds exactly those articles); None otherwise."""
+        row = self._collection_row(files)
+        if row is None:
             return None
+        entities, articles = json.loads(row[0])
+        if article_ids is not None:
+            if len(articles) != len(article_ids) or any(a not in article_ids for a, _ in articles):
+                return None
+        encoded: dict[str, str] = {}
+        for path in files:
+            encoded.update(self._connection.execute("SELECT article_id, names FROM analyses WHERE source = ?", (path,)))
+        restored = NameIndex.restored(SavedNames(entities, articles), encoded, decode)
+        if restored is not None:
+            now = time.time()
+            with transaction(self._connection):  # opened today: not to be forgotten for a while
+                self._connection.execute("UPDATE collections SET seen_at = ? WHERE collection = ?", (now, _key(files)))
+                self._connection.executemany("UPDATE sources SET seen_at = ? WHERE path = ?", ((now, f) for f in files))
+        return restored
+
+    def save_names(self, files: list[str], names: SavedNames) -> None:
+        """Keep the names merged over the collection of these files (threads built before are dropped)."""
+        signature = _signature(files)
+        if signature is None:
+            return  # a file vanished while reading: nothing trustworthy to keep
+        text = json.dumps([names.entities, names.articles], ensure_ascii=False, separators=(",", ":"))
         with transaction(self._connection):
-            self._connection.execute("UPDATE stories SET seen_at = ? WHERE collection = ?", (time.time(), collection))
+            self._connection.execute(
+                "INSERT OR REPLACE INTO collections VALUES (?, ?, ?, NULL, ?)",
+                (_key(files), signature, text, time.time()),
+            )
+
+    def stored_stories(self, files: list[str]) -> SavedStories | None:
+        """The threads kept for the collection of these files, unchanged since; None when there are none."""
+        row = self._collection_row(files)
+        if row is None or row[1] is None:
+            return None
         count, threads = json.loads(row[1])
         return SavedStories(count, [(thread_id, title, members) for thread_id, title, members in threads])
 
-    def save_stories(self, articles: list[Article], stories: SavedStories) -> None:
-        """Keep the threads built over these articles, for the next start with the same files."""
-        collection, signature = _collection(articles)
-        if signature is None:
-            return  # a file vanished while reading: nothing trustworthy to keep
-        threads = json.dumps([stories.count, stories.threads], ensure_ascii=False, separators=(",", ":"))
+    def save_stories(self, files: list[str], stories: SavedStories) -> None:
+        """Keep the threads built over the collection of these files, next to its names."""
+        text = json.dumps([stories.count, stories.threads], ensure_ascii=False, separators=(",", ":"))
         with transaction(self._connection):
             self._connection.execute(
-                "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?)", (collection, signature, threads, time.time())
+                "UPDATE collections SET threads = ? WHERE collection = ? AND signature = ?",
+                (text, _key(files), _signature(files)),
             )
+
+    def _collection_row(self, files: list[str]) -> tuple[str, str | None] | None:
+        """(names, threads) kept for these files, if none of them changed since."""
+        row = self._connection.execute(
+            "SELECT signature, names, threads FROM collections WHERE collection = ?", (_key(files),)
+        ).fetchone()
+        signature = _signature(files)
+        if row is None or signature is None or row[0] != signature:
+            return None
+        return row[1], row[2]
 
     def forget_missing(self) -> int:
         """Forget files that are gone or were not opened for `FORGET_AFTER_DAYS`; returns how many."""
@@ -161,20 +197,23 @@ class AnalysisIndex:
             for path in forget:
                 self._connection.execute("DELETE FROM analyses WHERE source = ?", (path,))
                 self._connection.execute("DELETE FROM sources WHERE path = ?", (path,))
-            self._connection.execute("DELETE FROM stories WHERE seen_at < ?", (cutoff,))
+            self._connection.execute("DELETE FROM collections WHERE seen_at < ?", (cutoff,))
         return len(forget)
 
 
-def _collection(articles: list[Article]) -> tuple[str, str | None]:
-    """A key for the set of files the articles come from, and a signature of their sizes and times
-    (None when one cannot be read)."""
-    paths = sorted({article.path for article in articles})
-    stamps = [stamp(path) for path in paths]
-    key = hashlib.blake2b("\n".join(paths).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
-    if any(found is None for found in stamps):
-        return key, None
-    described = json.dumps([STORIES_VERSION, len(articles), [[s.size, s.mtime_ns] for s in stamps if s]])
-    return key, hashlib.blake2b(described.encode(), digest_size=16).hexdigest()
+def _key(files: list[str]) -> str:
+    """Which collection: the set of its files."""
+    joined = "\n".join(sorted(set(files)))
+    return hashlib.blake2b(joined.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
+def _signature(files: list[str]) -> str | None:
+    """The files' sizes and modification times, and how they were analysed (None if one cannot be read)."""
+    stamps = [stamp(path) for path in sorted(set(files))]
+    if not stamps or any(found is None for found in stamps):
+        return None
+    described = json.dumps([ANALYSIS_VERSION, [[s.size, s.mtime_ns] for s in stamps if s]])
+    return hashlib.blake2b(described.encode(), digest_size=16).hexdigest()
 
 
 def _by_source(articles: list[Article]) -> dict[str, list[Article]]:

@@ -47,6 +47,7 @@ class Library:
     def __init__(self, collection: Collection, read_state: ReadState) -> None:
         self.articles: list[Article] = collection.articles
         self.problems: list[Problem] = collection.problems
+        self.files: list[str] = list(collection.files)  # the source files read, for the analysis index
         self.read = read_state
         self.names: NameIndex | None = None
         self.stories: Stories | None = None
@@ -70,6 +71,7 @@ class Library:
                 self._by_id[article.id] = start + len(fresh)
                 fresh.append(article)
         self.problems.extend(batch.problems)
+        self.files.extend(batch.files)
         self.articles.extend(fresh)
         self._when.extend(map(_newest_first_key, fresh))
         self._newest_first.extend(sorted(range(start, len(self.articles)), key=self._when.__getitem__))
@@ -141,6 +143,13 @@ class Library:
         from reader.names import NameIndex
 
         oldest = [self.articles[position] for position in reversed(self._newest_first)]
+        restored = index.stored_names(self.files, self._by_id.keys()) if index is not None else None
+        if index is not None and restored is not None:  # no file changed: the merged names read back as they were
+            if progress is not None:
+                progress("names", len(oldest), len(oldest))
+            index.forget_missing()
+            self.names = restored
+            return restored
         found, todo = index.stored(oldest) if index is not None else ({}, oldest)
         total, done = len(oldest), len(found)
         if progress is not None:
@@ -154,12 +163,13 @@ class Library:
                 progress("names", done, total)
         if len(found) < total:
             return None  # stopped: what was saved stays saved
-        if index is not None:
-            index.finish(oldest)
-            index.forget_missing()
         collection = NameIndex()
         for article in oldest:
             collection.add(article.id, found[article.id])
+        if index is not None:
+            index.finish(oldest)
+            index.forget_missing()
+            index.save_names(self.files, collection.saved())
         self.names = collection  # one assignment: readers see no names or all of them
         return collection
 
@@ -171,13 +181,13 @@ class Library:
 
         if self.names is None:
             return None
-        saved = index.stored_stories(self.articles) if index is not None else None
+        saved = index.stored_stories(self.files) if index is not None else None
         stories = Stories.restored(self.articles, saved) if saved is not None else None
         if stories is None:
             stories = Stories()
             stories.build(self._named_articles())
             if index is not None:
-                index.save_stories(self.articles, stories.saved())
+                index.save_stories(self.files, stories.saved())
         self.stories = stories
         return stories
 

@@ -23,10 +23,11 @@ _DEFAULT_DATE = datetime(2000, 1, 1)
 
 @dataclass(slots=True)
 class Collection:
-    """What was loaded: the articles, and the problems met on the way."""
+    """What was loaded: the articles, the problems met on the way, and the source files read."""
 
     articles: list[Article] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
 
 
 def seeds_dir() -> Path:
@@ -54,6 +55,7 @@ def load(paths: Iterable[str | Path]) -> Collection:
     for batch in stream(paths):
         collection.articles.extend(batch.articles)
         collection.problems.extend(batch.problems)
+        collection.files.extend(batch.files)
     return collection
 
 
@@ -67,7 +69,9 @@ def stream(paths: Iterable[str | Path], first: int = FIRST_BATCH) -> Iterator[Co
     articles: list[Article] = []
     seen: dict[str, str] = {}
     size = first
+    files: list[str] = []
     for path in _source_files(paths, problems):
+        files.append(str(path))
         for item in _read_source(path):
             if isinstance(item, Problem):
                 problems.append(item)
@@ -81,10 +85,10 @@ def stream(paths: Iterable[str | Path], first: int = FIRST_BATCH) -> Iterator[Co
                 problems.append(Problem(where, item.note))
             articles.append(item)
             if len(articles) >= size:
-                yield Collection(articles, problems[:])
-                articles, size = [], size * 2
+                yield Collection(articles, problems[:], files)
+                articles, files, size = [], [], size * 2
                 problems.clear()  # the same list: _source_files adds to it
-    yield Collection(articles, problems)
+    yield Collection(articles, problems, files)
 
 
 def _source_files(paths: Iterable[str | Path], problems: list[Problem]) -> Iterator[Path]:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 ENV_VAR = "READER_DB"
 
 _SCHEMA = """
@@ -26,8 +26,9 @@ CREATE TABLE IF NOT EXISTS read_marks (
 """
 # Version 2 adds the analysis index (reader.index): what was found in each source file, so a second
 # start does not analyse unchanged files again. Read marks are kept by article id, apart from it.
-# Version 3 adds the story threads built over each collection (a set of source files), so a second
-# start does not group its articles again.
+# Version 4 adds what was built over each collection (a set of source files): its names, merged
+# across articles, and its story threads, so a second start neither merges nor groups them again.
+# (Version 3 kept the threads alone, in a table that version 4 drops.)
 _INDEX_SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (
     path       TEXT PRIMARY KEY,
@@ -42,12 +43,14 @@ CREATE TABLE IF NOT EXISTS analyses (
     names      TEXT NOT NULL,
     PRIMARY KEY (source, article_id)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS stories (
+CREATE TABLE IF NOT EXISTS collections (
     collection TEXT PRIMARY KEY,
     signature  TEXT NOT NULL,
-    threads    TEXT NOT NULL,
+    names      TEXT NOT NULL,
+    threads    TEXT,
     seen_at    REAL NOT NULL
 ) WITHOUT ROWID;
+DROP TABLE IF EXISTS stories;
 """
 
 
@@ -221,7 +224,7 @@ def _connect(path: Path) -> sqlite3.Connection:
         if version == 0 and not tables:
             connection.executescript(_SCHEMA + _INDEX_SCHEMA)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        elif version in (1, 2) and "read_marks" in tables:  # an older reader's: keep it, add what is new
+        elif version in (1, 2, 3) and "read_marks" in tables:  # an older reader's: keep it, add what is new
             connection.executescript(_INDEX_SCHEMA)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         elif version != SCHEMA_VERSION or "read_marks" not in tables:

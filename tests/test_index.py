@@ -12,6 +12,7 @@ import pytest
 from reader import analysis
 from reader.index import AnalysisIndex
 from reader.library import Library
+from reader.names import NameIndex, article_names
 from reader.sources import load, seeds_dir
 from reader.store import ReadState
 from tests.conftest import write
@@ -119,6 +120,39 @@ def test_files_gone_from_disk_are_forgotten_but_other_collections_kept(tmp_path:
     _analyse(*_open(news, db))
     stored = {Path(row[0]).name for row in sqlite3.connect(db).execute("SELECT path FROM sources")}
     assert stored == {"a.txt", "b.txt", "c.txt"}
+
+
+def _described(library: Library) -> list[object]:
+    """Everything a reader sees of the names: each entity with its aliases and articles, each article's names."""
+    assert library.names is not None
+    entities = [(e.id, e.name, e.kind, sorted(e.aliases), e.articles) for e in library.names.ranked()]
+    per_article = [
+        (a.id, [(e.id, n.name, n.aliases, n.spans) for e, n in library.names_in(a)]) for a in library.articles
+    ]
+    return [entities, per_article]
+
+
+def test_a_second_start_reads_the_merged_names_back_as_they_were(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    news, db = tmp_path / "seeds", tmp_path / "reader.db"
+    shutil.copytree(seeds_dir(), news)
+    first, index = _open(news, db)
+    first.find_names(index=index)
+    again, index = _open(news, db)
+
+    def merge_again(*_: object) -> None:
+        raise AssertionError("names were merged again instead of read back")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(NameIndex, "add", merge_again)
+        again.find_names(index=index)
+    assert _described(again) == _described(first)
+    assert again.names is not None and first.names is not None
+    # A name met later still joins the entity read back ("Jaishankar" alone is the collection's one).
+    jaishankar = next(e for e in first.names.entities if e.name.endswith("Jaishankar"))
+    again.names.add("later", article_names("External Affairs Minister Jaishankar met reporters in Tokyo."))
+    assert jaishankar.id in [e.id for e, _ in again.names.names_in("later")]
 
 
 def _threads(library: Library) -> list[tuple[int, str, list[str]]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -198,6 +198,15 @@ def _entity(group: _Group) -> ArticleName:
     return ArticleName(name, kind, sorted(surfaces, key=lambda t: order[t]), spans)
 
 
+@dataclass(frozen=True, slots=True)
+class SavedNames:
+    """A NameIndex as kept in the analysis index: entities as (name, kind, aliases), and each article's
+    entity ids in the order of its names."""
+
+    entities: list[tuple[str, str, list[str]]]
+    articles: list[tuple[str, list[int]]]
+
+
 @dataclass(slots=True, eq=False)
 class CollectionName:
     """One entity across the whole collection: the articles it appears in, under every alias."""
@@ -220,8 +229,45 @@ class NameIndex:
         self._by_key: dict[str, int] = {}
         self._by_article: dict[str, list[tuple[int, ArticleName]]] = {}
         self._singles: dict[tuple[str, str], set[int]] = {}
+        self._ids_of: dict[str, list[int]] = {}  # each article's entity ids, in the order articles came
+        # Restored: each article's names still encoded, decoded when first asked for.
+        self._encoded: dict[str, str] = {}
+        self._decode: Callable[[str], list[ArticleName]] | None = None
+
+    def saved(self) -> SavedNames:
+        """The merged entities and which of them each article names, in the order articles were added."""
+        return SavedNames(
+            [(e.name, e.kind, sorted(e.aliases)) for e in self.entities],
+            list(self._ids_of.items()),
+        )
+
+    @classmethod
+    def restored(
+        cls, saved: SavedNames, encoded: dict[str, str], decode: Callable[[str], list[ArticleName]]
+    ) -> NameIndex | None:
+        """The index `saved` describes, with each article's names (`encoded`, by article id) decoded only
+        when that article is asked for. None when they do not fit together."""
+        index = cls()
+        index.entities = [
+            CollectionName(n, name, kind, set(aliases)) for n, (name, kind, aliases) in enumerate(saved.entities)
+        ]
+        count = len(index.entities)
+        for article_id, ids in saved.articles:
+            text = encoded.get(article_id)
+            if text is None or not all(0 <= i < count for i in ids):
+                return None
+            index._encoded[article_id] = text
+            index._ids_of[article_id] = ids
+            for i in ids:
+                articles = index.entities[i].articles
+                if not articles or articles[-1] != article_id:
+                    articles.append(article_id)
+        index._decode = decode
+        return index
 
     def add(self, article_id: str, names: list[ArticleName]) -> None:
+        if self._encoded and not self._by_key:
+            self._restore_keys()
         entries = []
         for name in names:
             index = self._resolve(name)
@@ -233,6 +279,7 @@ class NameIndex:
                 entity.name = name.name
             entries.append((index, name))
         self._by_article[article_id] = entries
+        self._ids_of[article_id] = [index for index, _ in entries]
 
     def _resolve(self, name: ArticleName) -> int:
         keys = sorted(name.keys)  # sorted: the same merges on every run, whatever the hash seed
@@ -257,9 +304,32 @@ class NameIndex:
         candidates = self._singles.get((name.kind, next(iter(words))), set())
         return min(candidates) if len(candidates) == 1 else None
 
+    def _restore_keys(self) -> None:
+        """Keys of restored entities, so names added later merge with them (first entity wins a key)."""
+        for entity in self.entities:
+            for alias in entity.aliases:
+                key = _key(entity.kind, alias)
+                if key is not None:
+                    self._by_key.setdefault(key, entity.id)
+                if entity.kind == PERSON:
+                    for word in _words(alias):
+                        self._singles.setdefault((entity.kind, word), set()).add(entity.id)
+
     def names_in(self, article_id: str) -> list[tuple[CollectionName, ArticleName]]:
         """The entities of one article, as (collection entity, how it appears in the article)."""
-        return [(self.entities[i], n) for i, n in self._by_article.get(article_id, [])]
+        entries = self._by_article.get(article_id)
+        if entries is None:
+            entries = self._decoded(article_id)
+        return [(self.entities[i], n) for i, n in entries]
+
+    def _decoded(self, article_id: str) -> list[tuple[int, ArticleName]]:
+        text, ids = self._encoded.get(article_id), self._ids_of.get(article_id, [])
+        if text is None or self._decode is None:
+            return []
+        names = self._decode(text)
+        entries = list(zip(ids, names, strict=False)) if len(names) == len(ids) else []
+        self._by_article[article_id] = entries  # two threads may both decode it: the same result either way
+        return entries
 
     def ranked(self) -> list[CollectionName]:
         """Every entity once, the most widely mentioned first."""
