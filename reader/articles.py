@@ -25,6 +25,7 @@ class Article:
     body: str
     line: int | None = None
     note: str | None = None
+    offset: int | None = None  # where its line starts in a JSON Lines archive, to read it again alone
 
     @property
     def iso_date(self) -> str | None:

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reader import __version__
+from reader.articles import Article
 from reader.library import Library
-from reader.sources import Collection, load, seeds_dir, stream
+from reader.sources import FIRST_BATCH, Collection, load, seeds_dir, source_files, stream
 from reader.store import ENV_VAR, ReadState, StoreError, default_db_path
 
 _DESCRIPTION = "A terminal news reader that knows who and what the news is about."
@@ -41,20 +42,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     options = parser.parse_args(arguments)
 
-    # The first batch is read here, so the first screen shows articles; the app reads the rest as it runs.
-    batches = stream(options.paths or [seeds_dir()])
-    first = next(batches)
-    if not first.articles:  # a first batch with no articles is the whole of what there is
-        _report_problems(first)
-        where = ", ".join(options.paths) if options.paths else str(seeds_dir())
-        print(f"reader: no articles found in {where}", file=sys.stderr)
-        return 1
+    paths = options.paths or [seeds_dir()]
     try:
         read_state = ReadState.open(_db_path(options.db))
     except StoreError as error:
         print(f"reader: {error}", file=sys.stderr)
         return 2
-    library = Library(first, read_state)
+    # The first screen shows articles at once: the newest, as the index kept them, when none of the files
+    # changed since; otherwise the first batch read. The app reads the rest while it runs.
+    files = source_files(paths)
+    batches = stream(paths)
+    listed = _newest_indexed(read_state, files)
+    if listed:
+        library = Library.listed(listed, files, read_state)
+    else:
+        first = next(batches)
+        if not first.articles:  # a first batch with no articles is the whole of what there is
+            read_state.close()
+            _report_problems(first)
+            where = ", ".join(options.paths) if options.paths else str(seeds_dir())
+            print(f"reader: no articles found in {where}", file=sys.stderr)
+            return 1
+        library = Library(first, read_state)
     from reader.tui.app import ReaderApp  # the UI (and Textual) only when it is needed
 
     app = ReaderApp(library, warnings=read_state.warnings, loading=batches)
@@ -93,6 +102,21 @@ def export_command(arguments: Sequence[str]) -> int:
 
 def _load(paths: Sequence[str]) -> Collection:
     return load(paths or [seeds_dir()])
+
+
+def _newest_indexed(read_state: ReadState, files: list[str]) -> list[Article]:
+    """The newest articles of these files from the analysis index, if it knows them as they are now."""
+    from reader.index import AnalysisIndex
+
+    if read_state.path is None or not files:
+        return []
+    index = AnalysisIndex.open(read_state.path)
+    if index is None:
+        return []
+    try:
+        return index.newest(files, FIRST_BATCH)
+    finally:
+        index.close()
 
 
 def _db_path(option: str | None) -> Path:

@@ -21,15 +21,19 @@ import sqlite3
 import time
 from collections.abc import Iterable, KeysView
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.articles import Article, content_id
-from reader.names.entities import ArticleName, NameIndex, SavedNames
 from reader.store import transaction
-from reader.stories import SavedStories
+
+if TYPE_CHECKING:  # the name finder and the stories load only when names or threads are read back
+    from reader.names.entities import ArticleName, NameIndex, SavedNames
+    from reader.stories import SavedStories
 
 FORGET_AFTER_DAYS = 90
-ANALYSIS_VERSION = 1  # change when names or threads are built differently: what an older reader kept is rebuilt
+ANALYSIS_VERSION = 2  # change when names or threads are built differently: what an older reader kept is rebuilt
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +62,8 @@ def encode(names: list[ArticleName]) -> str:
 
 
 def decode(text: str) -> list[ArticleName]:
+    from reader.names.entities import ArticleName
+
     return [
         ArticleName(name, kind, aliases, list(zip(spans[::2], spans[1::2], strict=True)))
         for name, kind, aliases, spans in json.loads(text)
@@ -69,6 +75,7 @@ class AnalysisIndex:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._connection = connection
+        self._moved: list[Article] = []  # read back from a changed file: their line may have moved
 
     @classmethod
     def open(cls, path: Path) -> AnalysisIndex | None:
@@ -91,29 +98,42 @@ class AnalysisIndex:
             row = self._connection.execute("SELECT size, mtime_ns FROM sources WHERE path = ?", (path,)).fetchone()
             unchanged = row is not None and Stamp(*row) == stamp(path)
             rows = self._connection.execute(
-                "SELECT article_id, digest, names FROM analyses WHERE source = ?", (path,)
+                "SELECT article_id, digest, names, title FROM analyses WHERE source = ?", (path,)
             ).fetchall()
-            known = {article_id: (digest, names) for article_id, digest, names in rows}
+            known = {article_id: (digest, names, title) for article_id, digest, names, title in rows}
             for article in members:
                 entry = known.get(article.id)
                 # An unchanged file's articles are what they were; in a changed one, only unchanged text counts.
                 if entry is not None and (unchanged or entry[0] == content_id(article.body)):
                     found[article.id] = decode(entry[1])
+                    if not unchanged or entry[2] is None:
+                        self._moved.append(article)
                 else:
                     todo.append(article)
         return found, todo
 
     def save(self, results: Iterable[tuple[Article, list[ArticleName]]]) -> None:
         """Keep what was found, in one transaction (a chunk of work survives quitting mid-way)."""
-        rows = [(a.path, a.id, content_id(a.body), encode(names)) for a, names in results]
+        rows = [(a.path, a.id, content_id(a.body), encode(names), *_placed(a)) for a, names in results]
         with transaction(self._connection):
-            self._connection.executemany("INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?)", rows)
+            self._connection.executemany(
+                "INSERT OR REPLACE INTO analyses"
+                " (source, article_id, digest, names, title, published, line, byte_offset)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
 
     def finish(self, articles: list[Article]) -> None:
         """Every article of these sources is analysed: stamp the files (and when they were last opened) and
         drop the stored articles they no longer hold."""
         now = time.time()
         with transaction(self._connection):
+            self._connection.executemany(
+                "UPDATE analyses SET title = ?, published = ?, line = ?, byte_offset = ?"
+                " WHERE source = ? AND article_id = ?",
+                ((*_placed(a), a.path, a.id) for a in self._moved),
+            )
+            self._moved = []
             for path, members in _by_source(articles).items():
                 current = stamp(path)
                 if current is None:
@@ -127,9 +147,34 @@ class AnalysisIndex:
                     "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)", (path, current.size, current.mtime_ns, now)
                 )
 
+    def newest(self, files: list[str], limit: int) -> list[Article]:
+        """The newest `limit` articles of the collection of these files, without their text (read it
+        with `sources.read_article`), if none of the files changed since it was indexed."""
+        if self._collection_row(files) is None:
+            return []
+        rows = self._connection.execute(
+            "SELECT article_id, source, title, published, line, byte_offset FROM analyses"
+            " WHERE source IN (SELECT value FROM json_each(?)) ORDER BY published DESC LIMIT ?",
+            (json.dumps(files), limit),
+        )
+        return [
+            Article(
+                article_id,
+                source,
+                datetime.fromisoformat(published) if published else None,
+                title,
+                "",
+                line,
+                offset=offset,
+            )
+            for article_id, source, title, published, line, offset in rows
+        ]
+
     def stored_names(self, files: list[str], article_ids: KeysView[str] | None = None) -> NameIndex | None:
         """The names merged over the collection of these files when none of them changed since it was
         indexed (and, given `article_ids`, it holds exactly those articles); None otherwise."""
+        from reader.names.entities import NameIndex, SavedNames
+
         row = self._collection_row(files)
         if row is None:
             return None
@@ -162,6 +207,8 @@ class AnalysisIndex:
 
     def stored_stories(self, files: list[str]) -> SavedStories | None:
         """The threads kept for the collection of these files, unchanged since; None when there are none."""
+        from reader.stories import SavedStories
+
         row = self._collection_row(files)
         if row is None or row[1] is None:
             return None
@@ -214,6 +261,12 @@ def _signature(files: list[str]) -> str | None:
         return None
     described = json.dumps([ANALYSIS_VERSION, [[s.size, s.mtime_ns] for s in stamps if s]])
     return hashlib.blake2b(described.encode(), digest_size=16).hexdigest()
+
+
+def _placed(article: Article) -> tuple[str, str | None, int | None, int | None]:
+    """What the list shows of an article and where it is in its file: title, date, line, byte offset."""
+    published = article.published.isoformat() if article.published else None
+    return article.title, published, article.line, article.offset
 
 
 def _by_source(articles: list[Article]) -> dict[str, list[Article]]:

@@ -47,7 +47,8 @@ class Library:
     def __init__(self, collection: Collection, read_state: ReadState) -> None:
         self.articles: list[Article] = collection.articles
         self.problems: list[Problem] = collection.problems
-        self.files: list[str] = list(collection.files)  # the source files read, for the analysis index
+        self.files: list[str] = list(dict.fromkeys(collection.files))  # the source files, for the index
+        self._awaiting_text: dict[str, Article] = {}  # listed from the index, their text not read yet
         self.read = read_state
         self.names: NameIndex | None = None
         self.stories: Stories | None = None
@@ -58,6 +59,37 @@ class Library:
         self._newest_first = sorted(range(len(self.articles)), key=self._when.__getitem__)
         self._search: SearchText | None = None
         self._rank: list[int] | None = None
+
+    @classmethod
+    def listed(cls, articles: list[Article], files: list[str], read_state: ReadState) -> Library:
+        """A library that starts from articles listed by the analysis index, before their files are read:
+        each one's text arrives with `extend`, or is read alone by `ensure_text` if it is opened first."""
+        library = cls(Collection(list(articles), [], list(files)), read_state)
+        library._awaiting_text = {article.id: article for article in library.articles}
+        return library
+
+    @property
+    def listed_from_index(self) -> bool:
+        """Some articles are listed from the index and wait for their file to be read."""
+        return bool(self._awaiting_text)
+
+    def ensure_text(self, article: Article) -> Problem | None:
+        """Read the text of an article listed before its file was read; a Problem if that fails."""
+        if self._awaiting_text.pop(article.id, None) is None:
+            return None
+        from reader.sources import read_article
+
+        found = read_article(article.path, article.line, article.offset)
+        if isinstance(found, Problem):
+            return found
+        if found.id != article.id:
+            return Problem(found.path, "changed since it was indexed; its text shows once the file is read again")
+        self._fill(article, found)
+        return None
+
+    @staticmethod
+    def _fill(article: Article, found: Article) -> None:
+        article.body, article.note, article.line, article.offset = found.body, found.note, found.line, found.offset
 
     def extend(self, batch: Collection) -> None:
         """Take in more articles as they are read (a big archive is shown while the rest loads).
@@ -70,8 +102,10 @@ class Library:
             if article.id not in self._by_id:
                 self._by_id[article.id] = start + len(fresh)
                 fresh.append(article)
+            elif (listed := self._awaiting_text.pop(article.id, None)) is not None:
+                self._fill(listed, article)  # the listed article gets its text; the list keeps the same object
         self.problems.extend(batch.problems)
-        self.files.extend(batch.files)
+        self.files.extend(f for f in batch.files if f not in self.files)
         self.articles.extend(fresh)
         self._when.extend(map(_newest_first_key, fresh))
         self._newest_first.extend(sorted(range(start, len(self.articles)), key=self._when.__getitem__))
@@ -173,6 +207,19 @@ class Library:
         self.names = collection  # one assignment: readers see no names or all of them
         return collection
 
+    def restore(self, index: AnalysisIndex) -> bool:
+        """Read back the names and story threads the index kept for this collection's files, without
+        waiting for the articles to be read (no file changed since, so they are the same articles)."""
+        from reader.stories import Stories
+
+        names = index.stored_names(self.files)
+        if names is None:
+            return False
+        saved = index.stored_stories(self.files)
+        self.stories = Stories.restored(names.article_ids(), saved) if saved is not None else None
+        self.names = names
+        return True
+
     def build_stories(self, index: AnalysisIndex | None = None) -> Stories | None:
         """Group the articles into story threads (needs the names first), or read back the threads `index`
         kept when none of the files changed since. Threads read back have no related articles until
@@ -182,7 +229,7 @@ class Library:
         if self.names is None:
             return None
         saved = index.stored_stories(self.files) if index is not None else None
-        stories = Stories.restored(self.articles, saved) if saved is not None else None
+        stories = Stories.restored([a.id for a in self.articles], saved) if saved is not None else None
         if stories is None:
             stories = Stories()
             stories.build(self._named_articles())

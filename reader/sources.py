@@ -91,6 +91,24 @@ def stream(paths: Iterable[str | Path], first: int = FIRST_BATCH) -> Iterator[Co
     yield Collection(articles, problems, files)
 
 
+def source_files(paths: Iterable[str | Path]) -> list[str]:
+    """The article files under `paths`, in the order they are read (what is wrong is reported when read)."""
+    return [str(path) for path in _source_files(paths, [])]
+
+
+def read_article(path: str, line: int | None, offset: int | None) -> Article | Problem:
+    """One article read again from its source: a seed file whole, or one line of a JSON Lines archive."""
+    if offset is None or line is None:
+        return read_seed_file(Path(path))
+    try:
+        with gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb") as handle:
+            handle.seek(offset)
+            raw = handle.readline()
+    except (OSError, EOFError, gzip.BadGzipFile) as error:
+        return Problem(f"{path}:{line}", f"cannot be read again: {error}")
+    return parse_jsonl_record(raw, path, line, offset)
+
+
 def _source_files(paths: Iterable[str | Path], problems: list[Problem]) -> Iterator[Path]:
     for given in paths:
         path = Path(given)
@@ -259,14 +277,15 @@ def read_jsonl(path: Path) -> Iterator[Article | Problem]:
         yield Problem(str(path), f"cannot be read: {error.strerror or error}")
         return
     name = str(path)
-    count = 0
+    count = offset = 0
     try:
         with handle:
             for number, raw in enumerate(handle, start=1):
+                start, offset = offset, offset + len(raw)
                 if not raw.strip():
                     continue
                 count += 1
-                yield parse_jsonl_record(raw, name, number)
+                yield parse_jsonl_record(raw, name, number, start)
     except (OSError, EOFError, gzip.BadGzipFile) as error:
         yield Problem(name, f"archive is damaged after {count} record(s): {error}")
         return
@@ -274,7 +293,7 @@ def read_jsonl(path: Path) -> Iterator[Article | Problem]:
         yield Problem(name, "empty archive")
 
 
-def parse_jsonl_record(raw: bytes, path: str, line: int) -> Article | Problem:
+def parse_jsonl_record(raw: bytes, path: str, line: int, offset: int | None = None) -> Article | Problem:
     where = f"{path}:{line}"
     note = None
     try:
@@ -298,4 +317,4 @@ def parse_jsonl_record(raw: bytes, path: str, line: int) -> Article | Problem:
         note = _join(note, f"date {record.get('date')!r} is not a date I can read; loaded as undated")
     given_id = record.get("id")
     article_id = str(given_id) if isinstance(given_id, (str, int)) and str(given_id) else content_id(body)
-    return Article(article_id, path, published, headline(title, body), body, line=line, note=note)
+    return Article(article_id, path, published, headline(title, body), body, line=line, note=note, offset=offset)

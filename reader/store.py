@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 ENV_VAR = "READER_DB"
 
 _SCHEMA = """
@@ -41,6 +41,10 @@ CREATE TABLE IF NOT EXISTS analyses (
     article_id TEXT NOT NULL,
     digest     TEXT NOT NULL,
     names      TEXT NOT NULL,
+    title      TEXT,
+    published  TEXT,
+    line       INTEGER,
+    byte_offset INTEGER,
     PRIMARY KEY (source, article_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS collections (
@@ -52,6 +56,10 @@ CREATE TABLE IF NOT EXISTS collections (
 ) WITHOUT ROWID;
 DROP TABLE IF EXISTS stories;
 """
+# Version 5 keeps each article's headline, date and place in its file, so a second start can show the
+# newest articles before reading the files. Older tables gain the columns (empty until re-indexed).
+_ARTICLE_COLUMNS = {"title": "TEXT", "published": "TEXT", "line": "INTEGER", "byte_offset": "INTEGER"}
+_NEWEST_INDEX = "CREATE INDEX IF NOT EXISTS analyses_newest ON analyses (published)"
 
 
 class StoreError(Exception):
@@ -223,9 +231,15 @@ def _connect(path: Path) -> sqlite3.Connection:
         tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if version == 0 and not tables:
             connection.executescript(_SCHEMA + _INDEX_SCHEMA)
+            connection.execute(_NEWEST_INDEX)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        elif version in (1, 2, 3) and "read_marks" in tables:  # an older reader's: keep it, add what is new
+        elif 1 <= version < SCHEMA_VERSION and "read_marks" in tables:  # an older reader's: keep it, add the new
             connection.executescript(_INDEX_SCHEMA)
+            present = {row[1] for row in connection.execute("PRAGMA table_info(analyses)")}
+            for column, kind in _ARTICLE_COLUMNS.items():
+                if column not in present:
+                    connection.execute(f"ALTER TABLE analyses ADD COLUMN {column} {kind}")
+            connection.execute(_NEWEST_INDEX)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         elif version != SCHEMA_VERSION or "read_marks" not in tables:
             raise _Unusable(f"unknown schema version {version}, this reader uses {SCHEMA_VERSION}")

@@ -127,15 +127,16 @@ class Stories:
         self.profiled = False  # restored threads come without profiles: no related articles until `profile`
 
     @classmethod
-    def restored(cls, articles: list[Article], saved: SavedStories) -> Stories | None:
-        """Threads as `saved` left them, for the same articles; None when they do not fit these articles.
+    def restored(cls, article_ids: list[str], saved: SavedStories) -> Stories | None:
+        """Threads as `saved` left them, for the articles with these ids; None when they do not fit them.
 
         Profiles are not restored: call `profile` (in the background) before asking for related articles.
         """
         stories = cls()
-        stories._place(articles)
-        position = stories._position
-        stories._thread_of = [-1] * len(articles)
+        stories._ids = list(article_ids)
+        stories._dates = [None] * len(article_ids)  # known again when profiled
+        stories._position = position = {article_id: index for index, article_id in enumerate(article_ids)}
+        stories._thread_of = [-1] * len(article_ids)
         threads: list[Thread | None] = [None] * saved.count
         for thread_id, title, members in saved.threads:
             if not 0 <= thread_id < saved.count or threads[thread_id] is not None:
@@ -196,7 +197,10 @@ class Stories:
                 postings[feature].append(index)
         total = len(counts)
         vectors = [self._weigh(c, lambda f: len(postings[f]), total) for c in counts]
+        thread_of = dict(zip(self._ids, self._thread_of, strict=False))  # restored threads, by article id
         self._place([article for article, _ in articles])
+        if thread_of:
+            self._thread_of = [thread_of.get(article_id, -1) for article_id in self._ids]
         self._labels, self._counts, self._postings, self._vectors = labels, counts, postings, vectors
         self._related.clear()
         self.profiled = True
@@ -427,7 +431,7 @@ class Stories:
     def thread_of(self, article_id: str) -> Thread | None:
         """The article's story thread, or None when it stands alone."""
         index = self._position.get(article_id)
-        if index is None:
+        if index is None or self._thread_of[index] < 0:  # unknown, or not in the threads read back
             return None
         thread = self.threads[self._thread_of[index]]
         return thread if len(thread.articles) > 1 else None

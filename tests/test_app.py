@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from pathlib import Path
 
 from rich.console import Console
 from textual.widgets import Input
 
 from reader.library import Library
-from reader.sources import stream
+from reader.sources import seeds_dir, stream
 from reader.store import ReadState
 from reader.tui.app import ReaderApp
 from tests.conftest import FIXED_NOW, make_app, make_library, write
@@ -285,4 +286,32 @@ async def test_a_big_archive_is_listed_at_once_and_fills_while_the_rest_is_read(
         assert library.names is not None  # analysis ran once everything was read
         await pilot.press("exclamation_mark")  # the line read after the first screen is reported
         assert f"{archive}:51" in _screen_text(app)
+    library.read.close()
+
+
+async def test_a_warm_start_shows_names_and_stories_read_back_and_opens_listed_articles(tmp_path: Path) -> None:
+    from reader.index import AnalysisIndex
+    from reader.sources import load, source_files
+
+    news, db = tmp_path / "seeds", tmp_path / "reader.db"
+    shutil.copytree(seeds_dir(), news)
+    first = Library(load([news]), ReadState.open(db))
+    first.analyse(index=AnalysisIndex.open(db))  # what an earlier start left in the index
+    index = AnalysisIndex.open(db)
+    assert index is not None
+    files = source_files([news])
+    library = Library.listed(index.newest(files, 2), files, ReadState.open(db))
+    app = ReaderApp(library, loading=stream([news]), now=lambda: FIXED_NOW)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        assert app.sub_title == "5 unread / 5 articles"
+        text = _screen_text(app)
+        assert "People" in text and "told in two or more articles" in text
+        await pilot.press("enter")
+        opened = app.opened
+        assert opened is not None and opened.body == first.article(opened.id).body != ""  # type: ignore[union-attr]
+        thread = first.thread(first.article(opened.id))  # type: ignore[arg-type]
+        assert thread is not None  # the threads read back place it where the first start did
+        assert f"Story {thread.position(opened.id) + 1} of {len(thread.articles)}" in _screen_text(app)
+        assert "Related stories" in _screen_text(app)  # found again once every article was read
     library.read.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -11,9 +12,9 @@ import pytest
 
 from reader import analysis
 from reader.index import AnalysisIndex
-from reader.library import Library
+from reader.library import Library, ListQuery
 from reader.names import NameIndex, article_names
-from reader.sources import load, seeds_dir
+from reader.sources import load, seeds_dir, source_files, stream
 from reader.store import ReadState
 from tests.conftest import write
 
@@ -225,3 +226,45 @@ def test_a_broken_pool_costs_time_not_names(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor.submit", broken)
     pooled = [names for chunk in analysis.find_names(articles, workers=2) for _, names in chunk]
     assert pooled == expected
+
+
+def _archive(folder: Path) -> Path:
+    """Thirty dated reports in a JSON Lines archive, some of them about the same people."""
+    people = ["Angela Merkel met Emmanuel Macron in Paris", "Fumio Kishida visited Narendra Modi in Delhi"]
+    records = [
+        json.dumps({"id": f"r{i}", "date": f"2022-05-{i + 1:02d}", "text": f"{people[i % 2]} on day {i}. More talks."})
+        for i in range(30)
+    ]
+    return write(folder / "archive.jsonl", "\n".join(records) + "\n")
+
+
+def test_a_warm_start_lists_the_newest_from_the_index_before_reading_the_file(tmp_path: Path) -> None:
+    archive, db = _archive(tmp_path), tmp_path / "reader.db"
+    first, index = _open(archive, db)
+    first.analyse(index=index)
+    files = source_files([archive])
+
+    newest = index.newest(files, 5)
+    assert [a.id for a in newest] == [a.id for a in first.view(ListQuery())[:5]]
+    assert [a.title for a in newest] == [a.title for a in first.view(ListQuery())[:5]]
+    assert all(a.body == "" for a in newest)  # listed only: the text is read when needed
+    library = Library.listed(newest, files, ReadState.open(db))
+    assert library.restore(index)  # names and threads, before the file is read
+    assert library.names is not None and first.names is not None
+    assert [(e.name, e.articles) for e in library.names.ranked()] == [
+        (e.name, e.articles) for e in first.names.ranked()
+    ]
+    assert library.stories is not None and first.stories is not None
+    assert [t.articles for t in library.stories.stories()] == [t.articles for t in first.stories.stories()] != []
+
+    opened = library.articles[2]  # opened before the file is read: its line is read alone
+    assert library.ensure_text(opened) is None
+    assert opened.body == first.article(opened.id).body != ""  # type: ignore[union-attr]
+    for batch in stream([archive], first=4):
+        library.extend(batch)
+    assert [a.id for a in library.view(ListQuery())] == [a.id for a in first.view(ListQuery())]
+    assert [a.body for a in library.view(ListQuery())] == [a.body for a in first.view(ListQuery())]
+
+    with archive.open("a", encoding="utf-8") as handle:  # changed: nothing is listed from the index
+        handle.write(json.dumps({"id": "new", "date": "2022-07-01", "text": "Olaf Scholz in Berlin."}) + "\n")
+    assert index.newest(files, 5) == [] and not Library.listed([], files, ReadState.open(db)).restore(index)

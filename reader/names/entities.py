@@ -304,6 +304,10 @@ class NameIndex:
         candidates = self._singles.get((name.kind, next(iter(words))), set())
         return min(candidates) if len(candidates) == 1 else None
 
+    def article_ids(self) -> list[str]:
+        """Every article indexed, in the order they were added."""
+        return list(self._ids_of)
+
     def _restore_keys(self) -> None:
         """Keys of restored entities, so names added later merge with them (first entity wins a key)."""
         for entity in self.entities:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -16,7 +17,7 @@ from textual.worker import get_current_worker
 
 from reader.articles import Article
 from reader.library import Library, ListQuery
-from reader.sources import Collection
+from reader.sources import Collection, display_path
 from reader.store import ReadChange, StoreError
 from reader.text import counted
 from reader.tui.keys import app_bindings
@@ -50,6 +51,8 @@ class ReaderApp(App[None]):
         super().__init__()
         self.library = library
         self._loading = loading
+        self._all_read = threading.Event()  # set once every article is read (analysis waits for it)
+        self._loading_started = False
         self.warnings = list(warnings)
         self.now = now
         self.query_state = ListQuery()
@@ -95,10 +98,19 @@ class ReaderApp(App[None]):
         self.article_list.focus()
         for warning in self.warnings:
             self.notify(warning, title="Read state", severity="warning", timeout=15, markup=False)
-        if self._loading is not None:
-            self.load(self._loading)
-        else:
+        if not self.library.analysed:
+            # After the first frame: the analysis thread must not compete with the first paint.
+            self.call_after_refresh(self.analyse)
+        if self._loading is None:
             self._loaded()
+        elif self.library.analysed or not self.library.listed_from_index:
+            self._start_loading()
+        # else: listed from the index, so the names and threads can be read back first; then the rest
+
+    def _start_loading(self) -> None:
+        if self._loading is not None and not self._loading_started:
+            self._loading_started = True
+            self.load(self._loading)
 
     # Loading and analysis in the background ---------------------------------------------------
 
@@ -121,8 +133,9 @@ class ReaderApp(App[None]):
         self.indexing.report("loading", len(self.library), None)
 
     def _loaded(self) -> None:
-        """Every article is read: report problems, then find names and stories."""
+        """Every article is read: report problems; analysis can go on."""
         self._loading = None
+        self._all_read.set()
         if self.library.problems:
             count = len(self.library.problems)
             self.notify(
@@ -131,16 +144,17 @@ class ReaderApp(App[None]):
                 timeout=8,
                 markup=False,
             )
-        if not self.library.analysed:
-            # After the first frame: the analysis thread must not compete with the first paint.
-            self.call_after_refresh(self.analyse)
-        else:
+        stories = self.library.stories
+        if stories is not None and stories.profiled:
             self.indexing.finish()
 
     @work(thread=True, exclusive=True, group="analysis")
     def analyse(self) -> None:
         """Names, then story threads, then related articles, each shown as it is ready. The index gives
-        back what an earlier start found and keeps what this one finds."""
+        back what an earlier start found and keeps what this one finds.
+
+        When no file changed since the last start, names and threads are read back at once, while the
+        articles are still being read; everything else waits until they all are."""
         from reader.index import AnalysisIndex
 
         worker = get_current_worker()
@@ -155,18 +169,29 @@ class ReaderApp(App[None]):
         path = self.library.read.path
         index = AnalysisIndex.open(path) if path is not None else None
         try:
-            if self.library.find_names(progress, stop, index) is None or stop():
-                return
-            self.call_from_thread(self._names_ready)
-            progress("threads", 0, None)
-            stories = self.library.build_stories(index)
+            try:
+                if index is not None and self.library.restore(index):
+                    self.call_from_thread(self._names_ready)
+            finally:  # reading the rest waited so as not to slow this down
+                self.call_from_thread(self._start_loading)
+            while not self._all_read.wait(0.1):
+                if stop():
+                    return
+            if self.library.names is None:
+                if self.library.find_names(progress, stop, index) is None or stop():
+                    return
+                self.call_from_thread(self._names_ready)
+            if self.library.stories is None:
+                progress("threads", 0, None)
+                self.library.build_stories(index)
+                if stop():
+                    return
+                self.call_from_thread(self._names_ready)
         finally:
             if index is not None:
                 index.close()
-        if stop():
-            return
+        stories = self.library.stories
         if stories is not None and not stories.profiled:  # threads read back: related articles still to find
-            self.call_from_thread(self._names_ready)
             progress("related", 0, None)
             self.library.profile_stories()
         if not stop():
@@ -224,6 +249,9 @@ class ReaderApp(App[None]):
         self.open_article(message.article)
 
     def open_article(self, article: Article) -> None:
+        problem = self.library.ensure_text(article)  # listed from the index before its file was read
+        if problem is not None:
+            self.notify(f"{display_path(problem.path)}: {problem.reason}", severity="warning", markup=False)
         self.opened = article
         self.article_list.move_to(article)
         if not self.library.is_read(article):
