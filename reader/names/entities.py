@@ -200,10 +200,10 @@ def _entity(group: _Group) -> ArticleName:
 
 @dataclass(frozen=True, slots=True)
 class SavedNames:
-    """A NameIndex as kept in the analysis index: entities as (name, kind, aliases), and each article's
-    entity ids in the order of its names."""
+    """A NameIndex as kept in the analysis index: entities as (name, kind, aliases, article ids), and each
+    article's entity ids in the order of its names."""
 
-    entities: list[tuple[str, str, list[str]]]
+    entities: list[tuple[str, str, list[str], list[str]]]
     articles: list[tuple[str, list[int]]]
 
 
@@ -230,6 +230,7 @@ class NameIndex:
         self._by_article: dict[str, list[tuple[int, ArticleName]]] = {}
         self._singles: dict[tuple[str, str], set[int]] = {}
         self._ids_of: dict[str, list[int]] = {}  # each article's entity ids, in the order articles came
+        self._ranked: list[CollectionName] | None = None
         # Restored: each article's names still encoded, decoded when first asked for.
         self._encoded: dict[str, str] = {}
         self._decode: Callable[[str], list[ArticleName]] | None = None
@@ -237,7 +238,7 @@ class NameIndex:
     def saved(self) -> SavedNames:
         """The merged entities and which of them each article names, in the order articles were added."""
         return SavedNames(
-            [(e.name, e.kind, sorted(e.aliases)) for e in self.entities],
+            [(e.name, e.kind, sorted(e.aliases), e.articles) for e in self.entities],
             list(self._ids_of.items()),
         )
 
@@ -249,23 +250,22 @@ class NameIndex:
         when that article is asked for. None when they do not fit together."""
         index = cls()
         index.entities = [
-            CollectionName(n, name, kind, set(aliases)) for n, (name, kind, aliases) in enumerate(saved.entities)
+            CollectionName(n, name, kind, set(aliases), articles)
+            for n, (name, kind, aliases, articles) in enumerate(saved.entities)
         ]
-        count = len(index.entities)
-        for article_id, ids in saved.articles:
-            text = encoded.get(article_id)
-            if text is None or not all(0 <= i < count for i in ids):
-                return None
-            index._encoded[article_id] = text
-            index._ids_of[article_id] = ids
-            for i in ids:
-                articles = index.entities[i].articles
-                if not articles or articles[-1] != article_id:
-                    articles.append(article_id)
+        index._ids_of = dict(saved.articles)
+        # Whole-collection checks at C speed: every article's names are there, every entity id exists.
+        if not encoded.keys() >= index._ids_of.keys():
+            return None
+        if max(map(max, filter(None, index._ids_of.values())), default=-1) >= len(index.entities):
+            return None
+        index._encoded = encoded
         index._decode = decode
+        index.ranked()  # here, off the UI thread, rather than when the sidebar first asks
         return index
 
     def add(self, article_id: str, names: list[ArticleName]) -> None:
+        self._ranked = None
         if self._encoded and not self._by_key:
             self._restore_keys()
         entries = []
@@ -336,5 +336,8 @@ class NameIndex:
         return entries
 
     def ranked(self) -> list[CollectionName]:
-        """Every entity once, the most widely mentioned first."""
-        return sorted(self.entities, key=lambda e: (-len(e.articles), e.name.casefold()))
+        """Every entity once, the most widely mentioned first (kept until a name is added)."""
+        ranked = self._ranked
+        if ranked is None:
+            ranked = self._ranked = sorted(self.entities, key=lambda e: (-len(e.articles), e.name.casefold()))
+        return ranked

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.text import Text
 from textual.message import Message
@@ -16,8 +17,7 @@ RELATED = "related"
 SECTION_TITLES = {"person": "People", "place": "Places", "organization": "Organisations", RELATED: "Related stories"}
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
+class _Row(NamedTuple):  # a tuple: a collection's tens of thousands of names make rows quickly
     kind: str
     entity: CollectionName | None = None  # None for a section heading
     count: int = 0
@@ -78,13 +78,16 @@ class NamesSidebar(VirtualList):
             elif self.article is not None:
                 counted = [(e, found.mentions) for e, found in self.library.names_in(self.article)]
         rows: list[_Row] = []
+        by_kind: dict[str, list[tuple[CollectionName, int]]] = {kind: [] for kind in KINDS}
+        for entity, count in counted:
+            by_kind.setdefault(entity.kind, []).append((entity, count))
         for kind in KINDS:
-            members = [(e, n) for e, n in counted if e.kind == kind]
+            members = by_kind[kind]
             if not members:
                 continue
             rows.append(_Row(kind, None, len(members)))
             if kind not in self.folded:
-                rows.extend(_Row(kind, e, n) for e, n in members)
+                rows.extend([_Row(kind, e, n) for e, n in members])
         if not self.showing_collection and self.article is not None:
             related = self.library.related_articles(self.article)
             if related:
