@@ -65,16 +65,32 @@ _STOP_WORDS = frozenset(
 def words_of(text: str) -> Counter[str]:
     """Distinctive words and numbers of a text: lower case, without stop words, plural -s folded."""
     counts: Counter[str] = Counter()
-    for match in _WORD.finditer(text.casefold()):
-        word = match.group().replace("’", "'")
-        if word.endswith("'s"):
-            word = word[:-2]
-        if word in _STOP_WORDS or (len(word) < 3 and not word[0].isdigit()):
-            continue
-        if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
-            word = word[:-1]
-        counts[word] += 1
+    known = _NORMAL
+    for found, times in Counter(_WORD.findall(text.casefold())).items():  # each distinct word once
+        word = known.get(found, "?")
+        if word == "?":
+            if len(known) > _NORMAL_LIMIT:
+                known.clear()
+            word = known[found] = _normal(found)
+        if word:
+            counts[word] += times
     return counts
+
+
+def _normal(found: str) -> str:
+    """The word as profiles count it ("reports" -> "report"), or "" for a stop word or a too short one."""
+    word = found.replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    if word in _STOP_WORDS or (len(word) < 3 and not word[0].isdigit()):
+        return ""
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        word = word[:-1]
+    return word
+
+
+_NORMAL: dict[str, str] = {}  # a collection's vocabulary is small next to its running text
+_NORMAL_LIMIT = 1_000_000
 
 
 @dataclass(slots=True)
