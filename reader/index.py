@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # the name finder and the stories load only when names or thr
     from reader.stories import SavedStories
 
 FORGET_AFTER_DAYS = 90
-ANALYSIS_VERSION = 3  # change when names or threads are built differently: what an older reader kept is rebuilt
+ANALYSIS_VERSION = 5  # change when names or threads are built differently: what an older reader kept is rebuilt
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +73,9 @@ def decode(text: str) -> list[ArticleName]:
 class AnalysisIndex:
     """Stored names per (source file, article), on its own connection (it is used from a worker thread)."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._connection = connection
+        self._path = path
         self._moved: list[Article] = []  # read back from a changed file: their line may have moved
 
     @classmethod
@@ -85,7 +86,7 @@ class AnalysisIndex:
             connection.execute("SELECT (SELECT count(*) FROM analyses), (SELECT count(*) FROM collections)").fetchone()
         except sqlite3.Error:
             return None
-        return cls(connection)
+        return cls(connection, path)
 
     def close(self) -> None:
         self._connection.close()
@@ -150,13 +151,18 @@ class AnalysisIndex:
     def newest(self, files: list[str], limit: int) -> list[Article]:
         """The newest `limit` articles of the collection of these files, without their text (read it
         with `sources.read_article`), if none of the files changed since it was indexed."""
-        if self._collection_row(files) is None:
+        if self._kept(files, "signature") is None:
             return []
-        rows = self._connection.execute(
-            "SELECT article_id, source, title, published, line, byte_offset FROM analyses"
-            " WHERE source IN (SELECT value FROM json_each(?)) ORDER BY published DESC LIMIT ?",
-            (json.dumps(files), limit),
-        )
+        rows = []
+        for path in files:  # each file's newest along the (source, published) index, then its undated ones
+            for condition in ("published IS NOT NULL ORDER BY published DESC", "published IS NULL"):
+                rows += self._connection.execute(
+                    "SELECT published, article_id, source, title, line, byte_offset FROM analyses"
+                    f" WHERE source = ? AND {condition} LIMIT ?",
+                    (path, limit),
+                ).fetchall()
+        rows.sort(key=lambda row: row[0] or "", reverse=True)  # newest first, undated last (stable sorts)
+        rows.sort(key=lambda row: row[0] is None)
         return [
             Article(
                 article_id,
@@ -167,7 +173,7 @@ class AnalysisIndex:
                 line,
                 offset=offset,
             )
-            for article_id, source, title, published, line, offset in rows
+            for published, article_id, source, title, line, offset in rows[:limit]
         ]
 
     def stored_names(self, files: list[str], article_ids: KeysView[str] | None = None) -> NameIndex | None:
@@ -175,17 +181,16 @@ class AnalysisIndex:
         indexed (and, given `article_ids`, it holds exactly those articles); None otherwise."""
         from reader.names.entities import NameIndex, SavedNames
 
-        row = self._collection_row(files)
-        if row is None:
+        kept = self._kept(files, "names")
+        if kept is None:
             return None
-        entities, articles = json.loads(row[0])
-        if article_ids is not None:
-            if len(articles) != len(article_ids) or any(a not in article_ids for a, _ in articles):
-                return None
-        encoded: dict[str, str] = {}
-        for path in files:
-            encoded.update(self._connection.execute("SELECT article_id, names FROM analyses WHERE source = ?", (path,)))
-        restored = NameIndex.restored(SavedNames(entities, articles), encoded, decode)
+        try:
+            saved = SavedNames(*json.loads(kept))
+        except (TypeError, ValueError):
+            return None  # not what this reader writes: found again instead
+        if article_ids is not None and (len(saved.articles) != len(article_ids) or article_ids != set(saved.articles)):
+            return None
+        restored = NameIndex.restored(saved, _NameFetcher(self._path, files), decode)
         if restored is not None:
             now = time.time()
             with transaction(self._connection):  # opened today: not to be forgotten for a while
@@ -193,12 +198,23 @@ class AnalysisIndex:
                 self._connection.executemany("UPDATE sources SET seen_at = ? WHERE path = ?", ((now, f) for f in files))
         return restored
 
+    def encoded_names(self, files: list[str]) -> dict[str, str]:
+        """Every article's names in these files, as kept (for going through all of them at once)."""
+        encoded: dict[str, str] = {}
+        for path in files:
+            encoded.update(self._connection.execute("SELECT article_id, names FROM analyses WHERE source = ?", (path,)))
+        return encoded
+
     def save_names(self, files: list[str], names: SavedNames) -> None:
         """Keep the names merged over the collection of these files (threads built before are dropped)."""
         signature = _signature(files)
         if signature is None:
             return  # a file vanished while reading: nothing trustworthy to keep
-        text = json.dumps([names.entities, names.articles], ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(
+            [names.entities, names.articles, names.counts, names.ids, names.ranked],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
         with transaction(self._connection):
             self._connection.execute(
                 "INSERT OR REPLACE INTO collections VALUES (?, ?, ?, NULL, ?)",
@@ -209,10 +225,10 @@ class AnalysisIndex:
         """The threads kept for the collection of these files, unchanged since; None when there are none."""
         from reader.stories import SavedStories
 
-        row = self._collection_row(files)
-        if row is None or row[1] is None:
+        kept = self._kept(files, "threads")
+        if kept is None:
             return None
-        count, threads = json.loads(row[1])
+        count, threads = json.loads(kept)
         return SavedStories(count, [(thread_id, title, members) for thread_id, title, members in threads])
 
     def save_stories(self, files: list[str], stories: SavedStories) -> None:
@@ -224,15 +240,13 @@ class AnalysisIndex:
                 (text, _key(files), _signature(files)),
             )
 
-    def _collection_row(self, files: list[str]) -> tuple[str, str | None] | None:
-        """(names, threads) kept for these files, if none of them changed since."""
-        row = self._connection.execute(
-            "SELECT signature, names, threads FROM collections WHERE collection = ?", (_key(files),)
-        ).fetchone()
+    def _kept(self, files: list[str], column: str) -> str | None:
+        """What is kept in `column` ("names" or "threads") for these files, if none of them changed since."""
         signature = _signature(files)
-        if row is None or signature is None or row[0] != signature:
-            return None
-        return row[1], row[2]
+        row = self._connection.execute(
+            f"SELECT {column} FROM collections WHERE collection = ? AND signature = ?", (_key(files), signature)
+        ).fetchone()
+        return None if row is None or signature is None else row[0]
 
     def forget_missing(self) -> int:
         """Forget files that are gone or were not opened for `FORGET_AFTER_DAYS`; returns how many."""
@@ -261,6 +275,25 @@ def _signature(files: list[str]) -> str | None:
         return None
     described = json.dumps([ANALYSIS_VERSION, [[s.size, s.mtime_ns] for s in stamps if s]])
     return hashlib.blake2b(described.encode(), digest_size=16).hexdigest()
+
+
+class _NameFetcher:
+    """One article's names as kept, for a NameIndex read back: on its own connection, which stays open as
+    long as that index is in use (from the UI thread or a worker)."""
+
+    def __init__(self, path: Path, files: list[str]) -> None:
+        self._connection = sqlite3.connect(path, check_same_thread=False, timeout=10)
+        self._files = json.dumps(files)
+
+    def __call__(self, article_id: str) -> str | None:
+        try:
+            row = self._connection.execute(
+                "SELECT names FROM analyses WHERE source IN (SELECT value FROM json_each(?)) AND article_id = ?",
+                (self._files, article_id),
+            ).fetchone()
+        except sqlite3.Error:
+            return None  # the database went away: the article shows without names
+        return None if row is None else row[0]
 
 
 def _placed(article: Article) -> tuple[str, str | None, int | None, int | None]:

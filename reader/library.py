@@ -158,7 +158,7 @@ class Library:
         names = self.find_names(progress, stop, index)
         if names is not None:
             self.build_stories(index)
-            self.profile_stories()
+            self.profile_stories(index)
         return names
 
     def find_names(
@@ -181,6 +181,7 @@ class Library:
         if index is not None and restored is not None:  # no file changed: the merged names read back as they were
             if progress is not None:
                 progress("names", len(oldest), len(oldest))
+            restored.load(index.encoded_names(self.files))
             index.forget_missing()
             self.names = restored
             return restored
@@ -239,9 +240,12 @@ class Library:
         self.stories = stories
         return stories
 
-    def profile_stories(self) -> None:
-        """Weigh what each article is about, so that related articles can be found (after `build_stories`)."""
+    def profile_stories(self, index: AnalysisIndex | None = None) -> None:
+        """Weigh what each article is about, so that related articles can be found (after `build_stories`).
+        Names read back are first loaded from `index` all at once."""
         if self.stories is not None and not self.stories.profiled:
+            if self.names is not None and self.names.fetching and index is not None:
+                self.names.load(index.encoded_names(self.files))
             self.stories.profile(self._named_articles())
 
     def _named_articles(self) -> list[tuple[Article, list[tuple[int, str, int]]]]:

@@ -59,7 +59,7 @@ DROP TABLE IF EXISTS stories;
 # Version 5 keeps each article's headline, date and place in its file, so a second start can show the
 # newest articles before reading the files. Older tables gain the columns (empty until re-indexed).
 _ARTICLE_COLUMNS = {"title": "TEXT", "published": "TEXT", "line": "INTEGER", "byte_offset": "INTEGER"}
-_NEWEST_INDEX = "CREATE INDEX IF NOT EXISTS analyses_newest ON analyses (published)"
+_NEWEST_INDEX = "CREATE INDEX IF NOT EXISTS analyses_by_date ON analyses (source, published)"
 
 
 class StoreError(Exception):

@@ -148,32 +148,34 @@ class Stories:
 
         Profiles are not restored: call `profile` (in the background) before asking for related articles.
         """
+        count = len(article_ids)
         stories = cls()
         stories._ids = list(article_ids)
-        stories._dates = [None] * len(article_ids)  # known again when profiled
-        stories._position = position = {article_id: index for index, article_id in enumerate(article_ids)}
-        stories._thread_of = [-1] * len(article_ids)
-        threads: list[Thread | None] = [None] * saved.count
-        for thread_id, title, members in saved.threads:
-            if not 0 <= thread_id < saved.count or threads[thread_id] is not None:
-                return None
-            for article_id in members:
-                index = position.get(article_id, -1)
-                if index < 0 or stories._thread_of[index] >= 0:
-                    return None
-                stories._thread_of[index] = thread_id
-            threads[thread_id] = Thread(thread_id, title, list(members))
-        alone = (index for index, thread in enumerate(stories._thread_of) if thread < 0)
-        for thread_id, thread in enumerate(threads):
-            if thread is None:  # a thread of one: its article is one not in any saved thread
-                index = next(alone, -1)
-                if index < 0:
-                    return None
-                stories._thread_of[index] = thread_id
-                threads[thread_id] = Thread(thread_id, "", [stories._ids[index]])
-        if next(alone, -1) >= 0:
+        stories._dates = [None] * count  # known again when profiled
+        stories._position = position = dict(zip(stories._ids, range(count), strict=True))
+        # Checks over the whole collection, in bulk: each article in one thread at most, known thread ids.
+        member_of = {article_id: thread_id for thread_id, _, members in saved.threads for article_id in members}
+        kept = {thread_id for thread_id, _, _ in saved.threads}
+        if (
+            len(position) != count
+            or len(member_of) != sum(len(members) for _, _, members in saved.threads)
+            or not position.keys() >= member_of.keys()
+            or len(kept) != len(saved.threads)
+            or not all(0 <= thread_id < saved.count for thread_id in (min(kept, default=0), max(kept, default=0)))
+        ):
             return None
-        stories.threads = [thread for thread in threads if thread is not None]
+        stories._thread_of = [member_of.get(article_id, -1) for article_id in stories._ids]
+        alone = [index for index, thread_id in enumerate(stories._thread_of) if thread_id < 0]
+        free = sorted(set(range(saved.count)) - kept)  # the threads of one article each
+        if len(alone) != len(free):
+            return None
+        threads: list[Thread] = [Thread(0, "")] * saved.count
+        for thread_id, title, members in saved.threads:
+            threads[thread_id] = Thread(thread_id, title, list(members))
+        for index, thread_id in zip(alone, free, strict=True):
+            stories._thread_of[index] = thread_id
+            threads[thread_id] = Thread(thread_id, "", [stories._ids[index]])
+        stories.threads = threads
         return stories
 
     def saved(self) -> SavedStories:

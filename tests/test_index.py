@@ -257,6 +257,11 @@ def test_a_warm_start_lists_the_newest_from_the_index_before_reading_the_file(tm
     assert library.stories is not None and first.stories is not None
     assert [t.articles for t in library.stories.stories()] == [t.articles for t in first.stories.stories()] != []
 
+    def shown(lib: Library, article_id: str) -> list[tuple[str, list[tuple[int, int]]]]:
+        return [(e.name, n.spans) for e, n in lib.names.names_in(article_id)]  # type: ignore[union-attr]
+
+    assert all(shown(library, a.id) == shown(first, a.id) != [] for a in newest)  # fetched one by one
+
     opened = library.articles[2]  # opened before the file is read: its line is read alone
     assert library.ensure_text(opened) is None
     assert opened.body == first.article(opened.id).body != ""  # type: ignore[union-attr]

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 
 from reader.names.extract import KINDS, ORGANIZATION, PERSON, PLACE, Mention, find_mentions
 from reader.names.gazetteer import fold, place_name
@@ -200,11 +201,15 @@ def _entity(group: _Group) -> ArticleName:
 
 @dataclass(frozen=True, slots=True)
 class SavedNames:
-    """A NameIndex as kept in the analysis index: entities as (name, kind, aliases, article ids), and each
-    article's entity ids in the order of its names."""
+    """A NameIndex as kept in the analysis index: entities as (name, kind, aliases, article ids); the
+    articles in the order they were added, how many entities each names, and all their entity ids in a
+    row (in each article's order of names). Flat lists of plain values read back quickly."""
 
     entities: list[tuple[str, str, list[str], list[str]]]
-    articles: list[tuple[str, list[int]]]
+    articles: list[str]
+    counts: list[int]
+    ids: list[int]
+    ranked: list[int]  # entity ids, the most widely mentioned first
 
 
 @dataclass(slots=True, eq=False)
@@ -214,7 +219,7 @@ class CollectionName:
     id: int
     name: str
     kind: str
-    aliases: set[str] = field(default_factory=set)
+    aliases: set[str] | list[str] = field(default_factory=set)  # a list when read back, until names are added
     articles: list[str] = field(default_factory=list)
 
     def __hash__(self) -> int:
@@ -231,47 +236,74 @@ class NameIndex:
         self._singles: dict[tuple[str, str], set[int]] = {}
         self._ids_of: dict[str, list[int]] = {}  # each article's entity ids, in the order articles came
         self._ranked: list[CollectionName] | None = None
-        # Restored: each article's names still encoded, decoded when first asked for.
+        # Restored: each article's entity ids as slices of one list, and its names (as the index keeps
+        # them) fetched and decoded when the article is first asked for, or all at once with `load`.
+        self._restored: SavedNames | None = None
+        self._position: dict[str, int] = {}
+        self._starts: list[int] = []
         self._encoded: dict[str, str] = {}
+        self._fetch: Callable[[str], str | None] | None = None
         self._decode: Callable[[str], list[ArticleName]] | None = None
 
     def saved(self) -> SavedNames:
         """The merged entities and which of them each article names, in the order articles were added."""
+        articles = self.article_ids()
+        ids_of = [self._entity_ids(article_id) for article_id in articles]
         return SavedNames(
             [(e.name, e.kind, sorted(e.aliases), e.articles) for e in self.entities],
-            list(self._ids_of.items()),
+            articles,
+            [len(ids) for ids in ids_of],
+            [i for ids in ids_of for i in ids],
+            [e.id for e in self.ranked()],
         )
 
     @classmethod
     def restored(
-        cls, saved: SavedNames, encoded: dict[str, str], decode: Callable[[str], list[ArticleName]]
+        cls,
+        saved: SavedNames,
+        fetch: Callable[[str], str | None],
+        decode: Callable[[str], list[ArticleName]],
     ) -> NameIndex | None:
-        """The index `saved` describes, with each article's names (`encoded`, by article id) decoded only
-        when that article is asked for. None when they do not fit together."""
+        """The index `saved` describes. An article's names are fetched (encoded, as the analysis index
+        keeps them) and decoded only when it is asked for. None when `saved` does not hold together."""
         index = cls()
         index.entities = [
-            CollectionName(n, name, kind, set(aliases), articles)
+            CollectionName(n, name, kind, aliases, articles)
             for n, (name, kind, aliases, articles) in enumerate(saved.entities)
         ]
-        index._ids_of = dict(saved.articles)
-        # Whole-collection checks at C speed: every article's names are there, every entity id exists.
-        if not encoded.keys() >= index._ids_of.keys():
+        # Whole-collection checks at C speed: one count per article, one id per count, every id an entity.
+        if len(saved.counts) != len(saved.articles) or sum(saved.counts) != len(saved.ids):
             return None
-        if max(map(max, filter(None, index._ids_of.values())), default=-1) >= len(index.entities):
+        if not all(0 <= i < len(index.entities) for i in (min(saved.ids, default=0), max(saved.ids, default=0))):
             return None
-        index._encoded = encoded
-        index._decode = decode
-        index.ranked()  # here, off the UI thread, rather than when the sidebar first asks
+        index._restored = saved
+        index._position = dict(zip(saved.articles, range(len(saved.articles)), strict=True))
+        index._starts = list(accumulate(saved.counts, initial=0))
+        index._fetch, index._decode = fetch, decode
+        if sorted(saved.ranked) != list(range(len(index.entities))):
+            return None
+        index._ranked = [index.entities[i] for i in saved.ranked]
         return index
+
+    @property
+    def fetching(self) -> bool:
+        """Read back, and each article's names are still fetched one at a time (see `load`)."""
+        return self._restored is not None and not self._encoded
+
+    def load(self, encoded: dict[str, str]) -> None:
+        """Every restored article's names at once (encoded, by article id), so that going through all of
+        them does not fetch them one by one."""
+        self._encoded = encoded
 
     def add(self, article_id: str, names: list[ArticleName]) -> None:
         self._ranked = None
-        if self._encoded and not self._by_key:
+        if self._restored is not None and not self._by_key:
             self._restore_keys()
         entries = []
         for name in names:
             index = self._resolve(name)
             entity = self.entities[index]
+            assert isinstance(entity.aliases, set)  # made a set again when read-back names were keyed
             entity.aliases.update(name.aliases)
             if not entity.articles or entity.articles[-1] != article_id:
                 entity.articles.append(article_id)
@@ -306,11 +338,19 @@ class NameIndex:
 
     def article_ids(self) -> list[str]:
         """Every article indexed, in the order they were added."""
-        return list(self._ids_of)
+        restored = self._restored.articles if self._restored is not None else []
+        return restored + list(self._ids_of)
+
+    def _entity_ids(self, article_id: str) -> list[int]:
+        position = self._position.get(article_id)
+        if position is None or self._restored is None:
+            return self._ids_of.get(article_id, [])
+        return self._restored.ids[self._starts[position] : self._starts[position + 1]]
 
     def _restore_keys(self) -> None:
         """Keys of restored entities, so names added later merge with them (first entity wins a key)."""
         for entity in self.entities:
+            entity.aliases = set(entity.aliases)
             for alias in entity.aliases:
                 key = _key(entity.kind, alias)
                 if key is not None:
@@ -327,13 +367,15 @@ class NameIndex:
         return [(self.entities[i], n) for i, n in entries]
 
     def _decoded(self, article_id: str) -> list[tuple[int, ArticleName]]:
-        text, ids = self._encoded.get(article_id), self._ids_of.get(article_id, [])
-        if text is None or self._decode is None:
+        if article_id not in self._position or self._decode is None or self._fetch is None:
             return []
+        text = self._encoded.get(article_id) or self._fetch(article_id)
+        if text is None:
+            return []
+        ids = self._entity_ids(article_id)
         names = self._decode(text)
-        entries = list(zip(ids, names, strict=False)) if len(names) == len(ids) else []
-        self._by_article[article_id] = entries  # two threads may both decode it: the same result either way
-        return entries
+        # Not kept: decoding one article is quick, and keeping them all would hold every name in memory.
+        return list(zip(ids, names, strict=True)) if len(names) == len(ids) else []
 
     def ranked(self) -> list[CollectionName]:
         """Every entity once, the most widely mentioned first (kept until a name is added)."""

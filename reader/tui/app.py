@@ -187,13 +187,13 @@ class ReaderApp(App[None]):
                 if stop():
                     return
                 self.call_from_thread(self._names_ready)
+            stories = self.library.stories
+            if stories is not None and not stories.profiled:  # threads read back: related articles still to find
+                progress("related", 0, None)
+                self.library.profile_stories(index)
         finally:
             if index is not None:
                 index.close()
-        stories = self.library.stories
-        if stories is not None and not stories.profiled:  # threads read back: related articles still to find
-            progress("related", 0, None)
-            self.library.profile_stories()
         if not stop():
             self.call_from_thread(self._stories_ready)
 
