@@ -205,7 +205,7 @@ class Library:
             index.finish(oldest)
             index.forget_missing()
             index.save_names(self.files, collection.saved())
-        collection.ranked()  # sorted here, off the UI thread
+        collection.ranked_by_kind()  # sorted here, off the UI thread
         self.names = collection  # one assignment: readers see no names or all of them
         return collection
 

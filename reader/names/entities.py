@@ -236,6 +236,7 @@ class NameIndex:
         self._singles: dict[tuple[str, str], set[int]] = {}
         self._ids_of: dict[str, list[int]] = {}  # each article's entity ids, in the order articles came
         self._ranked: list[CollectionName] | None = None
+        self._ranked_by_kind: dict[str, list[CollectionName]] | None = None
         # Restored: each article's entity ids as slices of one list, and its names (as the index keeps
         # them) fetched and decoded when the article is first asked for, or all at once with `load`.
         self._restored: SavedNames | None = None
@@ -283,6 +284,7 @@ class NameIndex:
         if sorted(saved.ranked) != list(range(len(index.entities))):
             return None
         index._ranked = [index.entities[i] for i in saved.ranked]
+        index.ranked_by_kind()  # here, off the UI thread, rather than when the sidebar first asks
         return index
 
     @property
@@ -296,7 +298,7 @@ class NameIndex:
         self._encoded = encoded
 
     def add(self, article_id: str, names: list[ArticleName]) -> None:
-        self._ranked = None
+        self._ranked = self._ranked_by_kind = None
         if self._restored is not None and not self._by_key:
             self._restore_keys()
         entries = []
@@ -376,6 +378,16 @@ class NameIndex:
         names = self._decode(text)
         # Not kept: decoding one article is quick, and keeping them all would hold every name in memory.
         return list(zip(ids, names, strict=True)) if len(names) == len(ids) else []
+
+    def ranked_by_kind(self) -> dict[str, list[CollectionName]]:
+        """`ranked`, split by kind (kept until a name is added)."""
+        by_kind = self._ranked_by_kind
+        if by_kind is None:
+            by_kind = {kind: [] for kind in KINDS}
+            for entity in self.ranked():
+                by_kind.setdefault(entity.kind, []).append(entity)
+            self._ranked_by_kind = by_kind
+        return by_kind
 
     def ranked(self) -> list[CollectionName]:
         """Every entity once, the most widely mentioned first (kept until a name is added)."""

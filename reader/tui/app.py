@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -135,6 +136,7 @@ class ReaderApp(App[None]):
     def _loaded(self) -> None:
         """Every article is read: report problems; analysis can go on."""
         self._loading = None
+        gc.freeze()  # the articles stay: the garbage collector need not walk them again
         self._all_read.set()
         if self.library.problems:
             count = len(self.library.problems)
@@ -171,6 +173,7 @@ class ReaderApp(App[None]):
         try:
             try:
                 if index is not None and self.library.restore(index):
+                    gc.freeze()  # names and threads stay for the session: not worth collecting again
                     self.call_from_thread(self._names_ready)
             finally:  # reading the rest waited so as not to slow this down
                 self.call_from_thread(self._start_loading)
@@ -180,17 +183,20 @@ class ReaderApp(App[None]):
             if self.library.names is None:
                 if self.library.find_names(progress, stop, index) is None or stop():
                     return
+                gc.freeze()
                 self.call_from_thread(self._names_ready)
             if self.library.stories is None:
                 progress("threads", 0, None)
                 self.library.build_stories(index)
                 if stop():
                     return
+                gc.freeze()
                 self.call_from_thread(self._names_ready)
             stories = self.library.stories
             if stories is not None and not stories.profiled:  # threads read back: related articles still to find
                 progress("related", 0, None)
                 self.library.profile_stories(index)
+                gc.freeze()
         finally:
             if index is not None:
                 index.close()

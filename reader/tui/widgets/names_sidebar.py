@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple, overload
 
 from rich.text import Text
 from textual.message import Message
@@ -22,6 +24,63 @@ class _Row(NamedTuple):  # a tuple: a collection's tens of thousands of names ma
     entity: CollectionName | None = None  # None for a section heading
     count: int = 0
     article: Article | None = None  # a related article, in the Related section
+
+
+class _Rows(Sequence[_Row]):
+    """The sidebar's rows, made only when drawn: a collection's hundred thousand names cost nothing until
+    they scroll into view. Sections of a heading and its members, each member turned into a row by `make`."""
+
+    def __init__(self) -> None:
+        self._sections: list[tuple[_Row, Sequence[Any], Callable[[Any], _Row], Callable[[_Row], int]]] = []
+        self._starts = [0]
+
+    def add(
+        self, heading: _Row, members: Sequence[Any], make: Callable[[Any], _Row], find: Callable[[_Row], int]
+    ) -> None:
+        """A section; `find(row)` is the member's position in `members`, or -1."""
+        self._sections.append((heading, members, make, find))
+        self._starts.append(self._starts[-1] + 1 + len(members))
+
+    def __len__(self) -> int:
+        return self._starts[-1]
+
+    @overload
+    def __getitem__(self, index: int) -> _Row: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[_Row]: ...
+    def __getitem__(self, index: int | slice) -> _Row | Sequence[_Row]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        section = bisect_right(self._starts, index) - 1
+        heading, members, make, _ = self._sections[section]
+        offset = index - self._starts[section]
+        return heading if offset == 0 else make(members[offset - 1])
+
+    def index(self, row: Any, start: int = 0, stop: int | None = None) -> int:
+        for section, (heading, _, _, find) in enumerate(self._sections):
+            if row == heading:
+                return self._starts[section]
+            if row.kind == heading.kind and (offset := find(row)) >= 0:
+                return self._starts[section] + 1 + offset
+        raise ValueError(row)
+
+    def __contains__(self, row: object) -> bool:
+        try:
+            self.index(row)
+        except (ValueError, AttributeError):
+            return False
+        return True
+
+
+def _position(members: Sequence[Any], wanted: Any) -> int:
+    try:
+        return members.index(wanted)
+    except ValueError:
+        return -1
 
 
 class NamesSidebar(VirtualList):
@@ -54,7 +113,7 @@ class NamesSidebar(VirtualList):
         self.whole_collection = False
         self.article: Article | None = None
         self.folded: set[str] = set()
-        self.rows: list[_Row] = []
+        self.rows: Sequence[_Row] = []
 
     def show_article(self, article: Article | None) -> None:
         self.article = article
@@ -71,32 +130,41 @@ class NamesSidebar(VirtualList):
 
     def rebuild(self) -> None:
         self.border_title = "Names in all articles" if self.showing_collection else "Names in this article"
-        counted: list[tuple[CollectionName, int]] = []
-        if self.library.names is not None:
-            if self.showing_collection:
-                counted = [(e, len(e.articles)) for e in self.library.names.ranked()]
-            elif self.article is not None:
-                counted = [(e, found.mentions) for e, found in self.library.names_in(self.article)]
-        rows: list[_Row] = []
-        by_kind: dict[str, list[tuple[CollectionName, int]]] = {kind: [] for kind in KINDS}
-        for entity, count in counted:
-            by_kind.setdefault(entity.kind, []).append((entity, count))
-        for kind in KINDS:
-            members = by_kind[kind]
-            if not members:
-                continue
-            rows.append(_Row(kind, None, len(members)))
-            if kind not in self.folded:
-                rows.extend([_Row(kind, e, n) for e, n in members])
+        rows = _Rows()
+        names = self.library.names
+        if names is not None and self.showing_collection:
+            for kind, entities in names.ranked_by_kind().items():
+                if entities and kind in SECTION_TITLES:
+                    members = [] if kind in self.folded else entities
+                    rows.add(
+                        _Row(kind, None, len(entities)),
+                        members,
+                        lambda entity, kind=kind: _Row(kind, entity, len(entity.articles)),
+                        lambda row, members=members: _position(members, row.entity),
+                    )
+        elif names is not None and self.article is not None:
+            found = self.library.names_in(self.article)
+            for kind in KINDS:
+                counted = [(entity, name.mentions) for entity, name in found if entity.kind == kind]
+                if counted:
+                    listed = [] if kind in self.folded else [_Row(kind, e, n) for e, n in counted]
+                    rows.add(
+                        _Row(kind, None, len(counted)), listed, lambda row: row, lambda row, r=listed: _position(r, row)
+                    )
         if not self.showing_collection and self.article is not None:
             related = self.library.related_articles(self.article)
             if related:
-                rows.append(_Row(RELATED, None, len(related)))
-                if RELATED not in self.folded:
-                    rows.extend(_Row(RELATED, None, round(found.score * 100), article) for found, article in related)
+                listed = (
+                    []
+                    if RELATED in self.folded
+                    else [_Row(RELATED, None, round(found.score * 100), article) for found, article in related]
+                )
+                rows.add(
+                    _Row(RELATED, None, len(related)), listed, lambda row: row, lambda row, r=listed: _position(r, row)
+                )
         keep = self.rows[self.cursor] if self.rows and self.cursor < len(self.rows) else None
         self.rows = rows
-        cursor = rows.index(keep) if keep in rows else 0
+        cursor = rows.index(keep) if keep is not None and keep in rows else 0
         self.set_row_count(len(rows) or 1, cursor)
 
     def render_row(self, index: int, width: int) -> Text:
