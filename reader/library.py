@@ -218,7 +218,7 @@ class Library:
         if names is None:
             return False
         saved = index.stored_stories(self.files)
-        self.stories = Stories.restored(names.article_ids(), saved) if saved is not None else None
+        self.stories = Stories.restored(saved) if saved is not None else None
         self.names = names
         return True
 
@@ -231,7 +231,7 @@ class Library:
         if self.names is None:
             return None
         saved = index.stored_stories(self.files) if index is not None else None
-        stories = Stories.restored([a.id for a in self.articles], saved) if saved is not None else None
+        stories = Stories.restored(saved) if saved is not None else None
         if stories is None:
             stories = Stories()
             stories.build(self._named_articles())

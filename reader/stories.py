@@ -124,6 +124,7 @@ class Thread:
 
 
 Feature = tuple[str, str]  # ("n", entity id) or ("w", word)
+_ALONE = Thread(-1, "")  # in place of a thread of one article, read back before it is profiled
 
 
 class Stories:
@@ -141,41 +142,28 @@ class Stories:
         self._related: dict[str, list[Related]] = {}  # the pane and the sidebar both ask on every open
         self.threads: list[Thread] = []
         self.profiled = False  # restored threads come without profiles: no related articles until `profile`
+        self._member_of: dict[str, int] | None = None  # read back and not profiled yet: article -> thread
 
     @classmethod
-    def restored(cls, article_ids: list[str], saved: SavedStories) -> Stories | None:
-        """Threads as `saved` left them, for the articles with these ids; None when they do not fit them.
+    def restored(cls, saved: SavedStories) -> Stories | None:
+        """Threads as `saved` left them; None when they do not hold together.
 
-        Profiles are not restored: call `profile` (in the background) before asking for related articles.
+        Only the article -> thread map is made here. Profiles, and threads of one article, come with
+        `profile` (in the background), which related articles and adding articles need.
         """
-        count = len(article_ids)
-        stories = cls()
-        stories._ids = list(article_ids)
-        stories._dates = [None] * count  # known again when profiled
-        stories._position = position = dict(zip(stories._ids, range(count), strict=True))
-        # Checks over the whole collection, in bulk: each article in one thread at most, known thread ids.
         member_of = {article_id: thread_id for thread_id, _, members in saved.threads for article_id in members}
         kept = {thread_id for thread_id, _, _ in saved.threads}
         if (
-            len(position) != count
-            or len(member_of) != sum(len(members) for _, _, members in saved.threads)
-            or not position.keys() >= member_of.keys()
+            len(member_of) != sum(len(members) for _, _, members in saved.threads)  # one thread per article
             or len(kept) != len(saved.threads)
             or not all(0 <= thread_id < saved.count for thread_id in (min(kept, default=0), max(kept, default=0)))
         ):
             return None
-        stories._thread_of = [member_of.get(article_id, -1) for article_id in stories._ids]
-        alone = [index for index, thread_id in enumerate(stories._thread_of) if thread_id < 0]
-        free = sorted(set(range(saved.count)) - kept)  # the threads of one article each
-        if len(alone) != len(free):
-            return None
-        threads: list[Thread] = [Thread(0, "")] * saved.count
+        stories = cls()
+        stories.threads = [_ALONE] * saved.count
         for thread_id, title, members in saved.threads:
-            threads[thread_id] = Thread(thread_id, title, list(members))
-        for index, thread_id in zip(alone, free, strict=True):
-            stories._thread_of[index] = thread_id
-            threads[thread_id] = Thread(thread_id, "", [stories._ids[index]])
-        stories.threads = threads
+            stories.threads[thread_id] = Thread(thread_id, title, members)
+        stories._member_of = member_of
         return stories
 
     def saved(self) -> SavedStories:
@@ -215,13 +203,26 @@ class Stories:
                 postings[feature].append(index)
         total = len(counts)
         vectors = [self._weigh(c, lambda f: len(postings[f]), total) for c in counts]
-        thread_of = dict(zip(self._ids, self._thread_of, strict=False))  # restored threads, by article id
         self._place([article for article, _ in articles])
-        if thread_of:
-            self._thread_of = [thread_of.get(article_id, -1) for article_id in self._ids]
+        if self._member_of is not None:
+            self._thread_of = self._threads_of_one(self._member_of)
         self._labels, self._counts, self._postings, self._vectors = labels, counts, postings, vectors
         self._related.clear()
         self.profiled = True
+        self._member_of = None
+
+    def _threads_of_one(self, member_of: dict[str, int]) -> list[int]:
+        """Each placed article's thread, read back; one not in any thread gets a thread of its own."""
+        thread_of = [member_of.get(article_id, -1) for article_id in self._ids]
+        free = (thread_id for thread_id, thread in enumerate(self.threads) if thread is _ALONE)
+        for index, thread_id in enumerate(thread_of):
+            if thread_id < 0:
+                thread_id = next(free, len(self.threads))
+                if thread_id == len(self.threads):
+                    self.threads.append(_ALONE)
+                self.threads[thread_id] = Thread(thread_id, "", [self._ids[index]])
+                thread_of[index] = thread_id
+        return thread_of
 
     def _register(self, article: Article, counts: Counter[Feature]) -> int:
         index = len(self._ids)
@@ -448,6 +449,10 @@ class Stories:
 
     def thread_of(self, article_id: str) -> Thread | None:
         """The article's story thread, or None when it stands alone."""
+        member_of = self._member_of
+        if member_of is not None:
+            thread_id = member_of.get(article_id)
+            return None if thread_id is None else self.threads[thread_id]
         index = self._position.get(article_id)
         if index is None or self._thread_of[index] < 0:  # unknown, or not in the threads read back
             return None
