@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import math
 from array import array
-from bisect import bisect_right, insort
+from bisect import insort
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from reader.articles import Article, Problem
+from reader.search import WordIndex
 from reader.sources import Collection
 from reader.store import ReadChange, ReadState
 
@@ -57,7 +57,7 @@ class Library:
         # equal times keep the order the articles were read in.
         self._when = array("d", map(_newest_first_key, self.articles))
         self._newest_first = sorted(range(len(self.articles)), key=self._when.__getitem__)
-        self._search: SearchText | None = None
+        self._search: WordIndex | None = None  # made on the first search, or by `prepare_search`
         self._rank: list[int] | None = None
 
     @classmethod
@@ -264,7 +264,8 @@ class Library:
         self._when.append(_newest_first_key(article))
         insort(self._newest_first, len(self.articles) - 1, key=self._when.__getitem__)
         self._rank = None
-        self._search = None  # rebuilt on the next search
+        if self._search is not None and len(self._search) == len(self.articles) - 1:
+            self._search.extend([article])
         if self.names is not None and self.stories is not None:
             self.names.add(article.id, article_names(article.body))
             self.stories.add(article, _names_for(self.names, article.id))
@@ -313,7 +314,7 @@ class Library:
             order = sorted(found, key=self._ranks().__getitem__)
         words = query.search.casefold().split()
         if words:
-            matching = self._search_text().matching(words)
+            matching = self._search_index().matching(words)
             if query.name is not None or len(matching) * 8 > len(order):
                 order = [i for i in order if i in matching]
             else:  # few matches: sort them rather than walk the whole order
@@ -334,33 +335,16 @@ class Library:
                 self._rank[position] = rank
         return self._rank
 
-    def _search_text(self) -> SearchText:
-        if self._search is None:
-            self._search = SearchText(self.articles)
-        return self._search
+    def prepare_search(self) -> None:
+        """Index the words of every article (a few seconds for 400,000; run it off the UI thread)."""
+        if self._search is None or len(self._search) != len(self.articles):
+            self._search = WordIndex(self.articles)
 
-
-class SearchText:
-    """Every article's headline and text, case-folded, in one string: a word is found with one C-level
-    scan of it instead of one Python step per article."""
-
-    def __init__(self, articles: list[Article]) -> None:
-        parts = [f"{article.title}\n{article.body}".casefold() for article in articles]
-        self._starts = list(accumulate((len(part) + 1 for part in parts), initial=0))
-        self._text = "\0".join(parts)
-
-    def matching(self, words: list[str]) -> set[int]:
-        """Positions (in `articles`) of the articles that contain every word."""
-        longest = max(words, key=len)  # the rarest, most likely: fewest places to check the others
-        text, starts = self._text, self._starts
-        found: set[int] = set()
-        at = text.find(longest)
-        while at >= 0:
-            position = bisect_right(starts, at) - 1
-            if all(text.find(word, starts[position], starts[position + 1] - 1) >= 0 for word in words):
-                found.add(position)
-            at = text.find(longest, starts[position + 1])  # on to the next article
-        return found
+    def _search_index(self) -> WordIndex:
+        search = self._search
+        if search is None or len(search) != len(self.articles):
+            search = self._search = WordIndex(self.articles)
+        return search
 
 
 _EPOCH = datetime(1970, 1, 1)

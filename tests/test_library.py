@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reader.articles import Article
 from reader.library import ListQuery
 from tests.conftest import make_library, write
 
@@ -30,3 +31,25 @@ def test_search_name_filter_and_order_combine(tmp_path: Path) -> None:
     library.mark([library.view(ListQuery(name=modi.id))[0]], True)
     assert titles(ListQuery(name=modi.id, unread_only=True)) == ["Fumio", "Undated:"]
     assert library.unread_count() == 3
+
+
+def test_search_finds_words_inside_words_in_any_case_and_never_across_a_space() -> None:
+    from reader.search import WordIndex
+
+    def article(text: str) -> Article:
+        return Article(text[:8], "x.txt", None, text.split(".")[0], text)
+
+    articles = [
+        article("Free-trade talks. Traders waited in the Hauptstraße."),
+        article("TRADE deficit widens. Apple's results."),
+        article("Pineapple prices. The trade ministry met."),
+        article("Steel and wine. A tra de split."),
+    ]
+    index = WordIndex(articles)
+    assert index.matching(["trade"]) == {0, 1, 2}  # "Free-trade", "Traders", "TRADE", "trade"
+    assert index.matching(["apple"]) == {1, 2}  # "Apple's", "Pineapple"
+    assert index.matching(["trade", "apple"]) == {1, 2}
+    assert index.matching(["strasse"]) == {0}  # case-folded: ß is ss
+    assert index.matching(["tra de"]) == set() and index.matching(["steel", "zinc"]) == set()
+    index.extend([article("A later trade report.")])
+    assert index.matching(["trade"]) == {0, 1, 2, 4}

@@ -13,6 +13,7 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
@@ -31,6 +32,8 @@ if TYPE_CHECKING:  # stories load with the analysis, off the start-up path
     from reader.stories import Thread
 
 NARROW_COLUMNS = 100
+TYPING_PAUSE = 0.2  # seconds without a key before a big archive is searched
+TYPING_PAUSE_FROM = 50_000  # articles; smaller collections are searched at every key
 
 
 class ReaderApp(App[None]):
@@ -54,6 +57,7 @@ class ReaderApp(App[None]):
         self._loading = loading
         self._all_read = threading.Event()  # set once every article is read (analysis waits for it)
         self._loading_started = False
+        self._search_timer: Timer | None = None
         self.warnings = list(warnings)
         self.now = now
         self.query_state = ListQuery()
@@ -180,6 +184,7 @@ class ReaderApp(App[None]):
             while not self._all_read.wait(0.1):
                 if stop():
                     return
+            self.library.prepare_search()  # searching 400,000 articles then takes milliseconds
             if self.library.names is None:
                 if self.library.find_names(progress, stop, index) is None or stop():
                     return
@@ -356,7 +361,16 @@ class ReaderApp(App[None]):
 
     @on(Input.Changed, "#search")
     def _on_search_changed(self, event: Input.Changed) -> None:
-        self._set_query(replace(self.query_state, search=event.value))
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        if len(self.library) < TYPING_PAUSE_FROM:
+            self._set_query(replace(self.query_state, search=event.value))
+            return
+        # A big archive: search once typing pauses, not for every letter ("a" matches nearly everything).
+        self._search_timer = self.set_timer(
+            TYPING_PAUSE, lambda: self._set_query(replace(self.query_state, search=event.value))
+        )
 
     @on(Input.Submitted, "#search")
     def _on_search_submitted(self) -> None:
@@ -365,6 +379,9 @@ class ReaderApp(App[None]):
     def action_clear_filters(self) -> None:
         search = self.query_one("#search", Input)
         was_searching = search.has_focus
+        if self._search_timer is not None:  # a search still waiting for typing to pause is dropped
+            self._search_timer.stop()
+            self._search_timer = None
         search.display = False
         with search.prevent(Input.Changed):
             search.value = ""
