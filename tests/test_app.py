@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 from textual.widgets import Input
 
@@ -129,6 +130,22 @@ async def test_search_filters_as_you_type_and_escape_clears() -> None:
         await pilot.press("escape")
         assert len(app.article_list.articles) == 5
         assert app.query_one("#search", Input).value == ""
+
+
+async def test_a_big_archive_is_searched_once_typing_pauses(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reader.tui import app as app_module
+
+    monkeypatch.setattr(app_module, "TYPING_PAUSE_FROM", 5)  # the seeds count as big here
+    app = make_app(make_library())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot)
+        await pilot.press("slash", *"mongol")
+        assert len(app.article_list.articles) == 5  # still typing
+        await pilot.pause(app_module.TYPING_PAUSE + 0.2)
+        assert [a.iso_date for a in app.article_list.articles] == ["2022-09-04"]
+        await pilot.press(*"ia", "escape")  # Esc before the pause: the waiting search is dropped
+        await pilot.pause(app_module.TYPING_PAUSE + 0.2)
+        assert len(app.article_list.articles) == 5 and app.query_one("#search", Input).value == ""
 
 
 async def test_unread_only_sort_flip_and_next_unread() -> None:
