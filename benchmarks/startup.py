@@ -29,9 +29,12 @@ from pathlib import Path
 _ANSI = re.compile(rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 
 
-def time_to_markers(command: list[str], markers: list[bytes], timeout: float = 60.0) -> tuple[list[float], float]:
+def time_to_markers(
+    command: list[str], markers: list[bytes], timeout: float = 60.0, settle: bool = False
+) -> tuple[list[float], float]:
     """Seconds from spawn until each marker has appeared in the (escape-stripped) terminal output,
-    and the process's peak memory (VmHWM, MB) at the last marker."""
+    and the process's peak memory (VmHWM, MB) at the last marker; with `settle`, once the process has
+    also finished its background work (two seconds without using the CPU), within `timeout`."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     env = dict(os.environ, TERM="xterm-256color", COLUMNS="120", LINES="40")
@@ -60,6 +63,8 @@ def time_to_markers(command: list[str], markers: list[bytes], timeout: float = 6
             text += _ANSI.sub(b"", ready_part)
             while len(found) < len(markers) and markers[len(found)] in text[start:]:
                 found.append(time.perf_counter() - started)
+        if settle and len(found) == len(markers):
+            _wait_until_idle(process.pid, master, started + timeout)
         peak = _peak_mb(process.pid)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -68,6 +73,31 @@ def time_to_markers(command: list[str], markers: list[bytes], timeout: float = 6
     if len(found) < len(markers):
         raise RuntimeError(f"{command} never showed {markers[len(found)]!r}")
     return found, peak
+
+
+def _wait_until_idle(pid: int, terminal: int, deadline: float) -> None:
+    """Until the process has used under 2% of a core for two seconds (draining its output meanwhile)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    quiet_since, last = time.perf_counter(), _cpu_seconds(pid, tick)
+    while time.perf_counter() < deadline:
+        if select.select([terminal], [], [], 0.25)[0]:
+            try:
+                os.read(terminal, 65536)
+            except OSError:
+                return
+        now, used = time.perf_counter(), _cpu_seconds(pid, tick)
+        if used - last > 0.02 * (now - quiet_since) + 0.01:
+            quiet_since, last = now, used
+        elif now - quiet_since >= 2.0:
+            return
+
+
+def _cpu_seconds(pid: int, tick: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / tick  # utime + stime, this process only
 
 
 def _peak_mb(pid: int) -> float:

@@ -55,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     listed = _newest_indexed(read_state, files)
     if listed:
         library = Library.listed(listed, files, read_state)
+        if len(listed) < FIRST_BATCH:  # the whole collection, and small: names and threads on the first screen
+            _restore(library, read_state)
     else:
         first = next(batches)
         if not first.articles:  # a first batch with no articles is the whole of what there is
@@ -117,6 +119,17 @@ def _newest_indexed(read_state: ReadState, files: list[str]) -> list[Article]:
         return index.newest(files, FIRST_BATCH)
     finally:
         index.close()
+
+
+def _restore(library: Library, read_state: ReadState) -> None:
+    from reader.index import AnalysisIndex
+
+    index = AnalysisIndex.open(read_state.path) if read_state.path is not None else None
+    if index is not None:
+        try:
+            library.restore(index)
+        finally:
+            index.close()
 
 
 def _db_path(option: str | None) -> Path:

@@ -103,7 +103,8 @@ class ReaderApp(App[None]):
         self.article_list.focus()
         for warning in self.warnings:
             self.notify(warning, title="Read state", severity="warning", timeout=15, markup=False)
-        if not self.library.analysed:
+        stories = self.library.stories
+        if stories is None or not stories.profiled:
             # After the first frame: the analysis thread must not compete with the first paint.
             self.call_after_refresh(self.analyse)
         if self._loading is None:
@@ -176,7 +177,7 @@ class ReaderApp(App[None]):
         index = AnalysisIndex.open(path) if path is not None else None
         try:
             try:
-                if index is not None and self.library.restore(index):
+                if index is not None and not self.library.analysed and self.library.restore(index):
                     gc.freeze()  # names and threads stay for the session: not worth collecting again
                     self.call_from_thread(self._names_ready)
             finally:  # reading the rest waited so as not to slow this down
