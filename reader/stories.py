@@ -24,8 +24,9 @@ from __future__ import annotations
 import heapq
 import math
 import re
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -131,12 +132,19 @@ class Stories:
     """Profiles, the inverted index over them, and the threads built from them."""
 
     def __init__(self) -> None:
-        self._counts: list[Counter[Feature]] = []  # raw feature counts per article
-        self._vectors: list[dict[Feature, float]] = []  # unit-length TF-IDF profiles
+        # While threads are built: raw feature counts and unit-length TF-IDF profiles, as dicts.
+        self._counts: list[Counter[Feature]] = []
+        self._vectors: list[dict[Feature, float]] = []
+        # Afterwards, each profile kept compact: its features (shared objects) and their weights.
+        self._profiles: list[tuple[tuple[Feature, ...], array[float]]] = []
+        self._features: dict[Feature, Feature] = {}  # one object per feature, however many articles have it
         self._ids: list[str] = []
         self._dates: list[datetime | None] = []
         self._position: dict[str, int] = {}
         self._postings: defaultdict[Feature, list[int]] = defaultdict(list)
+        # Beside each posting, that article's weight for the feature (0 when it is not weighed), so that
+        # similarities add up feature by feature instead of article by article.
+        self._posted_weights: defaultdict[Feature, array[float]] = defaultdict(_weights)
         self._labels: dict[Feature, str] = {}
         self._thread_of: list[int] = []
         self._related: dict[str, list[Related]] = {}  # the pane and the sidebar both ask on every open
@@ -173,16 +181,18 @@ class Stories:
 
     # Building -----------------------------------------------------------------------------------
 
-    @staticmethod
     def _profile(
-        article: Article, names: Iterable[tuple[int, str, int]], labels: dict[Feature, str]
+        self, article: Article, names: Iterable[tuple[int, str, int]], labels: dict[Feature, str]
     ) -> Counter[Feature]:
         counts: Counter[Feature] = Counter()
+        shared = self._features
         for word, count in words_of(f"{article.title}\n{article.body}").items():
-            counts["w", word] += count
-            labels.setdefault(("w", word), word)
+            feature = shared.setdefault(("w", word), ("w", word))
+            counts[feature] += count
+            labels.setdefault(feature, word)
         for entity_id, name, mentions in names:
-            feature = ("n", str(entity_id))
+            key = ("n", str(entity_id))
+            feature = shared.setdefault(key, key)
             counts[feature] += NAME_WEIGHT * mentions
             labels[feature] = name
         return counts
@@ -192,9 +202,9 @@ class Stories:
         self._dates = [article.published for article in articles]
         self._position = {article_id: index for index, article_id in enumerate(self._ids)}
 
-    def profile(self, articles: list[tuple[Article, list[tuple[int, str, int]]]]) -> None:
-        """Weigh what each article is about. Built aside and put in place at the end, so a reader on another
-        thread sees no related articles or all of them."""
+    def _weighed(
+        self, articles: list[tuple[Article, list[tuple[int, str, int]]]]
+    ) -> tuple[list[Counter[Feature]], list[dict[Feature, float]], dict[Feature, str], defaultdict[Feature, list[int]]]:
         labels: dict[Feature, str] = {}
         counts = [self._profile(article, names, labels) for article, names in articles]
         postings: defaultdict[Feature, list[int]] = defaultdict(list)
@@ -202,11 +212,36 @@ class Stories:
             for feature in found:
                 postings[feature].append(index)
         total = len(counts)
-        vectors = [self._weigh(c, lambda f: len(postings[f]), total) for c in counts]
+        vectors = [self._weigh(c.items(), lambda f: len(postings[f]), total) for c in counts]
+        return counts, vectors, labels, postings
+
+    def profile(self, articles: list[tuple[Article, list[tuple[int, str, int]]]]) -> None:
+        """Weigh what each article is about, for related articles (threads read back need it). Built aside
+        and put in place at the end, so a reader on another thread sees no related articles or all of them."""
+        # Compact as it goes: every article's counts are needed (for document frequencies) before any is
+        # weighed, but never as dicts all at once.
+        labels: dict[Feature, str] = {}
+        postings: defaultdict[Feature, list[int]] = defaultdict(list)
+        counted: list[tuple[tuple[Feature, ...], array[float]] | None] = []
+        for index, (article, names) in enumerate(articles):
+            counts = self._profile(article, names, labels)
+            for feature in counts:
+                postings[feature].append(index)
+            counted.append(_compact(counts))
+        total = len(counted)
+        posted: defaultdict[Feature, array[float]] = defaultdict(_weights)
+        profiles = []
+        for index, found in enumerate(counted):
+            assert found is not None
+            counted[index] = None  # weighed: its counts are not needed any more
+            vector = self._weigh(zip(*found, strict=True), lambda f: len(postings[f]), total)
+            for feature in found[0]:
+                posted[feature].append(vector.get(feature, 0.0))
+            profiles.append(_compact(vector))
         self._place([article for article, _ in articles])
         if self._member_of is not None:
             self._thread_of = self._threads_of_one(self._member_of)
-        self._labels, self._counts, self._postings, self._vectors = labels, counts, postings, vectors
+        self._labels, self._postings, self._posted_weights, self._profiles = labels, postings, posted, profiles
         self._related.clear()
         self.profiled = True
         self._member_of = None
@@ -229,16 +264,20 @@ class Stories:
         self._ids.append(article.id)
         self._dates.append(article.published)
         self._position[article.id] = index
-        self._counts.append(counts)
         for feature in counts:
             self._postings[feature].append(index)
         return index
 
     def _weigh(
-        self, counts: Counter[Feature], document_frequency: Callable[[Feature], int], total: int, most: float = 0.5
+        self,
+        counts: Iterable[tuple[Feature, float]],
+        document_frequency: Callable[[Feature], int],
+        total: int,
+        most: float = 0.5,
     ) -> dict[Feature, float]:
+        """(feature, count) pairs as a unit-length TF-IDF profile."""
         vector: dict[Feature, float] = {}
-        for feature, count in counts.items():
+        for feature, count in counts:
             df = document_frequency(feature)
             if df < 2 or df > total * most:
                 continue  # in one article only (links nothing) or in most of them (tells nothing)
@@ -248,7 +287,8 @@ class Stories:
 
     def build(self, articles: list[tuple[Article, list[tuple[int, str, int]]]]) -> None:
         """Profile every article, then cluster them into threads. `names` are (entity id, name, mentions)."""
-        self.profile(articles)
+        self._counts, self._vectors, self._labels, self._postings = self._weighed(articles)
+        self._place([article for article, _ in articles])
         total = len(self._ids)
         topics = self._topics()
         self._thread_of = [-1] * total
@@ -258,6 +298,12 @@ class Stories:
         self.threads = []
         for members in groups:
             self._new_thread(members)
+        # Threads are built: keep the profiles compact, and the counts no more.
+        self._posted_weights = _posted_weights(self._counts, self._vectors)
+        self._profiles = [_compact(vector) for vector in self._vectors]
+        self._counts, self._vectors = [], []
+        self._related.clear()
+        self.profiled = True
 
     @staticmethod
     def _links(members: list[int], vectors: dict[int, dict[Feature, float]]) -> dict[tuple[int, int], float]:
@@ -343,7 +389,7 @@ class Stories:
         # Inside a topic, a word in most of its articles may still be one event's own: only a word in
         # every article (weight log 1 = 0) says nothing.
         size = len(members)
-        local = {index: self._weigh(self._counts[index], frequency.__getitem__, size, 1.0) for index in members}
+        local = {index: self._weigh(self._counts[index].items(), frequency.__getitem__, size, 1.0) for index in members}
         links = self._links(members, local)
         position = {index: n for n, index in enumerate(members)}
         renumbered = {(position[a], position[b]): s for (a, b), s in links.items()}
@@ -370,9 +416,10 @@ class Stories:
         """
         spread: Counter[Feature] = Counter()
         mentions: Counter[Feature] = Counter()
-        for index in members:
-            spread.update(self._counts[index].keys())
-            mentions.update(self._counts[index])
+        for index in members:  # counts while threads are built; weights for an article added later
+            found: Mapping[Feature, float] = self._counts[index] if self._counts else self._vector(index)
+            spread.update(found.keys())
+            mentions.update(found)
         total = len(self._ids)
 
         def score(feature: Feature) -> tuple[float, float]:
@@ -387,11 +434,14 @@ class Stories:
         """Index one more article: it joins the thread it matches best on average, or starts its own."""
         if not self.profiled:
             raise RuntimeError("profile the restored threads before adding to them")
-        index = self._register(article, self._profile(article, names, self._labels))
+        counts = self._profile(article, names, self._labels)
+        index = self._register(article, counts)
         self._related.clear()  # the new article may belong in any of them
         total = len(self._ids)
-        vector = self._weigh(self._counts[index], lambda f: len(self._postings[f]), total)
-        self._vectors.append(vector)
+        vector = self._weigh(counts.items(), lambda f: len(self._postings[f]), total)
+        for feature in counts:
+            self._posted_weights[feature].append(vector.get(feature, 0.0))
+        self._profiles.append(_compact(vector))
         self._thread_of.append(-1)
         sums: defaultdict[int, float] = defaultdict(float)
         for other, similarity in self._neighbours(index):
@@ -406,16 +456,29 @@ class Stories:
 
     # Reading ------------------------------------------------------------------------------------
 
+    def _vector(self, index: int) -> dict[Feature, float]:
+        features, weights = self._profiles[index]
+        return dict(zip(features, weights, strict=True))
+
     def _neighbours(self, index: int) -> list[tuple[int, float]]:
-        vector = self._vectors[index]
-        candidates: set[int] = set()
-        for feature in vector:
+        """Articles sharing a not-too-common feature with this one, and their cosine similarity to it (added
+        up over the postings of its features: the cost is in its features' postings, not in the articles)."""
+        vector = self._vector(index)
+        scores: dict[int, float] = {}
+        common = []
+        for feature, weight in vector.items():
             posting = self._postings[feature]
-            if len(posting) <= CANDIDATE_DF:
-                candidates.update(posting)
-        candidates.discard(index)
-        found = [(other, _cosine(vector, self._vectors[other])) for other in candidates]
-        return [(other, s) for other, s in found if s >= MIN_LINK]
+            if len(posting) > CANDIDATE_DF:
+                common.append((feature, weight))  # scores, but finds no candidates
+                continue
+            for other, other_weight in zip(posting, self._posted_weights[feature], strict=True):
+                scores[other] = scores.get(other, 0.0) + weight * other_weight
+        for feature, weight in common:
+            for other, other_weight in zip(self._postings[feature], self._posted_weights[feature], strict=True):
+                if other in scores:
+                    scores[other] += weight * other_weight
+        scores.pop(index, None)
+        return [(other, s) for other, s in scores.items() if s >= MIN_LINK]
 
     def related(self, article_id: str, limit: int = RELATED_LIMIT) -> list[Related]:
         """The articles closest to this one, best first, each with the names and words they share."""
@@ -425,15 +488,17 @@ class Stories:
         cached = self._related.get(article_id)
         if cached is not None:
             return cached[:limit]
-        vector = self._vectors[index]
+        vector = self._vector(index)
         close = []
         for other, similarity in self._neighbours(index):
-            shared = [f for f in vector if f in self._vectors[other]]
-            if similarity >= RELATED_SIMILARITY and len(shared) >= 2:  # one shared word is a coincidence
+            if similarity < RELATED_SIMILARITY:
+                continue
+            shared = [f for f in self._profiles[other][0] if f in vector]
+            if len(shared) >= 2:  # one shared word is a coincidence
                 close.append((similarity, other, shared))
         best = heapq.nlargest(RELATED_LIMIT, close, key=lambda c: (c[0], -c[1]))
         found = [
-            Related(self._ids[other], round(similarity, 3), self._labelled(shared, vector, self._vectors[other]))
+            Related(self._ids[other], round(similarity, 3), self._labelled(shared, vector, self._vector(other)))
             for similarity, other, shared in best
         ]
         self._related[article_id] = found
@@ -462,6 +527,25 @@ class Stories:
     def stories(self) -> list[Thread]:
         """Threads of two or more articles, the biggest first."""
         return sorted((t for t in self.threads if len(t.articles) > 1), key=lambda t: (-len(t.articles), t.id))
+
+
+def _weights() -> array[float]:
+    return array("d")
+
+
+def _posted_weights(
+    counts: list[Counter[Feature]], vectors: list[dict[Feature, float]]
+) -> defaultdict[Feature, array[float]]:
+    """Each article's weight beside each of its postings, in the order the postings were made."""
+    posted: defaultdict[Feature, array[float]] = defaultdict(_weights)
+    for found, vector in zip(counts, vectors, strict=True):
+        for feature in found:
+            posted[feature].append(vector.get(feature, 0.0))
+    return posted
+
+
+def _compact(vector: Mapping[Feature, float]) -> tuple[tuple[Feature, ...], array[float]]:
+    return tuple(vector), array("d", vector.values())
 
 
 def _cosine(a: dict[Feature, float], b: dict[Feature, float]) -> float:
