@@ -153,6 +153,15 @@ def interactions(path: Path) -> list[str]:
     return [heading, "", "| interaction | median | worst |", "|---|---|---|", *lines]
 
 
+def _loop_seconds() -> float:
+    """A yardstick for comparing runs on a shared machine whose speed varies from hour to hour."""
+    started = time.perf_counter()
+    total = 0
+    for step in range(10_000_000):
+        total += step
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -163,7 +172,8 @@ def main() -> None:
     bare_command = [sys.executable, str(HERE / "bare_app.py")]
     time_to_markers(bare_command, [b"bench-bare-app"])  # warm-up: caches, bytecode
     bare = statistics.median(time_to_markers(bare_command, [b"bench-bare-app"])[0][0] for _ in range(5))
-    print(f"bare Textual app (header + footer): {bare * 1000:.0f} ms, median of 5\n")
+    print(f"bare Textual app (header + footer): {bare * 1000:.0f} ms, median of 5")
+    print(f"this machine's pace: a 10,000,000-step Python loop takes {_loop_seconds():.2f} s\n")
     print("| collection | list shown, cold | everything shown, warm | full analysis, cold | peak memory, warm |")
     print("|---|---|---|---|---|")
     for name in options.only.split(","):

@@ -1,11 +1,12 @@
-"""The analysis index: the names found in each article, kept in the reader's SQLite database.
+"""The analysis index: the names found in each article, and where it is, kept in the reader's SQLite database.
 
 Finding names is the slow part of opening a big archive, so it is done once. Each source file is
 remembered with its size and modification time; while they are unchanged its articles' names are read
 back instead of found again. When a file changes, only its articles whose text changed (by digest)
 are analysed again. Files that no longer exist, and files not opened for `FORGET_AFTER_DAYS`, are
 forgotten, so the database does not grow without bound. Read marks live in their own table and are
-never touched here.
+never touched here. With each article's names go its headline, date, line and byte offset, so that a
+second start can list the newest articles before reading any file.
 
 Names merged across articles and story threads are built over a whole collection (a set of source
 files), so they are kept per collection with a signature of every file's size and modification time:
@@ -71,7 +72,8 @@ def decode(text: str) -> list[ArticleName]:
 
 
 class AnalysisIndex:
-    """Stored names per (source file, article), on its own connection (it is used from a worker thread)."""
+    """What was found per (source file, article), and what was built per collection, on its own connection
+    (it is used from a worker thread)."""
 
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._connection = connection

@@ -11,7 +11,7 @@ from bisect import insort
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from reader.articles import Article, Problem
 from reader.search import WordIndex
@@ -310,8 +310,9 @@ class Library:
         order: list[int] = self._newest_first
         if query.name is not None:
             entity = self.entity(query.name)
-            found = {self._by_id[i] for i in entity.articles if i in self._by_id} if entity else set()
-            order = sorted(found, key=self._ranks().__getitem__)
+            found: set[int | None] = set(map(self._by_id.get, entity.articles)) if entity else set()
+            found.discard(None)  # named in an article not (yet) listed
+            order = sorted(cast("set[int]", found), key=self._ranks().__getitem__)
         words = query.search.casefold().split()
         if words:
             matching = self._search_index().matching(words)
@@ -325,7 +326,7 @@ class Library:
         articles = self.articles
         if query.unread_only:
             return [articles[i] for i in order if not self.read.is_read(articles[i].id)]
-        return [articles[i] for i in order]
+        return list(map(articles.__getitem__, order))
 
     def _ranks(self) -> list[int]:
         """Each article's place in the newest-first order, by position in `articles`."""

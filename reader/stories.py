@@ -150,6 +150,7 @@ class Stories:
         self._related: dict[str, list[Related]] = {}  # the pane and the sidebar both ask on every open
         self.threads: list[Thread] = []
         self.profiled = False  # restored threads come without profiles: no related articles until `profile`
+        self._stories: list[Thread] | None = None
         self._member_of: dict[str, int] | None = None  # read back and not profiled yet: article -> thread
 
     @classmethod
@@ -295,7 +296,7 @@ class Stories:
         groups: list[list[int]] = []
         for members in topics:
             groups.extend(self._events(members) if self._splittable(members) else [members])
-        self.threads = []
+        self.threads, self._stories = [], None
         for members in groups:
             self._new_thread(members)
         # Threads are built: keep the profiles compact, and the counts no more.
@@ -437,6 +438,7 @@ class Stories:
         counts = self._profile(article, names, self._labels)
         index = self._register(article, counts)
         self._related.clear()  # the new article may belong in any of them
+        self._stories = None
         total = len(self._ids)
         vector = self._weigh(counts.items(), lambda f: len(self._postings[f]), total)
         for feature in counts:
@@ -525,8 +527,12 @@ class Stories:
         return thread if len(thread.articles) > 1 else None
 
     def stories(self) -> list[Thread]:
-        """Threads of two or more articles, the biggest first."""
-        return sorted((t for t in self.threads if len(t.articles) > 1), key=lambda t: (-len(t.articles), t.id))
+        """Threads of two or more articles, the biggest first (kept until an article is added)."""
+        found = self._stories
+        if found is None:
+            found = sorted((t for t in self.threads if len(t.articles) > 1), key=lambda t: (-len(t.articles), t.id))
+            self._stories = found
+        return found
 
 
 def _weights() -> array[float]:

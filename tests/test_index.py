@@ -273,3 +273,19 @@ def test_a_warm_start_lists_the_newest_from_the_index_before_reading_the_file(tm
     with archive.open("a", encoding="utf-8") as handle:  # changed: nothing is listed from the index
         handle.write(json.dumps({"id": "new", "date": "2022-07-01", "text": "Olaf Scholz in Berlin."}) + "\n")
     assert index.newest(files, 5) == [] and not Library.listed([], files, ReadState.open(db)).restore(index)
+
+
+def test_an_article_read_back_from_a_changed_file_is_listed_where_it_now_is(tmp_path: Path) -> None:
+    archive, db = _archive(tmp_path), tmp_path / "reader.db"
+    first, index = _open(archive, db)
+    first.analyse(index=index)
+    lines = archive.read_text(encoding="utf-8").splitlines()
+    added = json.dumps({"id": "top", "date": "2021-01-01", "text": "An old note put first."})
+    archive.write_text("\n".join([added, *lines]) + "\n", encoding="utf-8")  # every other line moves down one
+    again, index = _open(archive, db)
+    again.analyse(index=index)  # only the new record is analysed; the others are read back
+    newest = index.newest(source_files([archive]), 3)
+    assert [a.line for a in newest] == [a.line for a in again.view(ListQuery())[:3]]
+    library = Library.listed(newest, source_files([archive]), ReadState.open(db))
+    opened = library.articles[0]
+    assert library.ensure_text(opened) is None and opened.body == again.article(opened.id).body  # type: ignore[union-attr]
