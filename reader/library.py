@@ -47,7 +47,7 @@ class Library:
     def __init__(self, collection: Collection, read_state: ReadState) -> None:
         self.articles: list[Article] = collection.articles
         self.problems: list[Problem] = collection.problems
-        self.files: list[str] = list(dict.fromkeys(collection.files))  # the source files, for the index
+        self._files = dict.fromkeys(collection.files)  # the source files, in order, once each
         self._awaiting_text: dict[str, Article] = {}  # listed from the index, their text not read yet
         self.read = read_state
         self.names: NameIndex | None = None
@@ -67,6 +67,11 @@ class Library:
         library = cls(Collection(list(articles), [], list(files)), read_state)
         library._awaiting_text = {article.id: article for article in library.articles}
         return library
+
+    @property
+    def files(self) -> list[str]:
+        """The source files read (or to read), for the analysis index."""
+        return list(self._files)
 
     @property
     def listed_from_index(self) -> bool:
@@ -105,7 +110,7 @@ class Library:
             elif (listed := self._awaiting_text.pop(article.id, None)) is not None:
                 self._fill(listed, article)  # the listed article gets its text; the list keeps the same object
         self.problems.extend(batch.problems)
-        self.files.extend(f for f in batch.files if f not in self.files)
+        self._files.update(dict.fromkeys(batch.files))
         self.articles.extend(fresh)
         self._when.extend(map(_newest_first_key, fresh))
         self._newest_first.extend(sorted(range(start, len(self.articles)), key=self._when.__getitem__))
@@ -176,15 +181,15 @@ class Library:
         from reader.analysis import find_names
         from reader.names import NameIndex
 
-        oldest = [self.articles[position] for position in reversed(self._newest_first)]
         restored = index.stored_names(self.files, self._by_id.keys()) if index is not None else None
         if index is not None and restored is not None:  # no file changed: the merged names read back as they were
             if progress is not None:
-                progress("names", len(oldest), len(oldest))
+                progress("names", len(self.articles), len(self.articles))
             restored.load(index.encoded_names(self.files))
             index.forget_missing()
             self.names = restored
             return restored
+        oldest = [self.articles[position] for position in reversed(self._newest_first)]
         found, todo = index.stored(oldest) if index is not None else ({}, oldest)
         total, done = len(oldest), len(found)
         if progress is not None:
@@ -338,8 +343,7 @@ class Library:
 
     def prepare_search(self) -> None:
         """Index the words of every article (a few seconds for 400,000; run it off the UI thread)."""
-        if self._search is None or len(self._search) != len(self.articles):
-            self._search = WordIndex(self.articles)
+        self._search_index()
 
     def _search_index(self) -> WordIndex:
         search = self._search
