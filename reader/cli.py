@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reader import __version__
-from reader.articles import Article
 from reader.library import Library
 from reader.sources import FIRST_BATCH, Collection, load, seeds_dir, source_files, stream
 from reader.store import ENV_VAR, ReadState, StoreError, default_db_path
@@ -52,12 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # changed since; otherwise the first batch read. The app reads the rest while it runs.
     files = source_files(paths)
     batches = stream(paths)
-    listed = _newest_indexed(read_state, files)
-    if listed:
-        library = Library.listed(listed, files, read_state)
-        if len(listed) < FIRST_BATCH:  # the whole collection, and small: names and threads on the first screen
-            _restore(library, read_state)
-    else:
+    library = _listed_from_index(read_state, files)
+    if library is None:
         first = next(batches)
         if not first.articles:  # a first batch with no articles is the whole of what there is
             read_state.close()
@@ -106,30 +101,26 @@ def _load(paths: Sequence[str]) -> Collection:
     return load(paths or [seeds_dir()])
 
 
-def _newest_indexed(read_state: ReadState, files: list[str]) -> list[Article]:
-    """The newest articles of these files from the analysis index, if it knows them as they are now."""
+def _listed_from_index(read_state: ReadState, files: list[str]) -> Library | None:
+    """A library of the newest articles of these files as the analysis index lists them, if it knows them
+    as they are now. When that is the whole collection (a small one), its names and threads come too."""
     from reader.index import AnalysisIndex
 
     if read_state.path is None or not files:
-        return []
+        return None
     index = AnalysisIndex.open(read_state.path)
     if index is None:
-        return []
+        return None
     try:
-        return index.newest(files, FIRST_BATCH)
+        listed = index.newest(files, FIRST_BATCH)
+        if not listed:
+            return None
+        library = Library.listed(listed, files, read_state)
+        if len(listed) < FIRST_BATCH:  # names and threads on the first screen
+            library.restore(index)
+        return library
     finally:
         index.close()
-
-
-def _restore(library: Library, read_state: ReadState) -> None:
-    from reader.index import AnalysisIndex
-
-    index = AnalysisIndex.open(read_state.path) if read_state.path is not None else None
-    if index is not None:
-        try:
-            library.restore(index)
-        finally:
-            index.close()
 
 
 def _db_path(option: str | None) -> Path:

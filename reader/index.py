@@ -55,11 +55,11 @@ def stamp(path: str) -> Stamp | None:
 
 def encode(names: list[ArticleName]) -> str:
     """Names as compact JSON: [name, kind, aliases, flat spans]."""
-    return json.dumps(
-        [[n.name, n.kind, n.aliases, [i for span in n.spans for i in span]] for n in names],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    return _compact_json([[n.name, n.kind, n.aliases, [i for span in n.spans for i in span]] for n in names])
+
+
+def _compact_json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def decode(text: str) -> list[ArticleName]:
@@ -212,11 +212,7 @@ class AnalysisIndex:
         signature = _signature(files)
         if signature is None:
             return  # a file vanished while reading: nothing trustworthy to keep
-        text = json.dumps(
-            [names.entities, names.articles, names.counts, names.ids, names.ranked],
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
+        text = _compact_json([names.entities, names.articles, names.counts, names.ids, names.ranked])
         with transaction(self._connection):
             self._connection.execute(
                 "INSERT OR REPLACE INTO collections VALUES (?, ?, ?, NULL, ?)",
@@ -235,7 +231,7 @@ class AnalysisIndex:
 
     def save_stories(self, files: list[str], stories: SavedStories) -> None:
         """Keep the threads built over the collection of these files, next to its names."""
-        text = json.dumps([stories.count, stories.threads], ensure_ascii=False, separators=(",", ":"))
+        text = _compact_json([stories.count, stories.threads])
         with transaction(self._connection):
             self._connection.execute(
                 "UPDATE collections SET threads = ? WHERE collection = ? AND signature = ?",
@@ -243,7 +239,8 @@ class AnalysisIndex:
             )
 
     def _kept(self, files: list[str], column: str) -> str | None:
-        """What is kept in `column` ("names" or "threads") for these files, if none of them changed since."""
+        """What is kept in `column` of the collection of these files, if none of them changed since (None
+        otherwise; "signature" asks only whether it is kept)."""
         signature = _signature(files)
         row = self._connection.execute(
             f"SELECT {column} FROM collections WHERE collection = ? AND signature = ?", (_key(files), signature)

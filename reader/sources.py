@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from reader.articles import Article, Problem, content_id
 from reader.text import headline
@@ -101,7 +102,7 @@ def read_article(path: str, line: int | None, offset: int | None) -> Article | P
     if offset is None or line is None:
         return read_seed_file(Path(path))
     try:
-        with gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb") as handle:
+        with _open_archive(path) as handle:
             handle.seek(offset)
             raw = handle.readline()
     except (OSError, EOFError, gzip.BadGzipFile) as error:
@@ -269,10 +270,17 @@ def _iso(text: str) -> datetime | None:
     return parsed
 
 
+def _open_archive(path: str) -> BinaryIO:
+    """A JSON Lines archive for reading bytes, decompressed if it is gzipped."""
+    if path.endswith(".gz"):
+        return cast(BinaryIO, gzip.open(path, "rb"))
+    return open(path, "rb")
+
+
 def read_jsonl(path: Path) -> Iterator[Article | Problem]:
     """Read a JSON Lines archive: one object a line with `text`, and optional `date`, `title`, `id`."""
     try:
-        handle = gzip.open(path, "rb") if path.name.endswith(".gz") else open(path, "rb")
+        handle = _open_archive(str(path))
     except OSError as error:
         yield Problem(str(path), f"cannot be read: {error.strerror or error}")
         return
