@@ -26,7 +26,7 @@ import math
 import re
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -207,14 +207,24 @@ class Stories:
         self, articles: list[tuple[Article, list[tuple[int, str, int]]]]
     ) -> tuple[list[Counter[Feature]], list[dict[Feature, float]], dict[Feature, str], defaultdict[Feature, list[int]]]:
         labels: dict[Feature, str] = {}
-        counts = [self._profile(article, names, labels) for article, names in articles]
         postings: defaultdict[Feature, list[int]] = defaultdict(list)
-        for index, found in enumerate(counts):
-            for feature in found:
-                postings[feature].append(index)
+        counts = list(self._counted(articles, labels, postings))
         total = len(counts)
         vectors = [self._weigh(c.items(), lambda f: len(postings[f]), total) for c in counts]
         return counts, vectors, labels, postings
+
+    def _counted(
+        self,
+        articles: list[tuple[Article, list[tuple[int, str, int]]]],
+        labels: dict[Feature, str],
+        postings: defaultdict[Feature, list[int]],
+    ) -> Iterator[Counter[Feature]]:
+        """Each article's feature counts, posting it under each of its features as it goes."""
+        for index, (article, names) in enumerate(articles):
+            counts = self._profile(article, names, labels)
+            for feature in counts:
+                postings[feature].append(index)
+            yield counts
 
     def profile(self, articles: list[tuple[Article, list[tuple[int, str, int]]]]) -> None:
         """Weigh what each article is about, for related articles (threads read back need it). Built aside
@@ -223,12 +233,9 @@ class Stories:
         # weighed, but never as dicts all at once.
         labels: dict[Feature, str] = {}
         postings: defaultdict[Feature, list[int]] = defaultdict(list)
-        counted: list[tuple[tuple[Feature, ...], array[float]] | None] = []
-        for index, (article, names) in enumerate(articles):
-            counts = self._profile(article, names, labels)
-            for feature in counts:
-                postings[feature].append(index)
-            counted.append(_compact(counts))
+        counted: list[tuple[tuple[Feature, ...], array[float]] | None] = [
+            _compact(counts) for counts in self._counted(articles, labels, postings)
+        ]
         total = len(counted)
         posted: defaultdict[Feature, array[float]] = defaultdict(_weights)
         profiles = []
@@ -236,8 +243,7 @@ class Stories:
             assert found is not None
             counted[index] = None  # weighed: its counts are not needed any more
             vector = self._weigh(zip(*found, strict=True), lambda f: len(postings[f]), total)
-            for feature in found[0]:
-                posted[feature].append(vector.get(feature, 0.0))
+            _post(posted, found[0], vector)
             profiles.append(_compact(vector))
         self._place([article for article, _ in articles])
         if self._member_of is not None:
@@ -441,8 +447,7 @@ class Stories:
         self._stories = None
         total = len(self._ids)
         vector = self._weigh(counts.items(), lambda f: len(self._postings[f]), total)
-        for feature in counts:
-            self._posted_weights[feature].append(vector.get(feature, 0.0))
+        _post(self._posted_weights, counts, vector)
         self._profiles.append(_compact(vector))
         self._thread_of.append(-1)
         sums: defaultdict[int, float] = defaultdict(float)
@@ -545,9 +550,16 @@ def _posted_weights(
     """Each article's weight beside each of its postings, in the order the postings were made."""
     posted: defaultdict[Feature, array[float]] = defaultdict(_weights)
     for found, vector in zip(counts, vectors, strict=True):
-        for feature in found:
-            posted[feature].append(vector.get(feature, 0.0))
+        _post(posted, found, vector)
     return posted
+
+
+def _post(
+    posted: defaultdict[Feature, array[float]], features: Iterable[Feature], vector: dict[Feature, float]
+) -> None:
+    """An article's weight beside each of its postings (0 for a feature it has but is not weighed on)."""
+    for feature in features:
+        posted[feature].append(vector.get(feature, 0.0))
 
 
 def _compact(vector: Mapping[Feature, float]) -> tuple[tuple[Feature, ...], array[float]]:
