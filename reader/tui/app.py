@@ -173,13 +173,16 @@ class ReaderApp(App[None]):
             if not stop():
                 self.call_from_thread(self.indexing.report, stage, done, total)
 
+        def ready() -> None:
+            gc.freeze()  # what a phase made stays for the session: the collector need not walk it again
+            self.call_from_thread(self._names_ready)
+
         path = self.library.read.path
         index = AnalysisIndex.open(path) if path is not None else None
         try:
             try:
                 if index is not None and not self.library.analysed and self.library.restore(index):
-                    gc.freeze()  # names and threads stay for the session: not worth collecting again
-                    self.call_from_thread(self._names_ready)
+                    ready()
             finally:  # reading the rest waited so as not to slow this down
                 self.call_from_thread(self._start_loading)
             while not self._all_read.wait(0.1):
@@ -189,15 +192,13 @@ class ReaderApp(App[None]):
             if self.library.names is None:
                 if self.library.find_names(progress, stop, index) is None or stop():
                     return
-                gc.freeze()
-                self.call_from_thread(self._names_ready)
+                ready()
             if self.library.stories is None:
                 progress("threads", 0, None)
                 self.library.build_stories(index)
                 if stop():
                     return
-                gc.freeze()
-                self.call_from_thread(self._names_ready)
+                ready()
             stories = self.library.stories
             if stories is not None and not stories.profiled:  # threads read back: related articles still to find
                 progress("related", 0, None)
@@ -421,8 +422,9 @@ class ReaderApp(App[None]):
         anchor, thread, articles = story
         position = thread.position(anchor.id) + step
         if not 0 <= position < len(articles):
-            self.notify("That was the last article of this story." if step > 0 else "This story starts here.",
-                        markup=False)
+            self.notify(
+                "That was the last article of this story." if step > 0 else "This story starts here.", markup=False
+            )
             return
         self.open_article(articles[position])
 

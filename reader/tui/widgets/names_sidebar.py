@@ -41,6 +41,10 @@ class _Rows(Sequence[_Row]):
         self._sections.append((heading, members, make, find))
         self._starts.append(self._starts[-1] + 1 + len(members))
 
+    def add_rows(self, heading: _Row, rows: list[_Row]) -> None:
+        """A section whose rows are made already (a few: one article's names, its related articles)."""
+        self.add(heading, rows, lambda row: row, lambda row: _position(rows, row))
+
     def __len__(self) -> int:
         return self._starts[-1]
 
@@ -60,20 +64,14 @@ class _Rows(Sequence[_Row]):
         offset = index - self._starts[section]
         return heading if offset == 0 else make(members[offset - 1])
 
-    def index(self, row: Any, start: int = 0, stop: int | None = None) -> int:
+    def find(self, row: _Row) -> int:
+        """Where `row` is, or 0 (the top) when it is not here any more."""
         for section, (heading, _, _, find) in enumerate(self._sections):
             if row == heading:
                 return self._starts[section]
             if row.kind == heading.kind and (offset := find(row)) >= 0:
                 return self._starts[section] + 1 + offset
-        raise ValueError(row)
-
-    def __contains__(self, row: object) -> bool:
-        try:
-            self.index(row)
-        except (ValueError, AttributeError):
-            return False
-        return True
+        return 0
 
 
 def _position(members: Sequence[Any], wanted: Any) -> int:
@@ -148,9 +146,7 @@ class NamesSidebar(VirtualList):
                 counted = [(entity, name.mentions) for entity, name in found if entity.kind == kind]
                 if counted:
                     listed = [] if kind in self.folded else [_Row(kind, e, n) for e, n in counted]
-                    rows.add(
-                        _Row(kind, None, len(counted)), listed, lambda row: row, lambda row, r=listed: _position(r, row)
-                    )
+                    rows.add_rows(_Row(kind, None, len(counted)), listed)
         if not self.showing_collection and self.article is not None:
             related = self.library.related_articles(self.article)
             if related:
@@ -159,12 +155,10 @@ class NamesSidebar(VirtualList):
                     if RELATED in self.folded
                     else [_Row(RELATED, None, round(found.score * 100), article) for found, article in related]
                 )
-                rows.add(
-                    _Row(RELATED, None, len(related)), listed, lambda row: row, lambda row, r=listed: _position(r, row)
-                )
+                rows.add_rows(_Row(RELATED, None, len(related)), listed)
         keep = self.rows[self.cursor] if self.rows and self.cursor < len(self.rows) else None
         self.rows = rows
-        cursor = rows.index(keep) if keep is not None and keep in rows else 0
+        cursor = rows.find(keep) if keep is not None else 0
         self.set_row_count(len(rows) or 1, cursor)
 
     def render_row(self, index: int, width: int) -> Text:
