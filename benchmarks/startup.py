@@ -38,6 +38,10 @@ def time_to_markers(
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     env = dict(os.environ, TERM="xterm-256color", COLUMNS="120", LINES="40")
+    # As a user's Python runs: compiled modules are cached (this machine turns that off for its shells, so
+    # the reader, installed editable, would compile its sources on every start while Textual's were
+    # compiled when pip installed it).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     started = time.perf_counter()
     process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
     os.close(slave)

@@ -17,7 +17,10 @@ from reader.sources import FIRST_BATCH, Collection, load, seeds_dir, source_file
 from reader.store import ENV_VAR, ReadState, StoreError, default_db_path
 
 _DESCRIPTION = "A terminal news reader that knows who and what the news is about."
-_EPILOG = f"""\
+
+
+def _epilog() -> str:
+    return f"""\
 With no PATH, the built-in seed articles open. PATHs may be files or folders (searched recursively
 for *.txt in the seed format and *.jsonl / *.jsonl.gz archives).
 
@@ -26,14 +29,21 @@ Read marks are kept in {default_db_path()} (change with --db or {ENV_VAR}).
 Press ? inside the reader for every key."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """Works out the help's epilog (which names the data directory) only when help is asked for."""
+
+    def format_help(self) -> str:
+        self.epilog = _epilog()
+        return super().format_help()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments and arguments[0] == "export":
         return export_command(arguments[1:])
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="reader",
         description=_DESCRIPTION,
-        epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders to open")

@@ -67,7 +67,6 @@ class ReaderApp(App[None]):
         yield Header()
         with Horizontal(id="panes"):
             with Vertical(id="list-pane"):
-                yield Input(placeholder="Search headlines and text…", id="search")
                 yield Static(id="filter-bar", markup=False)
                 yield ArticleList(self.library, id="articles")
             yield ReadingPane(self.library, self.now, id="reading")
@@ -110,7 +109,7 @@ class ReaderApp(App[None]):
         if self._loading is None:
             self._loaded()
         elif self.library.analysed or not self.library.listed_from_index:
-            self._start_loading()
+            self.call_after_refresh(self._start_loading)  # after the first frame, like the analysis
         # else: listed from the index, so the names and threads can be read back first; then the rest
 
     def _start_loading(self) -> None:
@@ -355,11 +354,18 @@ class ReaderApp(App[None]):
             return False
         return True
 
-    def action_search(self) -> None:
-        search = self.query_one("#search", Input)
+    async def action_search(self) -> None:
+        search = self._search_box()
+        if search is None:  # made at the first "/", off the start-up path
+            search = Input(placeholder="Search headlines and text…", id="search")
+            await self.query_one("#list-pane").mount(search, before="#filter-bar")
         search.display = True
         # Focus now, not after the queued keys: "/tokyo" typed in one burst must land in the box.
         self.screen.set_focus(search)
+
+    def _search_box(self) -> Input | None:
+        found = self.query("#search").results(Input)
+        return next(found, None)
 
     @on(Input.Changed, "#search")
     def _on_search_changed(self, event: Input.Changed) -> None:
@@ -379,14 +385,15 @@ class ReaderApp(App[None]):
         self.article_list.focus()
 
     def action_clear_filters(self) -> None:
-        search = self.query_one("#search", Input)
-        was_searching = search.has_focus
+        search = self._search_box()
+        was_searching = search is not None and search.has_focus
         if self._search_timer is not None:  # a search still waiting for typing to pause is dropped
             self._search_timer.stop()
             self._search_timer = None
-        search.display = False
-        with search.prevent(Input.Changed):
-            search.value = ""
+        if search is not None:
+            search.display = False
+            with search.prevent(Input.Changed):
+                search.value = ""
         if self.query_state.filtered:
             self._set_query(self.query_state.cleared())
         if was_searching or not self.article_list.has_focus:

@@ -6,7 +6,7 @@ import time
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Label, ProgressBar
+from textual.widgets import Label
 
 _STAGES = {
     "loading": "Reading articles",
@@ -26,8 +26,7 @@ class IndexingBar(Horizontal):
         self._first = 0
 
     def compose(self) -> ComposeResult:
-        yield Label(id="indexing-label", markup=False)
-        yield ProgressBar(show_eta=False, id="indexing-progress")
+        yield Label(id="indexing-label", markup=False)  # the bar beside it comes with the first report
 
     def report(self, stage: str, done: int, total: int | None) -> None:
         """`total` None: a stage whose length is not known (the bar pulses)."""
@@ -42,7 +41,13 @@ class IndexingBar(Horizontal):
         else:
             text = f"{label}: {done:,} of {total:,}{rate}"
         self.query_one(Label).update(text)
-        self.query_one(ProgressBar).update(total=total, progress=done)
+        from textual.widgets import ProgressBar  # with the first report: a start with nothing to index never needs it
+
+        bar = next(self.query("#indexing-progress").results(ProgressBar), None)
+        if bar is None:
+            bar = ProgressBar(show_eta=False, id="indexing-progress")
+            self.mount(bar)
+        bar.update(total=total, progress=done)
 
     def finish(self) -> None:
         self.display = False

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -31,6 +32,7 @@ class VirtualList(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._row_count = 0
+        self._base_style: Style | None = None  # the widget's style, worked out once per render
 
     # Subclasses -------------------------------------------------------------------------------
 
@@ -54,10 +56,18 @@ class VirtualList(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
         self.refresh()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # `rich_style` walks every ancestor's styles (half a millisecond); once per render, not per line.
+        self._base_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base_style = None
+
     def render_line(self, y: int) -> Strip:
         index = y + round(self.scroll_offset.y)
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._base_style or self.rich_style
         if index >= self._row_count:
             return Strip.blank(width, base)
         text = self.render_row(index, width)
