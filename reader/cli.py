@@ -128,6 +128,8 @@ def _listed_from_index(read_state: ReadState, files: list[str]) -> Library | Non
         library = Library.listed(listed, files, read_state)
         if len(listed) < FIRST_BATCH:  # names and threads on the first screen
             library.restore(index)
+        else:  # the head of the names and the story count on the first screen; the rest read back behind it
+            library.restore_summary(index)
         return library
     finally:
         index.close()

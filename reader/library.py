@@ -20,7 +20,7 @@ from reader.store import ReadChange, ReadState
 
 if TYPE_CHECKING:  # the name finder is imported when analysis starts, off the start-up path
     from reader.index import AnalysisIndex
-    from reader.names import ArticleName, CollectionName, NameIndex
+    from reader.names import ArticleName, CollectionName, NameIndex, NamesSummary
     from reader.stories import Related, Stories, Thread
 
 
@@ -52,6 +52,9 @@ class Library:
         self.read = read_state
         self.names: NameIndex | None = None
         self.stories: Stories | None = None
+        # Until the names and threads are read back: the head of the names and the story count, as kept.
+        self.summary: NamesSummary | None = None
+        self._kept_story_count: int | None = None
         self._by_id = {article.id: index for index, article in enumerate(self.articles)}
         # Seconds before the epoch per article (undated: +inf), so sorting newest first is a C-level sort;
         # equal times keep the order the articles were read in.
@@ -209,10 +212,25 @@ class Library:
         if index is not None:
             index.finish(oldest)
             index.forget_missing()
-            index.save_names(self.files, collection.saved())
+            index.save_names(self.files, collection.saved(), collection.summary())
         collection.ranked_by_kind()  # sorted here, off the UI thread
         self.names = collection  # one assignment: readers see no names or all of them
         return collection
+
+    def restore_summary(self, index: AnalysisIndex) -> bool:
+        """Read back the head of the names and the story count the index kept for this collection's files
+        (a few kilobytes), to show while the rest is read back."""
+        kept = index.stored_summary(self.files)
+        if kept is None:
+            return False
+        self.summary, self._kept_story_count = kept
+        return True
+
+    def story_count(self) -> int | None:
+        """How many stories are told in two or more articles; None while the threads are unknown."""
+        if self.stories is not None:
+            return len(self.stories.stories())
+        return self._kept_story_count
 
     def restore(self, index: AnalysisIndex) -> bool:
         """Read back the names and story threads the index kept for this collection's files, without
@@ -303,6 +321,14 @@ class Library:
         if self.names is None or not 0 <= entity_id < len(self.names.entities):
             return None
         return self.names.entities[entity_id]
+
+    def entity_name(self, entity_id: int) -> str | None:
+        """The entity's name, from the summary while the names are still being read back."""
+        entity = self.entity(entity_id)
+        if entity is not None:
+            return entity.name
+        top = self.summary.top.values() if self.summary is not None and self.names is None else ()
+        return next((name for rows in top for i, name, _ in rows if i == entity_id), None)
 
     # Views ------------------------------------------------------------------------------------
 

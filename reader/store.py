@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 ENV_VAR = "READER_DB"
 
 _SCHEMA = """
@@ -50,12 +50,19 @@ CREATE TABLE IF NOT EXISTS analyses (
 CREATE TABLE IF NOT EXISTS collections (
     collection TEXT PRIMARY KEY,
     signature  TEXT NOT NULL,
+    seen_at    REAL NOT NULL,
+    head       TEXT NOT NULL,
+    stories    INTEGER,
     names      TEXT NOT NULL,
-    threads    TEXT,
-    seen_at    REAL NOT NULL
-) WITHOUT ROWID;
+    threads    TEXT
+);
 DROP TABLE IF EXISTS stories;
 """
+# Version 6 makes `collections` an ordinary (rowid) table with its small columns first: the first
+# screen reads a collection's signature, its head (the most mentioned names) and its story count
+# without touching the megabytes of names and threads after them. Version 5's table is dropped (its
+# names and threads are merged and grouped again once, from the articles' names kept in `analyses`).
+_OLD_COLLECTIONS = "DROP TABLE IF EXISTS collections"
 # Version 5 keeps each article's headline, date and place in its file, so a second start can show the
 # newest articles before reading the files. Older tables gain the columns (empty until re-indexed).
 _ARTICLE_COLUMNS = {"title": "TEXT", "published": "TEXT", "line": "INTEGER", "byte_offset": "INTEGER"}
@@ -234,6 +241,7 @@ def _connect(path: Path) -> sqlite3.Connection:
             connection.execute(_NEWEST_INDEX)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         elif 1 <= version < SCHEMA_VERSION and "read_marks" in tables:  # an older reader's: keep it, add the new
+            connection.execute(_OLD_COLLECTIONS)
             connection.executescript(_INDEX_SCHEMA)
             present = {row[1] for row in connection.execute("PRAGMA table_info(analyses)")}
             for column, kind in _ARTICLE_COLUMNS.items():

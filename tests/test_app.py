@@ -332,3 +332,51 @@ async def test_a_warm_start_shows_names_and_stories_read_back_and_opens_listed_a
         assert f"Story {thread.position(opened.id) + 1} of {len(thread.articles)}" in _screen_text(app)
         assert "Related stories" in _screen_text(app)  # found again once every article was read
     library.read.close()
+
+
+async def test_a_big_warm_start_shows_the_head_of_the_names_at_once_and_filters_once_they_are_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from reader.index import AnalysisIndex
+    from reader.sources import load, source_files
+
+    news, db = tmp_path / "seeds", tmp_path / "reader.db"
+    shutil.copytree(seeds_dir(), news)
+    first = Library(load([news]), ReadState.open(db))
+    first.analyse(index=AnalysisIndex.open(db))
+    index = AnalysisIndex.open(db)
+    assert index is not None
+    files = source_files([news])
+    library = Library.listed(index.newest(files, 2), files, ReadState.open(db))  # as if there were thousands
+    assert library.restore_summary(index)  # what the command reads back before the first frame
+    # Reading back the whole names index takes seconds on a big archive: here it waits for the test.
+    released = threading.Event()
+    stored_names = AnalysisIndex.stored_names
+
+    def slow_stored_names(self: AnalysisIndex, *args: object, **kwargs: object) -> object:
+        released.wait(10)
+        return stored_names(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(AnalysisIndex, "stored_names", slow_stored_names)
+    app = ReaderApp(library, loading=stream([news]), now=lambda: FIXED_NOW)
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.pause()
+            assert library.names is None
+            text = _screen_text(app)
+            people = len(first.names.ranked_by_kind()["person"])  # type: ignore[union-attr]
+            assert f"People {people}" in text and "Rajnath Singh" in text
+            assert f"{first.story_count()} story told in two or more articles" in text
+            await pilot.press("tab", "tab", "j", "enter")
+            assert "Reading back the articles naming Rajnath Singh…" in _screen_text(app)
+            released.set()
+            await _ready(pilot)
+            singh = next(e for e in first.names.entities if e.name == "Rajnath Singh")  # type: ignore[union-attr]
+            assert {a.id for a in app.article_list.articles} == set(singh.articles)
+            text = _screen_text(app)
+            assert f"{len(singh.articles)} articles naming Rajnath Singh" in text and "Reading back" not in text
+    finally:
+        released.set()
+        library.read.close()

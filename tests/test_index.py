@@ -187,6 +187,30 @@ def test_a_second_start_reads_the_story_threads_back_and_an_edit_rebuilds_them(t
     assert [t[1:] for t in _threads(rebuilt)] != [] and rebuilt.related(rebuilt.articles[0]) != []
 
 
+def test_the_head_of_the_names_and_the_story_count_are_kept_for_the_first_screen(tmp_path: Path) -> None:
+    news, db = tmp_path / "seeds", tmp_path / "reader.db"
+    shutil.copytree(seeds_dir(), news)
+    first, index = _open(news, db)
+    first.analyse(index=index)
+    assert first.names is not None
+    kept = index.stored_summary(first.files)
+    assert kept is not None
+    summary, stories = kept
+    for kind, ranked in first.names.ranked_by_kind().items():  # the sidebar's order, with article counts
+        assert summary.top[kind] == [(e.id, e.name, len(e.articles)) for e in ranked]
+        assert summary.totals[kind] == len(ranked)
+    assert stories == first.story_count() == 1
+
+    listed, index = _open(news, db)
+    assert listed.restore_summary(index) and listed.story_count() == 1 and listed.names is None
+    top = summary.top["person"][0]
+    assert listed.entity_name(top[0]) == top[1] == "Rajnath Singh"  # named before the names are read back
+
+    edited = next(news.glob("*"))
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n\nOne more line.", encoding="utf-8")
+    assert index.stored_summary(first.files) is None  # a file changed: nothing to show until analysed
+
+
 def test_a_process_pool_finds_the_same_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(analysis, "CHUNK", 2)
     articles = load([_collection(tmp_path)]).articles

@@ -1,6 +1,6 @@
 """People, places and organisations named in articles, and the index of them across a collection."""
 
-from reader.names.entities import ArticleName, CollectionName, NameIndex, article_names
+from reader.names.entities import ArticleName, CollectionName, NameIndex, NamesSummary, article_names
 from reader.names.extract import KINDS, ORGANIZATION, PERSON, PLACE
 
 __all__ = [
@@ -11,5 +11,6 @@ __all__ = [
     "ArticleName",
     "CollectionName",
     "NameIndex",
+    "NamesSummary",
     "article_names",
 ]

@@ -212,6 +212,18 @@ class SavedNames:
     ranked: list[int]  # entity ids, the most widely mentioned first
 
 
+SUMMARY_SIZE = 500  # names of each kind the first screen lists while the rest are read back
+
+
+@dataclass(frozen=True, slots=True)
+class NamesSummary:
+    """The head of a NameIndex, small enough to read back before the first screen: each kind's most
+    mentioned entities as (entity id, name, article count), and how many entities of each kind there are."""
+
+    top: dict[str, list[tuple[int, str, int]]]
+    totals: dict[str, int]
+
+
 @dataclass(slots=True, eq=False)
 class CollectionName:
     """One entity across the whole collection: the articles it appears in, under every alias."""
@@ -378,6 +390,14 @@ class NameIndex:
         names = self._decode(text)
         # Not kept: decoding one article is quick, and keeping them all would hold every name in memory.
         return list(zip(ids, names, strict=True)) if len(names) == len(ids) else []
+
+    def summary(self, size: int = SUMMARY_SIZE) -> NamesSummary:
+        """The first `size` entities of each kind in `ranked_by_kind` order, and each kind's total."""
+        by_kind = self.ranked_by_kind()
+        return NamesSummary(
+            {kind: [(e.id, e.name, len(e.articles)) for e in entities[:size]] for kind, entities in by_kind.items()},
+            {kind: len(entities) for kind, entities in by_kind.items()},
+        )
 
     def ranked_by_kind(self) -> dict[str, list[CollectionName]]:
         """`ranked`, split by kind (kept until a name is added)."""

@@ -212,6 +212,8 @@ class ReaderApp(App[None]):
     def _names_ready(self) -> None:
         self.names.rebuild()
         self.reading.refresh_names()
+        if self.query_state.name is not None:  # a name chosen from the summary: its articles are known now
+            self.refresh_list()
 
     def _stories_ready(self) -> None:
         self.indexing.finish()
@@ -237,9 +239,10 @@ class ReaderApp(App[None]):
     def _update_filter_bar(self) -> None:
         query = self.query_state
         parts = []
+        # A name chosen from the summary shown while the names are read back: its articles come with them.
+        waiting = query.name is not None and self.library.names is None
         if query.name is not None:
-            entity = self.library.entity(query.name)
-            parts.append(f"naming {entity.name}" if entity else "naming ?")
+            parts.append(f"naming {self.library.entity_name(query.name) or '?'}")
         if query.search.strip():
             parts.append(f"matching “{query.search.strip()}”")
         if query.unread_only:
@@ -247,8 +250,8 @@ class ReaderApp(App[None]):
         bar = self.query_one("#filter-bar", Static)
         bar.set_class(bool(parts), "-active")
         if parts:
-            shown = counted(len(self.article_list.articles), "article")
-            bar.update(Text(f"{shown} " + " · ".join(parts) + "  (Esc clears)"))
+            shown = "Reading back the articles" if waiting else counted(len(self.article_list.articles), "article")
+            bar.update(Text(f"{shown} " + " · ".join(parts) + ("…" if waiting else "") + "  (Esc clears)"))
 
     def _set_query(self, query: ListQuery) -> None:
         self.query_state = query

@@ -129,7 +129,7 @@ class NamesSidebar(VirtualList):
     def rebuild(self) -> None:
         self.border_title = "Names in all articles" if self.showing_collection else "Names in this article"
         rows = _Rows()
-        names = self.library.names
+        names, summary = self.library.names, self.library.summary
         if names is not None and self.showing_collection:
             for kind, entities in names.ranked_by_kind().items():
                 if entities and kind in SECTION_TITLES:
@@ -138,7 +138,22 @@ class NamesSidebar(VirtualList):
                         _Row(kind, None, len(entities)),
                         members,
                         lambda entity, kind=kind: _Row(kind, entity, len(entity.articles)),
-                        lambda row, members=members: _position(members, row.entity),
+                        # by id: the row kept may come from the summary shown before
+                        lambda row, members=members: _position(members, self.library.entity(row.entity.id))
+                        if row.entity is not None
+                        else -1,
+                    )
+        elif summary is not None and self.showing_collection:  # while the names are read back: their head
+            for kind, top in summary.top.items():
+                if top and kind in SECTION_TITLES:
+                    members = [] if kind in self.folded else top
+                    rows.add(
+                        _Row(kind, None, summary.totals.get(kind, len(top))),
+                        members,
+                        lambda entry, kind=kind: _Row(kind, CollectionName(entry[0], entry[1], kind), entry[2]),
+                        lambda row, members=members: next(
+                            (n for n, entry in enumerate(members) if row.entity and entry[0] == row.entity.id), -1
+                        ),
                     )
         elif names is not None and self.article is not None:
             found = self.library.names_in(self.article)

@@ -127,10 +127,9 @@ class ReadingPane(VerticalScroll, can_focus=True):
         unread = self.library.unread_count()
         text = Text()
         text.append("reader\n", self._style("reading-pane--headline"))
-        stories = self.library.stories
-        threads = len(stories.stories()) if stories else 0
+        threads = self.library.story_count()
         noun = "story" if threads == 1 else "stories"
-        grouped = f"{threads:,} {noun} told in two or more articles.\n" if stories else ""
+        grouped = f"{threads:,} {noun} told in two or more articles.\n" if threads is not None else ""
         text.append(f"{total:,} articles, {unread:,} unread.\n{grouped}\n", self._style("reading-pane--meta"))
         text.append(
             "Enter opens the article under the cursor; n opens the next unread one.\n"
