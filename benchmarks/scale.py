@@ -117,8 +117,15 @@ def interactions(path: Path) -> list[str]:
 
         width, height = app.size
         console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True)
-        app.screen._refresh_layout()
-        console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+        screen = app.screen
+        # Lay out again as Textual does (sizes change when the filter bar appears), but draw once: its own
+        # update of what changed is skipped, and the whole screen is drawn below instead.
+        screen._compositor_refresh = lambda: None  # type: ignore[method-assign]
+        try:
+            screen._refresh_layout()
+        finally:
+            del screen._compositor_refresh
+        console.print(screen._compositor.render_update(full=True, screen_stack=app._background_screens))
 
     def timed(label: str, action: Callable[[], None], reset: Callable[[], None]) -> None:
         times = []

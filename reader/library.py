@@ -62,6 +62,8 @@ class Library:
         self._newest_first = sorted(range(len(self.articles)), key=self._when.__getitem__)
         self._search: WordIndex | None = None  # made on the first search, or by `prepare_search`
         self._rank: list[int] | None = None
+        # The unfiltered list, kept: rebuilding (and freeing) 400,000 entries costs 15 ms at every filter change.
+        self._everything: list[Article] | None = None
 
     @classmethod
     def listed(cls, articles: list[Article], files: list[str], read_state: ReadState) -> Library:
@@ -118,7 +120,7 @@ class Library:
         self._when.extend(map(_newest_first_key, fresh))
         self._newest_first.extend(sorted(range(start, len(self.articles)), key=self._when.__getitem__))
         self._newest_first.sort(key=self._when.__getitem__)  # two sorted runs: Timsort merges them
-        self._rank = None
+        self._rank = self._everything = None
         self._search = None
 
     def __len__(self) -> int:
@@ -286,7 +288,7 @@ class Library:
         self.articles.append(article)
         self._when.append(_newest_first_key(article))
         insort(self._newest_first, len(self.articles) - 1, key=self._when.__getitem__)
-        self._rank = None
+        self._rank = self._everything = None
         if self._search is not None and len(self._search) == len(self.articles) - 1:
             self._search.extend([article])
         if self.names is not None and self.stories is not None:
@@ -338,6 +340,10 @@ class Library:
         A name filter starts from the name's own articles rather than the whole collection, so it
         costs what that name's articles cost, even among 400,000.
         """
+        if not query.filtered and query.newest_first:
+            if self._everything is None:
+                self._everything = list(map(self.articles.__getitem__, self._newest_first))
+            return self._everything  # shared: callers only read it
         order: list[int] = self._newest_first
         if query.name is not None:
             entity = self.entity(query.name)
