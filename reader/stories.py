@@ -63,9 +63,9 @@ _STOP_WORDS = frozenset(
 )
 
 
-def words_of(text: str) -> Counter[str]:
+def words_of(text: str) -> dict[str, int]:
     """Distinctive words and numbers of a text: lower case, without stop words, plural -s folded."""
-    counts: Counter[str] = Counter()
+    counts: dict[str, int] = {}  # a plain dict: a Counter calls back into Python for every new word
     known = _NORMAL
     for found, times in Counter(_WORD.findall(text.casefold())).items():  # each distinct word once
         word = known.get(found, "?")
@@ -74,7 +74,7 @@ def words_of(text: str) -> Counter[str]:
                 known.clear()
             word = known[found] = _normal(found)
         if word:
-            counts[word] += times
+            counts[word] = counts.get(word, 0) + times
     return counts
 
 
@@ -138,6 +138,7 @@ class Stories:
         # Afterwards, each profile kept compact: its features (shared objects) and their weights.
         self._profiles: list[tuple[tuple[Feature, ...], array[float]]] = []
         self._features: dict[Feature, Feature] = {}  # one object per feature, however many articles have it
+        self._word_features: dict[str, Feature] = {}  # a word's feature, without making its key to look it up
         self._ids: list[str] = []
         self._dates: list[datetime | None] = []
         self._position: dict[str, int] = {}
@@ -186,11 +187,14 @@ class Stories:
         self, article: Article, names: Iterable[tuple[int, str, int]], labels: dict[Feature, str]
     ) -> Counter[Feature]:
         counts: Counter[Feature] = Counter()
-        shared = self._features
-        for word, count in words_of(f"{article.title}\n{article.body}").items():
-            feature = shared.setdefault(("w", word), ("w", word))
-            counts[feature] += count
-            labels.setdefault(feature, word)
+        shared, word_features = self._features, self._word_features
+        for word, count in words_of(f"{article.title}\n{article.body}").items():  # distinct words
+            feature = word_features.get(word)
+            if feature is None:
+                feature = word_features[word] = shared.setdefault(("w", word), ("w", word))
+            counts[feature] = count  # words are distinct: set, not +=, which calls back into Python for a new key
+            if feature not in labels:
+                labels[feature] = word
         for entity_id, name, mentions in names:
             key = ("n", str(entity_id))
             feature = shared.setdefault(key, key)
