@@ -12,7 +12,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import BrokenExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from reader.articles import Article
 from reader.names.entities import ArticleName, article_names
@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # multiprocessing is imported only when a pool is worth start
 
 POOL_MIN_ARTICLES = 2000  # below this, one process finishes before a pool has started
 CHUNK = 500  # articles per task: big enough to hide the hand-over, small enough to stop quickly
+_Result = TypeVar("_Result")
 
 
 def find_names(
@@ -29,12 +30,34 @@ def find_names(
 ) -> Iterator[list[tuple[Article, list[ArticleName]]]]:
     """The names of each article, a chunk at a time and in the given order; stops early when `stop` says so."""
     chunks = [articles[i : i + CHUNK] for i in range(0, len(articles), CHUNK)]
+    bodies = ([article.body for article in chunk] for chunk in chunks)
+    for chunk, names in zip(chunks, _pooled(bodies, len(articles), _names_of, stop, workers), strict=False):
+        yield list(zip(chunk, names, strict=True))
+
+
+def count_words(texts: list[str], workers: int | None = None) -> Iterator[dict[str, int]]:
+    """Each text's distinctive words and how often each occurs (`stories.words_of`), in order, over every
+    core when there are enough texts: what story threads weigh, counted while one core groups them."""
+    chunks = (texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK))
+    for counted in _pooled(chunks, len(texts), _words_of, None, workers):
+        yield from counted
+
+
+def _pooled(
+    chunks: Iterator[list[str]],
+    size: int,
+    work: Callable[[list[str]], list[_Result]],
+    stop: Callable[[], bool] | None,
+    workers: int | None,
+) -> Iterator[list[_Result]]:
+    """`work` on each chunk of texts, the results in order; in a pool of processes when `size` texts are
+    enough to be worth it. Stops early when `stop` says so."""
     workers = workers or os.cpu_count() or 1
-    if len(articles) < POOL_MIN_ARTICLES or workers < 2:
+    if size < POOL_MIN_ARTICLES or workers < 2:
         for chunk in chunks:
             if stop is not None and stop():
                 return
-            yield [(article, article_names(article.body)) for article in chunk]
+            yield work(chunk)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -42,40 +65,41 @@ def find_names(
     _start_resource_tracker()
     # "spawn": the caller may be a thread of a running UI, and forking a threaded process is unsafe.
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-    pending: deque[tuple[list[Article], Future[list[list[ArticleName]]] | None]] = deque()
+    pending: deque[tuple[list[str], Future[list[_Result]] | None]] = deque()
     try:
         for chunk in chunks:
-            pending.append((chunk, _submit(pool, chunk)))
+            pending.append((chunk, _submit(pool, work, chunk)))
             if len(pending) < 2 * workers:
                 continue  # a few chunks in flight per worker: busy cores, bounded memory
-            yield _collect(*pending.popleft())
+            yield _collect(work, *pending.popleft())
             if stop is not None and stop():
                 return
         while pending:
-            yield _collect(*pending.popleft())
+            yield _collect(work, *pending.popleft())
             if stop is not None and stop():
                 return
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _submit(pool: ProcessPoolExecutor, chunk: list[Article]) -> Future[list[list[ArticleName]]] | None:
+def _submit(
+    pool: ProcessPoolExecutor, work: Callable[[list[str]], list[_Result]], chunk: list[str]
+) -> Future[list[_Result]] | None:
     try:
-        return pool.submit(_names_of, [a.body for a in chunk])
+        return pool.submit(work, chunk)
     except BrokenExecutor:
         return None  # done here instead (see _collect)
 
 
 def _collect(
-    chunk: list[Article], future: Future[list[list[ArticleName]]] | None
-) -> list[tuple[Article, list[ArticleName]]]:
+    work: Callable[[list[str]], list[_Result]], chunk: list[str], future: Future[list[_Result]] | None
+) -> list[_Result]:
     """A chunk's results; if the pool broke (a worker killed, say, by the OOM killer), the chunk is
-    analysed in this process instead, so a lost worker costs time, never names."""
+    done in this process instead, so a lost worker costs time, never results."""
     try:
-        results = future.result() if future is not None else _names_of([a.body for a in chunk])
+        return future.result() if future is not None else work(chunk)
     except BrokenExecutor:
-        results = _names_of([a.body for a in chunk])
-    return list(zip(chunk, results, strict=True))
+        return work(chunk)
 
 
 def _start_resource_tracker() -> None:
@@ -105,3 +129,9 @@ def _has_fileno(stream: object) -> bool:
 
 def _names_of(bodies: list[str]) -> list[list[ArticleName]]:
     return [article_names(body) for body in bodies]
+
+
+def _words_of(texts: list[str]) -> list[dict[str, int]]:
+    from reader.stories import words_of
+
+    return [words_of(text) for text in texts]

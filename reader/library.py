@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from array import array
 from bisect import insort
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
@@ -259,7 +259,7 @@ class Library:
         stories = Stories.restored(saved) if saved is not None else None
         if stories is None:
             stories = Stories()
-            stories.build(self._named_articles())
+            stories.build(self._named_articles(), self._words())
             if index is not None:
                 index.save_stories(self.files, stories.saved())
         self.stories = stories
@@ -271,7 +271,14 @@ class Library:
         if self.stories is not None and not self.stories.profiled:
             if self.names is not None and self.names.fetching and index is not None:
                 self.names.load(index.encoded_names(self.files))
-            self.stories.profile(self._named_articles())
+            self.stories.profile(self._named_articles(), self._words())
+
+    def _words(self) -> Iterator[dict[str, int]]:
+        """Each article's words, counted over every core while threads are grouped on this one."""
+        from reader.analysis import count_words
+        from reader.stories import text_of
+
+        return count_words([text_of(article) for article in self.articles])
 
     def _named_articles(self) -> list[tuple[Article, list[tuple[int, str, int]]]]:
         assert self.names is not None

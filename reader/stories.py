@@ -29,6 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import repeat
 
 from reader.articles import Article
 
@@ -61,6 +62,11 @@ _STOP_WORDS = frozenset(
     monday tuesday wednesday thursday friday saturday sunday mr mrs ms
     """.split()
 )
+
+
+def text_of(article: Article) -> str:
+    """What an article's words are counted in: its headline and its body."""
+    return f"{article.title}\n{article.body}"
 
 
 def words_of(text: str) -> dict[str, int]:
@@ -184,11 +190,16 @@ class Stories:
     # Building -----------------------------------------------------------------------------------
 
     def _profile(
-        self, article: Article, names: Iterable[tuple[int, str, int]], labels: dict[Feature, str]
+        self,
+        article: Article,
+        names: Iterable[tuple[int, str, int]],
+        labels: dict[Feature, str],
+        words: dict[str, int] | None = None,
     ) -> Counter[Feature]:
+        """The article's feature counts; `words`: `words_of(text_of(article))`, when counted already."""
         counts: Counter[Feature] = Counter()
         shared, word_features = self._features, self._word_features
-        for word, count in words_of(f"{article.title}\n{article.body}").items():  # distinct words
+        for word, count in (words if words is not None else words_of(text_of(article))).items():  # distinct
             feature = word_features.get(word)
             if feature is None:
                 feature = word_features[word] = shared.setdefault(("w", word), ("w", word))
@@ -208,11 +219,11 @@ class Stories:
         self._position = {article_id: index for index, article_id in enumerate(self._ids)}
 
     def _weighed(
-        self, articles: list[tuple[Article, list[tuple[int, str, int]]]]
+        self, articles: list[tuple[Article, list[tuple[int, str, int]]]], words: Iterable[dict[str, int]] | None
     ) -> tuple[list[Counter[Feature]], list[dict[Feature, float]], dict[Feature, str], defaultdict[Feature, list[int]]]:
         labels: dict[Feature, str] = {}
         postings: defaultdict[Feature, list[int]] = defaultdict(list)
-        counts = list(self._counted(articles, labels, postings))
+        counts = list(self._counted(articles, labels, postings, words))
         total = len(counts)
         vectors = [self._weigh(c.items(), lambda f: len(postings[f]), total) for c in counts]
         return counts, vectors, labels, postings
@@ -222,15 +233,20 @@ class Stories:
         articles: list[tuple[Article, list[tuple[int, str, int]]]],
         labels: dict[Feature, str],
         postings: defaultdict[Feature, list[int]],
+        words: Iterable[dict[str, int]] | None = None,
     ) -> Iterator[Counter[Feature]]:
-        """Each article's feature counts, posting it under each of its features as it goes."""
-        for index, (article, names) in enumerate(articles):
-            counts = self._profile(article, names, labels)
+        """Each article's feature counts, posting it under each of its features as it goes. `words`: each
+        article's `words_of`, in order, if they are counted elsewhere (in a pool of processes)."""
+        counted: Iterable[dict[str, int] | None] = words if words is not None else repeat(None, len(articles))
+        for index, ((article, names), found) in enumerate(zip(articles, counted, strict=True)):
+            counts = self._profile(article, names, labels, found)
             for feature in counts:
                 postings[feature].append(index)
             yield counts
 
-    def profile(self, articles: list[tuple[Article, list[tuple[int, str, int]]]]) -> None:
+    def profile(
+        self, articles: list[tuple[Article, list[tuple[int, str, int]]]], words: Iterable[dict[str, int]] | None = None
+    ) -> None:
         """Weigh what each article is about, for related articles (threads read back need it). Built aside
         and put in place at the end, so a reader on another thread sees no related articles or all of them."""
         # Compact as it goes: every article's counts are needed (for document frequencies) before any is
@@ -238,7 +254,7 @@ class Stories:
         labels: dict[Feature, str] = {}
         postings: defaultdict[Feature, list[int]] = defaultdict(list)
         counted: list[tuple[tuple[Feature, ...], array[float]] | None] = [
-            _compact(counts) for counts in self._counted(articles, labels, postings)
+            _compact(counts) for counts in self._counted(articles, labels, postings, words)
         ]
         total = len(counted)
         posted: defaultdict[Feature, array[float]] = defaultdict(_weights)
@@ -296,9 +312,12 @@ class Stories:
         norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
         return {feature: w / norm for feature, w in vector.items()}
 
-    def build(self, articles: list[tuple[Article, list[tuple[int, str, int]]]]) -> None:
-        """Profile every article, then cluster them into threads. `names` are (entity id, name, mentions)."""
-        self._counts, self._vectors, self._labels, self._postings = self._weighed(articles)
+    def build(
+        self, articles: list[tuple[Article, list[tuple[int, str, int]]]], words: Iterable[dict[str, int]] | None = None
+    ) -> None:
+        """Profile every article, then cluster them into threads. `names` are (entity id, name, mentions);
+        `words`, if given, each article's `words_of(text_of(article))` in the same order."""
+        self._counts, self._vectors, self._labels, self._postings = self._weighed(articles, words)
         self._place([article for article, _ in articles])
         total = len(self._ids)
         topics = self._topics()

@@ -221,6 +221,27 @@ def test_a_process_pool_finds_the_same_names(tmp_path: Path, monkeypatch: pytest
     assert [names for _, names in pooled] == inline
 
 
+def test_words_counted_in_a_process_pool_group_the_same_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.stories import Stories
+
+    news = tmp_path / "seeds"
+    shutil.copytree(seeds_dir(), news)
+    inline = Library(load([news]), ReadState.open(tmp_path / "inline.db"))
+    inline.analyse()
+    monkeypatch.setattr(analysis, "CHUNK", 2)
+    monkeypatch.setattr(analysis, "POOL_MIN_ARTICLES", 1)
+    counted = list(analysis.count_words([f"{a.title}\n{a.body}" for a in inline.articles], workers=2))
+    assert len(counted) == len(inline.articles) and all(counted)  # every article's words, in order
+    pooled = Library(load([news]), ReadState.open(tmp_path / "pooled.db"))
+    pooled.analyse()  # now with the words counted in the pool
+    assert isinstance(pooled.stories, Stories) and isinstance(inline.stories, Stories)
+    assert _threads(pooled) == _threads(inline) != []
+    first = pooled.articles[0]
+    assert pooled.related(first) == inline.related(inline.articles[0]) != []
+
+
 def test_an_older_database_keeps_its_marks_and_gains_the_index(tmp_path: Path) -> None:
     db = tmp_path / "reader.db"
     connection = sqlite3.connect(db)
