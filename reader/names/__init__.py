@@ -1,7 +1,7 @@
 """People, places and organisations named in articles, and the index of them across a collection."""
 
 from reader.names.entities import ArticleName, CollectionName, NameIndex, NamesSummary, article_names
-from reader.names.extract import KINDS, ORGANIZATION, PERSON, PLACE
+from reader.names.kinds import KINDS, ORGANIZATION, PERSON, PLACE
 
 __all__ = [
     "KINDS",

@@ -14,9 +14,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
+from typing import TYPE_CHECKING
 
-from reader.names.extract import KINDS, ORGANIZATION, PERSON, PLACE, Mention, find_mentions
 from reader.names.gazetteer import fold, place_name
+from reader.names.kinds import KINDS, ORGANIZATION, PERSON, PLACE
+
+if TYPE_CHECKING:  # the finder loads with the first article analysed, not with the sidebar (5 ms at start-up)
+    from reader.names.extract import Mention
 
 _KIND_ORDER = {kind: index for index, kind in enumerate(KINDS)}
 _MISSPELLING_LENGTH = 5  # shorter names are one edit away from too many other words
@@ -94,6 +98,8 @@ class _Group:
 
 def article_names(body: str) -> list[ArticleName]:
     """The entities named in `body`, most mentioned first."""
+    from reader.names.extract import find_mentions
+
     mentions = find_mentions(body)
     groups: dict[str, _Group] = {}
     for mention in mentions:

@@ -23,9 +23,7 @@ from reader.names.gazetteer import (
     fold,
     place_name,
 )
-
-PERSON, PLACE, ORGANIZATION = "person", "place", "organization"
-KINDS = (PERSON, PLACE, ORGANIZATION)
+from reader.names.kinds import ORGANIZATION, PERSON, PLACE
 
 
 @dataclass(slots=True)
