@@ -117,6 +117,7 @@ def interactions(path: Path) -> list[str]:
     # so no analysis runs in the background while the interactions are timed.
     library.analyse(index=index)
     library.prepare_search()  # as the app does once every article is read
+    library.prepare_name_filters()  # and once the names are found
     gc.freeze()  # as the app does after each phase of analysis
     app = ReaderApp(library)
     lines: list[str] = []

@@ -361,6 +361,10 @@ class NameIndex:
         restored = self._restored.articles if self._restored is not None else []
         return restored + list(self._ids_of)
 
+    def entity_ids(self, article_id: str) -> list[int]:
+        """The ids of the entities an article names, in its order of names (an id may come twice)."""
+        return self._entity_ids(article_id)
+
     def _entity_ids(self, article_id: str) -> list[int]:
         position = self._position.get(article_id)
         if position is None or self._restored is None:

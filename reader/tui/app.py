@@ -192,6 +192,7 @@ class ReaderApp(App[None]):
                 if self.library.find_names(progress, stop, index) is None or stop():
                     return
                 ready()
+            self.library.prepare_name_filters()  # choosing a name then looks up none of its articles by id
             if self.library.stories is None:
                 progress("threads", 0, None)
                 self.library.build_stories(index)
