@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -34,6 +35,7 @@ if TYPE_CHECKING:  # stories load with the analysis, off the start-up path
 NARROW_COLUMNS = 100
 TYPING_PAUSE = 0.2  # seconds without a key before a big archive is searched
 TYPING_PAUSE_FROM = 50_000  # articles; smaller collections are searched at every key
+PROGRESS_EVERY = 0.25  # seconds between reports of the analysis's progress
 
 
 class ReaderApp(App[None]):
@@ -168,8 +170,13 @@ class ReaderApp(App[None]):
         def stop() -> bool:
             return worker.is_cancelled
 
+        reported = [0.0]  # when the bar was last told
+
         def progress(stage: str, done: int, total: int | None) -> None:
-            if not stop():
+            # A few times a second at most: each report waits for the UI thread to take it.
+            now = time.monotonic()
+            if not stop() and (now - reported[0] >= PROGRESS_EVERY or done == total or not done):
+                reported[0] = now
                 self.call_from_thread(self.indexing.report, stage, done, total)
 
         def ready() -> None:

@@ -57,7 +57,7 @@ class VirtualList(ScrollView, can_focus=True):
         self.refresh()
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # `rich_style` walks every ancestor's styles (half a millisecond); once per render, not per line.
+        # `rich_style` walks every ancestor's styles: once per render, not once per line.
         self._base_style = self.rich_style
         try:
             return super().render_lines(crop)
@@ -67,7 +67,7 @@ class VirtualList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         index = y + round(self.scroll_offset.y)
         width = self.scrollable_content_region.width
-        base = self._base_style or self.rich_style
+        base = self._base_style if self._base_style is not None else self.rich_style
         if index >= self._row_count:
             return Strip.blank(width, base)
         text = self.render_row(index, width)
