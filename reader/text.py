@@ -26,7 +26,7 @@ def displayable(text: str) -> str:
 
 def counted(count: int, noun: str) -> str:
     """ "1 article", "5 articles": a count with its noun, for messages."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def one_line(text: str) -> str:

@@ -180,7 +180,7 @@ class NamesSidebar(VirtualList):
         if not self.rows:
             return Text(self._empty_message(), self.get_component_rich_style("names-sidebar--note"))
         row = self.rows[index]
-        count = Text(f" {row.count}", self.get_component_rich_style("names-sidebar--count"))
+        count = Text(f" {row.count:,}", self.get_component_rich_style("names-sidebar--count"))
         if row.article is not None:
             date = row.article.iso_date[2:] if row.article.iso_date else "undated"  # 22-09-04: room for the headline
             line = Text(f"  {date} ", self.get_component_rich_style("names-sidebar--count"))
