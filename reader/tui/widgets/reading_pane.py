@@ -48,23 +48,31 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.now = now
         self.article: Article | None = None
         self.body = Static(id="article-text", markup=False)
+        self._shown: Text | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self.body
 
     def on_mount(self) -> None:
         self.border_title = "Article"
-        self.body.update(self._welcome())
+        self._update(self._welcome())
 
     def show(self, article: Article | None) -> None:
         scroll_home = article is None or self.article is None or article.id != self.article.id
         self.article = article
-        self.body.update(self._render_article(article) if article else self._welcome())
+        self._update(self._render_article(article) if article else self._welcome())
         if scroll_home:
             self.scroll_home(animate=False)
 
     def refresh_names(self) -> None:
-        self.body.update(self._render_article(self.article) if self.article is not None else self._welcome())
+        self._update(self._render_article(self.article) if self.article is not None else self._welcome())
+
+    def _update(self, text: Text) -> None:
+        # The welcome is made again at every change to the list, and its counts rarely change with it:
+        # the same text is not laid out and drawn again.
+        if text != self._shown:
+            self._shown = text
+            self.body.update(text)
 
     @property
     def at_end(self) -> bool:
