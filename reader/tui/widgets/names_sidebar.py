@@ -5,7 +5,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple, overload
+from functools import partial
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from rich.text import Text
 from textual.message import Message
@@ -14,6 +15,9 @@ from reader.articles import Article
 from reader.library import Library
 from reader.names import KINDS, CollectionName
 from reader.tui.widgets.virtual_list import VirtualList
+
+if TYPE_CHECKING:
+    from reader.names import NameIndex, NamesSummary
 
 RELATED = "related"
 SECTION_TITLES = {"person": "People", "place": "Places", "organization": "Organisations", RELATED: "Related stories"}
@@ -74,6 +78,15 @@ class _Rows(Sequence[_Row]):
         return 0
 
 
+def _ranked_row(kind: str, entity: CollectionName) -> _Row:
+    return _Row(kind, entity, len(entity.articles))
+
+
+def _summary_row(kind: str, entry: tuple[int, str, int]) -> _Row:
+    entity_id, name, count = entry
+    return _Row(kind, CollectionName(entity_id, name, kind), count)
+
+
 def _position(members: Sequence[Any], wanted: Any) -> int:
     try:
         return members.index(wanted)
@@ -131,30 +144,9 @@ class NamesSidebar(VirtualList):
         rows = _Rows()
         names, summary = self.library.names, self.library.summary
         if names is not None and self.showing_collection:
-            for kind, entities in names.ranked_by_kind().items():
-                if entities and kind in SECTION_TITLES:
-                    members = [] if kind in self.folded else entities
-                    rows.add(
-                        _Row(kind, None, len(entities)),
-                        members,
-                        lambda entity, kind=kind: _Row(kind, entity, len(entity.articles)),
-                        # by id: the row kept may come from the summary shown before
-                        lambda row, members=members: _position(members, self.library.entity(row.entity.id))
-                        if row.entity is not None
-                        else -1,
-                    )
+            self._add_ranked(rows, names)
         elif summary is not None and self.showing_collection:  # while the names are read back: their head
-            for kind, top in summary.top.items():
-                if top and kind in SECTION_TITLES:
-                    members = [] if kind in self.folded else top
-                    rows.add(
-                        _Row(kind, None, summary.totals.get(kind, len(top))),
-                        members,
-                        lambda entry, kind=kind: _Row(kind, CollectionName(entry[0], entry[1], kind), entry[2]),
-                        lambda row, members=members: next(
-                            (n for n, entry in enumerate(members) if row.entity and entry[0] == row.entity.id), -1
-                        ),
-                    )
+            self._add_summary(rows, summary)
         elif names is not None and self.article is not None:
             found = self.library.names_in(self.article)
             for kind in KINDS:
@@ -175,6 +167,32 @@ class NamesSidebar(VirtualList):
         self.rows = rows
         cursor = rows.find(keep) if keep is not None else 0
         self.set_row_count(len(rows) or 1, cursor)
+
+    def _add_ranked(self, rows: _Rows, names: NameIndex) -> None:
+        """Every entity of each kind, the most widely named first (a row is made only when drawn)."""
+        for kind, entities in names.ranked_by_kind().items():
+            if not entities or kind not in SECTION_TITLES:
+                continue
+            members = [] if kind in self.folded else entities
+
+            def find(row: _Row, members: list[CollectionName] = members) -> int:
+                # By id: the row kept may come from the summary shown while the names were read back.
+                return _position(members, self.library.entity(row.entity.id) if row.entity is not None else None)
+
+            rows.add(_Row(kind, None, len(entities)), members, partial(_ranked_row, kind), find)
+
+    def _add_summary(self, rows: _Rows, summary: NamesSummary) -> None:
+        """Each kind's most widely named entities as the index kept them, under the kind's full count."""
+        for kind, top in summary.top.items():
+            if not top or kind not in SECTION_TITLES:
+                continue
+            members = [] if kind in self.folded else top
+
+            def find(row: _Row, members: list[tuple[int, str, int]] = members) -> int:
+                wanted = row.entity.id if row.entity is not None else None
+                return next((n for n, (entity_id, _, _) in enumerate(members) if entity_id == wanted), -1)
+
+            rows.add(_Row(kind, None, summary.totals.get(kind, len(top))), members, partial(_summary_row, kind), find)
 
     def render_row(self, index: int, width: int) -> Text:
         if not self.rows:
