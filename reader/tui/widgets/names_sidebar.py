@@ -210,9 +210,10 @@ class NamesSidebar(VirtualList):
             title = Text(f"{fold} {SECTION_TITLES[row.kind]}", self.get_component_rich_style("names-sidebar--heading"))
             return title + count
         name = Text("  " + row.entity.name, self.get_component_rich_style(f"names-sidebar--{row.kind}"))
-        name.truncate(max(3, width - count.cell_len - 1), overflow="ellipsis")  # a long name gives way, not its count
-        padding = max(1, width - name.cell_len - count.cell_len)
-        return name + Text(" " * padding) + count
+        figure = Text(f"{row.count:,}", self.get_component_rich_style("names-sidebar--count"))
+        name.truncate(max(3, width - figure.cell_len - 1), overflow="ellipsis")  # a long name gives way, not its count
+        padding = max(1, width - name.cell_len - figure.cell_len)
+        return name + Text(" " * padding) + figure
 
     def _empty_message(self) -> str:
         if self.library.names is None:
