@@ -31,6 +31,11 @@ class Article:
     def iso_date(self) -> str | None:
         return self.published.date().isoformat() if self.published else None
 
+    @property
+    def text(self) -> str:
+        """Its headline and its body, as one text: what search and story threads read."""
+        return f"{self.title}\n{self.body}"
+
 
 def content_id(body: str) -> str:
     """An id that depends only on what the article says, so moving or renaming its file keeps it."""

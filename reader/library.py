@@ -278,9 +278,8 @@ class Library:
     def _words(self) -> Iterator[dict[str, int]]:
         """Each article's words, counted over every core while threads are grouped on this one."""
         from reader.analysis import count_words
-        from reader.stories import text_of
 
-        return count_words([text_of(article) for article in self.articles])
+        return count_words([article.text for article in self.articles])
 
     def _named_articles(self) -> list[tuple[Article, list[tuple[int, str, int]]]]:
         assert self.names is not None

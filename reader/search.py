@@ -30,7 +30,7 @@ class WordIndex:
         """Index more articles, at the next positions."""
         postings = self._postings
         for article in articles:
-            for word in set(f"{article.title}\n{article.body}".casefold().split()):
+            for word in set(article.text.casefold().split()):
                 found = postings.get(word)
                 if found is None:
                     postings[word] = found = array("i")

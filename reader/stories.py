@@ -64,11 +64,6 @@ _STOP_WORDS = frozenset(
 )
 
 
-def text_of(article: Article) -> str:
-    """What an article's words are counted in: its headline and its body."""
-    return f"{article.title}\n{article.body}"
-
-
 def words_of(text: str) -> dict[str, int]:
     """Distinctive words and numbers of a text: lower case, without stop words, plural -s folded."""
     counts: dict[str, int] = {}  # a plain dict: a Counter calls back into Python for every new word
@@ -196,10 +191,10 @@ class Stories:
         labels: dict[Feature, str],
         words: dict[str, int] | None = None,
     ) -> Counter[Feature]:
-        """The article's feature counts; `words`: `words_of(text_of(article))`, when counted already."""
+        """The article's feature counts; `words`: `words_of(article.text)`, when counted already."""
         counts: Counter[Feature] = Counter()
         shared, word_features = self._features, self._word_features
-        for word, count in (words if words is not None else words_of(text_of(article))).items():  # distinct
+        for word, count in (words if words is not None else words_of(article.text)).items():  # distinct
             feature = word_features.get(word)
             if feature is None:
                 feature = word_features[word] = shared.setdefault(("w", word), ("w", word))
@@ -316,7 +311,7 @@ class Stories:
         self, articles: list[tuple[Article, list[tuple[int, str, int]]]], words: Iterable[dict[str, int]] | None = None
     ) -> None:
         """Profile every article, then cluster them into threads. `names` are (entity id, name, mentions);
-        `words`, if given, each article's `words_of(text_of(article))` in the same order."""
+        `words`, if given, each article's `words_of(article.text)` in the same order."""
         self._counts, self._vectors, self._labels, self._postings = self._weighed(articles, words)
         self._place([article for article, _ in articles])
         total = len(self._ids)

@@ -232,7 +232,7 @@ def test_words_counted_in_a_process_pool_group_the_same_threads(
     inline.analyse()
     monkeypatch.setattr(analysis, "CHUNK", 2)
     monkeypatch.setattr(analysis, "POOL_MIN_ARTICLES", 1)
-    counted = list(analysis.count_words([f"{a.title}\n{a.body}" for a in inline.articles], workers=2))
+    counted = list(analysis.count_words([a.text for a in inline.articles], workers=2))
     assert len(counted) == len(inline.articles) and all(counted)  # every article's words, in order
     pooled = Library(load([news]), ReadState.open(tmp_path / "pooled.db"))
     pooled.analyse()  # now with the words counted in the pool
