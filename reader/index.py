@@ -24,7 +24,7 @@ from collections.abc import Iterable, KeysView
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reader.articles import Article, content_id
 from reader.store import transaction
@@ -218,11 +218,8 @@ class AnalysisIndex:
         A few kilobytes: quick enough for the first screen of any collection."""
         from reader.names.entities import NamesSummary
 
-        signature = _signature(files)
-        row = self._connection.execute(
-            "SELECT head, stories FROM collections WHERE collection = ? AND signature = ?", (_key(files), signature)
-        ).fetchone()
-        if row is None or signature is None:
+        row = self._kept_row(files, "head, stories")
+        if row is None:
             return None
         try:
             top, totals = json.loads(row[0])
@@ -271,11 +268,16 @@ class AnalysisIndex:
     def _kept(self, files: list[str], column: str) -> str | None:
         """What is kept in `column` of the collection of these files, if none of them changed since (None
         otherwise; "signature" asks only whether it is kept)."""
+        row = self._kept_row(files, column)
+        return None if row is None else row[0]
+
+    def _kept_row(self, files: list[str], columns: str) -> tuple[Any, ...] | None:
+        """The `columns` kept for the collection of these files, if none of them changed since."""
         signature = _signature(files)
         row = self._connection.execute(
-            f"SELECT {column} FROM collections WHERE collection = ? AND signature = ?", (_key(files), signature)
+            f"SELECT {columns} FROM collections WHERE collection = ? AND signature = ?", (_key(files), signature)
         ).fetchone()
-        return None if row is None or signature is None else row[0]
+        return None if row is None or signature is None else row
 
     def forget_missing(self) -> int:
         """Forget files that are gone or were not opened for `FORGET_AFTER_DAYS`; returns how many."""
