@@ -267,7 +267,7 @@ class NameIndex:
     def saved(self) -> SavedNames:
         """The merged entities and which of them each article names, in the order articles were added."""
         articles = self.article_ids()
-        ids_of = [self._entity_ids(article_id) for article_id in articles]
+        ids_of = [self.entity_ids(article_id) for article_id in articles]
         return SavedNames(
             [(e.name, e.kind, sorted(e.aliases), e.articles) for e in self.entities],
             articles,
@@ -341,12 +341,17 @@ class NameIndex:
         if index is None:
             index = len(self.entities)
             self.entities.append(CollectionName(index, name.name, name.kind))
+        self._remember(index, name.kind, name.aliases, keys)
+        return index
+
+    def _remember(self, index: int, kind: str, aliases: Iterable[str], keys: Iterable[str]) -> None:
+        """Entity `index` is found again under these keys (where no entity is yet) and, for a person, under
+        each word of its aliases alone."""
         for key in keys:
             self._by_key.setdefault(key, index)
-        if name.kind == PERSON:
-            for word in {w for alias in name.aliases for w in _words(alias)}:
-                self._singles.setdefault((name.kind, word), set()).add(index)
-        return index
+        if kind == PERSON:
+            for word in {w for alias in aliases for w in _words(alias)}:
+                self._singles.setdefault((kind, word), set()).add(index)
 
     def _single_word_match(self, name: ArticleName) -> int | None:
         """"Modi" alone in an article is the collection's one Modi, if there is exactly one."""
@@ -363,9 +368,6 @@ class NameIndex:
 
     def entity_ids(self, article_id: str) -> list[int]:
         """The ids of the entities an article names, in its order of names (an id may come twice)."""
-        return self._entity_ids(article_id)
-
-    def _entity_ids(self, article_id: str) -> list[int]:
         position = self._position.get(article_id)
         if position is None or self._restored is None:
             return self._ids_of.get(article_id, [])
@@ -375,13 +377,7 @@ class NameIndex:
         """Keys of restored entities, so names added later merge with them (first entity wins a key)."""
         for entity in self.entities:
             entity.aliases = set(entity.aliases)
-            for alias in entity.aliases:
-                key = _key(entity.kind, alias)
-                if key is not None:
-                    self._by_key.setdefault(key, entity.id)
-                if entity.kind == PERSON:
-                    for word in _words(alias):
-                        self._singles.setdefault((entity.kind, word), set()).add(entity.id)
+            self._remember(entity.id, entity.kind, entity.aliases, sorted(_keys(entity.kind, entity.aliases)))
 
     def names_in(self, article_id: str) -> list[tuple[CollectionName, ArticleName]]:
         """The entities of one article, as (collection entity, how it appears in the article)."""
@@ -396,7 +392,7 @@ class NameIndex:
         text = self._encoded.get(article_id) or self._fetch(article_id)
         if text is None:
             return []
-        ids = self._entity_ids(article_id)
+        ids = self.entity_ids(article_id)
         names = self._decode(text)
         # Not kept: decoding one article is quick, and keeping them all would hold every name in memory.
         return list(zip(ids, names, strict=True)) if len(names) == len(ids) else []
