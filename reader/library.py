@@ -169,8 +169,8 @@ class Library:
         """
         names = self.find_names(progress, stop, index)
         if names is not None:
-            self.build_stories(index)
-            self.profile_stories(index)
+            self.build_stories(index, progress)
+            self.profile_stories(index, progress)
         return names
 
     def find_names(
@@ -199,20 +199,30 @@ class Library:
         oldest = [self.articles[position] for position in reversed(self._newest_first)]
         found, todo = index.stored(oldest) if index is not None else ({}, oldest)
         total, done = len(oldest), len(found)
+        collection = NameIndex()
+        merged = 0  # oldest articles whose names are merged into the collection's
+
+        def merge() -> None:
+            """Merge as far as the names are known, oldest first (here, not after the last chunk: this core
+            would wait for the pool while the others work, then work while they wait)."""
+            nonlocal merged
+            while merged < total and (names := found.get(oldest[merged].id)) is not None:
+                collection.add(oldest[merged].id, names)
+                merged += 1
+
         if progress is not None:
             progress("names", done, total)
         for chunk in find_names(todo, stop):
             found.update((article.id, names) for article, names in chunk)
             if index is not None:
                 index.save(chunk)
+            merge()
             done += len(chunk)
             if progress is not None:
                 progress("names", done, total)
-        if len(found) < total:
+        merge()  # every name was read back
+        if merged < total:
             return None  # stopped: what was saved stays saved
-        collection = NameIndex()
-        for article in oldest:
-            collection.add(article.id, found[article.id])
         if index is not None:
             index.finish(oldest)
             index.forget_missing()
@@ -249,7 +259,9 @@ class Library:
         self.names = names
         return True
 
-    def build_stories(self, index: AnalysisIndex | None = None) -> Stories | None:
+    def build_stories(
+        self, index: AnalysisIndex | None = None, progress: Callable[[str, int, int], None] | None = None
+    ) -> Stories | None:
         """Group the articles into story threads (needs the names first), or read back the threads `index`
         kept when none of the files changed since. Threads read back have no related articles until
         `profile_stories`."""
@@ -261,19 +273,21 @@ class Library:
         stories = Stories.restored(saved) if saved is not None else None
         if stories is None:
             stories = Stories()
-            stories.build(self._named_articles(), self._words())
+            stories.build(self._named_articles(), self._words(), progress)
             if index is not None:
                 index.save_stories(self.files, stories.saved())
         self.stories = stories
         return stories
 
-    def profile_stories(self, index: AnalysisIndex | None = None) -> None:
+    def profile_stories(
+        self, index: AnalysisIndex | None = None, progress: Callable[[str, int, int], None] | None = None
+    ) -> None:
         """Weigh what each article is about, so that related articles can be found (after `build_stories`).
         Names read back are first loaded from `index` all at once."""
         if self.stories is not None and not self.stories.profiled:
             if self.names is not None and self.names.fetching and index is not None:
                 self.names.load(index.encoded_names(self.files))
-            self.stories.profile(self._named_articles(), self._words())
+            self.stories.profile(self._named_articles(), self._words(), progress)
 
     def _words(self) -> Iterator[dict[str, int]]:
         """Each article's words, counted over every core while threads are grouped on this one."""

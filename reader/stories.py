@@ -29,7 +29,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from itertools import repeat
+from operator import mul, truediv
 
 from reader.articles import Article
 
@@ -44,6 +46,8 @@ RELATED_SIMILARITY = 0.1  # weaker neighbours are not shown as related
 _FRONT_RUNNERS = 5
 _LOOKUP_FEATURES = 12
 RECENT_TOPICS = 5  # a feature's candidate topics: the few that used it most recently (a story still running)
+REPORT_EVERY = 5000  # articles between progress reports
+Progress = Callable[[str, int, int], None]  # (stage, articles done, articles in all)
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|\d+(?:[.,]\d+)?", re.UNICODE)
 _STOP_WORDS = frozenset(
@@ -125,7 +129,8 @@ class Thread:
         return self.articles.index(article_id)
 
 
-Feature = tuple[str, str]  # ("n", entity id) or ("w", word)
+Feature = str  # a word, or NAME_MARK and an entity id: a string keeps its hash, so dict lookups are cheap
+NAME_MARK = "#"  # never in a word (see _WORD)
 _ALONE = Thread(-1, "")  # in place of a thread of one article, read back before it is profiled
 
 
@@ -139,7 +144,6 @@ class Stories:
         # Afterwards, each profile kept compact: its features (shared objects) and their weights.
         self._profiles: list[tuple[tuple[Feature, ...], array[float]]] = []
         self._features: dict[Feature, Feature] = {}  # one object per feature, however many articles have it
-        self._word_features: dict[str, Feature] = {}  # a word's feature, without making its key to look it up
         self._ids: list[str] = []
         self._dates: list[datetime | None] = []
         self._position: dict[str, int] = {}
@@ -147,7 +151,7 @@ class Stories:
         # Beside each posting, that article's weight for the feature (0 when it is not weighed), so that
         # similarities add up feature by feature instead of article by article.
         self._posted_weights: defaultdict[Feature, array[float]] = defaultdict(_weights)
-        self._labels: dict[Feature, str] = {}
+        self._labels: dict[Feature, str] = {}  # a name's feature -> the name (a word is its own label)
         self._thread_of: list[int] = []
         self._related: dict[str, list[Related]] = {}  # the pane and the sidebar both ask on every open
         self.threads: list[Thread] = []
@@ -193,16 +197,12 @@ class Stories:
     ) -> Counter[Feature]:
         """The article's feature counts; `words`: `words_of(article.text)`, when counted already."""
         counts: Counter[Feature] = Counter()
-        shared, word_features = self._features, self._word_features
+        shared = self._features
         for word, count in (words if words is not None else words_of(article.text)).items():  # distinct
-            feature = word_features.get(word)
-            if feature is None:
-                feature = word_features[word] = shared.setdefault(("w", word), ("w", word))
-            counts[feature] = count  # words are distinct: set, not +=, which calls back into Python for a new key
-            if feature not in labels:
-                labels[feature] = word
+            # words are distinct: set, not +=, which calls back into Python for a new key
+            counts[shared.setdefault(word, word)] = count
         for entity_id, name, mentions in names:
-            key = ("n", str(entity_id))
+            key = f"{NAME_MARK}{entity_id}"
             feature = shared.setdefault(key, key)
             counts[feature] += NAME_WEIGHT * mentions
             labels[feature] = name
@@ -214,11 +214,15 @@ class Stories:
         self._position = {article_id: index for index, article_id in enumerate(self._ids)}
 
     def _weighed(
-        self, articles: list[tuple[Article, list[tuple[int, str, int]]]], words: Iterable[dict[str, int]] | None
+        self,
+        articles: list[tuple[Article, list[tuple[int, str, int]]]],
+        words: Iterable[dict[str, int]] | None,
+        progress: Progress | None,
     ) -> tuple[list[Counter[Feature]], list[dict[Feature, float]], dict[Feature, str], defaultdict[Feature, list[int]]]:
         labels: dict[Feature, str] = {}
         postings: defaultdict[Feature, list[int]] = defaultdict(list)
-        counts = list(self._counted(articles, labels, postings, words))
+        report = partial(progress, "profiles") if progress is not None else None
+        counts = list(self._counted(articles, labels, postings, words, report))
         total = len(counts)
         vectors = [self._weigh(c.items(), lambda f: len(postings[f]), total) for c in counts]
         return counts, vectors, labels, postings
@@ -229,18 +233,25 @@ class Stories:
         labels: dict[Feature, str],
         postings: defaultdict[Feature, list[int]],
         words: Iterable[dict[str, int]] | None = None,
+        report: Callable[[int, int], None] | None = None,
     ) -> Iterator[Counter[Feature]]:
         """Each article's feature counts, posting it under each of its features as it goes. `words`: each
-        article's `words_of`, in order, if they are counted elsewhere (in a pool of processes)."""
+        article's `words_of`, in order, if they are counted elsewhere (in a pool of processes). `report`
+        hears how many articles are done, of how many."""
         counted: Iterable[dict[str, int] | None] = words if words is not None else repeat(None, len(articles))
         for index, ((article, names), found) in enumerate(zip(articles, counted, strict=True)):
+            if report is not None and index % REPORT_EVERY == 0:
+                report(index, len(articles))
             counts = self._profile(article, names, labels, found)
             for feature in counts:
                 postings[feature].append(index)
             yield counts
 
     def profile(
-        self, articles: list[tuple[Article, list[tuple[int, str, int]]]], words: Iterable[dict[str, int]] | None = None
+        self,
+        articles: list[tuple[Article, list[tuple[int, str, int]]]],
+        words: Iterable[dict[str, int]] | None = None,
+        progress: Progress | None = None,
     ) -> None:
         """Weigh what each article is about, for related articles (threads read back need it). Built aside
         and put in place at the end, so a reader on another thread sees no related articles or all of them."""
@@ -248,8 +259,9 @@ class Stories:
         # weighed, but never as dicts all at once.
         labels: dict[Feature, str] = {}
         postings: defaultdict[Feature, list[int]] = defaultdict(list)
+        report = partial(progress, "related") if progress is not None else None
         counted: list[tuple[tuple[Feature, ...], array[float]] | None] = [
-            _compact(counts) for counts in self._counted(articles, labels, postings, words)
+            _compact(counts) for counts in self._counted(articles, labels, postings, words, report)
         ]
         total = len(counted)
         posted: defaultdict[Feature, array[float]] = defaultdict(_weights)
@@ -308,14 +320,18 @@ class Stories:
         return {feature: w / norm for feature, w in vector.items()}
 
     def build(
-        self, articles: list[tuple[Article, list[tuple[int, str, int]]]], words: Iterable[dict[str, int]] | None = None
+        self,
+        articles: list[tuple[Article, list[tuple[int, str, int]]]],
+        words: Iterable[dict[str, int]] | None = None,
+        progress: Progress | None = None,
     ) -> None:
         """Profile every article, then cluster them into threads. `names` are (entity id, name, mentions);
-        `words`, if given, each article's `words_of(article.text)` in the same order."""
-        self._counts, self._vectors, self._labels, self._postings = self._weighed(articles, words)
+        `words`, if given, each article's `words_of(article.text)` in the same order. `progress` hears
+        how far the profiles ("profiles") and then the grouping ("threads") have got."""
+        self._counts, self._vectors, self._labels, self._postings = self._weighed(articles, words, progress)
         self._place([article for article, _ in articles])
         total = len(self._ids)
-        topics = self._topics()
+        topics = self._topics(progress)
         self._thread_of = [-1] * total
         groups: list[list[int]] = []
         for members in topics:
@@ -352,28 +368,40 @@ class Stories:
                 links[index, other] = _cosine(vector, vectors[other])
         return links
 
-    def _topics(self) -> list[list[int]]:
+    def _topics(self, progress: Progress | None = None) -> list[list[int]]:
         """One pass in date order: each article joins the topic whose centre it is closest to, or starts one."""
         order = sorted(range(len(self._ids)), key=self._date_key)
         centres: list[dict[Feature, float]] = []
         norms: list[float] = []
         members: list[list[int]] = []
         holders: defaultdict[Feature, list[int]] = defaultdict(list)  # feature -> topics whose centre has it
-        for index in order:
+        for done, index in enumerate(order):
+            if progress is not None and done % REPORT_EVERY == 0:
+                progress("threads", done, len(order))
             vector = self._vectors[index]
-            dots: defaultdict[int, float] = defaultdict(float)
+            dots: dict[int, float] = {}
             # Candidates: the topics that most recently used one of the article's most distinctive features
             # (a common word's old topics are stale news).
-            for feature in heapq.nlargest(_LOOKUP_FEATURES, vector, key=vector.__getitem__):
+            lookup = (
+                vector
+                if len(vector) <= _LOOKUP_FEATURES
+                else heapq.nlargest(_LOOKUP_FEATURES, vector, key=vector.__getitem__)
+            )
+            for feature in lookup:
                 weight = vector[feature]
                 for topic in holders[feature][-RECENT_TOPICS:]:
-                    dots[topic] += weight * centres[topic][feature]
+                    dots[topic] = dots.get(topic, 0.0) + weight * centres[topic][feature]
             # Rank by the rarer features' share, then score the few front-runners exactly.
-            front = heapq.nlargest(_FRONT_RUNNERS, dots, key=lambda t: (dots[t] / norms[t], -t))
+            front: Iterable[int] = dots
+            if len(dots) > _FRONT_RUNNERS:
+                shares = sorted(
+                    zip(map(truediv, dots.values(), map(norms.__getitem__, dots)), dots, strict=True), reverse=True
+                )
+                front = [topic for _, topic in shares[:_FRONT_RUNNERS]]
             best, best_similarity = -1, 0.0
             for topic in front:
                 similarity = _cosine(vector, centres[topic]) / norms[topic]
-                if similarity > best_similarity:
+                if similarity > best_similarity or (similarity == best_similarity and topic < best):
                     best, best_similarity = topic, similarity
             if best_similarity < TOPIC_SIMILARITY:
                 best = len(centres)
@@ -451,9 +479,9 @@ class Stories:
             rarity = 1 + math.log(total / len(self._postings[feature]))
             return (spread[feature] * rarity, mentions[feature])
 
-        names = sorted((f for f in spread if f[0] == "n"), key=score, reverse=True)
+        names = sorted((f for f in spread if f[0] == NAME_MARK), key=score, reverse=True)
         chosen = names[:3] or sorted(spread, key=score, reverse=True)[:3]
-        return " · ".join(self._labels[f] for f in chosen)
+        return " · ".join(self._labels.get(f, f) for f in chosen)
 
     def add(self, article: Article, names: list[tuple[int, str, int]]) -> Thread:
         """Index one more article: it joins the thread it matches best on average, or starts its own."""
@@ -532,9 +560,9 @@ class Stories:
     def _labelled(self, shared: list[Feature], vector: dict[Feature, float], other: dict[Feature, float]) -> list[str]:
         """Up to three shared names, then up to three shared words that are not part of those names."""
         shared = sorted(shared, key=lambda f: -vector[f] * other[f])
-        names = [self._labels[f] for f in shared if f[0] == "n"][:3]
+        names = [self._labels[f] for f in shared if f[0] == NAME_MARK][:3]
         in_names = set(words_of(" ".join(names)))
-        words = [self._labels[f] for f in shared if f[0] == "w" and f[1] not in in_names][:3]
+        words = [f for f in shared if f[0] != NAME_MARK and f not in in_names][:3]
         return names + words
 
     def thread_of(self, article_id: str) -> Thread | None:
@@ -587,7 +615,8 @@ def _compact(vector: Mapping[Feature, float]) -> tuple[tuple[Feature, ...], arra
 def _cosine(a: dict[Feature, float], b: dict[Feature, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    return sum(weight * b.get(feature, 0.0) for feature, weight in a.items())
+    total: float = sum(map(mul, a.values(), map(b.get, a, repeat(0.0))))  # at C speed, not a generator's
+    return total
 
 
 def _average_linkage(count: int, links: dict[tuple[int, int], float], threshold: float) -> list[list[int]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from reader.articles import Article
 from reader.library import Library, ListQuery
 from tests.conftest import make_library, write
@@ -92,3 +94,17 @@ def test_adding_an_article_joins_its_story_without_a_rebuild(tmp_path: Path) -> 
     ]
     assert library.related(late) and library.related(late)[0].article_id in thread.articles
     assert any(r.article_id == "late-quake" for r in library.related(library.thread_articles(late)[0]))
+
+
+def test_building_threads_reports_how_far_each_stage_has_got(
+    seeds_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the indexing bar shows while threads are built: weighing, then grouping, counted in articles."""
+    monkeypatch.setattr("reader.stories.REPORT_EVERY", 2)
+    reports: list[tuple[str, int, int]] = []
+    seeds_library.analyse(progress=lambda stage, done, total: reports.append((stage, done, total)))
+    stages = [stage for stage, _, _ in reports]
+    assert stages == sorted(stages, key=["names", "profiles", "threads"].index)  # one stage after another
+    assert [(done, total) for stage, done, total in reports if stage == "profiles"] == [(0, 5), (2, 5), (4, 5)]
+    assert [(done, total) for stage, done, total in reports if stage == "threads"] == [(0, 5), (2, 5), (4, 5)]
+    assert seeds_library.stories is not None and len(seeds_library.stories.stories()) == 1

@@ -201,15 +201,15 @@ class ReaderApp(App[None]):
                 ready()
             self.library.prepare_name_filters()  # choosing a name then looks up none of its articles by id
             if self.library.stories is None:
-                progress("threads", 0, None)
-                self.library.build_stories(index)
+                progress("profiles", 0, len(self.library))
+                self.library.build_stories(index, progress)
                 if stop():
                     return
                 ready()
             stories = self.library.stories
             if stories is not None and not stories.profiled:  # threads read back: related articles still to find
-                progress("related", 0, None)
-                self.library.profile_stories(index)
+                progress("related", 0, len(self.library))
+                self.library.profile_stories(index, progress)
                 gc.freeze()
         finally:
             if index is not None:

@@ -11,6 +11,7 @@ from textual.widgets import Label
 _STAGES = {
     "loading": "Reading articles",
     "names": "Finding names",
+    "profiles": "Weighing articles",
     "threads": "Grouping stories",
     "related": "Finding related articles",
 }
