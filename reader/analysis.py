@@ -22,6 +22,9 @@ if TYPE_CHECKING:  # multiprocessing is imported only when a pool is worth start
 
 POOL_MIN_ARTICLES = 2000  # below this, one process finishes before a pool has started
 CHUNK = 500  # articles per task: big enough to hide the hand-over, small enough to stop quickly
+# Words are counted while this process is busy grouping threads, so every hand-over (pickled by this
+# process's threads, which wait their turn for the interpreter) is slow: fewer, bigger tasks, queued ahead.
+WORDS_CHUNK = 2000
 _Result = TypeVar("_Result")
 
 
@@ -29,6 +32,8 @@ def find_names(
     articles: list[Article], stop: Callable[[], bool] | None = None, workers: int | None = None
 ) -> Iterator[list[tuple[Article, list[ArticleName]]]]:
     """The names of each article, a chunk at a time and in the given order; stops early when `stop` says so."""
+    cores = os.cpu_count() or 1
+    workers = workers if workers is not None else cores if cores > 1 else 0  # one core: one process is best
     chunks = [articles[i : i + CHUNK] for i in range(0, len(articles), CHUNK)]
     bodies = ([article.body for article in chunk] for chunk in chunks)
     for chunk, names in zip(chunks, _pooled(bodies, len(articles), _names_of, stop, workers), strict=False):
@@ -37,9 +42,11 @@ def find_names(
 
 def count_words(texts: list[str], workers: int | None = None) -> Iterator[dict[str, int]]:
     """Each text's distinctive words and how often each occurs (`stories.words_of`), in order, over every
-    core when there are enough texts: what story threads weigh, counted while one core groups them."""
-    chunks = (texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK))
-    for counted in _pooled(chunks, len(texts), _words_of, None, workers):
+    core but one when there are enough texts: what story threads weigh, counted while one core groups them
+    (a worker more would only take turns with it)."""
+    workers = workers if workers is not None else (os.cpu_count() or 1) - 1
+    chunks = (texts[i : i + WORDS_CHUNK] for i in range(0, len(texts), WORDS_CHUNK))
+    for counted in _pooled(chunks, len(texts), _words_of, None, workers, ahead=4):
         yield from counted
 
 
@@ -48,12 +55,13 @@ def _pooled(
     size: int,
     work: Callable[[list[str]], list[_Result]],
     stop: Callable[[], bool] | None,
-    workers: int | None,
+    workers: int,
+    ahead: int = 2,
 ) -> Iterator[list[_Result]]:
-    """`work` on each chunk of texts, the results in order; in a pool of processes when `size` texts are
-    enough to be worth it. Stops early when `stop` says so."""
-    workers = workers or os.cpu_count() or 1
-    if size < POOL_MIN_ARTICLES or workers < 2:
+    """`work` on each chunk of texts, the results in order; in a pool of `workers` processes when there are
+    any and `size` texts are enough to be worth it, with `ahead` chunks per worker in flight. Stops early
+    when `stop` says so."""
+    if size < POOL_MIN_ARTICLES or workers < 1:
         for chunk in chunks:
             if stop is not None and stop():
                 return
@@ -69,7 +77,7 @@ def _pooled(
     try:
         for chunk in chunks:
             pending.append((chunk, _submit(pool, work, chunk)))
-            if len(pending) < 2 * workers:
+            if len(pending) < ahead * workers:
                 continue  # a few chunks in flight per worker: busy cores, bounded memory
             yield _collect(work, *pending.popleft())
             if stop is not None and stop():

@@ -59,7 +59,10 @@ def encode(names: list[ArticleName]) -> str:
 
 
 def _compact_json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _COMPACT.encode(value)
+
+
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # made once: json.dumps makes one per call
 
 
 def decode(text: str) -> list[ArticleName]:
