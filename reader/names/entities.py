@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # the finder loads with the first article analysed, not with 
     from reader.names.extract import Mention
 
 _KIND_ORDER = {kind: index for index, kind in enumerate(KINDS)}
+_DEFINITION = re.compile(r"\s*\(([A-Z][A-Za-z&]{1,7})\)")  # an acronym defined in brackets after a name
+_CUE_KINDS = {"title": PERSON, "team": ORGANIZATION}  # cues that settle a name's kind (see _Group.kind)
 _MISSPELLING_LENGTH = 5  # shorter names are one edit away from too many other words
 
 
@@ -78,6 +80,9 @@ class _Group:
 
     @property
     def kind(self) -> str:
+        if len(self.mentions) == 1:  # most names are mentioned once: what the rules below come to, directly
+            mention = self.mentions[0]
+            return _CUE_KINDS.get(mention.cue, mention.kind)
         votes = Counter(m.kind for m in self.mentions if m.cue != "alias")
         if not votes:
             return self.mentions[0].kind
@@ -135,8 +140,8 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
         full.append(group)
     # Acronyms defined in brackets: "Ministry of External Affairs (MEA)".
     for mention in mentions:
-        definition = re.match(r"\s*\(([A-Z][A-Za-z&]{1,7})\)", body[mention.end : mention.end + 12])
-        if definition is None or mention.kind == PERSON:
+        definition = None if mention.kind == PERSON else _DEFINITION.match(body, mention.end, mention.end + 12)
+        if definition is None:
             continue
         long_group = _find(full, mention)
         short_group = next((g for g in full if g.words == {fold(definition.group(1))}), None)

@@ -47,6 +47,7 @@ _TOKEN = re.compile(
     re.UNICODE,
 )
 _CONNECTORS = frozenset("of the for de da del della der den van von bin binti al el la le du dos das y".split())
+_TRAILING = TITLE_WORDS | _CONNECTORS  # words a name does not end with
 _SENTENCE_BREAK = frozenset(".!?:;\n\"“”‘'([—–")
 _FUNCTION_WORDS = frozenset(
     """
@@ -119,7 +120,7 @@ def tokenize(text: str) -> list[_Token]:
 def _mark_line(line: list[_Token]) -> None:
     """Flag all-capitals lines (wire headlines) and results rows, whose capitals mean something else."""
     letters = "".join(t.text for t in line if t.text[0].isalpha())
-    if len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.8 * len(letters):
+    if len(letters) >= 12 and sum(map(str.isupper, letters)) > 0.8 * len(letters):
         for token in line:
             token.shouting = True
     _mark_results_row(line)
@@ -246,7 +247,7 @@ def _judge(text: str, phrase: list[_Token], lowered: set[str]) -> list[Mention]:
     rest = phrase[k:]
     while rest and fold(rest[0].text) in _CONNECTORS:
         rest = rest[1:]
-    while rest and fold(rest[-1].text) in TITLE_WORDS | _CONNECTORS:
+    while rest and fold(rest[-1].text) in _TRAILING:
         rest = rest[:-1]  # "India-Japan Foreign (Ministers)": a title after the name is not part of it
     if not rest:
         return []
@@ -363,10 +364,15 @@ def _places_only(text: str, phrase: list[_Token]) -> list[Mention]:
 
 def _quoted(text: str, phrase: list[_Token]) -> bool:
     before = text[phrase[0].start - 1 : phrase[0].start]
+    if before not in ("‘", "“", '"', "'"):
+        return False
     after = text[phrase[-1].end : phrase[-1].end + 3]
-    if re.match(r"[’']s\b", after):
+    if _POSSESSIVE.match(after):
         return False  # ‘Fumio Kishida’s plan’: a possessive, not the closing quote
-    return before in ("‘", "“", '"', "'") and after[:1] in ("’", "”", '"', "'")
+    return after[:1] in ("’", "”", '"', "'")
+
+
+_POSSESSIVE = re.compile(r"[’']s\b")
 
 
 def _mention(text: str, phrase: list[_Token], kind: str, cue: str) -> Mention:
