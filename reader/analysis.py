@@ -22,9 +22,10 @@ if TYPE_CHECKING:  # multiprocessing is imported only when a pool is worth start
 
 POOL_MIN_ARTICLES = 2000  # below this, one process finishes before a pool has started
 CHUNK = 500  # articles per task: big enough to hide the hand-over, small enough to stop quickly
-# Words are counted while this process is busy grouping threads, so every hand-over (pickled by this
-# process's threads, which wait their turn for the interpreter) is slow: fewer, bigger tasks, queued ahead.
-WORDS_CHUNK = 2000
+# Tasks go out and results come back through this process's threads, which wait their turn for the
+# interpreter while it saves, merges or groups: chunks are queued well ahead so a worker never waits.
+AHEAD = 4  # chunks in flight per worker
+WORDS_CHUNK = 2000  # words are counted while this process groups threads: fewer, bigger hand-overs
 _Result = TypeVar("_Result")
 
 
@@ -46,7 +47,7 @@ def count_words(texts: list[str], workers: int | None = None) -> Iterator[dict[s
     (a worker more would only take turns with it)."""
     workers = workers if workers is not None else (os.cpu_count() or 1) - 1
     chunks = (texts[i : i + WORDS_CHUNK] for i in range(0, len(texts), WORDS_CHUNK))
-    for counted in _pooled(chunks, len(texts), _words_of, None, workers, ahead=4):
+    for counted in _pooled(chunks, len(texts), _words_of, None, workers):
         yield from counted
 
 
@@ -56,10 +57,9 @@ def _pooled(
     work: Callable[[list[str]], list[_Result]],
     stop: Callable[[], bool] | None,
     workers: int,
-    ahead: int = 2,
 ) -> Iterator[list[_Result]]:
     """`work` on each chunk of texts, the results in order; in a pool of `workers` processes when there are
-    any and `size` texts are enough to be worth it, with `ahead` chunks per worker in flight. Stops early
+    any and `size` texts are enough to be worth it, with `AHEAD` chunks per worker in flight. Stops early
     when `stop` says so."""
     if size < POOL_MIN_ARTICLES or workers < 1:
         for chunk in chunks:
@@ -77,7 +77,7 @@ def _pooled(
     try:
         for chunk in chunks:
             pending.append((chunk, _submit(pool, work, chunk)))
-            if len(pending) < ahead * workers:
+            if len(pending) < AHEAD * workers:
                 continue  # a few chunks in flight per worker: busy cores, bounded memory
             yield _collect(work, *pending.popleft())
             if stop is not None and stop():
