@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from reader.articles import Article, Problem
+from reader.collector import collector_paused
 from reader.search import WordIndex
 from reader.sources import Collection
 from reader.store import ReadChange, ReadState
@@ -173,6 +174,7 @@ class Library:
             self.profile_stories(index, progress)
         return names
 
+    @collector_paused()
     def find_names(
         self,
         progress: Callable[[str, int, int], None] | None = None,
@@ -259,6 +261,7 @@ class Library:
         self.names = names
         return True
 
+    @collector_paused()
     def build_stories(
         self, index: AnalysisIndex | None = None, progress: Callable[[str, int, int], None] | None = None
     ) -> Stories | None:
@@ -279,6 +282,7 @@ class Library:
         self.stories = stories
         return stories
 
+    @collector_paused()
     def profile_stories(
         self, index: AnalysisIndex | None = None, progress: Callable[[str, int, int], None] | None = None
     ) -> None:
