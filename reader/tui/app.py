@@ -194,7 +194,7 @@ class ReaderApp(App[None]):
             while not self._all_read.wait(0.1):
                 if stop():
                     return
-            self.library.prepare_search()  # searching 400,000 articles then takes milliseconds
+            self.call_from_thread(self.index_words)  # beside the names: this process mostly waits for its pool
             if self.library.names is None:
                 if self.library.find_names(progress, stop, index) is None or stop():
                     return
@@ -216,6 +216,11 @@ class ReaderApp(App[None]):
                 index.close()
         if not stop():
             self.call_from_thread(self._stories_ready)
+
+    @work(thread=True, exclusive=True, group="search")
+    def index_words(self) -> None:
+        """Index every article's words: searching 400,000 articles then takes milliseconds."""
+        self.library.prepare_search()
 
     def _names_ready(self) -> None:
         self.names.rebuild()
