@@ -357,15 +357,21 @@ class Stories:
         for index in members:
             vector = vectors[index]
             scores: defaultdict[int, float] = defaultdict(float)
+            common = []
             for feature, weight in vector.items():
                 posting = postings[feature]
                 if len(posting) > CANDIDATE_DF:
+                    common.append((feature, weight))  # adds to the similarity, but finds no candidates
                     continue
                 for other in posting:
                     if other > index:
                         scores[other] += weight * vectors[other][feature]
-            for other in scores:
-                links[index, other] = _cosine(vector, vectors[other])
+            for feature, weight in common:
+                for other in postings[feature]:
+                    if other in scores:
+                        scores[other] += weight * vectors[other][feature]
+            # Profiles are unit length: the dot products added up feature by feature are the cosines.
+            links.update(((index, other), score) for other, score in scores.items())
         return links
 
     def _topics(self, progress: Progress | None = None) -> list[list[int]]:
