@@ -427,7 +427,7 @@ class Library:
     def prepare_search(self) -> None:
         """Index the words of every article (a few seconds for 400,000; run it off the UI thread), and rank
         the articles newest first, which searches and name filters sort by (25 ms at 400,000)."""
-        self._search_index()
+        self._search_index().prepare()
         self._ranks()
 
     def _search_index(self) -> WordIndex:
