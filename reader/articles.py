@@ -33,9 +33,8 @@ class Article:
 
     @property
     def text(self) -> str:
-        """Its headline and its body, as one text: what search and story threads read. A headline that is
-        the body itself (a feed of headlines) or its opening words is not read twice."""
-        return self.body if self.body.startswith(self.title) else f"{self.title}\n{self.body}"
+        """Its headline and its body, as one text: what search and story threads read."""
+        return f"{self.title}\n{self.body}"
 
 
 def content_id(body: str) -> str:
