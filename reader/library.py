@@ -222,7 +222,7 @@ class Library:
             done += len(chunk)
             if progress is not None:
                 progress("names", done, total)
-        merge()  # the last chunk's, or all of them when every name was read back from the index
+        merge()  # names read back from the index after the last chunk (or with no chunk at all)
         if merged < total:
             return None  # stopped: what was saved stays saved
         if index is not None:
