@@ -22,7 +22,7 @@ from reader.store import ReadChange, ReadState
 if TYPE_CHECKING:  # the name finder is imported when analysis starts, off the start-up path
     from reader.index import AnalysisIndex
     from reader.names import ArticleName, CollectionName, NameIndex, NamesSummary
-    from reader.stories import Related, Stories, Thread
+    from reader.stories import NamedArticles, Progress, Related, Stories, Thread
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +159,7 @@ class Library:
 
     def analyse(
         self,
-        progress: Callable[[str, int, int], None] | None = None,
+        progress: Progress | None = None,
         stop: Callable[[], bool] | None = None,
         index: AnalysisIndex | None = None,
     ) -> NameIndex | None:
@@ -177,7 +177,7 @@ class Library:
     @collector_paused()
     def find_names(
         self,
-        progress: Callable[[str, int, int], None] | None = None,
+        progress: Progress | None = None,
         stop: Callable[[], bool] | None = None,
         index: AnalysisIndex | None = None,
     ) -> NameIndex | None:
@@ -263,7 +263,7 @@ class Library:
 
     @collector_paused()
     def build_stories(
-        self, index: AnalysisIndex | None = None, progress: Callable[[str, int, int], None] | None = None
+        self, index: AnalysisIndex | None = None, progress: Progress | None = None
     ) -> Stories | None:
         """Group the articles into story threads (needs the names first), or read back the threads `index`
         kept when none of the files changed since. Threads read back have no related articles until
@@ -284,7 +284,7 @@ class Library:
 
     @collector_paused()
     def profile_stories(
-        self, index: AnalysisIndex | None = None, progress: Callable[[str, int, int], None] | None = None
+        self, index: AnalysisIndex | None = None, progress: Progress | None = None
     ) -> None:
         """Weigh what each article is about, so that related articles can be found (after `build_stories`).
         Names read back are first loaded from `index` all at once."""
@@ -299,7 +299,7 @@ class Library:
 
         return count_words([article.text for article in self.articles])
 
-    def _named_articles(self) -> list[tuple[Article, list[tuple[int, str, int]]]]:
+    def _named_articles(self) -> NamedArticles:
         assert self.names is not None
         return [(article, _names_for(self.names, article.id)) for article in self.articles]
 

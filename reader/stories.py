@@ -48,6 +48,7 @@ _LOOKUP_FEATURES = 12
 RECENT_TOPICS = 5  # a feature's candidate topics: the few that used it most recently (a story still running)
 REPORT_EVERY = 5000  # articles between progress reports
 Progress = Callable[[str, int, int], None]  # (stage, articles done, articles in all)
+NamedArticles = list[tuple[Article, list[tuple[int, str, int]]]]  # each with its (entity id, name, mentions)
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|\d+(?:[.,]\d+)?", re.UNICODE)
 _STOP_WORDS = frozenset(
@@ -215,7 +216,7 @@ class Stories:
 
     def _weighed(
         self,
-        articles: list[tuple[Article, list[tuple[int, str, int]]]],
+        articles: NamedArticles,
         words: Iterable[dict[str, int]] | None,
         progress: Progress | None,
     ) -> tuple[list[Counter[Feature]], list[dict[Feature, float]], dict[Feature, str], defaultdict[Feature, list[int]]]:
@@ -229,7 +230,7 @@ class Stories:
 
     def _counted(
         self,
-        articles: list[tuple[Article, list[tuple[int, str, int]]]],
+        articles: NamedArticles,
         labels: dict[Feature, str],
         postings: defaultdict[Feature, list[int]],
         words: Iterable[dict[str, int]] | None = None,
@@ -249,7 +250,7 @@ class Stories:
 
     def profile(
         self,
-        articles: list[tuple[Article, list[tuple[int, str, int]]]],
+        articles: NamedArticles,
         words: Iterable[dict[str, int]] | None = None,
         progress: Progress | None = None,
     ) -> None:
@@ -321,7 +322,7 @@ class Stories:
 
     def build(
         self,
-        articles: list[tuple[Article, list[tuple[int, str, int]]]],
+        articles: NamedArticles,
         words: Iterable[dict[str, int]] | None = None,
         progress: Progress | None = None,
     ) -> None:
