@@ -31,6 +31,7 @@ from reader.store import transaction
 
 if TYPE_CHECKING:  # the name finder and the stories load only when names or threads are read back
     from reader.names.entities import ArticleName, NameIndex, NamesSummary, SavedNames
+    from reader.related import RelatedTable
     from reader.stories import SavedStories
 
 FORGET_AFTER_DAYS = 90
@@ -192,7 +193,7 @@ class AnalysisIndex:
         from reader.names.entities import NameIndex, SavedNames
 
         kept = self._kept(files, "names")
-        if kept is None:
+        if not isinstance(kept, str):
             return None
         try:
             saved = SavedNames(*json.loads(kept))
@@ -254,7 +255,7 @@ class AnalysisIndex:
         from reader.stories import SavedStories
 
         kept = self._kept(files, "threads")
-        if kept is None:
+        if not isinstance(kept, str):
             return None
         count, threads = json.loads(kept)
         return SavedStories(count, [(thread_id, title, members) for thread_id, title, members in threads])
@@ -268,7 +269,22 @@ class AnalysisIndex:
                 (text, len(stories.threads), _key(files), _signature(files)),
             )
 
-    def _kept(self, files: list[str], column: str) -> str | None:
+    def stored_related(self, files: list[str]) -> RelatedTable | None:
+        """Every article's related articles kept for the collection of these files, unchanged since."""
+        from reader.related import RelatedTable
+
+        kept = self._kept(files, "related")
+        return RelatedTable.decode(kept) if isinstance(kept, bytes) else None
+
+    def save_related(self, files: list[str], table: RelatedTable) -> None:
+        """Keep the related articles found over the collection of these files, next to its threads."""
+        with transaction(self._connection):
+            self._connection.execute(
+                "UPDATE collections SET related = ? WHERE collection = ? AND signature = ?",
+                (table.encode(), _key(files), _signature(files)),
+            )
+
+    def _kept(self, files: list[str], column: str) -> Any:
         """What is kept in `column` of the collection of these files, if none of them changed since (None
         otherwise; "signature" asks only whether it is kept)."""
         row = self._kept_row(files, column)

@@ -171,7 +171,7 @@ class Library:
         names = self.find_names(progress, stop, index)
         if names is not None:
             self.build_stories(index, progress)
-            self.profile_stories(index, progress)
+            self.find_related(index, progress)
         return names
 
     @collector_paused()
@@ -257,7 +257,7 @@ class Library:
         if names is None:
             return False
         saved = index.stored_stories(self.files)
-        self.stories = Stories.restored(saved) if saved is not None else None
+        self.stories = Stories.restored(saved, index.stored_related(self.files)) if saved is not None else None
         self.names = names
         return True
 
@@ -273,7 +273,9 @@ class Library:
         if self.names is None:
             return None
         saved = index.stored_stories(self.files) if index is not None else None
-        stories = Stories.restored(saved) if saved is not None else None
+        stories = None
+        if index is not None and saved is not None:
+            stories = Stories.restored(saved, index.stored_related(self.files))
         if stories is None:
             stories = Stories()
             stories.build(self._named_articles(), self._words(), progress)
@@ -292,6 +294,22 @@ class Library:
             if self.names is not None and self.names.fetching and index is not None:
                 self.names.load(index.encoded_names(self.files))
             self.stories.profile(self._named_articles(), self._words(), progress)
+
+    @collector_paused()
+    def find_related(self, index: AnalysisIndex | None = None, progress: Progress | None = None) -> None:
+        """Every article's related articles (after `build_stories`): read back from `index` when none of the
+        files changed, otherwise found in bulk, weighing restored threads' articles first, and kept there."""
+        stories = self.stories
+        if stories is None or stories.table is not None:
+            return
+        table = index.stored_related(self.files) if index is not None else None
+        if table is not None:
+            stories.table = table
+            return
+        self.profile_stories(index, progress)
+        table = stories.find_related(progress)
+        if index is not None:
+            index.save_related(self.files, table)
 
     def _words(self) -> Iterator[dict[str, int]]:
         """Each article's words, counted over every core while threads are grouped on this one."""

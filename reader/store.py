@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 ENV_VAR = "READER_DB"
 
 _SCHEMA = """
@@ -54,7 +54,8 @@ CREATE TABLE IF NOT EXISTS collections (
     head       TEXT NOT NULL,
     stories    INTEGER,
     names      TEXT NOT NULL,
-    threads    TEXT
+    threads    TEXT,
+    related    BLOB
 );
 DROP TABLE IF EXISTS stories;
 """
@@ -66,6 +67,8 @@ _OLD_COLLECTIONS = "DROP TABLE IF EXISTS collections"
 # Version 5 keeps each article's headline, date and place in its file, so a second start can show the
 # newest articles before reading the files. Older tables gain the columns (empty until re-indexed).
 _ARTICLE_COLUMNS = {"title": "TEXT", "published": "TEXT", "line": "INTEGER", "byte_offset": "INTEGER"}
+# Version 7 keeps each collection's related articles (reader.related), found in bulk, beside its threads.
+_COLLECTION_COLUMNS = {"related": "BLOB"}
 _NEWEST_INDEX = "CREATE INDEX IF NOT EXISTS analyses_by_date ON analyses (source, published)"
 
 
@@ -241,12 +244,14 @@ def _connect(path: Path) -> sqlite3.Connection:
             connection.execute(_NEWEST_INDEX)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         elif 1 <= version < SCHEMA_VERSION and "read_marks" in tables:  # an older reader's: keep it, add the new
-            connection.execute(_OLD_COLLECTIONS)
+            if version < 6:
+                connection.execute(_OLD_COLLECTIONS)
             connection.executescript(_INDEX_SCHEMA)
-            present = {row[1] for row in connection.execute("PRAGMA table_info(analyses)")}
-            for column, kind in _ARTICLE_COLUMNS.items():
-                if column not in present:
-                    connection.execute(f"ALTER TABLE analyses ADD COLUMN {column} {kind}")
+            for table, columns in (("analyses", _ARTICLE_COLUMNS), ("collections", _COLLECTION_COLUMNS)):
+                present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+                for column, kind in columns.items():
+                    if column not in present:
+                        connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
             connection.execute(_NEWEST_INDEX)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         elif version != SCHEMA_VERSION or "read_marks" not in tables:

@@ -34,15 +34,12 @@ from itertools import repeat
 from operator import mul, truediv
 
 from reader.articles import Article
+from reader.related import CANDIDATE_DF, MIN_LINK, RELATED_LIMIT, RELATED_SIMILARITY, RelatedTable, related_table
 
 TOPIC_SIMILARITY = 0.10  # average similarity that makes one topic (global word weights)
 EVENT_SIMILARITY = 0.075  # average similarity that makes one event inside a topic (topic word weights)
 EVENT_MIN_FEATURES = 40  # articles shorter than this (headlines) are not split into events
 NAME_WEIGHT = 2  # a shared name counts as much as a word used twice
-CANDIDATE_DF = 1000  # a feature in more articles than this finds no candidates (but still scores)
-MIN_LINK = 0.03  # neighbours less alike than this are not counted at all
-RELATED_LIMIT = 8
-RELATED_SIMILARITY = 0.1  # weaker neighbours are not shown as related
 _FRONT_RUNNERS = 5
 _LOOKUP_FEATURES = 12
 RECENT_TOPICS = 5  # a feature's candidate topics: the few that used it most recently (a story still running)
@@ -159,9 +156,11 @@ class Stories:
         self.profiled = False  # restored threads come without profiles: no related articles until `profile`
         self._stories: list[Thread] | None = None
         self._member_of: dict[str, int] | None = None  # read back and not profiled yet: article -> thread
+        # Every article's related articles, found in bulk (`find_related`) or read back with the threads.
+        self.table: RelatedTable | None = None
 
     @classmethod
-    def restored(cls, saved: SavedStories) -> Stories | None:
+    def restored(cls, saved: SavedStories, table: RelatedTable | None = None) -> Stories | None:
         """Threads as `saved` left them; None when they do not hold together.
 
         Only the article -> thread map is made here. Profiles, and threads of one article, come with
@@ -180,7 +179,21 @@ class Stories:
         for thread_id, title, members in saved.threads:
             stories.threads[thread_id] = Thread(thread_id, title, members)
         stories._member_of = member_of
+        stories.table = table
         return stories
+
+    def find_related(self, progress: Progress | None = None) -> RelatedTable:
+        """Every article's related articles at once (needs the profiles: `build` or `profile`); kept, and
+        returned for the analysis index."""
+        if not self.profiled:
+            raise RuntimeError("profile the articles before finding related ones")
+        report = partial(progress, "related") if progress is not None else None
+        table = related_table(
+            list(self._ids), self._profiles, lambda f: len(self._postings[f]), lambda f: self._labels.get(f, f), report
+        )
+        self._related.clear()
+        self.table = table
+        return table
 
     def saved(self) -> SavedStories:
         """What `restored` needs: the threads of two or more articles (the rest are one article each)."""
@@ -260,7 +273,7 @@ class Stories:
         # weighed, but never as dicts all at once.
         labels: dict[Feature, str] = {}
         postings: defaultdict[Feature, list[int]] = defaultdict(list)
-        report = partial(progress, "related") if progress is not None else None
+        report = partial(progress, "profiles") if progress is not None else None
         counted: list[tuple[tuple[Feature, ...], array[float]] | None] = [
             _compact(counts) for counts in self._counted(articles, labels, postings, words, report)
         ]
@@ -497,6 +510,7 @@ class Stories:
         counts = self._profile(article, names, self._labels)
         index = self._register(article, counts)
         self._related.clear()  # the new article may belong in any of them
+        self.table = None  # found before it came: each article's are weighed alone from now on
         self._stories = None
         total = len(self._ids)
         vector = self._weigh(counts.items(), lambda f: len(self._postings[f]), total)
@@ -541,13 +555,23 @@ class Stories:
         return [(other, s) for other, s in scores.items() if s >= MIN_LINK]
 
     def related(self, article_id: str, limit: int = RELATED_LIMIT) -> list[Related]:
-        """The articles closest to this one, best first, each with the names and words they share."""
-        index = self._position.get(article_id)
-        if index is None or not self.profiled:
-            return []
+        """The articles closest to this one, best first, each with the names and words they share: from
+        the table found in bulk, or (an article added since) weighed alone."""
         cached = self._related.get(article_id)
         if cached is not None:
             return cached[:limit]
+        table = self.table
+        in_table = table.of(article_id) if table is not None else None
+        if table is not None and in_table is not None:
+            found = [
+                Related(other, round(score, 3), _shown([table.features[i] for i in shared], table.labels, shared))
+                for other, score, shared in in_table
+            ]
+            self._related[article_id] = found
+            return found[:limit]
+        index = self._position.get(article_id)
+        if index is None or not self.profiled:
+            return []
         vector = self._vector(index)
         close = []
         for other, similarity in self._neighbours(index):
@@ -566,11 +590,8 @@ class Stories:
 
     def _labelled(self, shared: list[Feature], vector: dict[Feature, float], other: dict[Feature, float]) -> list[str]:
         """Up to three shared names, then up to three shared words that are not part of those names."""
-        shared = sorted(shared, key=lambda f: -vector[f] * other[f])
-        names = [self._labels[f] for f in shared if f[0] == NAME_MARK][:3]
-        in_names = set(words_of(" ".join(names)))
-        words = [f for f in shared if f[0] != NAME_MARK and f not in in_names][:3]
-        return names + words
+        shared = sorted(shared, key=lambda f: (-vector[f] * other[f], f))  # equals by name, as in bulk
+        return _labels_shown(shared, lambda f: self._labels.get(f, f))
 
     def thread_of(self, article_id: str) -> Thread | None:
         """The article's story thread, or None when it stands alone."""
@@ -591,6 +612,20 @@ class Stories:
             found = sorted((t for t in self.threads if len(t.articles) > 1), key=lambda t: (-len(t.articles), t.id))
             self._stories = found
         return found
+
+
+def _labels_shown(shared: list[Feature], label: Callable[[Feature], str]) -> list[str]:
+    """Of the shared features, the heaviest first: up to three names, then up to three words that are not
+    part of those names."""
+    names = [label(f) for f in shared if f[0] == NAME_MARK][:3]
+    in_names = set(words_of(" ".join(names)))
+    words = [f for f in shared if f[0] != NAME_MARK and f not in in_names][:3]
+    return names + words
+
+
+def _shown(features: list[Feature], labels: list[str], shared: list[int]) -> list[str]:
+    by_feature = dict(zip(features, (labels[i] for i in shared), strict=True))
+    return _labels_shown(features, by_feature.__getitem__)
 
 
 def _weights() -> array[float]:

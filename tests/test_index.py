@@ -174,9 +174,9 @@ def test_a_second_start_reads_the_story_threads_back_and_an_edit_rebuilds_them(t
     assert stories is not None and not stories.profiled  # read back, not grouped again
     assert _threads(again) == _threads(first)
     opened = again.articles[0]
-    assert again.related(opened) == []  # related articles come once the profiles are weighed
-    again.profile_stories()
+    # Related articles are read back with the threads: no article is weighed again.
     assert again.related(opened) == first.related(first.articles[0]) != []
+    assert not stories.profiled
 
     edited = next(news.glob("*"))
     edited.write_text(edited.read_text(encoding="utf-8") + "\n\nOne more line.", encoding="utf-8")
@@ -184,6 +184,8 @@ def test_a_second_start_reads_the_story_threads_back_and_an_edit_rebuilds_them(t
     rebuilt.find_names(index=index)
     stories = rebuilt.build_stories(index)
     assert stories is not None and stories.profiled  # a file changed: the threads are grouped afresh
+    assert stories.table is None  # and related articles found again
+    rebuilt.find_related(index)
     assert [t[1:] for t in _threads(rebuilt)] != [] and rebuilt.related(rebuilt.articles[0]) != []
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from reader.articles import Article
 from reader.library import Library, ListQuery
+from reader.stories import Related
 from tests.conftest import make_library, write
 
 QUAKE = [
@@ -99,12 +100,32 @@ def test_adding_an_article_joins_its_story_without_a_rebuild(tmp_path: Path) -> 
 def test_building_threads_reports_how_far_each_stage_has_got(
     seeds_library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What the indexing bar shows while threads are built: weighing, then grouping, counted in articles."""
+    """What the indexing bar shows while threads are built: weighing, grouping, then related articles, counted
+    in articles."""
     monkeypatch.setattr("reader.stories.REPORT_EVERY", 2)
     reports: list[tuple[str, int, int]] = []
     seeds_library.analyse(progress=lambda stage, done, total: reports.append((stage, done, total)))
     stages = [stage for stage, _, _ in reports]
-    assert stages == sorted(stages, key=["names", "profiles", "threads"].index)  # one stage after another
+    assert stages == sorted(stages, key=["names", "profiles", "threads", "related"].index)  # one after another
+    assert [(done, total) for stage, done, total in reports if stage == "related"][-1] == (5, 5)
     assert [(done, total) for stage, done, total in reports if stage == "profiles"] == [(0, 5), (2, 5), (4, 5)]
     assert [(done, total) for stage, done, total in reports if stage == "threads"] == [(0, 5), (2, 5), (4, 5)]
     assert seeds_library.stories is not None and len(seeds_library.stories.stories()) == 1
+
+
+def test_related_articles_found_in_bulk_are_those_weighed_one_article_at_a_time(tmp_path: Path) -> None:
+    library = _library(tmp_path, [QUAKE, CARS])
+    stories = library.stories
+    assert stories is not None and stories.table is not None  # analyse finds them in bulk
+    in_bulk = {article.id: library.related(article) for article in library.articles}
+    stories.table = None  # the path an article added later takes: its postings, one article at a time
+    stories._related.clear()
+    alone = {article.id: library.related(article) for article in library.articles}
+
+    def shown(found: dict[str, list[Related]]) -> dict[str, list[tuple[str, float, set[str]]]]:
+        # Shared words of equal weight may come in either order.
+        return {a: [(r.article_id, r.score, set(r.shared)) for r in rs] for a, rs in found.items()}
+
+    assert shown(in_bulk) == shown(alone) and any(in_bulk.values())
+    quake = next(a for a in library.articles if a.body.startswith("A magnitude"))
+    assert "Sapporo" in in_bulk[quake.id][0].shared

@@ -105,7 +105,7 @@ class ReaderApp(App[None]):
         for warning in self.warnings:
             self.notify(warning, title="Read state", severity="warning", timeout=15, markup=False)
         stories = self.library.stories
-        if stories is None or not stories.profiled:
+        if stories is None or stories.table is None:
             # After the first frame: the analysis thread must not compete with the first paint.
             self.call_after_refresh(self.analyse)
         if self._loading is None:
@@ -153,7 +153,7 @@ class ReaderApp(App[None]):
                 markup=False,
             )
         stories = self.library.stories
-        if stories is not None and stories.profiled:
+        if stories is not None and stories.table is not None:
             self.indexing.finish()
 
     @work(thread=True, exclusive=True, group="analysis")
@@ -207,9 +207,9 @@ class ReaderApp(App[None]):
                     return
                 ready()
             stories = self.library.stories
-            if stories is not None and not stories.profiled:  # threads read back: related articles still to find
+            if stories is not None and stories.table is None:  # related articles: read back, or found in bulk
                 progress("related", 0, len(self.library))
-                self.library.profile_stories(index, progress)
+                self.library.find_related(index, progress)
                 gc.freeze()
         finally:
             if index is not None:
