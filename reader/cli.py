@@ -1,4 +1,4 @@
-"""The `reader` command: open the terminal reader, or `reader export --json` for scripts.
+"""The `reader` command: open the terminal reader, or (`reader export`, `mark`, `show`) script it.
 
 Textual is imported only when the terminal UI starts, so headless commands stay quick.
 """
@@ -6,14 +6,13 @@ Textual is imported only when the terminal UI starts, so headless commands stay 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from reader import __version__
 from reader.library import Library
-from reader.sources import FIRST_BATCH, Collection, load, seeds_dir, source_files, stream
+from reader.sources import FIRST_BATCH, Collection, seeds_dir, source_files, stream
 from reader.store import ENV_VAR, ReadState, StoreError, default_db_path
 
 _DESCRIPTION = "A terminal news reader that knows who and what the news is about."
@@ -24,9 +23,15 @@ def _epilog() -> str:
 With no PATH, the built-in seed articles open. PATHs may be files or folders (searched recursively
 for *.txt in the seed format and *.jsonl / *.jsonl.gz archives).
 
-Headless: reader export --json [--body] [--db PATH] [PATH ...]
+Headless, for scripts (each has --help):
+  reader export [--json | --jsonl] [--body] [filters] [PATH ...]   what the reader knows, as JSON
+  reader mark read|unread ID... (- reads ids from stdin)           set read marks
+  reader show ID [PATH ...]                                        one article as plain text
 Read marks are kept in {default_db_path()} (change with --db or {ENV_VAR}).
 Press ? inside the reader for every key."""
+
+
+_COMMANDS = {"export": "export_command", "mark": "mark_command", "show": "show_command"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,8 +44,16 @@ class _Parser(argparse.ArgumentParser):
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments and arguments[0] == "export":
-        return export_command(arguments[1:])
+    if arguments and arguments[0] in _COMMANDS:
+        from reader import commands
+
+        try:
+            return int(getattr(commands, _COMMANDS[arguments[0]])(arguments[1:]))
+        except commands.CommandError as error:
+            print(f"reader {arguments[0]}: {error}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            return 130
     parser = _Parser(
         prog="reader",
         description=_DESCRIPTION,
@@ -79,36 +92,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         read_state.close()
     return app.return_code or 0
-
-
-def export_command(arguments: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="reader export",
-        description="Print everything the reader knows about the articles as one JSON document.",
-    )
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders (default: the seeds)")
-    parser.add_argument("--json", action="store_true", help="JSON output (the only format, and the default)")
-    parser.add_argument("--body", action="store_true", help="include each article's body text")
-    parser.add_argument("--db", metavar="PATH", help=f"read-state database (default: ${ENV_VAR} or the data dir)")
-    options = parser.parse_args(arguments)
-
-    collection = _load(options.paths)
-    _report_problems(collection)
-    read_state = ReadState.open_readonly(_db_path(options.db))
-    for warning in read_state.warnings:
-        print(f"reader: {warning}", file=sys.stderr)
-    from reader.export import export
-
-    document = export(Library(collection, read_state), with_body=options.body)
-    out = sys.stdout.buffer
-    out.write(json.dumps(document, ensure_ascii=False).encode("utf-8"))
-    out.write(b"\n")
-    out.flush()
-    return 0
-
-
-def _load(paths: Sequence[str]) -> Collection:
-    return load(paths or [seeds_dir()])
 
 
 def _listed_from_index(read_state: ReadState, files: list[str]) -> Library | None:

@@ -1,59 +1,168 @@
-"""`reader export --json`: everything the reader knows, as one JSON document for scripts and tests."""
+"""`reader export`: everything the reader knows, for scripts: one JSON document, or JSON Lines, written as it goes.
+
+The articles are written one at a time, so memory does not grow with the output. Filters choose the
+articles the way the reader's list does (search, unread only, a name) plus dates, a thread and a limit;
+the names and threads sections then cover the chosen articles only.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import IO, Any
 
+from reader.articles import Article
 from reader.library import Library, ListQuery
 
 
-def export(library: Library, *, with_body: bool = False) -> dict[str, Any]:
-    """The collection as plain data; names are analysed first if they are not yet."""
-    if library.names is None:
-        library.analyse()
+class SelectionError(Exception):
+    """A filter that cannot be met as asked (a name or thread that is not in the collection)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which articles to export; every filter given must hold (AND)."""
+
+    unread: bool = False
+    since: datetime | None = None  # on or after
+    until: datetime | None = None  # before
+    name: str | None = None  # any alias of an entity, in any case
+    search: str = ""  # the reader's search: every word, inside any word, any case
+    thread: int | None = None
+    limit: int | None = None
+
+
+def selected(library: Library, selection: Selection) -> list[Article]:
+    """The articles `selection` chooses, newest first (undated last), as the reader's list orders them."""
+    articles: Iterable[Article] = library.view(ListQuery(unread_only=selection.unread, search=selection.search))
+    if selection.name is not None:
+        naming = _naming(library, selection.name)
+        articles = (a for a in articles if a.id in naming)
+    if selection.since is not None or selection.until is not None:
+        since, until = selection.since, selection.until
+        articles = (
+            a
+            for a in articles
+            if a.published is not None
+            and (since is None or a.published >= since)
+            and (until is None or a.published < until)
+        )
+    if selection.thread is not None:
+        thread = _thread(library, selection.thread)
+        members = set(thread)
+        articles = (a for a in articles if a.id in members)
+    chosen = list(articles)
+    return chosen if selection.limit is None else chosen[: selection.limit]
+
+
+def _naming(library: Library, name: str) -> set[str]:
+    """The ids of the articles that name any entity called `name` (its name or one of its aliases)."""
+    wanted = " ".join(name.split()).casefold()
     names = library.names
     assert names is not None
-    articles = []
-    for article in library.view(ListQuery()):
-        record: dict[str, Any] = {
-            "id": article.id,
-            "path": article.path,
-            "date": article.iso_date,
-            "title": article.title,
-            "read": library.is_read(article),
-            "names": [
-                {
-                    "name": entity.name,
-                    "kind": entity.kind,
-                    "aliases": found.aliases,
-                    "mentions": found.mentions,
-                    "spans": [list(span) for span in found.spans],
-                }
-                for entity, found in names.names_in(article.id)
-            ],
-            "related": [
-                {"id": related.article_id, "score": related.score, "shared": related.shared}
-                for related in library.related(article)
-            ],
-            "thread": thread.id if (thread := library.thread(article)) else None,
-        }
-        if with_body:
-            record["body"] = article.body
-        articles.append(record)
-    return {
-        "articles": articles,
+    found: set[str] = set()
+    matched = False
+    for entity in names.entities:
+        if entity.name.casefold() == wanted or any(alias.casefold() == wanted for alias in entity.aliases):
+            found.update(entity.articles)
+            matched = True
+    if not matched:
+        raise SelectionError(f"no name in these articles is called {name!r}")
+    return found
+
+
+def _thread(library: Library, thread_id: int) -> list[str]:
+    stories = library.stories
+    threads = {thread.id: thread.articles for thread in stories.stories()} if stories is not None else {}
+    if thread_id not in threads:
+        raise SelectionError(f"no story thread {thread_id} (threads of two or more articles: see the export)")
+    return threads[thread_id]
+
+
+def article_record(library: Library, article: Article, *, with_body: bool = False) -> dict[str, Any]:
+    """One article as export gives it."""
+    record: dict[str, Any] = {
+        "id": article.id,
+        "path": article.path,
+        "date": article.iso_date,
+        "title": article.title,
+        "read": library.is_read(article),
         "names": [
             {
                 "name": entity.name,
                 "kind": entity.kind,
-                "aliases": sorted(entity.aliases),
-                "articles": list(entity.articles),
+                "aliases": found.aliases,
+                "mentions": found.mentions,
+                "spans": [list(span) for span in found.spans],
             }
-            for entity in names.ranked()
+            for entity, found in library.names_in(article)
         ],
-        "threads": [
-            {"id": thread.id, "title": thread.title, "articles": list(thread.articles)}
-            for thread in (library.stories.stories() if library.stories else [])
+        "related": [
+            {"id": related.article_id, "score": related.score, "shared": related.shared}
+            for related in library.related(article)
         ],
-        "problems": [{"path": p.path, "reason": p.reason} for p in library.problems],
+        "thread": thread.id if (thread := library.thread(article)) else None,
     }
+    if with_body:
+        record["body"] = article.body
+    return record
+
+
+def write_export(
+    library: Library, articles: list[Article], out: IO[str], *, lines: bool = False, with_body: bool = False
+) -> None:
+    """Write `articles` (and the names, threads and problems that go with them) to `out`: one JSON
+    document, or with `lines` one JSON object a line, each article's as soon as it is made."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    chosen = {article.id for article in articles}
+    everything = len(chosen) == len(library)
+    records = (encode(article_record(library, a, with_body=with_body)) for a in articles)
+    sections = [
+        ("names", (encode(entry) for entry in _names(library, chosen, everything))),
+        ("threads", (encode(entry) for entry in _threads(library, chosen, everything))),
+        ("problems", (encode({"path": p.path, "reason": p.reason}) for p in library.problems)),
+    ]
+    if lines:
+        for record in records:
+            out.write(record)
+            out.write("\n")
+        for key, entries in sections:
+            out.write(f'{{"{key}": [')
+            _joined(out, entries)
+            out.write("]}\n")
+        return
+    out.write('{"articles": [')
+    _joined(out, records)
+    for key, entries in sections:
+        out.write(f'], "{key}": [')
+        _joined(out, entries)
+    out.write("]}\n")
+
+
+def _joined(out: IO[str], parts: Iterator[str]) -> None:
+    for number, part in enumerate(parts):
+        if number:
+            out.write(", ")
+        out.write(part)
+
+
+def _names(library: Library, chosen: set[str], everything: bool) -> Iterator[dict[str, Any]]:
+    """Every entity the chosen articles name, the most widely named first, with those of its articles."""
+    if library.names is None:
+        return
+    for entity in library.names.ranked():
+        articles = list(entity.articles) if everything else [a for a in entity.articles if a in chosen]
+        if articles:
+            yield {"name": entity.name, "kind": entity.kind, "aliases": sorted(entity.aliases), "articles": articles}
+
+
+def _threads(library: Library, chosen: set[str], everything: bool) -> Iterator[dict[str, Any]]:
+    """Threads of two or more articles that hold a chosen article, with their chosen articles in date order."""
+    if library.stories is None:
+        return
+    for thread in library.stories.stories():
+        articles = list(thread.articles) if everything else [a for a in thread.articles if a in chosen]
+        if articles:
+            yield {"id": thread.id, "title": thread.title, "articles": articles}

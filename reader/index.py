@@ -187,6 +187,21 @@ class AnalysisIndex:
             for published, article_id, source, title, line, offset in rows[:limit]
         ]
 
+    def source_of(self, article_id: str) -> tuple[str, int | None, int | None, str] | None:
+        """Where an article is (source, line, byte offset) and its names as kept, from a file that still exists."""
+        rows = self._connection.execute(
+            "SELECT source, line, byte_offset, names FROM analyses WHERE article_id = ?", (article_id,)
+        ).fetchall()
+        return next((tuple(row) for row in rows if os.path.exists(row[0])), None)
+
+    def known(self, article_ids: list[str]) -> set[str]:
+        """Those of `article_ids` that some indexed source holds."""
+        rows = self._connection.execute(
+            "SELECT DISTINCT article_id FROM analyses WHERE article_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(article_ids),),
+        )
+        return {row[0] for row in rows}
+
     def stored_names(self, files: list[str], article_ids: KeysView[str] | None = None) -> NameIndex | None:
         """The names merged over the collection of these files when none of them changed since it was
         indexed (and, given `article_ids`, it holds exactly those articles); None otherwise."""

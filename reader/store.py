@@ -67,9 +67,13 @@ _OLD_COLLECTIONS = "DROP TABLE IF EXISTS collections"
 # Version 5 keeps each article's headline, date and place in its file, so a second start can show the
 # newest articles before reading the files. Older tables gain the columns (empty until re-indexed).
 _ARTICLE_COLUMNS = {"title": "TEXT", "published": "TEXT", "line": "INTEGER", "byte_offset": "INTEGER"}
-# Version 7 keeps each collection's related articles (reader.related), found in bulk, beside its threads.
+# Version 7 keeps each collection's related articles (reader.related), found in bulk, beside its threads,
+# and finds an article by id alone (`reader show`, `reader mark`).
 _COLLECTION_COLUMNS = {"related": "BLOB"}
-_NEWEST_INDEX = "CREATE INDEX IF NOT EXISTS analyses_by_date ON analyses (source, published)"
+_NEWEST_INDEX = """
+CREATE INDEX IF NOT EXISTS analyses_by_date ON analyses (source, published);
+CREATE INDEX IF NOT EXISTS analyses_by_article ON analyses (article_id);
+"""
 
 
 class StoreError(Exception):
@@ -241,7 +245,7 @@ def _connect(path: Path) -> sqlite3.Connection:
         tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if version == 0 and not tables:
             connection.executescript(_SCHEMA + _INDEX_SCHEMA)
-            connection.execute(_NEWEST_INDEX)
+            connection.executescript(_NEWEST_INDEX)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         elif 1 <= version < SCHEMA_VERSION and "read_marks" in tables:  # an older reader's: keep it, add the new
             if version < 6:
@@ -252,7 +256,7 @@ def _connect(path: Path) -> sqlite3.Connection:
                 for column, kind in columns.items():
                     if column not in present:
                         connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
-            connection.execute(_NEWEST_INDEX)
+            connection.executescript(_NEWEST_INDEX)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         elif version != SCHEMA_VERSION or "read_marks" not in tables:
             raise _Unusable(f"unknown schema version {version}, this reader uses {SCHEMA_VERSION}")

@@ -24,10 +24,12 @@ def _reader(*arguments: str, env_db: Path | None = None) -> subprocess.Completed
 def test_help_and_version() -> None:
     result = _reader("--help")
     assert result.returncode == 0
-    assert "reader export --json" in result.stdout and "--db" in result.stdout
+    assert all(command in result.stdout for command in ("reader export", "reader mark", "reader show", "--db"))
     assert _reader("--version").stdout.strip() == f"reader {__version__}"
     export_help = _reader("export", "--help")
-    assert export_help.returncode == 0 and "--body" in export_help.stdout
+    assert export_help.returncode == 0 and "--body" in export_help.stdout and "--jsonl" in export_help.stdout
+    for command in ("mark", "show"):
+        assert _reader(command, "--help").returncode == 0
 
 
 def test_an_unwritable_database_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
