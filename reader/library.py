@@ -257,7 +257,8 @@ class Library:
         if names is None:
             return False
         saved = index.stored_stories(self.files)
-        self.stories = Stories.restored(saved, index.stored_related(self.files)) if saved is not None else None
+        # Related articles are read back by `find_related`, in the background: numpy is not on the start-up path.
+        self.stories = Stories.restored(saved) if saved is not None else None
         self.names = names
         return True
 
@@ -266,16 +267,13 @@ class Library:
         self, index: AnalysisIndex | None = None, progress: Progress | None = None
     ) -> Stories | None:
         """Group the articles into story threads (needs the names first), or read back the threads `index`
-        kept when none of the files changed since. Threads read back have no related articles until
-        `profile_stories`."""
+        kept when none of the files changed since. Related articles come with `find_related`."""
         from reader.stories import Stories
 
         if self.names is None:
             return None
         saved = index.stored_stories(self.files) if index is not None else None
-        stories = None
-        if index is not None and saved is not None:
-            stories = Stories.restored(saved, index.stored_related(self.files))
+        stories = Stories.restored(saved) if saved is not None else None
         if stories is None:
             stories = Stories()
             stories.build(self._named_articles(), self._words(), progress)
@@ -305,11 +303,12 @@ class Library:
         table = index.stored_related(self.files) if index is not None else None
         if table is not None:
             stories.table = table
-            return
-        self.profile_stories(index, progress)
-        table = stories.find_related(progress)
-        if index is not None:
-            index.save_related(self.files, table)
+        else:
+            self.profile_stories(index, progress)
+            table = stories.find_related(progress)
+            if index is not None:
+                index.save_related(self.files, table)
+        stories.prepare_related()
 
     def _words(self) -> Iterator[dict[str, int]]:
         """Each article's words, counted over every core while threads are grouped on this one."""

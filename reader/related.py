@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import struct
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -33,7 +34,7 @@ MIN_LINK = 0.03  # candidates less alike than this over the rarer features are n
 RELATED_LIMIT = 8
 RELATED_SIMILARITY = 0.1  # weaker neighbours are not shown as related
 SHARED_KEPT = 12  # shared features kept per pair, the heaviest first (labels show at most six)
-BLOCK_WORK = 4_000_000  # candidate pairs per block of the product: bounds memory, whatever the size
+BLOCK_WORK = 2_000_000  # candidate pairs per block of the product: bounds memory, whatever the size
 Profiles = Sequence[tuple[tuple[str, ...], Sequence[float]]]  # each article's features and their weights
 
 
@@ -70,15 +71,15 @@ class RelatedTable:
         row = self.position(article_id)
         if row is None:
             return None
-        found = []
         limit = self.limit
-        for slot in range(limit):
-            other = int(self.neighbours[row, slot])
+        others = self.neighbours[row].tolist()  # plain numbers at once: numpy element by element is slow
+        scores = self.scores[row].tolist()
+        starts = self.starts[row * limit : row * limit + limit + 1].tolist()
+        found = []
+        for slot, other in enumerate(others):
             if other < 0:
                 break
-            at = row * limit + slot
-            shared = self.shared[self.starts[at] : self.starts[at + 1]].tolist()
-            found.append((self.ids[other], float(self.scores[row, slot]), shared))
+            found.append((self.ids[other], scores[slot], self.shared[starts[slot] : starts[slot + 1]].tolist()))
         return found
 
     def encode(self) -> bytes:
@@ -132,23 +133,25 @@ def related_table(
 
     rows = len(ids)
     vocabulary: dict[str, int] = {}
-    columns: list[int] = []
-    weights: list[float] = []
-    pointers = [0]
+    columns = array("i")  # flat arrays, not lists: a million Python numbers would cost 60 MB more at Reuters
+    weights = array("d")
+    pointers = array("q", [0])
     for kept, values in profiles:
         columns.extend(vocabulary.setdefault(f, len(vocabulary)) for f in kept)
         weights.extend(values)
         pointers.append(len(columns))
     matrix = sparse.csr_matrix(
-        (np.asarray(weights, dtype=np.float64), np.asarray(columns, dtype=np.int32), np.asarray(pointers)),
+        (np.frombuffer(weights, dtype=np.float64), np.frombuffer(columns, dtype=np.int32),
+         np.frombuffer(pointers, dtype=np.int64)),
         shape=(rows, max(len(vocabulary), 1)),
     )
+    del columns, weights, pointers
     features = list(vocabulary)
     frequency = np.fromiter((document_frequency(f) for f in features), dtype=np.int64, count=len(features))
     alphabetical = np.empty(len(features), dtype=np.int64)  # ties between shared features go by name
     alphabetical[sorted(range(len(features)), key=features.__getitem__)] = np.arange(len(features))
     rare = np.flatnonzero(frequency <= CANDIDATE_DF)
-    candidates = matrix[:, rare].tocsr()
+    candidates = matrix[:, rare].astype(np.float32).tocsr()  # only ranks candidates: single precision will do
     transposed = candidates.T.tocsr()
     # How many pairs each article's candidates make: blocks of articles are cut to bound the work.
     pair_counts = np.zeros(len(features), dtype=np.int64)

@@ -174,7 +174,8 @@ def test_a_second_start_reads_the_story_threads_back_and_an_edit_rebuilds_them(t
     assert stories is not None and not stories.profiled  # read back, not grouped again
     assert _threads(again) == _threads(first)
     opened = again.articles[0]
-    # Related articles are read back with the threads: no article is weighed again.
+    # Related articles are read back too: no article is weighed again.
+    again.find_related(index)
     assert again.related(opened) == first.related(first.articles[0]) != []
     assert not stories.profiled
 
