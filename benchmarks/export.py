@@ -2,10 +2,10 @@
 
     python3 -m benchmarks.export [--only reuters,uci] [--format json,jsonl]
 
-Runs the installed `reader` as a user's script would, output to /dev/null, on the archives
+Runs `python -m reader export` as a user's script would, output to /dev/null, on the archives
 `benchmarks.archives` writes from `../shared/data/` (skipped when the data is absent). Peak memory is
-the child's high-water mark (ru_maxrss). Also prints how long a fixed Python loop takes: the machine
-is shared, and every figure grows alike on a slow hour.
+the export's high-water mark (ru_maxrss, each run measured from a process of its own). Also prints how
+long a fixed Python loop takes: the machine is shared, and every figure grows alike on a slow hour.
 """
 
 from __future__ import annotations
@@ -19,16 +19,9 @@ import time
 from pathlib import Path
 
 from benchmarks.archives import reuters_jsonl, uci_jsonl
+from benchmarks.scale import _loop_seconds
 
 TARGETS = {"reuters": (30.0, 4.0, 400), "uci": (150.0, 40.0, 2048)}  # cold s, warm s, peak MB (--json)
-
-
-def _pace() -> float:
-    started = time.perf_counter()
-    total = 0
-    for number in range(5_000_000):
-        total += number % 7
-    return time.perf_counter() - started
 
 
 def _export(archive: Path, db: Path, form: str) -> tuple[float, float]:
@@ -54,7 +47,7 @@ def main() -> None:
     parser.add_argument("--only", default="reuters,uci")
     parser.add_argument("--format", default="json,jsonl")
     options = parser.parse_args()
-    print(f"machine pace: a fixed loop took {_pace():.2f} s (0.34 s on a good hour)")
+    print(f"this machine's pace: a 10,000,000-step Python loop takes {_loop_seconds():.2f} s (as benchmarks.scale)")
     archives = {"reuters": reuters_jsonl, "uci": uci_jsonl}
     for name in [n for n in options.only.split(",") if n]:
         archive = archives[name]()

@@ -54,11 +54,6 @@ def stamp(path: str) -> Stamp | None:
     return Stamp(status.st_size, status.st_mtime_ns)
 
 
-def encode(names: list[ArticleName]) -> str:
-    """Names as compact JSON: [name, kind, aliases, flat spans]."""
-    return _compact_json([[n.name, n.kind, n.aliases, [i for span in n.spans for i in span]] for n in names])
-
-
 def _compact_json(value: object) -> str:
     return _COMPACT.encode(value)
 
@@ -67,12 +62,10 @@ _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # made o
 
 
 def decode(text: str) -> list[ArticleName]:
-    from reader.names.entities import ArticleName
+    """An article's names as kept (`names.entities.encode_names`)."""
+    from reader.names.entities import decode_names
 
-    return [
-        ArticleName(name, kind, aliases, list(zip(spans[::2], spans[1::2], strict=True)))
-        for name, kind, aliases, spans in json.loads(text)
-    ]
+    return decode_names(text)
 
 
 class AnalysisIndex:
@@ -101,9 +94,9 @@ class AnalysisIndex:
     def close(self) -> None:
         self._connection.close()
 
-    def stored(self, articles: list[Article]) -> tuple[dict[str, list[ArticleName]], list[Article]]:
-        """The names already found for `articles`, by article id, and the articles still to analyse."""
-        found: dict[str, list[ArticleName]] = {}
+    def stored(self, articles: list[Article]) -> tuple[dict[str, str], list[Article]]:
+        """The names already found for `articles` (encoded), by article id, and the articles still to analyse."""
+        found: dict[str, str] = {}
         todo: list[Article] = []
         for path, members in _by_source(articles).items():
             row = self._connection.execute("SELECT size, mtime_ns FROM sources WHERE path = ?", (path,)).fetchone()
@@ -116,16 +109,17 @@ class AnalysisIndex:
                 entry = known.get(article.id)
                 # An unchanged file's articles are what they were; in a changed one, only unchanged text counts.
                 if entry is not None and (unchanged or entry[0] == content_id(article.body)):
-                    found[article.id] = decode(entry[1])
+                    found[article.id] = entry[1]
                     if not unchanged or entry[2] is None:
                         self._moved.append(article)
                 else:
                     todo.append(article)
         return found, todo
 
-    def save(self, results: Iterable[tuple[Article, list[ArticleName]]]) -> None:
-        """Keep what was found, in one transaction (a chunk of work survives quitting mid-way)."""
-        rows = [(a.path, a.id, content_id(a.body), encode(names), *_placed(a)) for a, names in results]
+    def save(self, results: Iterable[tuple[Article, str]]) -> None:
+        """Keep what was found (each article's names encoded), in one transaction (a chunk of work survives
+        quitting mid-way)."""
+        rows = [(a.path, a.id, content_id(a.body), names, *_placed(a)) for a, names in results]
         with transaction(self._connection):
             self._connection.executemany(
                 "INSERT OR REPLACE INTO analyses"

@@ -189,6 +189,7 @@ class Library:
         """
         from reader.analysis import find_names
         from reader.names import NameIndex
+        from reader.names.entities import decode_names, encode_names
 
         restored = index.stored_names(self.files, self._by_id.keys()) if index is not None else None
         if index is not None and restored is not None:  # no file changed: the merged names read back as they were
@@ -199,7 +200,11 @@ class Library:
             self.names = restored
             return restored
         oldest = [self.articles[position] for position in reversed(self._newest_first)]
-        found, todo = index.stored(oldest) if index is not None else ({}, oldest)
+        kept, todo = index.stored(oldest) if index is not None else ({}, oldest)
+        # Each article's names until they are merged: encoded as the index keeps them, and (found just now)
+        # as objects too, which need not be decoded again.
+        found: dict[str, tuple[list[ArticleName] | None, str]] = {i: (None, text) for i, text in kept.items()}
+        del kept
         total, done = len(oldest), len(found)
         collection = NameIndex()
         merged = 0  # oldest articles whose names are merged into the collection's
@@ -208,16 +213,18 @@ class Library:
             """Merge as far as the names are known, oldest first (here, not after the last chunk: this core
             would wait for the pool while the others work, then work while they wait)."""
             nonlocal merged
-            while merged < total and (names := found.get(oldest[merged].id)) is not None:
-                collection.add(oldest[merged].id, names)
+            while merged < total and (entry := found.pop(oldest[merged].id, None)) is not None:
+                names, encoded = entry
+                collection.add(oldest[merged].id, names if names is not None else decode_names(encoded), encoded)
                 merged += 1
 
         if progress is not None:
             progress("names", done, total)
         for chunk in find_names(todo, stop):
-            found.update((article.id, names) for article, names in chunk)
+            encoded = [(article, names, encode_names(names)) for article, names in chunk]
+            found.update((article.id, (names, text)) for article, names, text in encoded)
             if index is not None:
-                index.save(chunk)
+                index.save((article, text) for article, _, text in encoded)
             merge()
             done += len(chunk)
             if progress is not None:

@@ -380,3 +380,27 @@ async def test_a_big_warm_start_shows_the_head_of_the_names_at_once_and_filters_
     finally:
         released.set()
         library.read.close()
+
+
+async def test_a_collection_exported_before_opens_with_its_related_stories_and_weighs_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reader.cli import _listed_from_index, main
+    from reader.sources import source_files
+
+    news, db = tmp_path / "seeds", tmp_path / "reader.db"
+    shutil.copytree(seeds_dir(), news)
+    assert main(["export", "--db", str(db), str(news)]) == 0
+    capsys.readouterr()
+    state = ReadState.open(db)
+    library = _listed_from_index(state, source_files([news]))
+    assert library is not None and library.names is not None  # the index export kept
+    app = ReaderApp(library, loading=stream([news]), now=lambda: FIXED_NOW)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        await pilot.press("enter")
+        await _ready(pilot)
+        assert "Related stories" in _screen_text(app)
+        stories = app.library.stories
+        assert stories is not None and stories.table is not None and not stories.profiled
+    state.close()
