@@ -82,26 +82,34 @@ class RelatedTable:
             found.append((self.ids[other], scores[slot], self.shared[starts[slot] : starts[slot + 1]].tolist()))
         return found
 
-    def encode(self) -> bytes:
-        """One blob for the analysis index: a JSON header (ids, features, labels), then the arrays."""
+    def pieces(self) -> list[memoryview]:
+        """The table as one blob for the analysis index, in pieces that share its memory (no copy of the
+        arrays): sizes, a JSON header (ids, features, labels), then the arrays, with how many features each
+        slot shares (a byte) in place of where each starts."""
+        import numpy as np
+
         header = json.dumps([self.ids, self.features, self.labels], ensure_ascii=False).encode("utf-8")
-        arrays: list[NDArray[Any]] = [self.neighbours, self.scores, self.starts, self.shared]
-        sizes = [len(header), len(self.ids), self.limit, len(self.shared)]
-        return struct.pack("<4q", *sizes) + header + b"".join(a.tobytes() for a in arrays)
+        lengths = np.diff(self.starts).astype(np.uint8)  # at most SHARED_KEPT
+        arrays: list[NDArray[Any]] = [self.neighbours, self.scores, lengths, self.shared]
+        sizes = struct.pack("<5q", _FORMAT, len(header), len(self.ids), self.limit, len(self.shared))
+        parts = [memoryview(sizes), memoryview(header)] + [np.ascontiguousarray(a).data for a in arrays]
+        return [part.cast("B") for part in parts]
 
     @classmethod
     def decode(cls, blob: bytes) -> RelatedTable | None:
-        """The table `encode` wrote; None when the blob does not hold together."""
+        """The table `pieces` wrote; None when the blob does not hold together (or another reader wrote it)."""
         import numpy as np
 
         try:
-            header_size, rows, limit, shared_size = struct.unpack_from("<4q", blob)
-            at = 32
+            form, header_size, rows, limit, shared_size = struct.unpack_from("<5q", blob)
+            if form != _FORMAT:
+                return None
+            at = 40
             ids, features, labels = json.loads(blob[at : at + header_size])
             at += header_size
             parts = []
-            for dtype, count in ((np.int32, rows * limit), (np.float32, rows * limit), (np.int64, rows * limit + 1),
-                                 (np.int32, shared_size)):
+            slots = rows * limit
+            for dtype, count in ((np.int32, slots), (np.float32, slots), (np.uint8, slots), (np.int32, shared_size)):
                 size = count * np.dtype(dtype).itemsize
                 if at + size > len(blob):
                     return None
@@ -109,13 +117,17 @@ class RelatedTable:
                 at += size
         except (struct.error, ValueError, TypeError):
             return None
-        neighbours, scores, starts, shared = parts
-        if len(ids) != rows or len(features) != len(labels) or at != len(blob):
+        neighbours, scores, lengths, shared = parts
+        starts = np.concatenate(([0], np.cumsum(lengths, dtype=np.int64)))
+        if len(ids) != rows or len(features) != len(labels) or at != len(blob) or starts[-1] != shared_size:
             return None
         table = cls(ids, features, labels, neighbours.reshape(rows, limit), scores.reshape(rows, limit), starts, shared)
         if rows and (int(table.neighbours.max()) >= rows or (shared_size and int(shared.max()) >= len(features))):
             return None
         return table
+
+
+_FORMAT = 1  # the blob's layout: change it when `pieces` changes
 
 
 def related_table(
@@ -156,12 +168,13 @@ def related_table(
     # How many pairs each article's candidates make: blocks of articles are cut to bound the work.
     pair_counts = np.zeros(len(features), dtype=np.int64)
     pair_counts[rare] = frequency[rare]
-    row_of = np.repeat(np.arange(rows), np.diff(matrix.indptr))
+    row_of = np.repeat(np.arange(rows, dtype=np.int32), np.diff(matrix.indptr))
     per_row = np.bincount(row_of, weights=pair_counts[matrix.indices], minlength=rows)
+    del row_of, pair_counts
 
     neighbours = np.full((rows, RELATED_LIMIT), -1, dtype=np.int32)
     scores = np.zeros((rows, RELATED_LIMIT), dtype=np.float32)
-    lengths = np.zeros(rows * RELATED_LIMIT, dtype=np.int64)
+    lengths = np.zeros(rows * RELATED_LIMIT, dtype=np.uint8)  # at most SHARED_KEPT
     shared_parts: list[NDArray[Any]] = []  # in slot order: blocks come in row order, pairs by rank
     start = 0
     while start < rows:
@@ -188,14 +201,17 @@ def related_table(
         start = stop
         if progress is not None:
             progress(stop, rows)
-    starts = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    del matrix, candidates, transposed, per_row
+    starts = np.concatenate(([0], np.cumsum(lengths, dtype=np.int64)))
+    del lengths
     shared = np.concatenate(shared_parts) if shared_parts else np.zeros(0, dtype=np.int32)
-    # Only the features some pair shares are kept, renumbered.
-    used = np.unique(shared)
-    renumber = np.zeros(len(features) or 1, dtype=np.int32)
-    renumber[used] = np.arange(len(used), dtype=np.int32)
-    named = [features[i] for i in used.tolist()]
-    return RelatedTable(ids, named, [label(f) for f in named], neighbours, scores, starts, renumber[shared])
+    del shared_parts
+    # Only the features some pair shares are kept, renumbered (in place: at 400,000 articles it is 40 MB).
+    used = np.bincount(shared, minlength=len(features)) > 0
+    renumber = (np.cumsum(used, dtype=np.int32) - 1).astype(np.int32)
+    np.take(renumber, shared, out=shared)
+    named = [features[i] for i in np.flatnonzero(used).tolist()]
+    return RelatedTable(ids, named, [label(f) for f in named], neighbours, scores, starts, shared)
 
 
 def _candidates(block: sparse.csr_matrix, start: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
