@@ -75,11 +75,13 @@ class RelatedTable:
         others = self.neighbours[row].tolist()  # plain numbers at once: numpy element by element is slow
         scores = self.scores[row].tolist()
         starts = self.starts[row * limit : row * limit + limit + 1].tolist()
+        first = starts[0]
+        shared = self.shared[first : starts[-1]].tolist()  # the row's at once, then cut
         found = []
         for slot, other in enumerate(others):
             if other < 0:
                 break
-            found.append((self.ids[other], scores[slot], self.shared[starts[slot] : starts[slot + 1]].tolist()))
+            found.append((self.ids[other], scores[slot], shared[starts[slot] - first : starts[slot + 1] - first]))
         return found
 
     def pieces(self) -> list[memoryview]:

@@ -609,10 +609,21 @@ class Stories:
         labels, features = table.labels, table.features
 
         def shown(shared: list[int]) -> list[str]:
-            names = [i for i in shared if is_name[i]][:3]
-            in_names = frozenset().union(*(name_words[i] for i in names))
-            words = [features[i] for i in shared if not is_name[i] and features[i] not in in_names][:3]
-            return [labels[i] for i in names] + words
+            names = [i for i in shared if is_name[i]]
+            if not names:
+                return [features[i] for i in shared[:3]]
+            del names[3:]
+            in_names = name_words[names[0]] if len(names) == 1 else frozenset().union(*map(name_words.__getitem__,
+                                                                                             names))
+            found = [labels[i] for i in names]
+            words = 0
+            for i in shared:
+                if not is_name[i] and features[i] not in in_names:
+                    found.append(features[i])
+                    words += 1
+                    if words == 3:
+                        break
+            return found
 
         return shown
 
