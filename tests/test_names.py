@@ -148,3 +148,63 @@ def test_sides_in_a_results_table_are_teams_throughout_the_article() -> None:
 def test_wire_services_and_based_companies_are_organisations() -> None:
     names = _found("The Ontario-based Magna said on Monday, Reuters reported, citing Interfax.")
     assert names["Magna"][0] == names["Reuters"][0] == names["Interfax"][0] == "organization"
+
+
+def test_a_wire_sign_off_a_credit_and_ticker_codes_are_not_names() -> None:
+    body = (
+        "TOKYO (Reuters) - Standard Oil Co <SRD> and Nissan Motor Co (NYSE: NSN) signed, it said at 0900 GMT.\n"
+        "NOTE: Full name is <Nissan Motor Co Ltd>.\n Reuter\n"
+    )
+    names = _found(body)
+    assert set(names) == {"Tokyo", "Standard Oil Co", "Nissan Motor Co", "Nissan Motor Co Ltd"}
+    assert names["Nissan Motor Co Ltd"][0] == "organization"
+
+
+def test_a_results_table_of_figures_gives_no_names() -> None:
+    body = (
+        "Shr 34 cts vs 1.19 dlrs\nNet 3,328,000 vs 11.0 mln\nRevs 12.8 mln vs 15.4 mln\nNINE MTHS\n"
+        "Shr 1.20 dlrs vs 2.10 dlrs\nNote: Year-ago figures restated.\n"
+    )
+    assert _found(body) == {}
+
+
+def test_a_dividend_notice_names_its_company_only() -> None:
+    body = "Texas Commerce Bancshares Inc said\nQtly div 25 cts vs 25 cts prior\nPay April 15\nRecord March 31\n"
+    assert set(_found(body)) == {"Texas Commerce Bancshares Inc"}
+    # Dates written as codes are no names either.
+    assert _found("Delivery in MAY7 or JUL8, traders said.\nJUL8 UNTRD\nMAY7 1.50 1.52\n") == {}
+
+
+def test_a_title_before_a_name_is_a_cue_never_part_of_the_name() -> None:
+    names = _found(
+        "Treasury Secretary James Baker met Bank of Japan Governor Satoshi Sumita and Federal Reserve Board "
+        "Chairman Paul Volcker. Chancellor of the Exchequer Nigel Lawson joined them."
+    )
+    for person in ("James Baker", "Satoshi Sumita", "Paul Volcker", "Nigel Lawson"):
+        assert names[person][0] == "person", person
+    assert names["Bank of Japan"][0] == names["Federal Reserve Board"][0] == "organization"
+    assert not any("Secretary" in name or "Governor" in name or "Chairman" in name for name in names)
+
+
+def test_firms_and_agencies_named_with_and_are_one_organisation() -> None:
+    names = _found(
+        "Merrill Lynch and Co said the Securities and Exchange Commission and the Organisation for Economic "
+        "Cooperation and Development agreed. The Bank of Japan and Finance Ministry did not."
+    )
+    for organisation in ("Merrill Lynch and Co", "Securities and Exchange Commission", "Bank of Japan",
+                         "Organisation for Economic Cooperation and Development", "Finance Ministry"):
+        assert names[organisation][0] == "organization", organisation
+    assert "Merrill Lynch" not in names and "Exchange Commission" not in names
+
+
+def test_a_place_in_brackets_is_no_acronym_of_the_name_before_it() -> None:
+    names = _found("Bache Securities (Japan) Ltd said Japan would buy. The Ministry of External Affairs (MEA) agreed.")
+    assert names["Japan"] == ("place", ["Japan"])
+    assert names["Bache Securities"][1] == ["Bache Securities"]
+    assert names["Ministry of External Affairs"][1] == ["Ministry of External Affairs", "MEA"]
+
+
+def test_regions_seas_and_houses() -> None:
+    names = _found("Talks at the White House covered West Germany, the Far East and the North Sea.")
+    assert names["White House"][0] == "organization"
+    assert names["West Germany"][0] == names["Far East"][0] == names["North Sea"][0] == "place"

@@ -158,8 +158,11 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
         definition = None if mention.kind == PERSON else _DEFINITION.match(body, mention.end, mention.end + 12)
         if definition is None:
             continue
+        short = definition.group(1)
+        if not _abbreviates(short, mention.text):
+            continue  # "Bache Securities (Japan)", "Standard Oil (SRD)": a place or a ticker, not its acronym
         long_group = _find(full, mention)
-        short_group = next((g for g in full if g.words == {fold(definition.group(1))}), None)
+        short_group = next((g for g in full if g.words == {fold(short)}), None)
         if long_group is not None and short_group is not None and short_group is not long_group:
             long_group.absorb(short_group)
             full.remove(short_group)
@@ -175,6 +178,25 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
             full.remove(group)
     _merge_misspellings(full, people)
     return full
+
+
+def _abbreviates(short: str, name: str) -> bool:
+    """Whether `short` is an acronym of `name`: two capitals or more, its letters the initials of the name's
+    words in order, the first the first ("MEA", "MoD" for "Ministry of Defence", "OPEC")."""
+    if sum(map(str.isupper, short)) < 2:
+        return False
+    initials = [part[0] for word in _words(name) for part in re.split(r"[-/]", word) if part]
+    letters = [c for c in fold(short) if c.isalpha()]
+    if not letters or not initials or letters[0] != initials[0]:
+        return False
+    position = 0
+    for letter in letters:
+        while position < len(initials) and initials[position] != letter:
+            position += 1
+        if position == len(initials):
+            return False
+        position += 1
+    return True
 
 
 def _merge_misspellings(full: list[_Group], people: list[tuple[_Group, str]]) -> None:
@@ -219,8 +241,8 @@ def _entity(group: _Group) -> ArticleName:
         return (handle, -len(_words(text)), -surfaces[text], order[text])
 
     name = min(surfaces, key=preference)
-    if kind == PLACE:
-        name = place_name(name) or name
+    if kind == PLACE:  # the place's own name, from whichever of its forms the gazetteer knows
+        name = next((known for text in sorted(surfaces, key=preference) if (known := place_name(text))), name)
     spans = sorted((m.start, m.end) for m in group.mentions)
     return ArticleName(name, kind, sorted(surfaces, key=lambda t: order[t]), spans)
 

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from reader.names.gazetteer import (
     BARE_TITLES,
     EVENT_WORDS,
+    FIRM_ENDINGS,
     NEWS_AGENCIES,
     ORGANISATION_WORDS,
     PERSON_TITLES,
     PLACE_WORDS,
+    TIME_ZONES,
     TITLE_WORDS,
     countries,
     fold,
@@ -93,44 +95,121 @@ class _Token:
     sentence_start: bool
     shouting: bool = False  # inside an all-capitals line, where capitals say nothing
     team: bool = False  # a name in a results or standings row ("Stoke 4 3 1 0"): a side, not a place
+    table: bool = False  # in a row of figures ("Shr 34 cts vs 1.19 dlrs", "Pay April 15"): places only
+    skip: bool = False  # wire furniture: a sign-off, a ticker code, a label ("NOTE:"), never a name
 
 
 _SCORE = re.compile(r"^(?:\d{1,3}|\.\d{1,3}|\d/\d)$")  # 3, .556, 1/2; never a date, a price or 1,234
 _ROW_WORDS = _CONNECTORS | {"and", "v", "vs", "at"}  # the only lower-case words a results row holds
+# Lower-case words a row of figures holds besides units ("Shr 34 cts vs 1.19 dlrs", "Pay April 15").
+_FIGURE_WORDS = frozenset("vs v versus to and of prior from".split())
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
 
 
 def tokenize(text: str) -> list[_Token]:
     tokens: list[_Token] = []
     previous = "\n"
-    line: list[_Token] = []
+    lines: list[list[_Token]] = [[]]
     for match in _TOKEN.finditer(text):
         word = match.group()
-        if word == "\n":
-            _mark_line(line)
-            line = []
         token = _Token(match.start(), match.end(), word, previous in _SENTENCE_BREAK)
         tokens.append(token)
-        if word != "\n":
-            line.append(token)
+        if word == "\n":
+            lines.append([])
+        else:
+            lines[-1].append(token)
         previous = word
-    _mark_line(line)
+    lines = [line for line in lines if line]
+    figures = [_figures(line) for line in lines]
+    for number, line in enumerate(lines):
+        _mark_line(line)
+        # A row of figures among others ("Pay April 15" under "Qtly div 25 cts"), or one with several numbers.
+        beside = (number and figures[number - 1]) or (number + 1 < len(lines) and figures[number + 1])
+        if figures[number] and not line[0].team and (beside or _numbers(line) >= 2):
+            for token in line:
+                token.table = True
+        _mark_furniture(line)
+    if len(lines) > 1:
+        _mark_sign_off(lines[-1])
     return tokens
+
+
+def _numbers(line: list[_Token]) -> int:
+    return sum(t.text[0].isdigit() for t in line)
+
+
+def _figures(line: list[_Token]) -> bool:
+    """A line that reads like a row of a table of figures: a capitalised label, numbers, units, "vs"."""
+    numbers = _numbers(line)
+    if not numbers or not (line[0].text[0].isupper() or line[0].text[0].isdigit()):
+        return False
+    words = [t.text for t in line if t.text[0].isalpha()]
+    if len(words) > 2 * numbers + 1:
+        return False
+    return all(
+        word[0].isupper() or fold(word) in _FIGURE_WORDS or fold(word) in _MONTHS or fold(word) not in _FUNCTION_WORDS
+        for word in words
+    )
+
+
+def _mark_furniture(line: list[_Token]) -> None:
+    """Ticker codes ("<SRD>", "(NYSE: IBM)", "(IBM.N)") and labels at a line's start ("NOTE:")."""
+    if len(line) >= 2 and line[0].text.isupper() and line[0].text.isalpha() and line[1].text == ":":
+        line[0].skip = True
+    for index, token in enumerate(line):
+        if token.text == "<":
+            close = next((k for k in range(index + 1, min(index + 4, len(line))) if line[k].text == ">"), None)
+            if close is not None and all(_code(t.text) or t.text in ".-" for t in line[index + 1 : close]):
+                for code in line[index + 1 : close]:
+                    code.skip = True
+        elif token.text == "(":
+            close = next((k for k in range(index + 1, min(index + 7, len(line))) if line[k].text == ")"), None)
+            if close is None:
+                continue
+            inner = line[index + 1 : close]
+            texts = [t.text for t in inner]
+            exchange = ":" in texts and all(_code(t) for t in texts[texts.index(":") + 1 :])
+            suffixed = len(texts) == 3 and _code(texts[0]) and texts[1] == "." and texts[2].isupper()
+            if exchange or suffixed:
+                for inner_token in inner:
+                    inner_token.skip = True
+
+
+def _code(word: str) -> bool:
+    """A ticker or market code: a short run of capitals (and digits)."""
+    return 1 <= len(word) <= 6 and word.isupper() and word.isalnum()
+
+
+def _mark_sign_off(line: list[_Token]) -> None:
+    """A wire's last line that is only a credit ("Reuter", "AP", "(AFP)"): furniture, not a mention."""
+    words = [t for t in line if t.text[0].isalpha()]
+    others = [t for t in line if not t.text[0].isalpha() and t.text not in "()-–—"]
+    if 1 <= len(words) <= 2 and not others and all(t.text[0].isupper() for t in words):
+        for token in words:
+            token.skip = True
 
 
 def _mark_line(line: list[_Token]) -> None:
     """Flag all-capitals lines (wire headlines) and results rows, whose capitals mean something else."""
-    letters = "".join(t.text for t in line if t.text[0].isalpha())
-    if len(letters) >= 12 and sum(map(str.isupper, letters)) > 0.8 * len(letters):
+    letters = "".join(c for t in line if t.text[0].isalpha() for c in t.text if c.isalpha())
+    capitals = sum(map(str.isupper, letters))
+    words = [t for t in line if t.text[0].isalpha() and len(t.text) > 1]
+    if (len(letters) >= 12 and capitals > 0.8 * len(letters)) or (len(words) >= 2 and capitals == len(letters)):
         for token in line:
             token.shouting = True
     _mark_results_row(line)
 
 
 def _mark_results_row(line: list[_Token]) -> None:
-    """ "Stoke 2 Barnsley 0", "CHICAGO 71 64 .526 10": each name in such a row is followed by a score."""
+    """ "Stoke 2 Barnsley 0", "CHICAGO 71 64 .526 10": each name in such a row is followed by a score, and
+    there are two sides, or one side with several figures ("Pay April 15" is no result)."""
     if not line or not line[0].text[0].isupper() or not any(_SCORE.match(t.text) for t in line):
         return
     names: list[list[_Token]] = []
+    scores = 0
     i = 0
     while i < len(line):
         token = line[i]
@@ -138,6 +217,8 @@ def _mark_results_row(line: list[_Token]) -> None:
             j = i
             while j < len(line) and (line[j].text[0].isupper() or fold(line[j].text) in _CONNECTORS):
                 j += 1
+            if any(fold(t.text) in _MONTHS for t in line[i:j]):
+                return  # a date, not a side
             names.append(line[i:j])
             if j < len(line) and line[j].text == "(":  # "Red Star ( Yugoslavia ) 70"
                 close = next((k for k in range(j, min(j + 6, len(line))) if line[k].text == ")"), None)
@@ -148,7 +229,10 @@ def _mark_results_row(line: list[_Token]) -> None:
         elif token.text[0].isalpha() and fold(token.text) not in _ROW_WORDS:
             return  # prose, not a table
         else:
+            scores += bool(_SCORE.match(token.text))
             i += 1
+    if len(names) < 2 and scores < 2:
+        return
     for name in names:
         for token in name:
             token.team = True
@@ -156,7 +240,12 @@ def _mark_results_row(line: list[_Token]) -> None:
 
 def _capitalised(token: _Token) -> bool:
     first = token.text[0]
+    if token.skip or _CODE_WITH_DIGITS.match(token.text):
+        return False
     return first.isupper() or (first == "@" and len(token.text) > 1)
+
+
+_CODE_WITH_DIGITS = re.compile(r"^(?=(?:.*[A-Za-z]){3})(?=.*\d)")  # "MAY7", "JUL8": codes, never names ("G7" is)
 
 
 def find_mentions(text: str) -> list[Mention]:
@@ -187,13 +276,88 @@ def find_mentions(text: str) -> list[Mention]:
                     break
             else:
                 break
+        firm = _firm_ending(tokens, j)
+        if firm > j:  # "Merrill Lynch and Co Inc": one firm
+            mentions.append(_mention(text, tokens[i:firm], ORGANIZATION, "organisation"))
+            i = firm
+            continue
+        joined = _joined_organisation(tokens, i, j)
+        if joined > j:  # "Securities and Exchange Commission", "Ministry of Trade and Industry"
+            mentions.extend(_judge(text, tokens[i:joined], lowered))
+            i = joined
+            continue
         phrase = tokens[i:j]
         while phrase and (phrase[-1].text == "." or fold(phrase[-1].text) in _CONNECTORS):
             phrase = phrase[:-1]
-        if not _joined_to_event(tokens, j):
+        if _bracketed(tokens, i, j) and not phrase[0].shouting:  # "<Merrill Lynch Capital Markets>": a company
+            mentions.append(_mention(text, phrase, ORGANIZATION, "organisation"))
+        elif not _joined_to_event(tokens, j) and not _credit(tokens, i, j):
             mentions.extend(_judge(text, phrase, lowered))
         i = j
     return mentions
+
+
+def _capitalised_run(tokens: list[_Token], start: int) -> int:
+    """Where a run of capitalised words (with connectors inside) that starts at `start` ends."""
+    end = start
+    while end < len(tokens) and (
+        _capitalised(tokens[end]) or (end > start and fold(tokens[end].text) in _CONNECTORS and end + 1 < len(tokens)
+                                      and _capitalised(tokens[end + 1]))
+    ):
+        end += 1
+    return end
+
+
+def _firm_ending(tokens: list[_Token], after: int) -> int:
+    """ "Merrill Lynch and Co", "Smith & Sons Ltd": where such a firm's name ends (`after` when it is none)."""
+    if after + 1 >= len(tokens) or tokens[after].text not in ("and", "&") or tokens[after - 1].team:
+        return after
+    if fold(tokens[after + 1].text) not in FIRM_ENDINGS or not _capitalised(tokens[after + 1]):
+        return after
+    return _capitalised_run(tokens, after + 1)
+
+
+def _joined_organisation(tokens: list[_Token], start: int, after: int) -> int:
+    """Where an organisation named with "and" inside ends ("Food and Drug Administration", "Organisation for
+    Economic Cooperation and Development"); `after` when the words around "and" are two names."""
+    if after + 1 >= len(tokens) or tokens[after].text not in ("and", "&") or tokens[start].shouting:
+        return after
+    end = _capitalised_run(tokens, after + 1)
+    if end == after + 1:
+        return after
+    left = [fold(t.text) for t in tokens[start:after]]
+    while left and left[0] in _FUNCTION_WORDS:
+        left = left[1:]  # "The Securities …"
+    right = [fold(t.text) for t in tokens[after + 1 : end]]
+    if not left:
+        return after
+    head = _organisation_head(left)
+    plain_left = len(left) <= 2 and not any(w in _CONNECTORS for w in left) and place_name(" ".join(left)) is None
+    plural = right[-1].endswith("ies") or right[-1][:-1] in ORGANISATION_WORDS  # "Defence and Foreign Ministries": two
+    if right[-1] in ORGANISATION_WORDS and not plural and len(right) <= 3 and plain_left:
+        return end  # the head word comes after "and": "Securities and Exchange Commission"
+    opens = head == 0 and len(left) > 2 and left[1] in _CONNECTORS
+    plain = len(right) <= 2 and _organisation_head(right) is None and not any(w in ORGANISATION_WORDS for w in right)
+    if opens and plain and place_name(" ".join(right)) is None and right[0] not in TITLE_WORDS:
+        return end  # "Ministry of Trade and Industry"
+    return after
+
+
+def _bracketed(tokens: list[_Token], start: int, end: int) -> bool:
+    """A name in angle brackets: how wire services mark a company's name ("<Nissan Motor Co Ltd>")."""
+    if start == 0 or tokens[start - 1].text != "<":
+        return False
+    close = end
+    while close < len(tokens) and tokens[close].text in (".", ","):
+        close += 1
+    return close < len(tokens) and tokens[close].text == ">"
+
+
+def _credit(tokens: list[_Token], start: int, end: int) -> bool:
+    """ "(Reuters)", "(AP)": a wire service credited in brackets, not named in the story."""
+    if start == 0 or end >= len(tokens) or tokens[start - 1].text != "(" or tokens[end].text != ")":
+        return False
+    return " ".join(fold(t.text) for t in tokens[start:end]) in NEWS_AGENCIES
 
 
 def _joined_to_event(tokens: list[_Token], after: int) -> bool:
@@ -212,11 +376,15 @@ def _judge(text: str, phrase: list[_Token], lowered: set[str]) -> list[Mention]:
         return []
     if phrase[0].team:
         return [_mention(text, phrase, ORGANIZATION, "team")]
-    if phrase[0].shouting:
+    if phrase[0].shouting or phrase[0].table:
         return _places_only(text, phrase)
     if _quoted(text, phrase):
         return []  # ‘Dharma Guardian’: names of exercises, works and slogans are not people or places
     words = [fold(t.text) for t in phrase]
+    title = _inner_title(phrase, words)
+    if title is not None:
+        # "Bank of Japan Governor Satoshi Sumita": the role's organisation (or place), then the person.
+        return _judge(text, phrase[:title], lowered) + [_mention(text, phrase[title + 1 :], PERSON, "title")]
     for index, word in enumerate(words[:-1]):
         if word.endswith(_AFFILIATION):
             # "Ontario-based Magna", "Communist-led CGT": what is based or led somewhere is an organisation.
@@ -238,6 +406,8 @@ def _judge(text: str, phrase: list[_Token], lowered: set[str]) -> list[Mention]:
             elif word in TITLE_WORDS:
                 cue = "shape" if cue != "title" else cue
             k += 1
+        elif cue == "title" and words[k - 1] in ("of", "the") and len(phrase) - k >= 3 and place_name(words[k]) is None:
+            k += 1  # the office's department: "Chancellor of the Exchequer Nigel Lawson"
         elif _is_demonym(phrase[k].text) and place_name(phrase[k].text) is None:
             k += 1
         elif k == 0 and phrase[0].sentence_start and _common(word, lowered, sentence_start=True):
@@ -277,6 +447,8 @@ def _name_or_nothing(text: str, rest: list[_Token], lowered: set[str], cue: str)
         token = rest[0]
         if token.text.startswith("@"):
             return [_mention(text, rest, PERSON, "handle")]
+        if words[0] in TIME_ZONES:
+            return []
         if _ACRONYM.match(token.text) and words[0] not in TITLE_WORDS:
             return [_mention(text, rest, ORGANIZATION, "acronym")]
         if words[0] in EVENT_WORDS or _is_demonym(token.text):
@@ -299,6 +471,23 @@ def _name_or_nothing(text: str, rest: list[_Token], lowered: set[str], cue: str)
     if sum(t.text != "." for t in rest) > 4:  # "J. R. R. Tolkien" is four words
         return []
     return [_mention(text, rest, PERSON, "shape")]
+
+
+def _inner_title(phrase: list[_Token], words: list[str]) -> int | None:
+    """Where a person's title stands inside a phrase, a name after it and its qualifiers before it:
+    "Treasury Secretary James Baker", "Federal Reserve Board Chairman Paul Volcker"."""
+    for index in range(len(words) - 2, 0, -1):
+        if words[index] not in PERSON_TITLES:
+            continue
+        name = words[index + 1 :]
+        if len([w for w in name if w not in _CONNECTORS]) > 4 or name[0] in _CONNECTORS:
+            return None
+        if any(w in TITLE_WORDS or w in ORGANISATION_WORDS or w in _FUNCTION_WORDS or w in EVENT_WORDS for w in name):
+            return None
+        if place_name(" ".join(t.text for t in phrase[index + 1 :])) is not None or phrase[index + 1].text.isupper():
+            return None
+        return index
+    return None
 
 
 def _common(word: str, lowered: set[str], *, sentence_start: bool) -> bool:

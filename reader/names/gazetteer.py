@@ -18,6 +18,7 @@ PERSON_TITLES = frozenset(
     king queen prince princess emperor empress sheikh sultan pope cardinal bishop archbishop rev reverend
     pm eam cm general gen lt colonel col maj captain capt admiral adm commander sergeant sgt
     judge justice spokesman spokeswoman spokesperson director ceo cfo coach manager striker
+    representative treasurer governors commissioner
     """.split()
 )
 # Words that qualify a title ("Defence Minister", "Vice President") but are no title on their own.
@@ -41,7 +42,7 @@ ORGANISATION_WORDS = frozenset(
     exchange corp corporation co company companies inc ltd plc llc gmbh ag sa nv holdings industries
     airlines airways motors bancorp securities partners systems technologies laboratories labs
     club fc united rovers times post journal news press network channel tv radio express herald tribune
-    gazette chronicle telegraph guardian observer online
+    gazette chronicle telegraph guardian observer online house reserve
     church mosque temple khural duma knesset diet majlis cabinet secretariat embassy consulate
     """.split()
 )
@@ -57,6 +58,7 @@ PLACE_WORDS = frozenset(
     """
     street square road avenue boulevard lane bridge river lake island islands bay strait valley
     mountains mount peninsula airport stadium oval desert canal coast province county district
+    sea ocean
     """.split()
 )
 # Head words of events, agreements and documents: "Strategic Dialogue", "Joint Declaration" name no person.
@@ -68,7 +70,13 @@ EVENT_WORDS = frozenset(
     space security exercise exercises operation mission agenda review day week year session round
     """.split()
 )
-# Newspaper and broadcaster head words: "Financial Express", "New York Times" are organisations.
+# Words that end a firm's name after "and" or "&": "Merrill Lynch and Co", "Smith & Sons".
+FIRM_ENDINGS = frozenset("co cos company sons partners associates brothers bros".split())
+# Time zones written after a time ("0900 GMT"): codes, not organisations.
+TIME_ZONES = frozenset(
+    "gmt utc est edt cst cdt mst mdt pst pdt akst hst bst cet cest eet eest wet msk jst kst hkt sgt ist aest "
+    "aedt awst nzst nzdt".split()
+)
 
 # Common other names for countries that GeoNames spells differently.
 COUNTRY_ALIASES = {
@@ -90,7 +98,9 @@ REGIONS = frozenset(
     Indo-Pacific|Asia-Pacific|Pacific|Atlantic|Indian Ocean|Arctic|Balkans|Caribbean|Scandinavia|
     Gulf|Persian Gulf|South China Sea|East China Sea|Mediterranean|Black Sea|Baltic|Caucasus|
     Central Asia|South Asia|East Asia|Southeast Asia|West Asia|Western Europe|Eastern Europe|
-    Kashmir|Siberia|Himalayas|Sahara|Gaza|West Bank|Crimea|Donbas|Kurdistan|Tibet|Xinjiang
+    Kashmir|Siberia|Himalayas|Sahara|Gaza|West Bank|Crimea|Donbas|Kurdistan|Tibet|Xinjiang|
+    Far East|Near East|North Sea|Red Sea|Dead Sea|Caspian Sea|Gulf of Mexico|Pacific Rim|
+    West Germany|East Germany|Soviet Union|Yugoslavia|Czechoslovakia|Eastern Bloc
     """.replace("\n", "").split("|")
     if part.strip()
 )
@@ -104,7 +114,7 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().replace("’", "'")
 
 
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2  # change when the table changes (regions, aliases)
 
 
 @lru_cache(maxsize=1)
