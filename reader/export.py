@@ -153,6 +153,8 @@ def _names(library: Library, chosen: set[str], everything: bool) -> Iterator[dic
     if library.names is None:
         return
     for entity in library.names.ranked():
+        if not entity.listed:
+            continue
         articles = list(entity.articles) if everything else [a for a in entity.articles if a in chosen]
         if articles:
             yield {"name": entity.name, "kind": entity.kind, "aliases": sorted(entity.aliases), "articles": articles}

@@ -232,6 +232,7 @@ class Library:
         merge()  # names read back from the index after the last chunk (or with no chunk at all)
         if merged < total:
             return None  # stopped: what was saved stays saved
+        collection.consolidate()  # every article is in: settle each entity across the collection
         if index is not None:
             index.finish(oldest)
             index.forget_missing()

