@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from reader.library import Library
 from reader.names import article_names
+from tests.conftest import make_library, write
 
 
 def _entities(library: Library) -> dict[str, tuple[str, set[str]]]:
@@ -208,3 +212,59 @@ def test_regions_seas_and_houses() -> None:
     names = _found("Talks at the White House covered West Germany, the Far East and the North Sea.")
     assert names["White House"][0] == "organization"
     assert names["West Germany"][0] == names["Far East"][0] == names["North Sea"][0] == "place"
+
+
+def _collection(tmp_path: Path, *bodies: str) -> dict[str, tuple[str, int]]:
+    """The sidebar's rows for these articles: name -> (kind, how many articles)."""
+    records = [json.dumps({"id": f"a{n}", "text": body}) for n, body in enumerate(bodies)]
+    library = make_library([write(tmp_path / "news.jsonl", "\n".join(records) + "\n")])
+    index = library.analyse()
+    assert index is not None
+    return {e.name: (e.kind, len(e.articles)) for rows in index.ranked_by_kind().values() for e in rows}
+
+
+def test_the_seeds_variants_of_one_organisation_are_one_row(seeds_library: Library) -> None:
+    entities = _entities(seeds_library)
+    assert entities["Ministry of External Affairs"][1] >= {"MEA", "External Affairs Ministry"}
+    assert entities["Self-Defense Forces"][1] >= {"Self-Defense Forces", "Self Defense Forces"}
+    assert entities["Financial Express Online"][1] >= {"Financial Express", "Financial Express Online"}
+    assert "Japan Self Defense Forces" not in entities  # the country is a place of its own
+    assert entities["Japan"][0] == "place"
+
+
+def test_a_firm_named_after_people_is_an_organisation_across_the_collection(tmp_path: Path) -> None:
+    rows = _collection(
+        tmp_path,
+        "Morgan Stanley and Co Inc said it would buy the bonds from the company.",
+        "Analysts at Morgan Stanley expect the shares to rise this year.",
+        "Goldman Sachs said its Class B shares would be listed in the autumn.",
+    )
+    assert rows["Morgan Stanley and Co Inc"] == ("organization", 2)
+    assert "Morgan Stanley" not in rows
+    assert "Goldman Sachs" not in rows and "Class B" not in rows  # nothing says they are people
+
+
+def test_one_real_entity_is_one_row_under_its_fullest_common_name(tmp_path: Path) -> None:
+    rows = _collection(
+        tmp_path,
+        "The International Monetary Fund (IMF) said growth would slow.",
+        "The IMF met on Monday to discuss the loans.",
+        "Officials of the International Monetary Fund arrived in the capital.",
+        "Treasury Secretary James Baker met bankers in the capital.",
+        "James Baker said the dollar was stable, and Baker would say more.",
+        "The Asian Development Bank (ADB) lent more. The African Development Bank (ADB) did not.",
+    )
+    assert rows["International Monetary Fund"] == ("organization", 3)
+    assert "IMF" not in rows
+    assert rows["James Baker"] == ("person", 2)
+    assert rows["Asian Development Bank"][0] == rows["African Development Bank"][0] == "organization"
+
+
+def test_a_place_never_takes_an_organisations_name(tmp_path: Path) -> None:
+    rows = _collection(
+        tmp_path,
+        "Bache Securities (Japan) Ltd said Japan would import more rice.",
+        "Japan said exports rose. Tokyo agreed.",
+    )
+    assert rows["Japan"] == ("place", 2)
+    assert rows["Bache Securities"][0] == "organization"

@@ -73,7 +73,7 @@ def decode_names(text: str) -> list[ArticleName]:
 
 
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # made once: json.dumps makes one per call
-_SEPARATORS = re.compile(r"[\s.]+")
+_SEPARATORS = re.compile(r"[\s.,\-‐–]+")  # "Self-Defense Forces" is "Self Defense Forces"
 
 
 @lru_cache(maxsize=1 << 16)  # the same few thousand names come back in article after article
@@ -95,14 +95,19 @@ def _key(kind: str, alias: str) -> str | None:
         return "person:" + " ".join(sorted(words))
     if kind == ORGANIZATION:
         words = _firm_words(words)
+        if len(words) >= 3 and words[0] in _REORDERED_HEADS and words[1] == "of":
+            words = (*words[2:], words[0])  # "Ministry of External Affairs" is "External Affairs Ministry"
     if kind != PERSON and words:
         return f"{kind}:" + " ".join(words)
     return None
 
 
 _FIRM_SUFFIXES = frozenset(
-    "inc corp co cos ltd plc llc lp sa ag nv gmbh spa bv ab as oy kk corporation company brothers bros".split()
+    "inc corp co cos ltd plc llc lp sa ag nv gmbh spa bv ab as oy kk corporation company brothers bros online".split()
 )
+
+
+_REORDERED_HEADS = frozenset("ministry department office bureau agency".split())
 
 
 def _firm_words(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -447,7 +452,9 @@ class NameIndex:
         self._ids_of[article_id] = entries
 
     def _resolve(self, name: ArticleName) -> int:
-        keys = sorted(name.keys)  # sorted: the same merges on every run, whatever the hash seed
+        # Sorted, so the same merges come on every run whatever the hash seed; a full name before an
+        # acronym, which may stand for several ("ADB": the Asian and the African Development Banks).
+        keys = sorted(name.keys, key=lambda key: (" " not in key, key))
         index = next((self._by_key[key] for key in keys if key in self._by_key), None)
         if index is None:
             index = self._single_word_match(name)
@@ -522,31 +529,52 @@ class NameIndex:
             if entity.forms is not None:
                 entity.name = _display_name(entity.forms, entity.kind)
                 entity.forms = None
-        by_key: dict[tuple[str, str], CollectionName] = {}
-        for entity in sorted(self.entities, key=lambda e: (-len(e.articles), e.id)):
-            if entity.kind == PERSON or not entity.listed:
-                continue
-            for key in _keys(entity.kind, [entity.name]):
-                by_key.setdefault((entity.kind, key.split(":", 1)[1]), entity)
+        # Each key of an organisation's or a place's names (of two words or more: an acronym may stand for
+        # several) leads to the most widely named entity that has it.
+        ranked = sorted(self.entities, key=lambda e: (-len(e.articles), e.id))
+        rank = {entity.id: n for n, entity in enumerate(ranked)}
+        by_key: dict[str, CollectionName] = {}
+        spelt_out: dict[str, set[int]] = {}  # an acronym's key -> the entities with a longer name that it stands for
+        for entity in ranked:
+            if entity.kind != PERSON and entity.listed:
+                for key in self._merging_keys(entity):
+                    by_key.setdefault(key, entity)
+                own = _key(entity.kind, entity.name)
+                for key in _keys(entity.kind, entity.aliases):
+                    if " " not in key and key != own:
+                        spelt_out.setdefault(key, set()).add(entity.id)
         into: dict[int, CollectionName] = {}
         for entity in self.entities:
             if not entity.listed:
                 continue
-            words = " ".join(_firm_words(_words(entity.name)))
             if entity.kind == PERSON:
-                target = None
+                candidates = []
                 if entity.evidence < TITLED:
-                    target = by_key.get((ORGANIZATION, words))
                     place = place_name(entity.name)
-                    if target is None and place is not None:
-                        target = by_key.get((PLACE, fold(place)))
+                    candidates = [key for key in (_key(ORGANIZATION, entity.name), place and _key(PLACE, place)) if key]
+                target = next((by_key[key] for key in candidates if key in by_key), None)
                 if target is None and entity.evidence == SHAPE_ONLY:
                     entity.listed = False
                     continue
-            else:
-                target = by_key.get((entity.kind, words if entity.kind == ORGANIZATION else fold(entity.name)))
-            if target is not None and target is not entity:
-                into[entity.id] = target
+                if target is not None:
+                    into[entity.id] = target
+                continue
+            found = [by_key[key] for key in self._merging_keys(entity) if key in by_key]
+            own = _key(entity.kind, entity.name)
+            if own is not None and " " not in own and len(spelt_out.get(own, ())) == 1:
+                found.append(self.entities[next(iter(spelt_out[own]))])  # "SEC" alone: the one it stands for
+            for other in found:  # the less widely named of two joins the other (so no merge goes round in a ring)
+                if other is entity:
+                    continue
+                low, high = (entity, other) if rank[other.id] < rank[entity.id] else (other, entity)
+                current = into.get(low.id)
+                if current is None or rank[high.id] < rank[current.id]:
+                    into[low.id] = high
+        for old in list(into):  # a chain of merges ends at the most widely named (ranks only go down)
+            target = into[old]
+            while target.id in into:
+                target = into[target.id]
+            into[old] = target
         if not into:
             return
         order = {article_id: n for n, article_id in enumerate(self.article_ids())}
@@ -581,6 +609,13 @@ class NameIndex:
             {kind: [(e.id, e.name, len(e.articles)) for e in entities[:size]] for kind, entities in by_kind.items()},
             {kind: len(entities) for kind, entities in by_kind.items()},
         )
+
+    @staticmethod
+    def _merging_keys(entity: CollectionName) -> list[str]:
+        """The keys under which another row is the same entity: its name's, and its aliases' of two words or more."""
+        own = _key(entity.kind, entity.name)
+        found = sorted(key for key in _keys(entity.kind, entity.aliases) if " " in key)
+        return ([own] if own else []) + found
 
     def ranked_by_kind(self) -> dict[str, list[CollectionName]]:
         """`ranked`, split by kind (kept until a name is added)."""

@@ -97,7 +97,7 @@ class _Token:
     sentence_start: bool
     shouting: bool = False  # inside an all-capitals line, where capitals say nothing
     team: bool = False  # a name in a results or standings row ("Stoke 4 3 1 0"): a side, not a place
-    table: bool = False  # in a row of figures ("Shr 34 cts vs 1.19 dlrs", "Pay April 15"): places only
+    table: bool = False  # in a row of figures ("Shr 34 cts vs 1.19 dlrs", "Pay April 15"): no acronyms
     skip: bool = False  # wire furniture: a sign-off, a ticker code, a label ("NOTE:"), never a name
 
 
@@ -177,7 +177,7 @@ def _mark_furniture(line: list[_Token]) -> None:
         line[0].skip = True
     for index, token in enumerate(line):
         if token.text == "<":
-            close = next((k for k in range(index + 1, min(index + 4, len(line))) if line[k].text == ">"), None)
+            close = next((k for k in range(index + 1, min(index + 6, len(line))) if line[k].text == ">"), None)
             if close is not None and all(_code(t.text) or t.text in ".-" for t in line[index + 1 : close]):
                 for code in line[index + 1 : close]:
                     code.skip = True
@@ -318,10 +318,13 @@ def find_mentions(text: str) -> list[Mention]:
         phrase = tokens[i:j]
         while phrase and (phrase[-1].text == "." or fold(phrase[-1].text) in _CONNECTORS):
             phrase = phrase[:-1]
-        if _bracketed(tokens, i, j) and not phrase[0].shouting:  # "<Merrill Lynch Capital Markets>": a company
+        if phrase and not phrase[0].shouting and (_bracketed(tokens, i, j) or _ticker_follows(tokens, j)):
+            # "<Merrill Lynch Capital Markets>", "Rhone-Poulenc <RHON.PA>": a company
             mentions.append(_mention(text, phrase, ORGANIZATION, "organisation"))
         elif not _joined_to_event(tokens, j) and not _credit(tokens, i, j):
             judged = _judge(text, phrase, lowered)
+            if phrase and phrase[0].table:  # a row of figures: its labels and codes ("Shr", "NET") are no names,
+                judged = [m for m in judged if m.cue != "acronym"]  # its places and people ("J. Pooley 111") are
             if judged and judged[0].kind == PERSON and judged[0].cue in ("shape", "alias") and len(judged) == 1:
                 if _after_role(tokens, i) or _beside_titled(tokens, i, mentions):
                     judged[0].cue = "title"  # "Mongolia's Minister of Defence, Gursediin Saikhanbayar"
@@ -384,7 +387,11 @@ def _joined_organisation(tokens: list[_Token], start: int, after: int) -> int:
     if not left:
         return after
     head = _organisation_head(left)
-    plain_left = len(left) <= 2 and not any(w in _CONNECTORS for w in left) and place_name(" ".join(left)) is None
+    plain_left = (
+        len(left) <= 2
+        and not any(w in _CONNECTORS or w in TITLE_WORDS for w in left)  # "President Reagan and White House": two
+        and place_name(" ".join(left)) is None
+    )
     plural = right[-1].endswith("ies") or right[-1][:-1] in ORGANISATION_WORDS  # "Defence and Foreign Ministries": two
     if right[-1] in ORGANISATION_WORDS and not plural and len(right) <= 3 and plain_left:
         return end  # the head word comes after "and": "Securities and Exchange Commission"
@@ -393,6 +400,11 @@ def _joined_organisation(tokens: list[_Token], start: int, after: int) -> int:
     if opens and plain and place_name(" ".join(right)) is None and right[0] not in TITLE_WORDS:
         return end  # "Ministry of Trade and Industry"
     return after
+
+
+def _ticker_follows(tokens: list[_Token], end: int) -> bool:
+    """A name followed by its ticker code ("Rhone-Poulenc <RHON.PA>", "Apple (NASDAQ: AAPL)") is a company."""
+    return end + 1 < len(tokens) and tokens[end].text in ("<", "(") and tokens[end + 1].skip
 
 
 def _bracketed(tokens: list[_Token], start: int, end: int) -> bool:
@@ -428,7 +440,7 @@ def _judge(text: str, phrase: list[_Token], lowered: set[str]) -> list[Mention]:
         return []
     if phrase[0].team:
         return [_mention(text, phrase, ORGANIZATION, "team")]
-    if phrase[0].shouting or phrase[0].table:
+    if phrase[0].shouting:
         return _places_only(text, phrase)
     if _quoted(text, phrase):
         return []  # ‘Dharma Guardian’: names of exercises, works and slogans are not people or places
@@ -436,7 +448,8 @@ def _judge(text: str, phrase: list[_Token], lowered: set[str]) -> list[Mention]:
     title = _inner_title(phrase, words)
     if title is not None:
         # "Bank of Japan Governor Satoshi Sumita": the role's organisation (or place), then the person.
-        return _judge(text, phrase[:title], lowered) + [_mention(text, phrase[title + 1 :], PERSON, "title")]
+        at, name = title
+        return _judge(text, phrase[:at], lowered) + [_mention(text, phrase[name:], PERSON, "title")]
     for index, word in enumerate(words[:-1]):
         if word.endswith(_AFFILIATION):
             # "Ontario-based Magna", "Communist-led CGT": what is based or led somewhere is an organisation.
@@ -445,6 +458,12 @@ def _judge(text: str, phrase: list[_Token], lowered: set[str]) -> list[Mention]:
     organisation = _organisation_head(words) if place_name(" ".join(t.text for t in phrase[lead:])) is None else None
     if organisation is not None:  # (a place first: "Soviet Union" is no union)
         start = _after_person_titles(phrase, words, organisation)
+        country = _country_prefix(phrase, words, start, organisation)
+        if country:  # "U.S. Agriculture Department", "Japan Self Defense Forces": the country, then its body
+            return [_mention(text, phrase[start:country], PLACE, "place"),
+                    _mention(text, phrase[country:], ORGANIZATION, "organisation")]
+        if start == len(phrase) - 1:
+            return []  # "The Bank", "the Ministry": a head word alone names nothing in particular
         return [_mention(text, phrase[start:], ORGANIZATION, "organisation")]
     if " ".join(words) in NEWS_AGENCIES:
         return [_mention(text, phrase, ORGANIZATION, "organisation")]
@@ -530,20 +549,27 @@ def _name_or_nothing(text: str, rest: list[_Token], lowered: set[str], cue: str)
     return [_mention(text, rest, PERSON, "shape")]
 
 
-def _inner_title(phrase: list[_Token], words: list[str]) -> int | None:
-    """Where a person's title stands inside a phrase, a name after it and its qualifiers before it:
-    "Treasury Secretary James Baker", "Federal Reserve Board Chairman Paul Volcker"."""
+def _inner_title(phrase: list[_Token], words: list[str]) -> tuple[int, int] | None:
+    """Where a person's title stands inside a phrase, and where the name after it starts, with the title's
+    qualifiers before it: "Treasury Secretary James Baker", "Federal Reserve Board Chairman Paul Volcker",
+    "U.K. Chancellor of the Exchequer Nigel Lawson" (the office's department after "of" is no name)."""
     for index in range(len(words) - 2, 0, -1):
         if words[index] not in PERSON_TITLES:
             continue
-        name = words[index + 1 :]
+        start = index + 1
+        if words[start] == "of":
+            start += 2 if start + 1 < len(words) and words[start + 1] == "the" else 1
+            if len(words) - start < 3 or place_name(words[start]) is not None:
+                return None
+            start += 1  # "of the Exchequer"
+        name = words[start:]
         if len([w for w in name if w not in _CONNECTORS]) > 4 or name[0] in _CONNECTORS:
             return None
         if any(w in TITLE_WORDS or w in ORGANISATION_WORDS or w in _FUNCTION_WORDS or w in EVENT_WORDS for w in name):
             return None
-        if place_name(" ".join(t.text for t in phrase[index + 1 :])) is not None or _shouted(phrase[index + 1]):
+        if place_name(" ".join(t.text for t in phrase[start:])) is not None or _shouted(phrase[start]):
             return None
-        return index
+        return index, start
     return None
 
 
@@ -568,6 +594,24 @@ def _organisation_head(words: list[str]) -> int | None:
                 return None  # a bare "Ministry" or "Council" names nothing in particular
             return index
     return None
+
+
+_STATE_BODIES = frozenset(
+    "ministry department government army navy force forces court agency bureau office embassy commission "
+    "parliament congress senate police".split()
+)
+
+
+def _country_prefix(phrase: list[_Token], words: list[str], start: int, head: int) -> int:
+    """Where a state body's own name starts after the country that owns it ("U.S. Agriculture Department",
+    "Japan Self Defense Forces"); 0 when it does not start with a country, or is a firm ("Japan Airlines")."""
+    if words[head] not in _STATE_BODIES:
+        return 0
+    for size in (1, 2):
+        end = start + size
+        if head - end >= 1 and len(words) - end >= 2 and fold(" ".join(words[start:end])).rstrip(".") in countries():
+            return end
+    return 0
 
 
 def _after_person_titles(phrase: list[_Token], words: list[str], head: int) -> int:

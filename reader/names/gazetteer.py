@@ -62,7 +62,7 @@ PLACE_WORDS = frozenset(
     """.split()
 )
 # Words that start a named place: "Lake Texoma", "Mount Kenya", "Cape Town".
-PLACE_OPENERS = frozenset("lake mount mt cape fort isle gulf".split())
+PLACE_OPENERS = frozenset("lake mount mt cape fort isle gulf valley".split())
 # Head words of events, agreements and documents: "Strategic Dialogue", "Joint Declaration" name no person.
 EVENT_WORDS = frozenset(
     """
@@ -90,13 +90,23 @@ COUNTRY_ALIASES = {
     "us": "United States", "u.s": "United States", "u.s.": "United States", "usa": "United States",
     "u.s.a": "United States", "america": "United States", "united states of america": "United States",
     "n.z": "New Zealand",
+
     "uk": "United Kingdom", "u.k": "United Kingdom", "u.k.": "United Kingdom", "britain": "United Kingdom",
     "great britain": "United Kingdom", "england": "England", "scotland": "Scotland", "wales": "Wales",
-    "russia": "Russia", "russian federation": "Russia", "south korea": "South Korea",
+    "russia": "Russia", "russian federation": "Russia",
+    "ussr": "Soviet Union", "u.s.s.r": "Soviet Union", "south korea": "South Korea",
     "north korea": "North Korea", "iran": "Iran", "syria": "Syria", "vietnam": "Vietnam",
     "czech republic": "Czechia", "holland": "Netherlands", "the netherlands": "Netherlands",
     "uae": "United Arab Emirates", "taiwan": "Taiwan", "palestine": "Palestine", "burma": "Myanmar",
     "ivory coast": "Ivory Coast", "congo": "Congo", "macedonia": "North Macedonia",
+}
+# US states as wire datelines write them ("Valley Forge, Pa."), where the abbreviation is no common word.
+STATE_ABBREVIATIONS = {
+    "n.j": "New Jersey", "n.y": "New York", "n.h": "New Hampshire", "n.m": "New Mexico", "n.c": "North Carolina",
+    "n.d": "North Dakota", "s.c": "South Carolina", "s.d": "South Dakota", "r.i": "Rhode Island",
+    "w.va": "West Virginia", "calif": "California", "conn": "Connecticut", "mich": "Michigan", "minn": "Minnesota",
+    "okla": "Oklahoma", "tenn": "Tennessee", "ariz": "Arizona", "colo": "Colorado", "fla": "Florida",
+    "pa": "Pennsylvania", "wis": "Wisconsin", "ky": "Kentucky", "md": "Maryland",
 }
 # Regions and seas that news names often and GeoNames does not list as countries or cities.
 REGIONS = frozenset(
@@ -126,8 +136,8 @@ def _table_version() -> str:
     """Changes whenever the regions or the country aliases here change, so a cache of older tables is not read."""
     import hashlib
 
-    described = repr([sorted(REGIONS), sorted(COUNTRY_ALIASES.items())]).encode("utf-8")
-    return hashlib.blake2b(described, digest_size=4).hexdigest()
+    described = repr([sorted(REGIONS), sorted(COUNTRY_ALIASES.items()), sorted(STATE_ABBREVIATIONS.items())])
+    return hashlib.blake2b(described.encode("utf-8"), digest_size=4).hexdigest()
 
 
 @lru_cache(maxsize=1)
@@ -176,6 +186,8 @@ def _from_geonames() -> tuple[dict[str, str], frozenset[str]]:
         table[fold(region)] = region
     for alias, name in COUNTRY_ALIASES.items():
         table[alias] = name
+    for alias, name in STATE_ABBREVIATIONS.items():
+        table.setdefault(alias, name)
     names = {fold(c["name"]) for c in cache.get_countries().values()}
     return table, frozenset(names | {fold(r) for r in REGIONS} | set(COUNTRY_ALIASES))
 
