@@ -71,7 +71,19 @@ ORGANISATIONS = {
 
 
 def _written(forms: list[str], text: str) -> bool:
-    return any(re.search(rf"(?<![\w.]){re.escape(form)}(?![\w])", text) for form in forms)
+    """Whether one of the forms is written as a name of its own: not inside another name ("Bank of Japan",
+    "Shell Canada Ltd", "North America"), which is a mention of that other name."""
+    for form in forms:
+        for match in re.finditer(rf"(?<![\w.\-]){re.escape(form)}(?![\w\-])", text):
+            before = text[max(0, match.start() - 40) : match.start()]
+            after = text[match.end() : match.end() + 20]
+            inside = re.search(r"[A-Z][\w&.']*\s+(?:(?:of|de)\s+(?:the\s+)?)?$", before)
+            if inside and not re.search(r"(?:^|[.!?\n]\s*)[A-Z][\w&.']*\s+$", before):
+                continue  # after a capitalised word (not one that starts a sentence)
+            if re.match(r"\s+(?:Corp|Inc|Ltd|Co|Plc|Bank|Petroleum|Airlines)\b", after):
+                continue
+            return True
+    return False
 
 
 def _country_forms(name: str) -> list[str]:

@@ -233,6 +233,9 @@ class Library:
         if merged < total:
             return None  # stopped: what was saved stays saved
         collection.consolidate()  # every article is in: settle each entity across the collection
+        grown = collection.attach_shouted((article.id, article.body) for article in oldest)
+        if index is not None and grown:
+            index.save((article, grown[article.id]) for article in oldest if article.id in grown)
         if index is not None:
             index.finish(oldest)
             index.forget_missing()

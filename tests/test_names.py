@@ -268,3 +268,15 @@ def test_a_place_never_takes_an_organisations_name(tmp_path: Path) -> None:
     )
     assert rows["Japan"] == ("place", 2)
     assert rows["Bache Securities"][0] == "organization"
+
+
+def test_a_person_in_a_headline_of_capitals_is_found_by_the_surname_the_collection_knows(tmp_path: Path) -> None:
+    rows = _collection(
+        tmp_path,
+        "Federal Reserve Board Chairman Paul Volcker said rates would hold.",
+        "VOLCKER SAYS DOLLAR DECLINE COULD BE COUNTERPRODUCTIVE",
+        "Treasury official Peter Price said the price of gold rose.",
+        "PRICE OF GOLD RISES IN LONDON",
+    )
+    assert rows["Paul Volcker"] == ("person", 2)
+    assert rows.get("Peter Price", ("person", 1)) == ("person", 1)  # "price" is a word: the headline names no one

@@ -8,6 +8,7 @@ brackets ("Ministry of External Affairs (MEA)"); case ("QUAD" = "Quad").
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections import Counter
@@ -293,6 +294,26 @@ def _person_evidence(group: _Group, name: str) -> int:
     if len(words) >= 2 and any(_words(m.text) == (words[-1],) for m in group.mentions):
         return LIKELY  # named in full, then by surname alone: "Nakasone said"
     return SHAPE_ONLY
+
+
+_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z]{4,}(?![\w’'-])")
+_SHOUTED_LINE = re.compile(r"^[^a-z\n]*[A-Z]{2}[^a-z\n]*$", re.MULTILINE)  # a line in capitals
+_SHOUTED_WORD = re.compile(r"[A-Z][A-Z’'-]+")
+
+
+def _shouted_surnames(
+    body: str, surnames: dict[str, CollectionName]
+) -> list[tuple[CollectionName, list[tuple[int, int]], str]]:
+    """Known surnames in a text's lines of capitals: (entity, spans, as written), in order of first mention."""
+    found: dict[int, tuple[CollectionName, list[tuple[int, int]], str]] = {}
+    for line in _SHOUTED_LINE.finditer(body):
+        for word in _SHOUTED_WORD.finditer(line.group()):
+            text = re.sub(r"[’']S$", "", word.group())
+            entity = surnames.get(fold(text))
+            if entity is not None:
+                start = line.start() + word.start()
+                found.setdefault(entity.id, (entity, [], text))[1].append((start, start + len(text)))
+    return list(found.values())
 
 
 def _display_name(forms: dict[str, int], kind: str) -> str:
@@ -609,6 +630,52 @@ class NameIndex:
             {kind: [(e.id, e.name, len(e.articles)) for e in entities[:size]] for kind, entities in by_kind.items()},
             {kind: len(entities) for kind, entities in by_kind.items()},
         )
+
+    def attach_shouted(self, bodies: Iterable[tuple[str, str]]) -> dict[str, str]:
+        """People named in capitals ("VOLCKER SAYS RATES WILL FALL"), where no name can be told from the
+        words around it, found by the surname of one person a title names in the collection (or of one named
+        four times as widely as any other of that surname), when the collection never writes that surname in
+        lower case ("PRICE", "WILL" and "SAID" are words). `bodies`: (article id, body), read twice. Returns
+        the articles whose names grew, with their names encoded. Call after `consolidate`."""
+        from reader.names.gazetteer import place_name
+
+        bodies = list(bodies)
+        holders: dict[str, list[CollectionName]] = {}
+        for entity in self.entities:
+            if entity.kind == PERSON and entity.listed and entity.evidence == TITLED:
+                words = _words(entity.name)
+                if len(words) >= 2 and len(words[-1]) >= 4 and place_name(words[-1]) is None:
+                    holders.setdefault(words[-1], []).append(entity)
+        for _, body in bodies:  # a surname written in lower case anywhere is a word too
+            for word in _LOWER_WORD.findall(body):
+                holders.pop(word, None)
+        surnames: dict[str, CollectionName] = {}
+        for surname, found in holders.items():
+            found.sort(key=lambda e: (-len(e.articles), e.id))
+            if len(found) == 1 or len(found[0].articles) >= 4 * len(found[1].articles):
+                surnames[surname] = found[0]
+        changed: dict[str, str] = {}
+        if not surnames:
+            return changed
+        order: dict[str, int] | None = None
+        for article_id, body in bodies:
+            hits = _shouted_surnames(body, surnames) if article_id in self._by_article else []
+            if not hits:
+                continue
+            ids = self._ids_of[article_id]
+            names = decode_names(self._by_article[article_id])
+            for entity, spans, surface in hits:
+                if entity.id in ids:
+                    continue
+                if order is None:
+                    order = {a: n for n, a in enumerate(self.article_ids())}
+                names.append(ArticleName(entity.name, PERSON, [surface], spans, LIKELY))
+                ids.append(entity.id)
+                bisect.insort(entity.articles, article_id, key=order.__getitem__)
+            changed[article_id] = self._by_article[article_id] = encode_names(names)
+        if changed:
+            self._ranked = self._ranked_by_kind = None
+        return changed
 
     @staticmethod
     def _merging_keys(entity: CollectionName) -> list[str]:

@@ -25,6 +25,7 @@ from reader.names.gazetteer import (
     TITLE_WORDS,
     countries,
     fold,
+    given_names,
     place_name,
 )
 from reader.names.kinds import ORGANIZATION, PERSON, PLACE
@@ -390,6 +391,7 @@ def _joined_organisation(tokens: list[_Token], start: int, after: int) -> int:
     plain_left = (
         len(left) <= 2
         and not any(w in _CONNECTORS or w in TITLE_WORDS for w in left)  # "President Reagan and White House": two
+        and left[0] not in given_names()  # "Paul Volcker and International Monetary Fund": two
         and place_name(" ".join(left)) is None
     )
     plural = right[-1].endswith("ies") or right[-1][:-1] in ORGANISATION_WORDS  # "Defence and Foreign Ministries": two
@@ -480,7 +482,11 @@ def _judge(text: str, phrase: list[_Token], lowered: set[str]) -> list[Mention]:
             k += 1
         elif cue == "title" and words[k - 1] in ("of", "the") and len(phrase) - k >= 3 and place_name(words[k]) is None:
             k += 1  # the office's department: "Chancellor of the Exchequer Nigel Lawson"
-        elif _is_demonym(phrase[k].text) and place_name(phrase[k].text) is None:
+        elif (
+            _is_demonym(phrase[k].text)
+            and place_name(phrase[k].text) is None
+            and place_name(text[phrase[k].start : phrase[-1].end]) is None  # "Saudi Arabia" is no Saudi
+        ):
             k += 1
         elif k == 0 and phrase[0].sentence_start and _common(word, lowered, sentence_start=True):
             k += 1
