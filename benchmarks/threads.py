@@ -95,6 +95,8 @@ def main() -> None:
     index = NameIndex()
     for article in articles:
         index.add(article.id, article_names(article.body))
+    index.consolidate()  # as the reader does once every article is in
+    index.attach_shouted((a.id, a.body) for a in articles)
     names_seconds = time.process_time() - started
 
     started = time.process_time()

@@ -10,11 +10,16 @@ Threads are built in two passes, the way a reader sorts a pile of clippings:
 
 1. Topics: one pass in date order; each article joins the topic whose centre (the sum of its articles'
    profiles) it is closest to, or starts a new one. Comparing with a whole topic, not with its closest
-   article, means one shared word or name cannot chain two stories together.
+   article, means one shared word or name cannot chain two stories together; an article must share two
+   features with a topic to join it; and a topic that none of the last QUIET_ARTICLES articles joined has
+   gone quiet (a later article on the subject starts a thread of its own), so topics do not grow forever.
 2. Events: inside each topic, words are weighed again against that topic only. "Earthquake" says
    nothing inside a pile of earthquake reports, while "Sumatra", "6.1" or "2013" tell one quake from
    another, so a topic that holds two events splits in two (average linkage on the topic's articles).
    Headlines are too short for this and stay as their topic.
+3. Templates: a topic of short items cast in one mould about different names (dividend notices,
+   earnings tables, "what you need to know") is told apart by its names: items that share a name are
+   one story, the rest stand alone.
 
 An article added later joins the thread it matches best, or stands alone, without rebuilding the rest.
 """
@@ -43,6 +48,16 @@ NAME_WEIGHT = 2  # a shared name counts as much as a word used twice
 _FRONT_RUNNERS = 5
 _LOOKUP_FEATURES = 12
 RECENT_TOPICS = 5  # a feature's candidate topics: the few that used it most recently (a story still running)
+# A topic none of the last this many articles (in date order) joined has gone quiet: the news has moved
+# on, and a later article on the same subject starts a thread of its own. Counted in articles, not days,
+# so it keeps pace with the collection: a week or two of a few hundred feeds, a day of a news firehose.
+QUIET_ARTICLES = 3000
+# A pile of items cast in one mould (dividend notices, "what you need to know") about different names:
+# no name in more than this share of the pile, and the words most of it shares (in this share or more of
+# the pile) each common in the whole collection (in this share of all articles or more).
+TEMPLATE_NAME_SHARE = 0.3
+TEMPLATE_WORD_SHARE = 0.5
+TEMPLATE_DF_SHARE = 0.005
 REPORT_EVERY = 5000  # articles between progress reports
 Progress = Callable[[str, int, int], None]  # (stage, articles done, articles in all)
 NamedArticles = list[tuple[Article, list[tuple[int, str, int]]]]  # each with its (entity id, name, mentions)
@@ -352,7 +367,12 @@ class Stories:
         self._thread_of = [-1] * total
         groups: list[list[int]] = []
         for members in topics:
-            groups.extend(self._events(members) if self._splittable(members) else [members])
+            if self._splittable(members):
+                groups.extend(self._events(members))
+            elif self._templated(members):
+                groups.extend(self._by_names(members))
+            else:
+                groups.append(members)
         self.threads, self._stories = [], None
         for members in groups:
             self._new_thread(members)
@@ -398,6 +418,7 @@ class Stories:
         norms: list[float] = []
         members: list[list[int]] = []
         holders: defaultdict[Feature, list[int]] = defaultdict(list)  # feature -> topics whose centre has it
+        last_joined: list[int] = []  # when each topic was last joined, in articles seen
         for done, index in enumerate(order):
             if progress is not None and done % REPORT_EVERY == 0:
                 progress("threads", done, len(order))
@@ -414,6 +435,7 @@ class Stories:
                 weight = vector[feature]
                 for topic in holders[feature][-RECENT_TOPICS:]:
                     dots[topic] = dots.get(topic, 0.0) + weight * centres[topic][feature]
+            dots = {topic: dot for topic, dot in dots.items() if done - last_joined[topic] <= QUIET_ARTICLES}
             # Rank by the rarer features' share, then score the few front-runners exactly.
             front: Iterable[int] = dots
             if len(dots) > _FRONT_RUNNERS:
@@ -425,12 +447,15 @@ class Stories:
             for topic in front:
                 similarity = _cosine(vector, centres[topic]) / norms[topic]
                 if similarity > best_similarity or (similarity == best_similarity and topic < best):
-                    best, best_similarity = topic, similarity
+                    if _evidence(vector, centres[topic]):
+                        best, best_similarity = topic, similarity
             if best_similarity < TOPIC_SIMILARITY:
                 best = len(centres)
                 centres.append({})
                 members.append([])
                 norms.append(1.0)
+                last_joined.append(done)
+            last_joined[best] = done
             centre = centres[best]
             square = norms[best] ** 2 if len(centre) else 0.0
             for feature, weight in vector.items():
@@ -458,6 +483,51 @@ class Stories:
             return False
         lengths = sorted(len(self._counts[index]) for index in members)
         return lengths[len(lengths) // 2] >= EVENT_MIN_FEATURES
+
+    def _templated(self, members: list[int]) -> bool:
+        """A pile of items cast in one mould about different names: dividend notices, earnings tables,
+        "what you need to know" pieces. Their words are shared by most of them, their names by few."""
+        if len(members) < 4:
+            return False
+        names: Counter[Feature] = Counter()
+        words: Counter[Feature] = Counter()
+        for index in members:
+            for feature in self._counts[index]:
+                (names if feature[0] == NAME_MARK else words)[feature] += 1
+        top_name = max(names.values(), default=0)
+        if top_name >= TEMPLATE_NAME_SHARE * len(members):
+            return False
+        # The mould: words most of the pile shares that are common in the whole collection too ("div",
+        # "qtly", "know"), not one story's own ("earthquake", "Noah"), which few other articles use.
+        common = TEMPLATE_DF_SHARE * len(self._ids)
+        mould = [f for f, n in words.items() if n >= TEMPLATE_WORD_SHARE * len(members)]
+        return bool(mould) and all(len(self._postings[f]) >= common for f in mould)
+
+    def _by_names(self, members: list[int]) -> list[list[int]]:
+        """A templated pile told apart by its names: items that share a name (one not in most of the pile)
+        are one story; an item that shares none stands alone."""
+        names: defaultdict[Feature, list[int]] = defaultdict(list)
+        for index in members:
+            for feature in self._counts[index]:
+                if feature[0] == NAME_MARK:
+                    names[feature].append(index)
+        parent = {index: index for index in members}
+
+        def root(index: int) -> int:
+            while parent[index] != index:
+                parent[index] = parent[parent[index]]
+                index = parent[index]
+            return index
+
+        for holders in names.values():
+            if 1 < len(holders) <= max(2, len(members) // 2):
+                first = root(holders[0])
+                for other in holders[1:]:
+                    parent[root(other)] = first
+        groups: defaultdict[int, list[int]] = defaultdict(list)
+        for index in members:
+            groups[root(index)].append(index)
+        return list(groups.values())
 
     def _events(self, members: list[int]) -> list[list[int]]:
         """Split a topic into events, weighing each word by how rare it is inside the topic."""
@@ -686,6 +756,18 @@ def _post(
     """An article's weight beside each of its postings (0 for a feature it has but is not weighed on)."""
     for feature in features:
         posted[feature].append(vector.get(feature, 0.0))
+
+
+def _evidence(vector: dict[Feature, float], centre: dict[Feature, float]) -> bool:
+    """Whether an article shares enough with a topic to join it: two features or more (one shared word is
+    a coincidence, as it is for related articles)."""
+    shared = 0
+    for feature in vector:
+        if feature in centre:
+            shared += 1
+            if shared >= 2:
+                return True
+    return False
 
 
 def _compact(vector: Mapping[Feature, float]) -> tuple[tuple[Feature, ...], array[float]]:

@@ -129,3 +129,43 @@ def test_related_articles_found_in_bulk_are_those_weighed_one_article_at_a_time(
     assert shown(in_bulk) == shown(alone) and any(in_bulk.values())
     quake = next(a for a in library.articles if a.body.startswith("A magnitude"))
     assert "Sapporo" in in_bulk[quake.id][0].shared
+
+
+COMPANIES = ["Acme Widget Corp", "Bolton Paper Co", "Carver Foods Inc", "Dunmore Mining Ltd", "Eastgate Bancorp Inc",
+             "Fairfax Shipping Co"]
+
+
+def test_notices_cast_in_one_mould_about_different_companies_are_different_stories(tmp_path: Path) -> None:
+    notices = [
+        [(f"2024-03-0{n + 1}", f"{company} said its board declared a quarterly dividend of 25 cts a share, "
+          f"unchanged from the prior quarter, payable April 15 to holders of record March 31.")]
+        for n, company in enumerate(COMPANIES)
+    ]
+    library = _library(tmp_path, [QUAKE, CARS, *notices])
+    for article in library.articles:
+        if "dividend" in article.body:
+            thread = library.thread(article)
+            assert thread is None or len(thread.articles) == 1, thread.title
+    quake = next(a for a in library.articles if "quake" in a.body)
+    assert len(library.thread_articles(quake)) == 3  # one story told three times still threads
+
+
+def test_a_story_that_went_quiet_starts_a_new_thread_when_it_comes_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.stories
+
+    monkeypatch.setattr(reader.stories, "QUIET_ARTICLES", 4)  # four other articles since: the news moved on
+    later = [("2024-02-20", "A year on, Sapporo remembered the Hokkaido earthquake: rescue teams that searched the "
+              "rubble of collapsed houses in Japan's northern island laid wreaths for the quake's dead.")]
+    meanwhile = [[(f"2024-01-{10 + n}", f"{company} said its board declared a quarterly dividend of 25 cts a share, "
+                   "payable April 15.")] for n, company in enumerate(COMPANIES)]
+    library = _library(tmp_path, [QUAKE, *meanwhile, later])
+    first = next(a for a in library.articles if a.iso_date == "2024-01-02")
+    comeback = next(a for a in library.articles if "A year on" in a.body)
+    assert len(library.thread_articles(first)) == 3
+    assert comeback not in library.thread_articles(first)
+    monkeypatch.setattr(reader.stories, "QUIET_ARTICLES", 100)  # still news: it joins its story
+    library = _library(tmp_path, [QUAKE, *meanwhile, later])
+    first = next(a for a in library.articles if a.iso_date == "2024-01-02")
+    assert [a.body for a in library.thread_articles(first)][-1].startswith("A year on")
