@@ -129,15 +129,19 @@ def tokenize(text: str) -> list[_Token]:
             lines[-1].append(token)
         previous = word
     lines = [line for line in lines if line]
-    figures = [_figures(line) for line in lines]
+    digits = _DIGIT.search(text) is not None  # most prose has a few; a text without any has no tables
+    furniture = "<" in text or "(" in text or ":" in text
+    figures = [_figures(line) for line in lines] if digits else []
     for number, line in enumerate(lines):
-        _mark_line(line)
+        _mark_line(line, digits)
         # A row of figures among others ("Pay April 15" under "Qtly div 25 cts"), or one with several numbers.
-        beside = (number and figures[number - 1]) or (number + 1 < len(lines) and figures[number + 1])
-        if figures[number] and not line[0].team and (beside or _numbers(line) >= 2):
-            for token in line:
-                token.table = True
-        _mark_furniture(line)
+        if figures and figures[number] and not line[0].team:
+            beside = (number and figures[number - 1]) or (number + 1 < len(lines) and figures[number + 1])
+            if beside or _numbers(line) >= 2:
+                for token in line:
+                    token.table = True
+        if furniture:
+            _mark_furniture(line)
     if len(lines) > 1:
         _mark_sign_off(lines[-1])
     _mark_trailing_credit(tokens)
@@ -217,15 +221,20 @@ def _mark_trailing_credit(tokens: list[_Token]) -> None:
             words[-1].skip = True
 
 
-def _mark_line(line: list[_Token]) -> None:
+_DIGIT = re.compile(r"\d")
+
+
+def _mark_line(line: list[_Token], digits: bool = True) -> None:
     """Flag all-capitals lines (wire headlines) and results rows, whose capitals mean something else."""
-    letters = "".join(c for t in line if t.text[0].isalpha() for c in t.text if c.isalpha())
-    capitals = sum(map(str.isupper, letters))
+    joined = "".join(t.text for t in line if t.text[0].isalpha())
+    capitals = sum(map(str.isupper, joined))  # map over the characters: C speed
+    letters = capitals + sum(map(str.islower, joined))
     words = [t for t in line if t.text[0].isalpha() and len(t.text) > 1]
-    if (len(letters) >= 12 and capitals > 0.8 * len(letters)) or (len(words) >= 2 and capitals == len(letters)):
+    if (letters >= 12 and capitals > 0.8 * letters) or (len(words) >= 2 and capitals == letters):
         for token in line:
             token.shouting = True
-    _mark_results_row(line)
+    if digits:
+        _mark_results_row(line)
 
 
 def _mark_results_row(line: list[_Token]) -> None:
@@ -264,10 +273,11 @@ def _mark_results_row(line: list[_Token]) -> None:
 
 
 def _capitalised(token: _Token) -> bool:
-    first = token.text[0]
-    if token.skip or _CODE_WITH_DIGITS.match(token.text):
+    text = token.text
+    first = text[0]
+    if token.skip or (not text.isalpha() and _CODE_WITH_DIGITS.match(text)):
         return False
-    return first.isupper() or (first == "@" and len(token.text) > 1)
+    return first.isupper() or (first == "@" and len(text) > 1)
 
 
 _CODE_WITH_DIGITS = re.compile(r"^(?=(?:.*[A-Za-z]){3})(?=.*\d)")  # "MAY7", "JUL8": codes, never names ("G7" is)
