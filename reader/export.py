@@ -101,7 +101,7 @@ def article_record(library: Library, article: Article, *, with_body: bool = Fals
         ],
         "related": [
             {"id": related.article_id, "score": related.score, "shared": related.shared}
-            for related in library.related(article)
+            for related in library.related(article, keep=False)
         ],
         "thread": thread.id if (thread := library.thread(article)) else None,
     }

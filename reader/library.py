@@ -351,8 +351,9 @@ class Library:
 
     # Stories ------------------------------------------------------------------------------------
 
-    def related(self, article: Article) -> list[Related]:
-        return [] if self.stories is None else self.stories.related(article.id)
+    def related(self, article: Article, *, keep: bool = True) -> list[Related]:
+        """The article's related articles; `keep=False` when each article is asked for once (export)."""
+        return [] if self.stories is None else self.stories.related(article.id, keep=keep)
 
     def related_articles(self, article: Article) -> list[tuple[Related, Article]]:
         """Each related article with why it is related, for showing and opening."""

@@ -627,9 +627,11 @@ class Stories:
         scores.pop(index, None)
         return [(other, s) for other, s in scores.items() if s >= MIN_LINK]
 
-    def related(self, article_id: str, limit: int = RELATED_LIMIT) -> list[Related]:
+    def related(self, article_id: str, limit: int = RELATED_LIMIT, *, keep: bool = True) -> list[Related]:
         """The articles closest to this one, best first, each with the names and words they share: from
-        the table found in bulk, or (an article added since) weighed alone."""
+        the table found in bulk, or (an article added since) weighed alone. `keep=False`: not kept for
+        the next time it is asked for (an export goes through every article once: at 400,000 articles
+        keeping them all would cost 300 MB)."""
         cached = self._related.get(article_id)
         if cached is not None:
             return cached[:limit]
@@ -638,7 +640,8 @@ class Stories:
         if table is not None and in_table is not None:
             shown = self._shown_of(table)
             found = [Related(other, round(score, 3), shown(shared)) for other, score, shared in in_table]
-            self._related[article_id] = found
+            if keep:
+                self._related[article_id] = found
             return found[:limit]
         index = self._position.get(article_id)
         if index is None or not self.profiled:
@@ -656,7 +659,8 @@ class Stories:
             Related(self._ids[other], round(similarity, 3), self._labelled(shared, vector, self._vector(other)))
             for similarity, other, shared in best
         ]
-        self._related[article_id] = found
+        if keep:
+            self._related[article_id] = found
         return found[:limit]
 
     def prepare_related(self) -> None:
