@@ -65,6 +65,8 @@ def _naming(library: Library, name: str) -> set[str]:
     found: set[str] = set()
     matched = False
     for entity in names.entities:
+        if not entity.listed:
+            continue  # merged into another (which has its aliases), or not shown as a name at all
         if entity.name.casefold() == wanted or any(alias.casefold() == wanted for alias in entity.aliases):
             found.update(entity.articles)
             matched = True
