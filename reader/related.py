@@ -90,7 +90,9 @@ class RelatedTable:
         slot shares (a byte) in place of where each starts."""
         import numpy as np
 
-        header = json.dumps([self.ids, self.features, self.labels], ensure_ascii=False).encode("utf-8")
+        # A word is its own label: written once (null for "the feature itself"), read back as one string.
+        named = [None if label == feature else label for feature, label in zip(self.features, self.labels, strict=True)]
+        header = json.dumps([self.ids, self.features, named], ensure_ascii=False).encode("utf-8")
         lengths = np.diff(self.starts).astype(np.uint8)  # at most SHARED_KEPT
         arrays: list[NDArray[Any]] = [self.neighbours, self.scores, lengths, self.shared]
         sizes = struct.pack("<5q", _FORMAT, len(header), len(self.ids), self.limit, len(self.shared))
@@ -107,7 +109,8 @@ class RelatedTable:
             if form != _FORMAT:
                 return None
             at = 40
-            ids, features, labels = json.loads(blob[at : at + header_size])
+            ids, features, written = json.loads(blob[at : at + header_size])
+            labels = [feature if label is None else label for feature, label in zip(features, written, strict=True)]
             at += header_size
             parts = []
             slots = rows * limit
@@ -115,7 +118,8 @@ class RelatedTable:
                 size = count * np.dtype(dtype).itemsize
                 if at + size > len(blob):
                     return None
-                parts.append(np.frombuffer(blob, dtype=dtype, count=count, offset=at))
+                # Copied out, so the blob (mostly the header, read already) is not kept alive by the arrays.
+                parts.append(np.frombuffer(blob, dtype=dtype, count=count, offset=at).copy())
                 at += size
         except (struct.error, ValueError, TypeError):
             return None
@@ -129,7 +133,7 @@ class RelatedTable:
         return table
 
 
-_FORMAT = 1  # the blob's layout: change it when `pieces` changes
+_FORMAT = 2  # the blob's layout: change it when `pieces` changes
 
 
 def related_table(

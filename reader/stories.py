@@ -175,7 +175,7 @@ class Stories:
         self._member_of: dict[str, int] | None = None  # read back and not profiled yet: article -> thread
         # Every article's related articles, found in bulk (`find_related`) or read back with the threads.
         self.table: RelatedTable | None = None
-        self._shown_table: tuple[RelatedTable, list[bool], list[frozenset[str]]] | None = None
+        self._shown_table: tuple[RelatedTable, list[bool], dict[int, frozenset[str]]] | None = None
 
     @classmethod
     def restored(cls, saved: SavedStories, table: RelatedTable | None = None) -> Stories | None:
@@ -676,19 +676,23 @@ class Stories:
         kept = self._shown_table
         if kept is None or kept[0] is not table:
             is_name = [feature[0] == NAME_MARK for feature in table.features]
-            words = [frozenset(words_of(label)) if name else frozenset() for label, name in zip(table.labels, is_name,
-                                                                                                    strict=True)]
-            kept = self._shown_table = (table, is_name, words)
-        _, is_name, name_words = kept
+            kept = self._shown_table = (table, is_name, {})
+        _, is_name, known_words = kept
         labels, features = table.labels, table.features
+
+        def name_words(i: int) -> frozenset[str]:
+            """The words a name is made of, worked out when a list first shows it (most never are)."""
+            found = known_words.get(i)
+            if found is None:
+                found = known_words[i] = frozenset(words_of(labels[i]))
+            return found
 
         def shown(shared: list[int]) -> list[str]:
             names = [i for i in shared if is_name[i]]
             if not names:
                 return [features[i] for i in shared[:3]]
             del names[3:]
-            in_names = name_words[names[0]] if len(names) == 1 else frozenset().union(*map(name_words.__getitem__,
-                                                                                             names))
+            in_names = name_words(names[0]) if len(names) == 1 else frozenset().union(*map(name_words, names))
             found = [labels[i] for i in names]
             words = 0
             for i in shared:
