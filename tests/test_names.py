@@ -280,3 +280,15 @@ def test_a_person_in_a_headline_of_capitals_is_found_by_the_surname_the_collecti
     )
     assert rows["Paul Volcker"] == ("person", 2)
     assert rows.get("Peter Price", ("person", 1)) == ("person", 1)  # "price" is a word: the headline names no one
+
+
+def test_firms_whose_names_hold_a_possessive_or_partners_before_a_comma() -> None:
+    names = _found(
+        "Smith Barney, Harris Upham and Co said Moody's Investors Service Inc cut the rating. "
+        "Japan's Finance Ministry did not comment, and Standard and Poor's Corp agreed."
+    )
+    assert names["Standard and Poor's Corp"][0] == "organization"
+    assert names["Smith Barney, Harris Upham and Co"][0] == "organization"
+    assert names["Moody's Investors Service Inc"][0] == "organization"
+    assert names["Japan"][0] == "place" and names["Finance Ministry"][0] == "organization"
+    assert "Smith Barney" not in names and "Investors Service Inc" not in names

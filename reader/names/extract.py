@@ -312,12 +312,17 @@ def find_mentions(text: str) -> list[Mention]:
             else:
                 break
         firm = _firm_ending(tokens, j)
-        if firm > j:  # "Merrill Lynch and Co Inc", "Goldman, Sachs and Co": one firm
+        if firm > j:  # "Merrill Lynch and Co Inc", "Smith Barney, Harris Upham and Co": one firm
             first = i
-            while first >= 2 and tokens[first - 1].text == "," and _capitalised(tokens[first - 2]) and first - i > -4:
-                first -= 2
-            if first < i and tokens[first].sentence_start:
-                first = i
+            while first >= 2 and tokens[first - 1].text == "," and _capitalised(tokens[first - 2]) and i - first < 8:
+                first -= 2  # the partners' names before the comma, each of one or two words
+                if first >= 1 and _capitalised(tokens[first - 1]) and not tokens[first].sentence_start:
+                    first -= 1
+            while first < i and (tokens[first].text == "," or (
+                tokens[first].sentence_start and fold(tokens[first].text) in _FUNCTION_WORDS
+            )):
+                first += 1  # "Meanwhile, Goldman, Sachs and Co": not the word that opens the sentence
+            _drop_from(mentions, tokens[first].start)
             mentions.append(_mention(text, tokens[first:firm], ORGANIZATION, "organisation"))
             i = firm
             continue
@@ -329,6 +334,12 @@ def find_mentions(text: str) -> list[Mention]:
         phrase = tokens[i:j]
         while phrase and (phrase[-1].text == "." or fold(phrase[-1].text) in _CONNECTORS):
             phrase = phrase[:-1]
+        owner = _possessive_firm(tokens, i, phrase)
+        if owner is not None:  # "Moody's Investors Service Inc", "McDonald's Corp": the firm's own name
+            _drop_from(mentions, tokens[owner].start)
+            mentions.append(_mention(text, tokens[owner : i + len(phrase)], ORGANIZATION, "organisation"))
+            i = j
+            continue
         if phrase and not phrase[0].shouting and (_bracketed(tokens, i, j) or _ticker_follows(tokens, j)):
             # "<Merrill Lynch Capital Markets>", "Rhone-Poulenc <RHON.PA>": a company
             mentions.append(_mention(text, phrase, ORGANIZATION, "organisation"))
@@ -361,6 +372,32 @@ def _beside_titled(tokens: list[_Token], start: int, mentions: list[Mention]) ->
         return False
     last = mentions[-1]
     return last.kind == PERSON and last.cue == "title" and last.end == tokens[start - 2].end
+
+
+_LEGAL_ENDINGS = frozenset("inc corp co ltd plc llc".split())
+
+
+def _possessive_firm(tokens: list[_Token], start: int, phrase: list[_Token]) -> int | None:
+    """Where a firm's name that holds a possessive starts ("Moody's Investors Service Inc"): the phrase ends
+    with a legal ending and follows "X's", X no place ("Japan's Finance Ministry" is Japan's)."""
+    if not phrase or fold(phrase[-1].text) not in _LEGAL_ENDINGS or start < 3 or phrase[0].shouting:
+        return None
+    if tokens[start - 1].text != "s" or tokens[start - 2].text not in ("'", "’") or not _capitalised(tokens[start - 3]):
+        return None
+    owner = start - 3
+    if place_name(tokens[owner].text) is not None:
+        return None
+    if owner >= 2 and tokens[owner - 1].text in ("and", "&") and _capitalised(tokens[owner - 2]):
+        owner -= 2  # "Standard and Poor's Corp"
+        if tokens[owner].sentence_start and fold(tokens[owner].text) in _FUNCTION_WORDS:
+            owner += 2
+    return owner
+
+
+def _drop_from(mentions: list[Mention], start: int) -> None:
+    """Take back the mentions found from `start` on: a longer name that covers them was found."""
+    while mentions and mentions[-1].end > start:
+        mentions.pop()
 
 
 def _capitalised_run(tokens: list[_Token], start: int) -> int:
