@@ -34,6 +34,7 @@ MIN_LINK = 0.03  # candidates less alike than this over the rarer features are n
 RELATED_LIMIT = 8
 RELATED_SIMILARITY = 0.1  # weaker neighbours are not shown as related
 SHARED_KEPT = 12  # shared features kept per pair, the heaviest first (labels show at most six)
+SHARED_LEAST = 2  # features two articles must share to be related (one shared word is a coincidence)
 BLOCK_WORK = 2_000_000  # candidate pairs per block of the product: bounds memory, whatever the size
 Profiles = Sequence[tuple[tuple[str, ...], Sequence[float]]]  # each article's features and their weights
 
@@ -192,7 +193,7 @@ def related_table(
         first, second = _candidates(candidates[start:stop] @ transposed, start)
         product = matrix[first].multiply(matrix[second]).tocsr()  # every shared feature's weight product
         similarity = np.asarray(product.sum(axis=1)).ravel()
-        keep = np.flatnonzero((similarity >= RELATED_SIMILARITY) & (np.diff(product.indptr) >= 2))
+        keep = np.flatnonzero((similarity >= RELATED_SIMILARITY) & (np.diff(product.indptr) >= SHARED_LEAST))
         first, second, similarity = first[keep], second[keep], similarity[keep]
         order = np.lexsort((second, -similarity, first))  # best first; ties to the earlier article
         first, second, similarity, keep = first[order], second[order], similarity[order], keep[order]

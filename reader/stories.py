@@ -39,7 +39,15 @@ from itertools import repeat
 from operator import mul, truediv
 
 from reader.articles import Article
-from reader.related import CANDIDATE_DF, MIN_LINK, RELATED_LIMIT, RELATED_SIMILARITY, RelatedTable, related_table
+from reader.related import (
+    CANDIDATE_DF,
+    MIN_LINK,
+    RELATED_LIMIT,
+    RELATED_SIMILARITY,
+    SHARED_LEAST,
+    RelatedTable,
+    related_table,
+)
 
 TOPIC_SIMILARITY = 0.10  # average similarity that makes one topic (global word weights)
 EVENT_SIMILARITY = 0.075  # average similarity that makes one event inside a topic (topic word weights)
@@ -652,7 +660,7 @@ class Stories:
             if similarity < RELATED_SIMILARITY:
                 continue
             shared = [f for f in self._profiles[other][0] if f in vector]
-            if len(shared) >= 2:  # one shared word is a coincidence
+            if len(shared) >= SHARED_LEAST:
                 close.append((similarity, other, shared))
         best = heapq.nlargest(RELATED_LIMIT, close, key=lambda c: (c[0], -c[1]))
         found = [
@@ -688,20 +696,10 @@ class Stories:
             return found
 
         def shown(shared: list[int]) -> list[str]:
-            names = [i for i in shared if is_name[i]]
-            if not names:
-                return [features[i] for i in shared[:3]]
-            del names[3:]
-            in_names = name_words(names[0]) if len(names) == 1 else frozenset().union(*map(name_words, names))
-            found = [labels[i] for i in names]
-            words = 0
-            for i in shared:
-                if not is_name[i] and features[i] not in in_names:
-                    found.append(features[i])
-                    words += 1
-                    if words == 3:
-                        break
-            return found
+            names = [i for i in shared if is_name[i]][:3]
+            in_names = frozenset().union(*map(name_words, names))
+            words = [features[i] for i in shared if not is_name[i] and features[i] not in in_names][:3]
+            return [labels[i] for i in names] + words
 
         return shown
 
@@ -767,13 +765,12 @@ def _post(
 
 
 def _evidence(vector: dict[Feature, float], centre: dict[Feature, float]) -> bool:
-    """Whether an article shares enough with a topic to join it: two features or more (one shared word is
-    a coincidence, as it is for related articles)."""
+    """Whether an article shares enough with a topic to join it: as many features as related articles share."""
     shared = 0
     for feature in vector:
         if feature in centre:
             shared += 1
-            if shared >= 2:
+            if shared >= SHARED_LEAST:
                 return True
     return False
 

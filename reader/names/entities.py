@@ -461,12 +461,13 @@ class NameIndex:
             entity.aliases.update(name.aliases)
             if not entity.articles or entity.articles[-1] != article_id:
                 entity.articles.append(article_id)
-            if entity.forms is not None or name.name != entity.name:
+            if self._consolidated:  # added after the collection was settled: the fuller name
+                if len(_words(name.name)) > len(_words(entity.name)):
+                    entity.name = name.name
+            elif entity.forms is not None or name.name != entity.name:
                 if entity.forms is None:
                     entity.forms = {entity.name: len(entity.articles) - 1}
                 entity.forms[name.name] = entity.forms.get(name.name, 0) + 1
-                if self._consolidated and len(_words(name.name)) > len(_words(entity.name)):
-                    entity.name = name.name  # added after the collection was settled: the fuller name
             entity.evidence = max(entity.evidence, name.evidence)
             entries.append(index)
         self._by_article[article_id] = encoded if encoded is not None else encode_names(names)

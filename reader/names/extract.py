@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 from reader.names.gazetteer import (
     BARE_TITLES,
@@ -215,10 +216,10 @@ def _mark_sign_off(line: list[_Token]) -> None:
 
 def _mark_trailing_credit(tokens: list[_Token]) -> None:
     """ "… the European Community.  REUTER": a credit in capitals after the story's last sentence."""
-    words = [t for t in tokens if t.text != "\n"]
-    if len(words) >= 2 and words[-1].text.isupper() and words[-1].text.isalpha() and len(words[-1].text) > 1:
-        if words[-2].text in (".", "!", "?", '"', "”"):
-            words[-1].skip = True
+    last = list(islice((t for t in reversed(tokens) if t.text != "\n"), 2))
+    if len(last) == 2 and last[0].text.isupper() and last[0].text.isalpha() and len(last[0].text) > 1:
+        if last[1].text in (".", "!", "?", '"', "”"):
+            last[0].skip = True
 
 
 _DIGIT = re.compile(r"\d")
