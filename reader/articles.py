@@ -26,6 +26,8 @@ class Article:
     line: int | None = None
     note: str | None = None
     offset: int | None = None  # where its line starts in a JSON Lines archive, to read it again alone
+    feed: str | None = None  # the URL of the feed it came from (then `path` is that URL too)
+    link: str | None = None  # the entry's own link, from a feed
 
     @property
     def iso_date(self) -> str | None:

@@ -31,7 +31,13 @@ Read marks are kept in {default_db_path()} (change with --db or {ENV_VAR}).
 Press ? inside the reader for every key."""
 
 
-_COMMANDS = {"export": "export_command", "mark": "mark_command", "show": "show_command"}
+_COMMANDS = {
+    "export": ("reader.commands", "export_command"),
+    "mark": ("reader.commands", "mark_command"),
+    "show": ("reader.commands", "show_command"),
+    "feeds": ("reader.feeds.commands", "feeds_command"),
+    "refresh": ("reader.feeds.commands", "refresh_command"),
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,10 +51,13 @@ class _Parser(argparse.ArgumentParser):
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments and arguments[0] in _COMMANDS:
+        import importlib
+
         from reader import commands
 
+        module, function = _COMMANDS[arguments[0]]
         try:
-            return int(getattr(commands, _COMMANDS[arguments[0]])(arguments[1:]))
+            return int(getattr(importlib.import_module(module), function)(arguments[1:]))
         except commands.CommandError as error:
             print(f"reader {arguments[0]}: {error}", file=sys.stderr)
             return 1
@@ -70,14 +79,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as error:
         print(f"reader: {error}", file=sys.stderr)
         return 2
+    from reader.feeds import subscribed
+
+    feeds = None if options.paths else subscribed(read_state.path)
     # The first screen shows articles at once: the newest, as the index kept them, when none of the files
-    # changed since; otherwise the first batch read. The app reads the rest while it runs.
-    files = source_files(paths)
-    batches = stream(paths)
+    # changed since; otherwise the first batch read. The app reads the rest while it runs. Feeds' articles
+    # come from the database, the newest first.
+    files = [] if feeds is not None else source_files(paths)
+    batches = feeds if feeds is not None else stream(paths)
     library = _listed_from_index(read_state, files)
     if library is None:
         first = next(batches)
-        if not first.articles:  # a first batch with no articles is the whole of what there is
+        if not first.articles and feeds is None:  # a first batch with no articles is the whole of what there is
             read_state.close()
             _report_problems(first)
             where = ", ".join(options.paths) if options.paths else str(seeds_dir())
@@ -86,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         library = Library(first, read_state)
     from reader.tui.app import ReaderApp  # the UI (and Textual) only when it is needed
 
-    app = ReaderApp(library, warnings=read_state.warnings, loading=batches)
+    app = ReaderApp(library, warnings=read_state.warnings, loading=batches, feeds=feeds is not None)
     try:
         app.run()
     finally:

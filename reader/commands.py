@@ -19,7 +19,7 @@ from typing import IO
 
 from reader.articles import Article, Problem, age
 from reader.library import Library
-from reader.sources import display_path, load, parse_date, read_article, seeds_dir
+from reader.sources import Collection, display_path, load, parse_date, read_article, seeds_dir
 from reader.store import ENV_VAR, ReadState, StoreError, default_db_path
 from reader.text import displayable, one_line, paragraphs
 
@@ -56,9 +56,9 @@ def export_command(arguments: Sequence[str]) -> int:
     since = _date(parser, "--since", options.since)
     until = _date(parser, "--until", options.until, end_of_day=True)
 
-    collection = load(options.paths or [seeds_dir()])
-    _report_problems(collection.problems)
     db = _db_path(options.db)
+    collection = _opened(options.paths, db)
+    _report_problems(collection.problems)
     read_state = ReadState.open_readonly(db)
     _warn(read_state.warnings)
     library = Library(collection, read_state)
@@ -79,6 +79,20 @@ def export_command(arguments: Sequence[str]) -> int:
     with _stdout() as out:
         write_export(library, articles, out, lines=options.jsonl, with_body=options.body)
     return 0
+
+
+def _opened(paths: list[str], db: Path) -> Collection:
+    """What `reader` opens with these PATHs: the files; with none, the subscribed feeds, else the seeds."""
+    from reader.feeds import subscribed
+
+    feeds = None if paths else subscribed(db)
+    if feeds is None:
+        return load(paths or [seeds_dir()])
+    collection = Collection()
+    for batch in feeds:
+        collection.articles.extend(batch.articles)
+        collection.files.extend(batch.files)
+    return collection
 
 
 def _analysed(library: Library, db: Path) -> None:
@@ -177,7 +191,7 @@ def show_command(arguments: Sequence[str]) -> int:
 
 def _find(article_id: str, db: Path, paths: list[str]) -> tuple[Article, list[tuple[str, str]]]:
     """The article and its names as (name, kind), from the index where it knows the article, else from PATHs."""
-    from reader.index import AnalysisIndex, decode
+    from reader.index import AnalysisIndex, decode, is_feed
 
     index = AnalysisIndex.open(db) if db.exists() else None
     if index is not None:
@@ -187,7 +201,7 @@ def _find(article_id: str, db: Path, paths: list[str]) -> tuple[Article, list[tu
             index.close()
         if found is not None:
             path, line, offset, encoded = found
-            article = read_article(path, line, offset)
+            article = _feed_article(db, article_id) if is_feed(path) else read_article(path, line, offset)
             if isinstance(article, Article) and article.id == article_id:
                 return article, [(n.name, n.kind) for n in decode(encoded)]
     if paths:
@@ -200,6 +214,16 @@ def _find(article_id: str, db: Path, paths: list[str]) -> tuple[Article, list[tu
     raise CommandError(f"no article with id {displayable(article_id)!r}{where}")
 
 
+def _feed_article(db: Path, article_id: str) -> Article | None:
+    from reader.feeds.subscriptions import Subscriptions
+
+    subscriptions = Subscriptions.open(db)
+    try:
+        return subscriptions.article(article_id)
+    finally:
+        subscriptions.close()
+
+
 _KIND_HEADINGS = {"person": "People", "place": "Places", "organization": "Organisations"}
 
 
@@ -208,6 +232,8 @@ def plain_text(article: Article, names: list[tuple[str, str]], now: datetime, wi
     when = f"{article.published:%A %-d %B %Y} · {age(article.published, now)}" if article.published else "undated"
     where = display_path(article.path) + (f", line {article.line}" if article.line else "")
     lines = [one_line(article.title), when, displayable(where)]
+    if article.link:
+        lines.append(displayable(article.link))
     if article.note:
         lines.append(f"⚠ {displayable(article.note)}")
     for kind, heading in _KIND_HEADINGS.items():

@@ -90,6 +90,8 @@ def article_record(library: Library, article: Article, *, with_body: bool = Fals
         "path": article.path,
         "date": article.iso_date,
         "title": article.title,
+        "feed": article.feed,
+        "link": article.link,
         "read": library.is_read(article),
         "names": [
             {

@@ -54,6 +54,13 @@ def stamp(path: str) -> Stamp | None:
     return Stamp(status.st_size, status.st_mtime_ns)
 
 
+FEED_SCHEMES = ("http://", "https://")  # a source that is a feed is named by its URL; a file path never is
+
+
+def is_feed(source: str) -> bool:
+    return source.startswith(FEED_SCHEMES)
+
+
 def _compact_json(value: object) -> str:
     return _COMPACT.encode(value)
 
@@ -98,9 +105,11 @@ class AnalysisIndex:
         """The names already found for `articles` (encoded), by article id, and the articles still to analyse."""
         found: dict[str, str] = {}
         todo: list[Article] = []
-        for path, members in _by_source(articles).items():
+        grouped = _by_source(articles)
+        feeds = self._feed_stamps() if any(is_feed(path) for path in grouped) else {}
+        for path, members in grouped.items():
             row = self._connection.execute("SELECT size, mtime_ns FROM sources WHERE path = ?", (path,)).fetchone()
-            unchanged = row is not None and Stamp(*row) == stamp(path)
+            unchanged = row is not None and Stamp(*row) == self._stamp(path, feeds)
             rows = self._connection.execute(
                 "SELECT article_id, digest, names, title FROM analyses WHERE source = ?", (path,)
             ).fetchall()
@@ -139,8 +148,10 @@ class AnalysisIndex:
                 ((*_placed(a), a.path, a.id) for a in self._moved),
             )
             self._moved = []
-            for path, members in _by_source(articles).items():
-                current = stamp(path)
+            grouped = _by_source(articles)
+            feeds = self._feed_stamps() if any(is_feed(path) for path in grouped) else {}
+            for path, members in grouped.items():
+                current = self._stamp(path, feeds)
                 if current is None:
                     continue
                 rows = self._connection.execute("SELECT article_id FROM analyses WHERE source = ?", (path,))
@@ -186,7 +197,8 @@ class AnalysisIndex:
         rows = self._connection.execute(
             "SELECT source, line, byte_offset, names FROM analyses WHERE article_id = ?", (article_id,)
         ).fetchall()
-        return next((tuple(row) for row in rows if os.path.exists(row[0])), None)
+        feeds = self._feed_stamps() if any(is_feed(row[0]) for row in rows) else {}
+        return next((tuple(row) for row in rows if row[0] in feeds or os.path.exists(row[0])), None)
 
     def known(self, article_ids: list[str]) -> set[str]:
         """Those of `article_ids` that some indexed source holds."""
@@ -247,7 +259,7 @@ class AnalysisIndex:
     def save_names(self, files: list[str], names: SavedNames, summary: NamesSummary) -> None:
         """Keep the names merged over the collection of these files, with their head (threads built before
         are dropped)."""
-        signature = _signature(files)
+        signature = self._signature(files)
         if signature is None:
             return  # a file vanished while reading: nothing trustworthy to keep
         text = _compact_json([names.entities, names.articles, names.counts, names.ids, names.ranked])
@@ -275,7 +287,7 @@ class AnalysisIndex:
         with transaction(self._connection):
             self._connection.execute(
                 "UPDATE collections SET threads = ?, stories = ? WHERE collection = ? AND signature = ?",
-                (text, len(stories.threads), _key(files), _signature(files)),
+                (text, len(stories.threads), _key(files), self._signature(files)),
             )
 
     def stored_related(self, files: list[str]) -> RelatedTable | None:
@@ -293,7 +305,7 @@ class AnalysisIndex:
             # articles it is 90 MB, and SQLite would take a copy of it too.
             row = self._connection.execute(
                 "UPDATE collections SET related = zeroblob(?) WHERE collection = ? AND signature = ? RETURNING rowid",
-                (sum(len(piece) for piece in pieces), _key(files), _signature(files)),
+                (sum(len(piece) for piece in pieces), _key(files), self._signature(files)),
             ).fetchall()
             if row:
                 with self._connection.blobopen("collections", "related", row[0][0]) as blob:
@@ -308,18 +320,44 @@ class AnalysisIndex:
 
     def _kept_row(self, files: list[str], columns: str) -> tuple[Any, ...] | None:
         """The `columns` kept for the collection of these files, if none of them changed since."""
-        signature = _signature(files)
+        signature = self._signature(files)
         row = self._connection.execute(
             f"SELECT {columns} FROM collections WHERE collection = ? AND signature = ?", (_key(files), signature)
         ).fetchone()
         return None if row is None or signature is None else row
+
+    def _stamp(self, source: str, feeds: dict[str, Stamp] | None = None) -> Stamp | None:
+        """A file's size and modification time; a feed's entry count and version (raised at every change)."""
+        if is_feed(source):
+            return (feeds if feeds is not None else self._feed_stamps()).get(source)
+        return stamp(source)
+
+    def _feed_stamps(self) -> dict[str, Stamp]:
+        try:
+            rows = self._connection.execute(
+                "SELECT f.url, (SELECT count(*) FROM entries e WHERE e.feed = f.id), f.version FROM feeds f"
+            ).fetchall()
+        except sqlite3.Error:
+            return {}
+        return {url: Stamp(count, version) for url, count, version in rows}
+
+    def _signature(self, files: list[str]) -> str | None:
+        """The files' sizes and modification times (feeds': entry counts and versions), and how they were
+        analysed (None if one cannot be read)."""
+        feeds = self._feed_stamps() if any(is_feed(path) for path in files) else {}
+        stamps = [self._stamp(path, feeds) for path in sorted(set(files))]
+        if not stamps or any(found is None for found in stamps):
+            return None
+        described = json.dumps([ANALYSIS_VERSION, [[s.size, s.mtime_ns] for s in stamps if s]])
+        return hashlib.blake2b(described.encode(), digest_size=16).hexdigest()
 
     def forget_missing(self) -> int:
         """Forget files that are gone or were not opened for `FORGET_AFTER_DAYS`; returns how many."""
         cutoff = time.time() - FORGET_AFTER_DAYS * 86400
         paths = {r[0] for r in self._connection.execute("SELECT DISTINCT source FROM analyses")}
         stale = {r[0] for r in self._connection.execute("SELECT path FROM sources WHERE seen_at < ?", (cutoff,))}
-        forget = stale | {p for p in paths if not os.path.exists(p)}
+        feeds = self._feed_stamps()
+        forget = stale | {p for p in paths if p not in feeds and not os.path.exists(p)}
         with transaction(self._connection):
             for path in forget:
                 self._connection.execute("DELETE FROM analyses WHERE source = ?", (path,))
@@ -332,15 +370,6 @@ def _key(files: list[str]) -> str:
     """Which collection: the set of its files."""
     joined = "\n".join(sorted(set(files)))
     return hashlib.blake2b(joined.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
-
-
-def _signature(files: list[str]) -> str | None:
-    """The files' sizes and modification times, and how they were analysed (None if one cannot be read)."""
-    stamps = [stamp(path) for path in sorted(set(files))]
-    if not stamps or any(found is None for found in stamps):
-        return None
-    described = json.dumps([ANALYSIS_VERSION, [[s.size, s.mtime_ns] for s in stamps if s]])
-    return hashlib.blake2b(described.encode(), digest_size=16).hexdigest()
 
 
 class _NameFetcher:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 ENV_VAR = "READER_DB"
 
 _SCHEMA = """
@@ -70,6 +70,40 @@ _ARTICLE_COLUMNS = {"title": "TEXT", "published": "TEXT", "line": "INTEGER", "by
 # Version 7 keeps each collection's related articles (reader.related), found in bulk, beside its threads,
 # and finds an article by id alone (`reader show`, `reader mark`).
 _COLLECTION_COLUMNS = {"related": "BLOB"}
+# Version 8 adds feed subscriptions and their entries (reader.feeds.subscriptions): an entry is kept by its
+# key within its feed (guid, Atom id, link or a digest), with the article id it was first given, so a
+# changed entry keeps its read mark; entries that drop out of a feed's document are kept.
+_FEEDS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS feeds (
+    id            INTEGER PRIMARY KEY,
+    url           TEXT NOT NULL UNIQUE,
+    title         TEXT,
+    site          TEXT,
+    tags          TEXT NOT NULL DEFAULT '',
+    added_at      REAL NOT NULL,
+    etag          TEXT,
+    last_modified TEXT,
+    fetched_at    REAL,
+    error         TEXT,
+    error_at      REAL,
+    retry_at      REAL,
+    gone          INTEGER NOT NULL DEFAULT 0,
+    version       INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS entries (
+    feed       INTEGER NOT NULL,
+    key        TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    link       TEXT,
+    title      TEXT NOT NULL,
+    published  TEXT,
+    body       TEXT NOT NULL,
+    digest     TEXT NOT NULL,
+    seen_at    REAL NOT NULL,
+    PRIMARY KEY (feed, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entries_by_article ON entries (article_id);
+"""
 _NEWEST_INDEX = """
 CREATE INDEX IF NOT EXISTS analyses_by_date ON analyses (source, published);
 CREATE INDEX IF NOT EXISTS analyses_by_article ON analyses (article_id);
@@ -244,13 +278,13 @@ def _connect(path: Path) -> sqlite3.Connection:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if version == 0 and not tables:
-            connection.executescript(_SCHEMA + _INDEX_SCHEMA)
+            connection.executescript(_SCHEMA + _INDEX_SCHEMA + _FEEDS_SCHEMA)
             connection.executescript(_NEWEST_INDEX)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         elif 1 <= version < SCHEMA_VERSION and "read_marks" in tables:  # an older reader's: keep it, add the new
             if version < 6:
                 connection.execute(_OLD_COLLECTIONS)
-            connection.executescript(_INDEX_SCHEMA)
+            connection.executescript(_INDEX_SCHEMA + _FEEDS_SCHEMA)
             for table, columns in (("analyses", _ARTICLE_COLUMNS), ("collections", _COLLECTION_COLUMNS)):
                 present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
                 for column, kind in columns.items():

@@ -1,0 +1,218 @@
+"""`reader feeds add|import|list|remove|export` and `reader refresh`: subscriptions from the command line.
+
+Each exits 0 when it did its job, 1 when it could not (saying why on stderr), 2 on bad arguments.
+Everything a feed says (titles, URLs, errors) is printed through `displayable`: never a control sequence.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from reader.commands import _DB_HELP, CommandError, _db_path, _stdout, _warn
+from reader.store import ReadState, StoreError
+from reader.text import counted, displayable, one_line
+
+
+def feeds_command(arguments: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="reader feeds", description="Manage feed subscriptions.")
+    parser.add_argument("--db", metavar="PATH", help=_DB_HELP)
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="add|import|list|remove|export")
+    add = verbs.add_parser("add", help="subscribe to a feed (or the feed a web page names)",
+                           description="Subscribe to a feed, or to the feed a web page names; its articles are "
+                           "fetched at once.")
+    add.add_argument("url", metavar="URL")
+    add.add_argument("--tag", action="append", default=[], metavar="TAG", help="a tag for the feed (repeatable)")
+    add.add_argument("--db", metavar="PATH", help=_DB_HELP, default=argparse.SUPPRESS)
+    imported = verbs.add_parser("import", help="subscribe to every feed of an OPML file or a newsboat urls file",
+                                description="Subscribe to every feed in an OPML 1/2 file (folders become tags) "
+                                "or a newsboat `urls` file. Nothing is fetched until `reader refresh`.")
+    imported.add_argument("file", metavar="FILE", help="the list (- reads standard input)")
+    imported.add_argument("--db", metavar="PATH", help=_DB_HELP, default=argparse.SUPPRESS)
+    listed = verbs.add_parser("list", help="the subscriptions, with entries, unread and the last fetch")
+    listed.add_argument("--json", action="store_true", help="a JSON array, for scripts")
+    listed.add_argument("--db", metavar="PATH", help=_DB_HELP, default=argparse.SUPPRESS)
+    remove = verbs.add_parser("remove", help="unsubscribe (the feed's articles go; read marks stay)")
+    remove.add_argument("url", metavar="URL")
+    remove.add_argument("--db", metavar="PATH", help=_DB_HELP, default=argparse.SUPPRESS)
+    exported = verbs.add_parser("export", help="the subscriptions as OPML 2.0 on standard output")
+    exported.add_argument("--db", metavar="PATH", help=_DB_HELP, default=argparse.SUPPRESS)
+    options = parser.parse_args(arguments)
+    db = _db_path(options.db)
+    return int(
+        {"add": _add, "import": _import, "list": _list, "remove": _remove, "export": _export}[options.verb](db, options)
+    )
+
+
+def refresh_command(arguments: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="reader refresh",
+        description="Fetch every subscribed feed now and keep what is new; then print a one-line summary.",
+    )
+    parser.add_argument("urls", nargs="*", metavar="URL", help="only these feeds (default: all)")
+    parser.add_argument("--quiet", action="store_true", help="no progress, no summary: only errors")
+    parser.add_argument("--db", metavar="PATH", help=_DB_HELP)
+    options = parser.parse_intermixed_args(arguments)
+    from reader.feeds.refresh import refresh
+
+    db = _db_path(options.db)
+    subscriptions = _subscriptions(db)
+    try:
+        known = {feed.url for feed in subscriptions.feeds()}
+    finally:
+        subscriptions.close()
+    if not known:
+        raise CommandError("no feeds are subscribed (add one with: reader feeds add URL)")
+    unknown = [url for url in options.urls if url not in known]
+    if unknown:
+        raise CommandError(f"not subscribed: {displayable(unknown[0])}")
+    showing = sys.stderr.isatty() and not options.quiet
+
+    def progress(done: int, total: int, failed: int) -> None:
+        if showing:
+            text = f"Fetching feeds: {done:,} of {total:,}" + (f" · {failed:,} failed" if failed else "")
+            print(f"\r{text}\x1b[K", end="", file=sys.stderr, flush=True)
+
+    report = refresh(db, urls=options.urls or None, progress=progress)
+    if showing:
+        print("\r\x1b[K", end="", file=sys.stderr, flush=True)
+    for url, reason in report.failed:
+        print(f"reader refresh: {displayable(url)}: {displayable(reason)}", file=sys.stderr)
+    if not options.quiet:
+        print(report.summary())
+    asked = report.feeds - report.waiting
+    return 1 if asked and len(report.failed) == asked else 0
+
+
+def _subscriptions(db: Path):  # type: ignore[no-untyped-def]
+    from reader.feeds.subscriptions import Subscriptions
+
+    try:
+        state = ReadState.open(db)  # makes the database, or brings an older one up to date
+    except StoreError as error:
+        raise CommandError(str(error)) from error
+    _warn(state.warnings)
+    state.close()
+    return Subscriptions.open(db)
+
+
+def _add(db: Path, options: argparse.Namespace) -> int:
+    from reader.feeds.html import is_openable
+    from reader.feeds.refresh import SubscribeError, subscribe
+
+    url = options.url.strip()
+    if "://" not in url:
+        url = "https://" + url
+    if not is_openable(url):
+        raise CommandError(f"only http and https feeds can be subscribed to: {displayable(options.url)}")
+    _subscriptions(db).close()
+    try:
+        done = subscribe(db, url)
+    except SubscribeError as error:
+        raise CommandError(displayable(str(error))) from error
+    name = one_line(done.feed.name)
+    if not done.new:
+        print(f"Already subscribed to {name} ({displayable(done.feed.url)}).")
+        return 0
+    if options.tag:
+        subscriptions = _subscriptions(db)
+        try:
+            subscriptions.set_tags(done.feed.url, options.tag)
+        finally:
+            subscriptions.close()
+    found = f", found on {displayable(done.found_on)}" if done.found_on else ""
+    count = len(done.stored.new) if done.stored else 0
+    print(f"Subscribed to {name} ({displayable(done.feed.url)}{found}): {counted(count, 'article')}.")
+    return 0
+
+
+def _import(db: Path, options: argparse.Namespace) -> int:
+    from reader.feeds.opml import ListError, read_list, usable
+
+    try:
+        text = sys.stdin.read() if options.file == "-" else Path(options.file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandError(f"{displayable(options.file)}: cannot be read ({displayable(str(error))})") from error
+    try:
+        listed = read_list(text)
+    except ListError as error:
+        raise CommandError(f"{displayable(options.file)}: {displayable(str(error))}") from error
+    subscriptions = _subscriptions(db)
+    added = already = 0
+    skipped: list[str] = []
+    try:
+        for item in listed:
+            if not usable(item):
+                skipped.append(item.url)
+                continue
+            feed, new = subscriptions.add(item.url, item.title, "\n".join(item.tags))
+            added += new
+            already += not new
+    finally:
+        subscriptions.close()
+    for url in skipped:
+        print(f"reader feeds import: skipped {displayable(url)}: not an http or https address", file=sys.stderr)
+    if not listed:
+        raise CommandError(f"{displayable(options.file)}: no feeds in it")
+    print(f"Imported {counted(added, 'feed')}" + (f" ({already:,} already subscribed)" if already else "")
+          + (f"; {len(skipped):,} skipped" if skipped else "") + ". Fetch them with: reader refresh")
+    return 0
+
+
+def _list(db: Path, options: argparse.Namespace) -> int:
+    from reader.feeds.subscriptions import feeds_json
+
+    subscriptions = _subscriptions(db)
+    try:
+        feeds = subscriptions.feeds()
+        read = ReadState.open_readonly(db).read_ids
+        counts = subscriptions.counts(read)
+    finally:
+        subscriptions.close()
+    with _stdout() as out:
+        if options.json:
+            out.write(feeds_json(feeds, counts) + "\n")
+            return 0
+        if not feeds:
+            out.write("No feeds are subscribed. Add one with: reader feeds add URL\n")
+            return 0
+        for feed in feeds:
+            entries, unread = counts.get(feed.url, (0, 0))
+            fetched = datetime.fromtimestamp(feed.fetched_at).strftime("%Y-%m-%d %H:%M") if feed.fetched_at else "never"
+            out.write(f"{one_line(feed.name)}\n  {displayable(feed.url)}\n"
+                      f"  {counted(entries, 'entry').replace('entrys', 'entries')}, {unread:,} unread, "
+                      f"last fetched {fetched}\n")
+            if feed.gone:
+                out.write("  gone: the publisher removed it\n")
+            if feed.error:
+                out.write(f"  error: {one_line(feed.error)}\n")
+    return 0
+
+
+def _remove(db: Path, options: argparse.Namespace) -> int:
+    subscriptions = _subscriptions(db)
+    try:
+        removed = subscriptions.remove(options.url)
+    finally:
+        subscriptions.close()
+    if removed is None:
+        raise CommandError(f"not subscribed: {displayable(options.url)}")
+    print(f"Unsubscribed from {displayable(options.url)} ({counted(removed, 'entry').replace('entrys', 'entries')} "
+          "removed; read marks kept).")
+    return 0
+
+
+def _export(db: Path, options: argparse.Namespace) -> int:
+    from reader.feeds.opml import write_opml
+
+    subscriptions = _subscriptions(db)
+    try:
+        feeds = subscriptions.feeds()
+    finally:
+        subscriptions.close()
+    with _stdout() as out:
+        out.write(write_opml(feeds))
+    return 0

@@ -1,0 +1,119 @@
+"""Subscription lists in and out: OPML 1.0/2.0 (folders become tags) and newsboat's `urls` file."""
+
+from __future__ import annotations
+
+import shlex
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from xml.sax.saxutils import quoteattr
+
+from reader.feeds.html import is_openable
+from reader.feeds.subscriptions import Feed
+from reader.text import one_line
+
+
+class ListError(Exception):
+    """The subscription list cannot be read; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    url: str
+    title: str | None
+    tags: tuple[str, ...]
+
+
+def read_list(text: str) -> list[Listed]:
+    """The feeds in an OPML document or a newsboat `urls` file (told apart by their first character)."""
+    if text.lstrip().startswith("<"):
+        return read_opml(text)
+    return read_urls(text)
+
+
+def read_opml(text: str) -> list[Listed]:
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError as error:
+        raise ListError(f"not an OPML document ({error})") from error
+    body = root.find("body")
+    if root.tag != "opml" or body is None:
+        raise ListError("not an OPML document (no <opml> with a <body>)")
+    found: list[Listed] = []
+
+    def walk(outline: ElementTree.Element, folders: tuple[str, ...]) -> None:
+        for child in outline.findall("outline"):
+            url = (child.get("xmlUrl") or child.get("xmlurl") or "").strip()
+            name = one_line(child.get("title") or child.get("text") or "") or None
+            if url:
+                categories = [
+                    one_line(part).strip("/") for part in (child.get("category") or "").split(",") if part.strip()
+                ]
+                tags = tuple(dict.fromkeys([*folders, *(c for c in categories if c)]))
+                found.append(Listed(url, name, tags))
+            walk(child, (*folders, name) if not url and name else folders)
+
+    walk(body, ())
+    return found
+
+
+def read_urls(text: str) -> list[Listed]:
+    """newsboat's `urls`: a URL a line, then its tags; a "~Title" tag names it; lines starting # are comments."""
+    found: list[Listed] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            words = shlex.split(line, comments=False)
+        except ValueError as error:
+            raise ListError(f"line {number}: {error}") from error
+        url, rest = words[0], words[1:]
+        if url.startswith(("query:", "exec:", "filter:", "\"query:")):
+            continue  # newsboat's own kinds of feed: nothing to fetch
+        title = next((tag[1:] for tag in rest if tag.startswith("~")), None)
+        tags = tuple(tag for tag in rest if not tag.startswith(("~", "!")))
+        found.append(Listed(url, title, tags))
+    return found
+
+
+def usable(listed: Listed) -> bool:
+    return is_openable(listed.url)
+
+
+def write_opml(feeds: list[Feed]) -> str:
+    """OPML 2.0: feeds with tags inside a folder named after their first tag, every tag in `category`."""
+    now = datetime.now(UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<opml version="2.0">',
+        "  <head>",
+        "    <title>reader subscriptions</title>",
+        f"    <dateCreated>{now}</dateCreated>",
+        "  </head>",
+        "  <body>",
+    ]
+    folders: dict[str, list[Feed]] = {}
+    for feed in feeds:
+        tags = [tag for tag in feed.tags.split("\n") if tag]
+        folders.setdefault(tags[0] if tags else "", []).append(feed)
+
+    def outline(feed: Feed, indent: str) -> str:
+        name = quoteattr(feed.title or feed.url)
+        attributes = f'type="rss" text={name} title={name} xmlUrl={quoteattr(feed.url)}'
+        if feed.site:
+            attributes += f" htmlUrl={quoteattr(feed.site)}"
+        tags = [tag for tag in feed.tags.split("\n") if tag]
+        if tags:
+            attributes += f" category={quoteattr(','.join(tags))}"
+        return f"{indent}<outline {attributes}/>"
+
+    for folder, members in sorted(folders.items()):
+        if not folder:
+            lines += [outline(feed, "    ") for feed in members]
+            continue
+        lines.append(f"    <outline text={quoteattr(folder)} title={quoteattr(folder)}>")
+        lines += [outline(feed, "      ") for feed in members]
+        lines.append("    </outline>")
+    lines += ["  </body>", "</opml>", ""]
+    return "\n".join(lines)

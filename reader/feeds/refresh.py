@@ -1,0 +1,258 @@
+"""Refreshing feeds: fetch many at once, read and keep each document as it arrives, report as it goes.
+
+Fetching runs on an asyncio loop in the calling thread (the command line's, or a worker's in the app);
+reading and keeping each document runs on one thread beside it, which owns the database connection,
+so the network is never idle while a document is parsed and the database is written by one writer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin
+
+from reader.feeds.fetch import Fetched, Fetcher, FetchSettings
+from reader.feeds.html import is_openable
+from reader.feeds.parse import FeedError, ParsedFeed, parse_feed
+from reader.feeds.subscriptions import Feed, Stored, Subscriptions
+
+Progress = Callable[[int, int, int], None]  # (feeds done, feeds in all, failed so far)
+Arrived = Callable[[Feed, Stored], None]  # a feed's new and changed articles, once kept
+
+
+@dataclass(slots=True)
+class RefreshReport:
+    feeds: int = 0
+    updated: int = 0  # feeds whose document was read
+    not_modified: int = 0
+    waiting: int = 0  # asked to wait (Retry-After) or gone: not asked this time
+    new: int = 0
+    changed: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        parts = [f"{self.feeds} feeds", f"{self.new} new articles"]
+        if self.changed:
+            parts.append(f"{self.changed} changed")
+        if self.not_modified:
+            parts.append(f"{self.not_modified} unchanged")
+        if self.waiting:
+            parts.append(f"{self.waiting} not asked (gone, or asked us to wait)")
+        parts.append(f"{len(self.failed)} failed")
+        return ", ".join(parts) + f" in {self.seconds:.1f} s"
+
+
+def refresh(
+    db: Path,
+    *,
+    urls: list[str] | None = None,
+    settings: FetchSettings | None = None,
+    progress: Progress | None = None,
+    arrived: Arrived | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> RefreshReport:
+    """Fetch every subscribed feed (or those of `urls`) and keep what they bring."""
+    return asyncio.run(_refresh(db, urls, settings, progress, arrived, stop))
+
+
+async def _refresh(
+    db: Path,
+    urls: list[str] | None,
+    settings: FetchSettings | None,
+    progress: Progress | None,
+    arrived: Arrived | None,
+    stop: Callable[[], bool] | None,
+) -> RefreshReport:
+    started = time.monotonic()
+    report = RefreshReport()
+    loop = asyncio.get_running_loop()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="feeds") as keeper:
+        subscriptions = await loop.run_in_executor(keeper, Subscriptions.open, db)
+        try:
+            feeds = await loop.run_in_executor(keeper, subscriptions.feeds)
+            if urls is not None:
+                wanted = set(urls)
+                feeds = [feed for feed in feeds if feed.url in wanted]
+            now = time.time()
+            due = [f for f in feeds if not f.gone and not (f.retry_at and f.retry_at > now)]
+            report.feeds, report.waiting = len(feeds), len(feeds) - len(due)
+            fetcher = Fetcher(settings)
+            done = 0
+
+            async def one(feed: Feed) -> None:
+                nonlocal done
+                if stop is not None and stop():
+                    return
+                fetched = await fetcher.fetch(feed.url, feed.etag, feed.last_modified)
+                await loop.run_in_executor(keeper, _keep, subscriptions, feed, fetched, report, arrived)
+                done += 1
+                if progress is not None:
+                    progress(done, len(due), len(report.failed))
+
+            try:
+                if progress is not None:
+                    progress(0, len(due), 0)
+                await asyncio.gather(*(one(feed) for feed in due))
+            finally:
+                await fetcher.close()
+        finally:
+            await loop.run_in_executor(keeper, subscriptions.close)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _keep(
+    subscriptions: Subscriptions, feed: Feed, fetched: Fetched, report: RefreshReport, arrived: Arrived | None
+) -> None:
+    """Keep what one fetch brought (on the keeper thread)."""
+    if fetched.moved:
+        feed = subscriptions.moved(feed, fetched.final_url)
+    if fetched.error is not None:
+        subscriptions.failed(feed, fetched.error, retry_at=fetched.retry_at, gone=fetched.gone)
+        report.failed.append((feed.url, fetched.error))
+        return
+    if fetched.not_modified:
+        subscriptions.unchanged(feed)
+        report.not_modified += 1
+        return
+    try:
+        parsed = read_document(fetched)
+    except FeedError as error:
+        subscriptions.failed(feed, str(error))
+        report.failed.append((feed.url, str(error)))
+        return
+    stored = subscriptions.store(feed, parsed, fetched.etag, fetched.last_modified)
+    report.updated += 1
+    report.new += len(stored.new)
+    report.changed += len(stored.changed)
+    if arrived is not None and (stored.new or stored.changed):
+        arrived(feed, stored)
+
+
+_XML_DECLARED = re.compile(rb"^\s*<\?xml[^>]*encoding=", re.IGNORECASE)
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+
+
+def read_document(fetched: Fetched) -> ParsedFeed:
+    """The feed in a fetched document, read in the encoding its server declared when it declares none itself."""
+    content = fetched.content or b""
+    if not content.strip():
+        raise FeedError("the server sent an empty document")
+    charset = _CHARSET.search(fetched.content_type)
+    if (
+        charset is not None
+        and charset.group(1).lower().replace("_", "-") not in ("utf-8", "utf8", "us-ascii")
+        and not content.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"))
+        and not _XML_DECLARED.match(content[:200])
+    ):
+        try:
+            content = content.decode(charset.group(1)).encode("utf-8")
+        except (LookupError, UnicodeDecodeError):
+            pass  # a charset that is wrong or unknown: the parser reads it as it can
+    return parse_feed(content, fetched.final_url)
+
+
+# Subscribing: a feed's URL, or a page that names its feed --------------------------------------------
+
+
+class SubscribeError(Exception):
+    """No feed could be subscribed to at that address; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Subscribed:
+    feed: Feed
+    new: bool  # False: already subscribed
+    stored: Stored | None
+    found_on: str | None  # the page it was discovered on, when the address given was a page
+
+
+def subscribe(db: Path, url: str, settings: FetchSettings | None = None) -> Subscribed:
+    """Subscribe to the feed at `url`, or to the feed a web page at `url` names; keep its entries at once."""
+    return asyncio.run(_subscribe(db, url, settings))
+
+
+async def _subscribe(db: Path, url: str, settings: FetchSettings | None) -> Subscribed:
+    subscriptions = Subscriptions.open(db)
+    try:
+        existing = subscriptions.feed(url)
+        if existing is not None:
+            return Subscribed(existing, False, None, None)
+        fetcher = Fetcher(settings)
+        try:
+            fetched = await fetcher.fetch(url)
+            page: str | None = None
+            parsed = _parsed_or_none(fetched)
+            if parsed is None and fetched.error is None:
+                alternates = feed_links(fetched.content or b"", fetched.final_url)
+                if not alternates:
+                    raise SubscribeError(f"{url}: {_not_a_feed(fetched)}")
+                page = url
+                fetched = await fetcher.fetch(alternates[0])
+                parsed = _parsed_or_none(fetched)
+            if fetched.error is not None:
+                raise SubscribeError(f"{fetched.url}: {fetched.error}")
+            if parsed is None:
+                raise SubscribeError(f"{fetched.url}: {_not_a_feed(fetched)}")
+        finally:
+            await fetcher.close()
+        address = fetched.final_url if (fetched.moved or page is not None) else fetched.url
+        feed, new = subscriptions.add(address, parsed.title)
+        stored = subscriptions.store(feed, parsed, fetched.etag, fetched.last_modified) if new else None
+        return Subscribed(subscriptions.feed(address) or feed, new, stored, page)
+    finally:
+        subscriptions.close()
+
+
+def _parsed_or_none(fetched: Fetched) -> ParsedFeed | None:
+    if fetched.error is not None or fetched.content is None:
+        return None
+    try:
+        return read_document(fetched)
+    except FeedError:
+        return None
+
+
+def _not_a_feed(fetched: Fetched) -> str:
+    if fetched.content is not None:
+        try:
+            read_document(fetched)
+        except FeedError as error:
+            return f"{error}, and no feed is named on it"
+    return "not a feed, and no feed is named on it"
+
+
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json")
+
+
+def feed_links(document: bytes, base: str) -> list[str]:
+    """The feeds a web page names in its <link rel="alternate"> tags, best first (Atom and RSS before JSON)."""
+    finder = _FeedLinks()
+    try:
+        finder.feed(document[:1_000_000].decode("utf-8", "replace"))
+    except (AssertionError, ValueError):
+        pass
+    found = sorted(finder.found, key=lambda pair: _FEED_TYPES.index(pair[0]))
+    links = [urljoin(base, href) for _, href in found]
+    return [link for link in dict.fromkeys(links) if is_openable(link)]
+
+
+class _FeedLinks(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "link":
+            return
+        values = {name: (value or "") for name, value in attrs}
+        kind = values.get("type", "").lower().split(";")[0].strip()
+        if "alternate" in values.get("rel", "").lower().split() and kind in _FEED_TYPES and values.get("href"):
+            self.found.append((kind, values["href"].strip()))

@@ -1,0 +1,313 @@
+"""Feed subscriptions and their entries, kept in the reader's SQLite database beside the read marks.
+
+Nothing a fetch brings removes or changes what is kept, except an entry's own newer text: an entry is
+found again by its key within its feed, keeps the article id it was first given (and so its read mark),
+and stays after it drops out of the feed's document. The same link from two feeds is one article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reader.articles import Article
+from reader.feeds.parse import ParsedFeed
+from reader.sources import Collection
+from reader.store import transaction
+
+_FEED_COLUMNS = "id, url, title, site, tags, added_at, etag, last_modified, fetched_at, error, error_at, retry_at, gone"
+
+
+@dataclass(slots=True)
+class Feed:
+    """One subscription and what is known of its last fetch."""
+
+    id: int
+    url: str
+    title: str | None
+    site: str | None
+    tags: str
+    added_at: float
+    etag: str | None
+    last_modified: str | None
+    fetched_at: float | None
+    error: str | None
+    error_at: float | None
+    retry_at: float | None
+    gone: bool
+
+    @property
+    def name(self) -> str:
+        return self.title or self.url
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What one fetch changed: articles new to the reader, and articles whose text changed."""
+
+    new: list[Article]
+    changed: list[Article]
+
+
+def article_id(feed_url: str, key: str, link: str | None) -> str:
+    """A new entry's article id: from its link (so two feeds carrying one link give one article), else from
+    its key within its feed. Kept with the entry from then on, whatever changes."""
+    source = f"link\n{_canonical(link)}" if link else f"entry\n{feed_url}\n{key}"
+    return hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def _canonical(link: str) -> str:
+    return link.strip().split("#", 1)[0]
+
+
+def _digest(title: str, body: str, link: str | None) -> str:
+    text = f"{title}\n{link or ''}\n{body}"
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+class Subscriptions:
+    """The feeds table and the entries table, on one connection (made by `ReadState.open`'s schema)."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    @classmethod
+    def open(cls, path: Path) -> Subscriptions:
+        """The subscriptions in the database at `path` (which `ReadState.open` made or brought up to date)."""
+        connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        connection.execute("PRAGMA synchronous=NORMAL")
+        return cls(connection)
+
+    def close(self) -> None:
+        self._connection.close()
+
+    # Subscriptions ----------------------------------------------------------------------------
+
+    def feeds(self) -> list[Feed]:
+        rows = self._connection.execute(f"SELECT {_FEED_COLUMNS} FROM feeds ORDER BY lower(coalesce(title, url))")
+        return [_feed(row) for row in rows]
+
+    def feed(self, url: str) -> Feed | None:
+        row = self._connection.execute(f"SELECT {_FEED_COLUMNS} FROM feeds WHERE url = ?", (url,)).fetchone()
+        return None if row is None else _feed(row)
+
+    def has_feeds(self) -> bool:
+        return self._connection.execute("SELECT 1 FROM feeds LIMIT 1").fetchone() is not None
+
+    def add(self, url: str, title: str | None = None, tags: str = "") -> tuple[Feed, bool]:
+        """Subscribe to `url`; returns the feed and whether it is new (an existing one is left as it is)."""
+        existing = self.feed(url)
+        if existing is not None:
+            return existing, False
+        with transaction(self._connection):
+            self._connection.execute(
+                "INSERT INTO feeds (url, title, tags, added_at) VALUES (?, ?, ?, ?)", (url, title, tags, time.time())
+            )
+        found = self.feed(url)
+        assert found is not None
+        return found, True
+
+    def set_tags(self, url: str, tags: list[str]) -> None:
+        with transaction(self._connection):
+            self._connection.execute("UPDATE feeds SET tags = ? WHERE url = ?", ("\n".join(tags), url))
+
+    def remove(self, url: str) -> int | None:
+        """Unsubscribe: the feed and its entries go (read marks stay). Returns how many entries it had."""
+        feed = self.feed(url)
+        if feed is None:
+            return None
+        with transaction(self._connection):
+            count = self._connection.execute("SELECT count(*) FROM entries WHERE feed = ?", (feed.id,)).fetchone()[0]
+            self._connection.execute("DELETE FROM entries WHERE feed = ?", (feed.id,))
+            self._connection.execute("DELETE FROM feeds WHERE id = ?", (feed.id,))
+            self._connection.execute("DELETE FROM analyses WHERE source = ?", (feed.url,))
+            self._connection.execute("DELETE FROM sources WHERE path = ?", (feed.url,))
+        return int(count)
+
+    def counts(self, read: frozenset[str] | set[str]) -> dict[str, tuple[int, int]]:
+        """Each feed's entries and how many of them are unread, by URL."""
+        totals: dict[str, tuple[int, int]] = {}
+        for url, ids in self._connection.execute(
+            "SELECT f.url, group_concat(e.article_id) FROM feeds f LEFT JOIN entries e ON e.feed = f.id GROUP BY f.id"
+        ):
+            members = ids.split(",") if ids else []
+            totals[url] = (len(members), sum(1 for member in members if member not in read))
+        return totals
+
+    # Fetches ----------------------------------------------------------------------------------
+
+    def store(self, feed: Feed, parsed: ParsedFeed, etag: str | None, last_modified: str | None) -> Stored:
+        """Keep a fetched document's entries (one transaction): new ones added, changed ones updated, none removed."""
+        now = time.time()
+        first_seen = datetime.fromtimestamp(now, UTC)
+        entries = {entry.key: entry for entry in parsed.entries}  # a key twice in one document: the last wins
+        new: list[Article] = []
+        changed: list[Article] = []
+        with transaction(self._connection):
+            known = {
+                key: (article, digest)
+                for key, article, digest in self._connection.execute(
+                    "SELECT key, article_id, digest FROM entries WHERE feed = ?", (feed.id,)
+                )
+            }
+            inserts, updates = [], []
+            for entry in entries.values():
+                digest = _digest(entry.title, entry.body, entry.link)
+                kept = known.get(entry.key)
+                if kept is not None:
+                    if kept[1] != digest:
+                        published = entry.published.isoformat() if entry.published else None
+                        updates.append((entry.link, entry.title, published, entry.body, digest, feed.id, entry.key))
+                        changed.append(_article(kept[0], feed.url, entry.link, entry.title, entry.published, entry.body))
+                    continue
+                identity = article_id(feed.url, entry.key, entry.link)
+                published_at = entry.published or first_seen  # undated: when it was first seen
+                inserts.append(
+                    (feed.id, entry.key, identity, entry.link, entry.title, published_at.isoformat(), entry.body,
+                     digest, now)
+                )
+                new.append(_article(identity, feed.url, entry.link, entry.title, published_at, entry.body))
+            self._connection.executemany(
+                "INSERT INTO entries (feed, key, article_id, link, title, published, body, digest, seen_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                inserts,
+            )
+            self._connection.executemany(
+                "UPDATE entries SET link = ?, title = ?, published = coalesce(?, published), body = ?, digest = ?"
+                " WHERE feed = ? AND key = ?",
+                updates,
+            )
+            self._connection.execute(
+                "UPDATE feeds SET title = ?, site = ?, etag = ?, last_modified = ?, fetched_at = ?, error = NULL,"
+                " error_at = NULL, retry_at = NULL, gone = 0, version = version + ? WHERE id = ?",
+                (parsed.title, parsed.site, etag, last_modified, now, 1 if inserts or updates else 0, feed.id),
+            )
+        return Stored(new, changed)
+
+    def unchanged(self, feed: Feed) -> None:
+        """The server said nothing changed (304): only when it was asked is noted."""
+        with transaction(self._connection):
+            self._connection.execute(
+                "UPDATE feeds SET fetched_at = ?, error = NULL, error_at = NULL, retry_at = NULL WHERE id = ?",
+                (time.time(), feed.id),
+            )
+
+    def failed(self, feed: Feed, reason: str, *, retry_at: float | None = None, gone: bool = False) -> None:
+        """A fetch failed: its entries stay as they are; the error and when are kept."""
+        with transaction(self._connection):
+            self._connection.execute(
+                "UPDATE feeds SET error = ?, error_at = ?, retry_at = ?, gone = ? WHERE id = ?",
+                (reason, time.time(), retry_at, int(gone), feed.id),
+            )
+
+    def moved(self, feed: Feed, url: str) -> Feed:
+        """A permanent redirect: the feed is known by its new URL from now on (unless already subscribed)."""
+        if url == feed.url or self.feed(url) is not None:
+            return feed
+        with transaction(self._connection):
+            self._connection.execute("UPDATE feeds SET url = ? WHERE id = ?", (url, feed.id))
+            self._connection.execute("UPDATE analyses SET source = ? WHERE source = ?", (url, feed.url))
+            self._connection.execute("DELETE FROM sources WHERE path = ?", (feed.url,))
+        moved = self.feed(url)
+        return moved if moved is not None else feed
+
+    def last_refresh(self) -> float | None:
+        """When feeds were last asked (the latest fetch or error of any feed)."""
+        row = self._connection.execute("SELECT max(max(coalesce(fetched_at, 0)), max(coalesce(error_at, 0))) FROM feeds")
+        value = row.fetchone()[0]
+        return float(value) if value else None
+
+    def article(self, identity: str) -> Article | None:
+        """One article by id, as the newest entry that carries it."""
+        row = self._connection.execute(
+            "SELECT e.article_id, f.url, e.link, e.title, e.published, e.body FROM entries e"
+            " JOIN feeds f ON f.id = e.feed WHERE e.article_id = ? ORDER BY e.seen_at DESC LIMIT 1",
+            (identity,),
+        ).fetchone()
+        if row is None:
+            return None
+        identity, url, link, title, published, body = row
+        return _article(identity, url, link, title, _parsed_date(published), body)
+
+    # What the index needs -------------------------------------------------------------------------
+
+    def stamps(self) -> dict[str, tuple[int, int]]:
+        """Each feed's entry count and version (raised whenever its entries change), by URL."""
+        rows = self._connection.execute(
+            "SELECT f.url, (SELECT count(*) FROM entries e WHERE e.feed = f.id), f.version FROM feeds f"
+        )
+        return {url: (int(count), int(version)) for url, count, version in rows}
+
+    # Articles ---------------------------------------------------------------------------------
+
+    def articles(self, first: int = 500) -> Iterator[Collection]:
+        """Every subscribed feed's articles, each once: the newest `first` in a first batch, then the rest."""
+        urls = [feed.url for feed in self.feeds()]
+        query = (
+            "SELECT e.article_id, f.url, e.link, e.title, e.published, e.body FROM entries e"
+            " JOIN feeds f ON f.id = e.feed ORDER BY e.published DESC"
+        )
+        seen: set[str] = set()
+        batch: list[Article] = []
+        size = first
+        for identity, url, link, title, published, body in self._connection.execute(query):
+            if identity in seen:
+                continue
+            seen.add(identity)
+            batch.append(_article(identity, url, link, title, _parsed_date(published), body))
+            if len(batch) >= size:
+                yield Collection(batch, [], urls)
+                batch, size, urls = [], size * 4, []
+        yield Collection(batch, [], urls)
+
+
+def _feed(row: tuple[object, ...]) -> Feed:
+    values = list(row)
+    values[-1] = bool(values[-1])
+    return Feed(*values)  # type: ignore[arg-type]
+
+
+def _article(identity: str, url: str, link: str | None, title: str, published: datetime | None, body: str) -> Article:
+    """An entry as an article. Its date is kept with the feed's own offset in the database; the article's
+    is in UTC without an offset, as every file's date is, so that articles of all sources sort together."""
+    if published is not None and published.tzinfo is not None:
+        published = published.astimezone(UTC).replace(tzinfo=None)
+    return Article(identity, url, published, title, body, feed=url, link=link)
+
+
+def _parsed_date(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def feeds_json(feeds: list[Feed], counts: dict[str, tuple[int, int]]) -> str:
+    """`reader feeds list --json`: one object per feed."""
+    return json.dumps(
+        [
+            {
+                "url": feed.url,
+                "title": feed.title,
+                "entries": counts.get(feed.url, (0, 0))[0],
+                "unread": counts.get(feed.url, (0, 0))[1],
+                "last_fetched": _iso(feed.fetched_at),
+                "last_error": feed.error,
+            }
+            for feed in feeds
+        ],
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def _iso(moment: float | None) -> str | None:
+    return None if moment is None else datetime.fromtimestamp(moment, UTC).isoformat(timespec="seconds")
