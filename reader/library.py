@@ -33,13 +33,14 @@ class ListQuery:
     unread_only: bool = False
     search: str = ""
     name: int | None = None  # an index into the library's NameIndex entities
+    feed: str | None = None  # a feed's URL: only its articles
 
     @property
     def filtered(self) -> bool:
-        return self.unread_only or bool(self.search.strip()) or self.name is not None
+        return self.unread_only or bool(self.search.strip()) or self.name is not None or self.feed is not None
 
     def cleared(self) -> ListQuery:
-        return replace(self, unread_only=False, search="", name=None)
+        return replace(self, unread_only=False, search="", name=None, feed=None)
 
 
 class Library:
@@ -125,6 +126,29 @@ class Library:
         self._newest_first.sort(key=self._when.__getitem__)  # two sorted runs: Timsort merges them
         self._rank = self._everything = None
         self._search = None
+
+    def revise(self, changed: list[Article]) -> list[Article]:
+        """Take in the newer text of articles already here (a feed entry rewritten); returns those found."""
+        revised = []
+        for newer in changed:
+            article = self.article(newer.id)
+            if article is not None:
+                article.title, article.body, article.link = newer.title, newer.body, newer.link
+                revised.append(article)
+        if revised:
+            self._search = None
+        return revised
+
+    def feed_counts(self) -> dict[str, tuple[int, int]]:
+        """Each feed's articles listed here and how many are unread, by feed URL."""
+        counts: dict[str, list[int]] = {}
+        is_read = self.read.is_read
+        for article in self.articles:
+            if article.feed is not None:
+                entry = counts.setdefault(article.feed, [0, 0])
+                entry[0] += 1
+                entry[1] += not is_read(article.id)
+        return {feed: (total, unread) for feed, (total, unread) in counts.items()}
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -409,6 +433,8 @@ class Library:
                 order = [i for i in order if i in matching]
             else:  # few matches: sort them rather than walk the whole order
                 order = sorted(matching, key=self._ranks().__getitem__)
+        if query.feed is not None:
+            order = [i for i in order if self.articles[i].feed == query.feed]
         if not query.newest_first:
             dated = [i for i in order if self.articles[i].published is not None]
             order = dated[::-1] + order[len(dated) :]

@@ -21,15 +21,20 @@ def feeds_command(arguments: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="reader feeds", description="Manage feed subscriptions.")
     parser.add_argument("--db", metavar="PATH", help=_DB_HELP)
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="add|import|list|remove|export")
-    add = verbs.add_parser("add", help="subscribe to a feed (or the feed a web page names)",
-                           description="Subscribe to a feed, or to the feed a web page names; its articles are "
-                           "fetched at once.")
+    add = verbs.add_parser(
+        "add",
+        help="subscribe to a feed (or the feed a web page names)",
+        description="Subscribe to a feed, or to the feed a web page names; its articles are fetched at once.",
+    )
     add.add_argument("url", metavar="URL")
     add.add_argument("--tag", action="append", default=[], metavar="TAG", help="a tag for the feed (repeatable)")
     add.add_argument("--db", metavar="PATH", help=_DB_HELP, default=argparse.SUPPRESS)
-    imported = verbs.add_parser("import", help="subscribe to every feed of an OPML file or a newsboat urls file",
-                                description="Subscribe to every feed in an OPML 1/2 file (folders become tags) "
-                                "or a newsboat `urls` file. Nothing is fetched until `reader refresh`.")
+    imported = verbs.add_parser(
+        "import",
+        help="subscribe to every feed of an OPML file or a newsboat urls file",
+        description="Subscribe to every feed in an OPML 1/2 file (folders become tags) "
+        "or a newsboat `urls` file. Nothing is fetched until `reader refresh`.",
+    )
     imported.add_argument("file", metavar="FILE", help="the list (- reads standard input)")
     imported.add_argument("--db", metavar="PATH", help=_DB_HELP, default=argparse.SUPPRESS)
     listed = verbs.add_parser("list", help="the subscriptions, with entries, unread and the last fetch")
@@ -157,8 +162,12 @@ def _import(db: Path, options: argparse.Namespace) -> int:
         print(f"reader feeds import: skipped {displayable(url)}: not an http or https address", file=sys.stderr)
     if not listed:
         raise CommandError(f"{displayable(options.file)}: no feeds in it")
-    print(f"Imported {counted(added, 'feed')}" + (f" ({already:,} already subscribed)" if already else "")
-          + (f"; {len(skipped):,} skipped" if skipped else "") + ". Fetch them with: reader refresh")
+    print(
+        f"Imported {counted(added, 'feed')}"
+        + (f" ({already:,} already subscribed)" if already else "")
+        + (f"; {len(skipped):,} skipped" if skipped else "")
+        + ". Fetch them with: reader refresh"
+    )
     return 0
 
 
@@ -182,9 +191,11 @@ def _list(db: Path, options: argparse.Namespace) -> int:
         for feed in feeds:
             entries, unread = counts.get(feed.url, (0, 0))
             fetched = datetime.fromtimestamp(feed.fetched_at).strftime("%Y-%m-%d %H:%M") if feed.fetched_at else "never"
-            out.write(f"{one_line(feed.name)}\n  {displayable(feed.url)}\n"
-                      f"  {counted(entries, 'entry').replace('entrys', 'entries')}, {unread:,} unread, "
-                      f"last fetched {fetched}\n")
+            out.write(
+                f"{one_line(feed.name)}\n  {displayable(feed.url)}\n"
+                f"  {counted(entries, 'entry').replace('entrys', 'entries')}, {unread:,} unread, "
+                f"last fetched {fetched}\n"
+            )
             if feed.gone:
                 out.write("  gone: the publisher removed it\n")
             if feed.error:
@@ -200,8 +211,10 @@ def _remove(db: Path, options: argparse.Namespace) -> int:
         subscriptions.close()
     if removed is None:
         raise CommandError(f"not subscribed: {displayable(options.url)}")
-    print(f"Unsubscribed from {displayable(options.url)} ({counted(removed, 'entry').replace('entrys', 'entries')} "
-          "removed; read marks kept).")
+    print(
+        f"Unsubscribed from {displayable(options.url)} ({counted(removed, 'entry').replace('entrys', 'entries')} "
+        "removed; read marks kept)."
+    )
     return 0
 
 

@@ -69,7 +69,7 @@ def read_urls(text: str) -> list[Listed]:
         except ValueError as error:
             raise ListError(f"line {number}: {error}") from error
         url, rest = words[0], words[1:]
-        if url.startswith(("query:", "exec:", "filter:", "\"query:")):
+        if url.startswith(("query:", "exec:", "filter:", '"query:')):
             continue  # newsboat's own kinds of feed: nothing to fetch
         title = next((tag[1:] for tag in rest if tag.startswith("~")), None)
         tags = tuple(tag for tag in rest if not tag.startswith(("~", "!")))

@@ -8,10 +8,10 @@ date into UTC, so its date reader is wrapped to give the same instant in the fee
 
 from __future__ import annotations
 
-import email.utils
 import hashlib
+import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import fastfeedparser
@@ -48,12 +48,16 @@ class ParsedFeed:
 
 def parse_feed(document: bytes, url: str) -> ParsedFeed:
     """The feed in `document` (fetched from `url`, which relative links resolve against)."""
+    if document.lstrip()[:1] == b"<":
+        document = _legal_xml(document)
     try:
         parsed = fastfeedparser.parse(document)
     except Exception as error:  # the parser's errors are of many kinds; each means "not a readable feed"
         raise FeedError(_reason(error)) from error
     feed = parsed.get("feed") or {}
     entries = [entry for item in parsed.get("entries") or () if (entry := _entry(item, url)) is not None]
+    if not entries and (broken := _xml_error(document)) is not None:
+        raise FeedError(f"not a feed that can be read (broken XML: {broken})")
     title = one_line(str(feed.get("title") or "")) or url
     site = feed.get("link") or None
     return ParsedFeed(title, site if isinstance(site, str) else None, entries)
@@ -66,7 +70,7 @@ def _entry(item: Any, feed_url: str) -> Entry | None:
     html, plain = _content(item)
     base = link or feed_url
     if plain is not None:
-        body, links = plain.strip(), []
+        body, links = plain.strip(), list[str]()
     else:
         body, links = to_text(html or "", base)
     if not body and not title:
@@ -83,8 +87,10 @@ def _content(item: Any) -> tuple[str | None, str | None]:
     contents = item.get("content") or []
     best: dict[str, Any] | None = None
     for content in contents:
-        if isinstance(content, dict) and content.get("value") and (
-            best is None or len(str(content["value"])) > len(str(best["value"]))
+        if (
+            isinstance(content, dict)
+            and content.get("value")
+            and (best is None or len(str(content["value"])) > len(str(best["value"])))
         ):
             best = content
     description = item.get("description") or ""
@@ -93,6 +99,32 @@ def _content(item: Any) -> tuple[str | None, str | None]:
     if str(best.get("type") or "").endswith("plain"):
         return None, str(best["value"])
     return str(best["value"]), None
+
+
+_ILLEGAL_BYTES = bytes(range(32)).replace(b"\t", b"").replace(b"\n", b"").replace(b"\r", b"")
+_ILLEGAL_REFERENCES = re.compile(rb"&#(?:0*(?:[0-8]|1[1-2]|1[4-9]|2[0-9]|3[01])|[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]));")
+
+
+def _legal_xml(document: bytes) -> bytes:
+    """Control characters are not allowed in XML, raw or as references: a feed that has them (terminal escape
+    sequences in a title, say) loses them, so the rest of it is read as written instead of by repair."""
+    if document.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00<\x00" in document[:64] or b"<\x00" in document[:64]:
+        return document  # UTF-16: its bytes are not characters
+    cleaned = document.translate(None, _ILLEGAL_BYTES)
+    return _ILLEGAL_REFERENCES.sub(b"", cleaned) if b"&#" in cleaned else cleaned
+
+
+def _xml_error(document: bytes) -> str | None:
+    """Why `document` is not well-formed XML, or None when it is (or is not XML at all, as JSON Feed is not)."""
+    if not document.lstrip()[:1] == b"<":
+        return None
+    from lxml import etree
+
+    try:
+        etree.fromstring(document, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+    except etree.XMLSyntaxError as error:
+        return one_line(str(error))[:160]
+    return None
 
 
 def _date(value: object) -> datetime | None:
@@ -105,29 +137,49 @@ def _date(value: object) -> datetime | None:
 
 
 def _keeping_offset(text: str) -> str | None:
-    """fastfeedparser's date reader, giving the same instant in the offset the feed wrote."""
-    utc = _utc_date(text)
-    if utc is None:
-        return None
+    """fastfeedparser's date reader, giving the same instant in the offset the feed wrote: the two common
+    forms (RFC 3339, RFC 822 with a numeric offset) are read here; anything else as fastfeedparser reads it."""
     candidate = text.strip()
     own: datetime | None = None
-    try:
-        own = datetime.fromisoformat(candidate.replace("Z", "+00:00"))
-    except ValueError:
+    if candidate[:4].isdigit():
         try:
-            own = email.utils.parsedate_to_datetime(candidate)
-        except (TypeError, ValueError, IndexError):
+            own = datetime.fromisoformat(candidate)
+        except ValueError:
             own = None
-    if own is None or own.tzinfo is None:
-        return utc
-    try:
-        same = own == datetime.fromisoformat(utc)
-    except ValueError:
-        return utc
-    return own.isoformat() if same else utc
+    elif (found := _RFC822.match(candidate)) is not None:
+        day, month, year, hour, minute, second, sign, hours, minutes = found.groups()
+        try:
+            offset = timedelta(hours=int(hours), minutes=int(minutes)) * (-1 if sign == "-" else 1)
+            own = datetime(
+                int(year),
+                _MONTHS[month.lower()],
+                int(day),
+                int(hour),
+                int(minute),
+                int(second or 0),
+                tzinfo=timezone(offset),
+            )
+        except (KeyError, ValueError):
+            own = None
+    if own is not None and own.tzinfo is not None:
+        return own.isoformat()
+    utc: str | None = _utc_date(text)
+    return utc
 
 
-_fastfeed._parse_date = _keeping_offset  # fastfeedparser looks it up at each call; pinned exactly, tested
+_RFC822 = re.compile(
+    r"(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s+([+-])(\d{2})(\d{2})$"
+)
+_MONTHS = {
+    m: n for n, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
+}
+
+
+# fastfeedparser looks its date reader up at each call, except in its native extractor, which reads RSS
+# dates itself (into UTC): that extractor is passed over, for the lxml path (0.7 ms instead of 0.4 ms for
+# 40 entries). Both are private: fastfeedparser is pinned exactly, and the tests check the offsets.
+_fastfeed._parse_date = _keeping_offset
+_fastfeed._parse_with_core = lambda *arguments, **options: None
 
 
 def _digest(text: str) -> str:

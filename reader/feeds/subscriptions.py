@@ -164,13 +164,24 @@ class Subscriptions:
                     if kept[1] != digest:
                         published = entry.published.isoformat() if entry.published else None
                         updates.append((entry.link, entry.title, published, entry.body, digest, feed.id, entry.key))
-                        changed.append(_article(kept[0], feed.url, entry.link, entry.title, entry.published, entry.body))
+                        changed.append(
+                            _article(kept[0], feed.url, entry.link, entry.title, entry.published, entry.body)
+                        )
                     continue
                 identity = article_id(feed.url, entry.key, entry.link)
                 published_at = entry.published or first_seen  # undated: when it was first seen
                 inserts.append(
-                    (feed.id, entry.key, identity, entry.link, entry.title, published_at.isoformat(), entry.body,
-                     digest, now)
+                    (
+                        feed.id,
+                        entry.key,
+                        identity,
+                        entry.link,
+                        entry.title,
+                        published_at.isoformat(),
+                        entry.body,
+                        digest,
+                        now,
+                    )
                 )
                 new.append(_article(identity, feed.url, entry.link, entry.title, published_at, entry.body))
             self._connection.executemany(
@@ -219,7 +230,9 @@ class Subscriptions:
 
     def last_refresh(self) -> float | None:
         """When feeds were last asked (the latest fetch or error of any feed)."""
-        row = self._connection.execute("SELECT max(max(coalesce(fetched_at, 0)), max(coalesce(error_at, 0))) FROM feeds")
+        row = self._connection.execute(
+            "SELECT max(max(coalesce(fetched_at, 0)), max(coalesce(error_at, 0))) FROM feeds"
+        )
         value = row.fetchone()[0]
         return float(value) if value else None
 

@@ -18,20 +18,25 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
-from reader.articles import Article
+from reader.articles import Article, Problem
 from reader.library import Library, ListQuery
 from reader.sources import Collection, display_path
 from reader.store import ReadChange, StoreError
-from reader.text import counted
+from reader.text import counted, displayable, one_line
 from reader.tui.keys import app_bindings
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.indexing import IndexingBar
-from reader.tui.widgets.names_sidebar import NamesSidebar
+from reader.tui.widgets.names_sidebar import FeedRow, NamesSidebar
 from reader.tui.widgets.reading_pane import ReadingPane
 
-if TYPE_CHECKING:  # stories load with the analysis, off the start-up path
+if TYPE_CHECKING:  # stories load with the analysis, off the start-up path; feeds with the first refresh
+    from pathlib import Path
+
+    from reader.feeds.refresh import RefreshReport
+    from reader.feeds.subscriptions import Feed, Stored
     from reader.stories import Thread
 
+REFRESH_EVERY = 30 * 60  # seconds: feeds are fetched on start when the last refresh is older, and this often
 NARROW_COLUMNS = 100
 TYPING_PAUSE = 0.2  # seconds without a key before a big archive is searched
 TYPING_PAUSE_FROM = 50_000  # articles; smaller collections are searched at every key
@@ -52,9 +57,22 @@ class ReaderApp(App[None]):
         warnings: Sequence[str] = (),
         now: Callable[[], datetime] = datetime.now,
         loading: Iterator[Collection] | None = None,
+        feeds: bool = False,
+        refresh_every: float = REFRESH_EVERY,
+        open_link: Callable[[str], object] | None = None,
     ) -> None:
-        """`loading`: the rest of the collection, in batches, read while the list already shows the first."""
+        """`loading`: the rest of the collection, in batches, read while the list already shows the first.
+        `feeds`: the collection is the subscribed feeds' (refreshed on start when the last refresh is older
+        than `refresh_every` seconds, and that often while the reader runs). `open_link` opens a web link
+        (the browser, by default)."""
         super().__init__()
+        self.feeds = feeds
+        self.refresh_every = refresh_every
+        self._open_link = open_link
+        self._feed_titles: dict[str, str] = {}
+        self._feed_errors: dict[str, str] = {}
+        self._refreshing = False
+        self._arrivals = False  # a refresh brought articles: names and threads are found again after it
         self.library = library
         self._loading = loading
         self._all_read = threading.Event()  # set once every article is read (analysis waits for it)
@@ -99,8 +117,15 @@ class ReaderApp(App[None]):
     def on_mount(self) -> None:
         self.set_class(self.size.width < NARROW_COLUMNS, "-narrow")
         self.query_one("#list-pane").border_title = "Articles"
+        self.reading.feeds = self.feeds
         self.refresh_list()
         self.names.rebuild()
+        if self.feeds:
+            last = self._read_feeds()
+            if self.refresh_every > 0:
+                if last is None or time.time() - last >= self.refresh_every:
+                    self.call_after_refresh(self.action_refresh)
+                self.set_interval(self.refresh_every, self.action_refresh)
         self.article_list.focus()
         for warning in self.warnings:
             self.notify(warning, title="Read state", severity="warning", timeout=15, markup=False)
@@ -134,6 +159,8 @@ class ReaderApp(App[None]):
 
     def _take(self, batch: Collection) -> None:
         self.library.extend(batch)
+        if self.feeds:
+            self._show_feed_counts()
         # Until the reader moves, the list stays at its top (the newest article so far).
         moved = self.opened is not None or self.article_list.cursor > 0 or self.query_state.filtered
         self.refresh_list(keep_cursor=moved)
@@ -157,12 +184,13 @@ class ReaderApp(App[None]):
             self.indexing.finish()
 
     @work(thread=True, exclusive=True, group="analysis")
-    def analyse(self) -> None:
+    def analyse(self, again: bool = False) -> None:
         """Names, then story threads, then related articles, each shown as it is ready. The index gives
         back what an earlier start found and keeps what this one finds.
 
         When no file changed since the last start, names and threads are read back at once, while the
-        articles are still being read; everything else waits until they all are."""
+        articles are still being read; everything else waits until they all are. `again`: articles came
+        (a refresh), so names and threads are found again, reading back every unchanged article's names."""
         from reader.index import AnalysisIndex
 
         worker = get_current_worker()
@@ -187,7 +215,7 @@ class ReaderApp(App[None]):
         index = AnalysisIndex.open(path) if path is not None else None
         try:
             try:
-                if index is not None and not self.library.analysed and self.library.restore(index):
+                if index is not None and not again and not self.library.analysed and self.library.restore(index):
                     ready()
             finally:  # reading the rest waited so as not to slow this down
                 self.call_from_thread(self._start_loading)
@@ -195,12 +223,12 @@ class ReaderApp(App[None]):
                 if stop():
                     return
             self.call_from_thread(self.index_words)  # beside the names: this process mostly waits for its pool
-            if self.library.names is None:
+            if again or self.library.names is None:
                 if self.library.find_names(progress, stop, index) is None or stop():
                     return
                 ready()
             self.library.prepare_name_filters()  # choosing a name then looks up none of its articles by id
-            if self.library.stories is None:
+            if again or self.library.stories is None:
                 progress("profiles", 0, len(self.library))
                 self.library.build_stories(index, progress)
                 if stop():
@@ -221,6 +249,133 @@ class ReaderApp(App[None]):
     def index_words(self) -> None:
         """Index every article's words: searching 400,000 articles then takes milliseconds."""
         self.library.prepare_search()
+
+    # Feeds ------------------------------------------------------------------------------------
+
+    def _read_feeds(self) -> float | None:
+        """The subscribed feeds' titles and errors, from the database; returns when they were last refreshed."""
+        from reader.feeds.subscriptions import Subscriptions
+
+        path = self.library.read.path
+        if path is None:
+            return None
+        try:
+            subscriptions = Subscriptions.open(path)
+            try:
+                feeds, last = subscriptions.feeds(), subscriptions.last_refresh()
+            finally:
+                subscriptions.close()
+        except Exception as error:  # sqlite3.Error and the like: the articles stay; say why the feeds do not show
+            self.notify(f"Feeds could not be read: {error}", severity="error", markup=False)
+            return None
+        self._feed_titles = {feed.url: one_line(feed.name) for feed in feeds}
+        self._feed_errors = {feed.url: one_line(feed.error) for feed in feeds if feed.error}
+        self.reading.feed_titles = self._feed_titles
+        self._show_feed_counts()
+        return last
+
+    def _show_feed_counts(self) -> None:
+        counts = self.library.feed_counts()
+        self.names.show_feeds(
+            [
+                FeedRow(url, title, counts.get(url, (0, 0))[1], self._feed_errors.get(url))
+                for url, title in self._feed_titles.items()
+            ]
+        )
+
+    def feed_problems(self) -> list[Problem]:
+        return [Problem(url, f"{self._feed_titles.get(url, url)}: {error}") for url, error in self._feed_errors.items()]
+
+    def action_refresh(self) -> None:
+        if not self.feeds:
+            self.notify("No feeds are subscribed. Subscribe with: reader feeds add URL", markup=False)
+            return
+        if self._refreshing:
+            return
+        path = self.library.read.path
+        if path is None:
+            return
+        self._refreshing = True
+        self.indexing.report_text("Fetching feeds…", None)
+        self.refresh_feeds(path)
+
+    @work(thread=True, exclusive=True, group="feeds")
+    def refresh_feeds(self, path: Path) -> None:
+        """Fetch every feed; each feed's new articles join the list as they are kept."""
+        from reader.feeds.refresh import RefreshReport, refresh
+
+        worker = get_current_worker()
+        reported = [0.0]
+
+        def progress(done: int, total: int, failed: int) -> None:
+            now = time.monotonic()
+            if now - reported[0] >= PROGRESS_EVERY or done == total:
+                reported[0] = now
+                text = f"Fetching feeds: {done:,} of {total:,}" + (f" · {failed:,} failed" if failed else "")
+                self.call_from_thread(self.indexing.report_text, text, (done, total))
+
+        def arrived(feed: Feed, stored: Stored) -> None:
+            self.call_from_thread(self._arrived, stored)
+
+        try:
+            report = refresh(path, progress=progress, arrived=arrived, stop=lambda: worker.is_cancelled)
+        except Exception as error:  # the database or the event loop failed: say so, keep what is shown
+            report = RefreshReport()
+            report.failed.append(("", f"the refresh stopped: {error}"))
+        if not worker.is_cancelled:
+            self.call_from_thread(self._refreshed, report)
+
+    def _arrived(self, stored: Stored) -> None:
+        """A feed's new articles join the list at once (their names and threads follow the refresh)."""
+        if stored.new:
+            self.library.extend(Collection(list(stored.new), [], list(dict.fromkeys(a.path for a in stored.new))))
+        self.library.revise(list(stored.changed))
+        self._arrivals = True
+        moved = self.opened is not None or self.article_list.cursor > 0 or self.query_state.filtered
+        self.refresh_list(keep_cursor=moved)
+        self._show_feed_counts()
+
+    def _refreshed(self, report: RefreshReport) -> None:
+        self._refreshing = False
+        self._read_feeds()
+        self.indexing.finish()
+        failed = f" · {len(report.failed):,} failed (! shows why)" if report.failed else ""
+        self.notify(f"Feeds refreshed: {counted(report.new, 'new article')}{failed}.", markup=False)
+        if self._arrivals and self._loading is None:
+            # Names are found for the new articles only (the index gives back every other's); the names
+            # are merged and the threads grouped again over the collection. What is shown stays until then.
+            self._arrivals = False
+            self.workers.cancel_group(self, "analysis")
+            self.analyse(again=True)
+
+    def action_open_link(self) -> None:
+        from reader.feeds.html import is_openable
+
+        article = self.opened or self.article_list.current
+        link = article.link if article is not None else None
+        if not is_openable(link):
+            self.notify("This article has no web link to open.", markup=False)
+            return
+        assert link is not None
+        opener = self._open_link
+        if opener is None:
+            import webbrowser
+
+            opener = webbrowser.open  # $BROWSER is respected
+        try:
+            opener(link)
+        except Exception as error:  # a browser that cannot start: say so
+            self.notify(f"Could not open {displayable(link)}: {error}", severity="error", markup=False)
+            return
+        self.notify(f"Opened {displayable(link)}", markup=False)
+
+    @on(NamesSidebar.FeedChosen)
+    def _on_feed_chosen(self, message: NamesSidebar.FeedChosen) -> None:
+        self._set_query(replace(self.query_state, feed=message.feed.url, name=None))
+        if message.feed.error:
+            self.notify(f"{message.feed.title}: {message.feed.error}", title="Last fetch failed", severity="warning",
+                        timeout=10, markup=False)
+        self.article_list.focus()
 
     def _names_ready(self) -> None:
         self.names.rebuild()
@@ -254,6 +409,8 @@ class ReaderApp(App[None]):
         parts = []
         # A name chosen from the summary shown while the names are read back: its articles come with them.
         waiting = query.name is not None and self.library.names is None
+        if query.feed is not None:
+            parts.append(f"from {self._feed_titles.get(query.feed, query.feed)}")
         if query.name is not None:
             parts.append(f"naming {self.library.entity_name(query.name) or '?'}")
         if query.search.strip():
@@ -333,6 +490,8 @@ class ReaderApp(App[None]):
             shown.refresh()
         self.article_list.refresh()
         self._update_counts()
+        if self.feeds:
+            self._show_feed_counts()
         return result
 
     def action_toggle_read(self) -> None:
@@ -516,4 +675,4 @@ class ReaderApp(App[None]):
     def action_problems(self) -> None:
         from reader.tui.screens.problems import ProblemsScreen
 
-        self.push_screen(ProblemsScreen(self.library.problems))
+        self.push_screen(ProblemsScreen(self.feed_problems() + self.library.problems))

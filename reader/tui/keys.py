@@ -40,6 +40,8 @@ KEYS: tuple[Key, ...] = (
     Key("escape", "Esc", "clear the filters (name, search, unread only)", "clear_filters"),
     Key("s", "s", "sort oldest first / newest first", "flip_sort"),
     Key("c", "c", "names: this article / all articles", "names_scope", "Names scope"),
+    Key("r", "r", "refresh every feed now (in the background; new articles join the list)", "refresh", "Refresh"),
+    Key("o", "o", "open the article's link in the browser ($BROWSER; http and https only)", "open_link"),
     Key("exclamation_mark", "!", "problems met while loading", "problems"),
     Key("question_mark", "?", "this help", "help", "Help"),
     Key("q", "q", "quit", "quit", "Quit"),

@@ -50,5 +50,18 @@ class IndexingBar(Horizontal):
             self.mount(bar)
         bar.update(total=total, progress=done)
 
+    def report_text(self, text: str, progress: tuple[int, int] | None) -> None:
+        """Work that is not the analysis (fetching feeds): a line of its own words, and (done, total)."""
+        self._stage = ""
+        self.display = True
+        self.query_one(Label).update(text)
+        from textual.widgets import ProgressBar
+
+        bar = next(self.query("#indexing-progress").results(ProgressBar), None)
+        if bar is None:
+            bar = ProgressBar(show_eta=False, id="indexing-progress")
+            self.mount(bar)
+        bar.update(total=progress[1] if progress else None, progress=progress[0] if progress else 0)
+
     def finish(self) -> None:
         self.display = False

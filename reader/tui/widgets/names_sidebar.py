@@ -20,7 +20,23 @@ if TYPE_CHECKING:
     from reader.names import NameIndex, NamesSummary
 
 RELATED = "related"
-SECTION_TITLES = {"person": "People", "place": "Places", "organization": "Organisations", RELATED: "Related stories"}
+FEEDS = "feed"
+SECTION_TITLES = {
+    FEEDS: "Feeds",
+    "person": "People",
+    "place": "Places",
+    "organization": "Organisations",
+    RELATED: "Related stories",
+}
+
+
+class FeedRow(NamedTuple):
+    """A subscribed feed as the sidebar lists it."""
+
+    url: str
+    title: str
+    unread: int
+    error: str | None = None  # the last fetch's error; None when it went well
 
 
 class _Row(NamedTuple):  # a tuple: a collection's tens of thousands of names make rows quickly
@@ -28,6 +44,11 @@ class _Row(NamedTuple):  # a tuple: a collection's tens of thousands of names ma
     entity: CollectionName | None = None  # None for a section heading
     count: int = 0
     article: Article | None = None  # a related article, in the Related section
+    feed: FeedRow | None = None  # a feed, in the Feeds section
+
+    @property
+    def heading(self) -> bool:
+        return self.entity is None and self.article is None and self.feed is None
 
 
 class _Rows(Sequence[_Row]):
@@ -104,6 +125,8 @@ class NamesSidebar(VirtualList):
         "names-sidebar--place",
         "names-sidebar--organization",
         "names-sidebar--note",
+        "names-sidebar--feed",
+        "names-sidebar--failing",
     }
 
     @dataclass
@@ -111,6 +134,12 @@ class NamesSidebar(VirtualList):
         """The user chose a name: filter the list to the articles that mention it."""
 
         entity: CollectionName
+
+    @dataclass
+    class FeedChosen(Message):
+        """The user chose a feed: filter the list to its articles (and say what went wrong, if it failed)."""
+
+        feed: FeedRow
 
     @dataclass
     class RelatedChosen(Message):
@@ -125,6 +154,13 @@ class NamesSidebar(VirtualList):
         self.article: Article | None = None
         self.folded: set[str] = set()
         self.rows: Sequence[_Row] = []
+        self.feeds: list[FeedRow] = []
+
+    def show_feeds(self, feeds: list[FeedRow]) -> None:
+        """The subscribed feeds, listed above the names while all articles' names are shown."""
+        if feeds != self.feeds:
+            self.feeds = feeds
+            self.rebuild()
 
     def show_article(self, article: Article | None) -> None:
         self.article = article
@@ -142,6 +178,9 @@ class NamesSidebar(VirtualList):
     def rebuild(self) -> None:
         self.border_title = "Names in all articles" if self.showing_collection else "Names in this article"
         rows = _Rows()
+        if self.feeds and self.showing_collection:
+            listed = [] if FEEDS in self.folded else [_Row(FEEDS, None, feed.unread, None, feed) for feed in self.feeds]
+            rows.add_rows(_Row(FEEDS, None, len(self.feeds)), listed)
         names, summary = self.library.names, self.library.summary
         if names is not None and self.showing_collection:
             self._add_ranked(rows, names)
@@ -205,6 +244,13 @@ class NamesSidebar(VirtualList):
             line.append(row.article.title)  # plain text, never markup
             line.truncate(width, overflow="ellipsis")
             return line
+        if row.feed is not None:
+            failing = row.feed.error is not None
+            style = "names-sidebar--failing" if failing else "names-sidebar--feed"
+            label = Text(("! " if failing else "  ") + row.feed.title, self.get_component_rich_style(style))
+            figure = Text(f"{row.count:,}" if row.count else "", self.get_component_rich_style("names-sidebar--count"))
+            label.truncate(max(3, width - figure.cell_len - 1), overflow="ellipsis")
+            return label + Text(" " * max(1, width - label.cell_len - figure.cell_len)) + figure
         if row.entity is None:
             fold = "▸" if row.kind in self.folded else "▾"
             title = Text(f"{fold} {SECTION_TITLES[row.kind]}", self.get_component_rich_style("names-sidebar--heading"))
@@ -232,6 +278,8 @@ class NamesSidebar(VirtualList):
         row = self.rows[index]
         if row.article is not None:
             self.post_message(self.RelatedChosen(row.article))
+        elif row.feed is not None:
+            self.post_message(self.FeedChosen(row.feed))
         elif row.entity is None:
             self.folded ^= {row.kind}
             self.rebuild()

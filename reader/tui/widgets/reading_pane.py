@@ -49,6 +49,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.article: Article | None = None
         self.body = Static(id="article-text", markup=False)
         self._shown: Text | None = None
+        self.feeds = False  # the collection is the subscribed feeds'
+        self.feed_titles: dict[str, str] = {}  # by URL, made safe to show
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self.body
@@ -89,7 +91,12 @@ class ReadingPane(VerticalScroll, can_focus=True):
             when = f"{article.published:%A %-d %B %Y} · {age(article.published, self.now())}"
         else:
             when = "undated"
-        where = display_path(article.path) + (f", line {article.line}" if article.line else "")
+        if article.feed is not None:
+            where = self.feed_titles.get(article.feed) or article.feed
+            if article.link:
+                where += f" · {article.link}  (o opens it)"
+        else:
+            where = display_path(article.path) + (f", line {article.line}" if article.line else "")
         text.append(f"{when}\n{displayable(where)}", self._style("reading-pane--meta"))
         if article.note:
             text.append(f"\n⚠ {displayable(article.note)}", self._style("reading-pane--meta"))
@@ -145,4 +152,18 @@ class ReadingPane(VerticalScroll, can_focus=True):
             "Tab moves between the list, this pane and the names; ? lists every key.",
             self._style("reading-pane--hint"),
         )
+        if self.feeds:
+            text.append(
+                "\n\nr fetches every feed now (they are fetched every 30 minutes too); o opens an article's link.\n"
+                "Choose a feed in the sidebar to read only its articles.",
+                self._style("reading-pane--hint"),
+            )
+        else:
+            text.append(
+                "\n\nTo read the news from the web, subscribe to feeds in a shell:\n"
+                "  reader feeds add https://example.org/feed.xml   (or a site's address: its feed is found)\n"
+                "  reader feeds import subscriptions.opml\n"
+                "then start reader with no PATH.",
+                self._style("reading-pane--hint"),
+            )
         return text

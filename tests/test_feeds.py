@@ -1,0 +1,550 @@
+"""Feeds fetched from a real HTTP server on loopback (pytest-httpserver), stored in the real database.
+
+No test reaches the internet. Each asserts what a user would see or what is kept: entries, read marks,
+errors, the subscription's URL.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from reader.feeds.fetch import FetchSettings
+from reader.feeds.refresh import refresh, subscribe
+from reader.feeds.subscriptions import Subscriptions
+from reader.store import ReadState
+
+RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Harbour News</title><link>https://harbour.example/</link>
+{items}
+</channel></rss>"""
+
+ITEM = """<item><title>{title}</title><link>{link}</link><guid>{guid}</guid>
+<pubDate>Tue, 03 Mar 2026 21:15:00 -0500</pubDate><description>{body}</description></item>"""
+
+
+def rss(*items: tuple[str, str, str, str]) -> str:
+    """An RSS 2.0 document of (guid, title, link, HTML body) items."""
+    from html import escape
+
+    return RSS.format(
+        items="\n".join(
+            ITEM.format(guid=g, title=escape(t), link=escape(link), body=escape(b)) for g, t, link, b in items
+        )
+    )
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "reader.db"
+    ReadState.open(path).close()
+    return path
+
+
+def subscribe_to(db: Path, url: str, title: str | None = None) -> None:
+    subscriptions = Subscriptions.open(db)
+    try:
+        subscriptions.add(url, title)
+    finally:
+        subscriptions.close()
+
+
+def entries(db: Path) -> list[tuple[str, str, str, str | None]]:
+    """What is kept: (feed URL, article id, title, published) of every entry, in key order."""
+    with sqlite3.connect(db) as connection:
+        return connection.execute(
+            "SELECT f.url, e.article_id, e.title, e.published FROM entries e JOIN feeds f ON f.id = e.feed"
+            " ORDER BY f.url, e.key"
+        ).fetchall()
+
+
+def feed_row(db: Path, url: str) -> dict[str, object]:
+    with sqlite3.connect(db) as connection:
+        connection.row_factory = sqlite3.Row
+        row = connection.execute("SELECT * FROM feeds WHERE url = ?", (url,)).fetchone()
+        return dict(row) if row else {}
+
+
+def articles(db: Path) -> list:  # type: ignore[type-arg]
+    subscriptions = Subscriptions.open(db)
+    try:
+        return [article for batch in subscriptions.articles() for article in batch.articles]
+    finally:
+        subscriptions.close()
+
+
+# Formats -----------------------------------------------------------------------------------------
+
+RSS_1 = """<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="https://one.example/"><title>RSS One</title><link>https://one.example/</link></channel>
+<item rdf:about="https://one.example/a"><title>Port reopens</title><link>https://one.example/a</link>
+<description>The port of Lisbon reopened on Monday.</description><dc:date>2026-03-02T08:00:00+01:00</dc:date></item>
+</rdf:RDF>"""
+
+RSS_091 = """<?xml version="1.0"?><rss version="0.91"><channel><title>Old RSS</title><link>https://old.example/</link>
+<item><title>Bridge opens</title><link>https://old.example/b</link><description>A bridge opened in Porto.</description>
+</item></channel></rss>"""
+
+ATOM_10 = """<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Atom One</title>
+<id>urn:atom</id><updated>2026-03-02T10:00:00Z</updated>
+<entry><id>urn:atom:1</id><title>Talks resume</title><link href="https://atom.example/1"/>
+<updated>2026-03-02T10:00:00+05:30</updated>
+<content type="html">&lt;p&gt;Talks resumed in Delhi.&lt;/p&gt;</content></entry>
+</feed>"""
+
+ATOM_03 = """<?xml version="1.0" encoding="utf-8"?><feed version="0.3" xmlns="http://purl.org/atom/ns#">
+<title>Atom Old</title><entry><id>urn:old:1</id><title>Rain falls</title><link rel="alternate" href="https://a03.example/1"/>
+<issued>2026-03-01T09:00:00Z</issued>
+<content type="text/html" mode="escaped">&lt;p&gt;Rain fell in Oslo.&lt;/p&gt;</content>
+</entry></feed>"""
+
+JSON_FEED = json.dumps(
+    {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "JSON One",
+        "items": [
+            {
+                "id": "j1",
+                "url": "https://json.example/1",
+                "title": "Markets rise",
+                "content_html": "<p>Markets rose in Tokyo.</p>",
+                "date_published": "2026-03-02T10:00:00+09:00",
+            }
+        ],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("document", "kind", "title", "text", "published"),
+    [
+        (
+            RSS_1,
+            "application/rdf+xml",
+            "Port reopens",
+            "The port of Lisbon reopened on Monday.",
+            "2026-03-02T08:00:00+01:00",
+        ),
+        (RSS_091, "application/rss+xml", "Bridge opens", "A bridge opened in Porto.", None),
+        (
+            rss(("g1", "Ships wait", "https://r.example/1", "<p>Ships waited off Rotterdam.</p>")),
+            "application/rss+xml",
+            "Ships wait",
+            "Ships waited off Rotterdam.",
+            "2026-03-03T21:15:00-05:00",
+        ),
+        (ATOM_10, "application/atom+xml", "Talks resume", "Talks resumed in Delhi.", "2026-03-02T10:00:00+05:30"),
+        (ATOM_03, "application/atom+xml", "Rain falls", "Rain fell in Oslo.", "2026-03-01T09:00:00+00:00"),
+        (JSON_FEED, "application/feed+json", "Markets rise", "Markets rose in Tokyo.", "2026-03-02T10:00:00+09:00"),
+    ],
+    ids=["rss1.0", "rss0.91", "rss2.0", "atom1.0", "atom0.3", "jsonfeed1.1"],
+)
+def test_every_format_is_read_with_its_dates_offset_kept(
+    httpserver: HTTPServer, db: Path, document: str, kind: str, title: str, text: str, published: str | None
+) -> None:
+    httpserver.expect_request("/feed").respond_with_data(document, content_type=kind)
+    url = httpserver.url_for("/feed")
+    subscribe_to(db, url)
+    report = refresh(db)
+    assert report.failed == [] and report.new == 1
+    [(_, _, stored_title, stored_date)] = entries(db)
+    assert stored_title == title
+    if published is None:  # undated: the time it was first seen
+        assert stored_date is not None and abs(time.time() - _timestamp(stored_date)) < 60
+    else:
+        assert stored_date == published
+    [article] = articles(db)
+    assert article.body == text and article.feed == url
+
+
+def _timestamp(text: str) -> float:
+    from datetime import datetime
+
+    return datetime.fromisoformat(text).timestamp()
+
+
+# Entries over time ---------------------------------------------------------------------------------
+
+
+def test_a_changed_entry_keeps_its_read_mark_and_nothing_is_duplicated_or_dropped(
+    httpserver: HTTPServer, db: Path
+) -> None:
+    document = {
+        "body": rss(
+            ("a", "Storm nears coast", "https://n.example/a", "<p>A storm neared.</p>"),
+            ("b", "Dock strike", "https://n.example/b", "<p>Dockers struck.</p>"),
+            ("c", "Ferry late", "https://n.example/c", "<p>The ferry was late.</p>"),
+        )
+    }
+    httpserver.expect_request("/news").respond_with_handler(lambda request: Response(document["body"]))
+    url = httpserver.url_for("/news")
+    subscribe_to(db, url)
+    assert refresh(db).new == 3
+    first = {a.title: a.id for a in articles(db)}
+    state = ReadState.open(db)
+    state.mark([first["Storm nears coast"]], True)
+    state.close()
+
+    # The storm story is rewritten, the ferry story drops out of the document, a new one arrives.
+    document["body"] = rss(
+        ("a", "Storm hits coast", "https://n.example/a", "<p>The storm hit at dawn.</p>"),
+        ("b", "Dock strike", "https://n.example/b", "<p>Dockers struck.</p>"),
+        ("d", "Ferry cancelled", "https://n.example/d", "<p>No ferry today.</p>"),
+    )
+    report = refresh(db)
+    assert (report.new, report.changed) == (1, 1)
+    kept = {a.title: a for a in articles(db)}
+    assert set(kept) == {"Storm hits coast", "Dock strike", "Ferry late", "Ferry cancelled"}
+    assert kept["Storm hits coast"].id == first["Storm nears coast"]
+    assert kept["Storm hits coast"].body == "The storm hit at dawn."
+    assert ReadState.open(db).is_read(kept["Storm hits coast"].id), "the rewritten entry is still read"
+    assert refresh(db).new == 0 and len(entries(db)) == 4, "a third refresh adds nothing"
+
+
+def test_the_same_link_from_two_feeds_is_one_article(httpserver: HTTPServer, db: Path) -> None:
+    shared = ("x1", "Election called", "https://shared.example/election", "<p>An election was called.</p>")
+    httpserver.expect_request("/one").respond_with_data(rss(shared))
+    httpserver.expect_request("/two").respond_with_data(
+        rss(("other-guid", *shared[1:]), ("y", "Own story", "https://two.example/own", "<p>Only here.</p>"))
+    )
+    subscribe_to(db, httpserver.url_for("/one"))
+    subscribe_to(db, httpserver.url_for("/two"))
+    refresh(db)
+    assert len(entries(db)) == 3
+    assert sorted(a.title for a in articles(db)) == ["Election called", "Own story"]
+    subscriptions = Subscriptions.open(db)
+    counts = subscriptions.counts(frozenset())
+    subscriptions.close()
+    assert counts == {httpserver.url_for("/one"): (1, 1), httpserver.url_for("/two"): (2, 2)}
+
+
+# Being a good citizen -------------------------------------------------------------------------------
+
+
+def test_conditional_get_costs_a_304_and_changes_nothing(httpserver: HTTPServer, db: Path) -> None:
+    asked: list[str | None] = []
+
+    def handler(request: Request) -> Response:
+        asked.append(request.headers.get("If-None-Match"))
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304)
+        body = rss(("a", "Quiet day", "https://q.example/a", "<p>Nothing happened.</p>"))
+        return Response(body, headers={"ETag": '"v1"', "Last-Modified": "Tue, 03 Mar 2026 10:00:00 GMT"})
+
+    httpserver.expect_request("/feed").respond_with_handler(handler)
+    subscribe_to(db, httpserver.url_for("/feed"))
+    refresh(db)
+    report = refresh(db)
+    assert asked == [None, '"v1"']
+    assert (report.not_modified, report.new, report.failed) == (1, 0, [])
+    assert len(entries(db)) == 1
+    assert feed_row(db, httpserver.url_for("/feed"))["last_modified"] == "Tue, 03 Mar 2026 10:00:00 GMT"
+
+
+def test_a_permanent_redirect_moves_the_subscription(httpserver: HTTPServer, db: Path) -> None:
+    httpserver.expect_request("/old").respond_with_response(
+        Response(status=301, headers={"Location": httpserver.url_for("/new")})
+    )
+    httpserver.expect_request("/new").respond_with_data(rss(("a", "Moved", "https://m.example/a", "<p>Here now.</p>")))
+    subscribe_to(db, httpserver.url_for("/old"))
+    assert refresh(db).new == 1
+    assert feed_row(db, httpserver.url_for("/old")) == {}
+    assert feed_row(db, httpserver.url_for("/new"))["title"] == "Harbour News"
+
+
+def test_a_temporary_redirect_keeps_the_address(httpserver: HTTPServer, db: Path) -> None:
+    httpserver.expect_request("/here").respond_with_response(
+        Response(status=302, headers={"Location": httpserver.url_for("/today")})
+    )
+    httpserver.expect_request("/today").respond_with_data(rss(("a", "Today", "https://t.example/a", "<p>Now.</p>")))
+    subscribe_to(db, httpserver.url_for("/here"))
+    assert refresh(db).new == 1
+    assert feed_row(db, httpserver.url_for("/here"))["fetched_at"] is not None
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [(404, "HTTP 404 NOT FOUND"), (500, "HTTP 500 INTERNAL SERVER ERROR")],
+)
+def test_a_failed_fetch_keeps_every_entry_and_the_error(
+    httpserver: HTTPServer, db: Path, status: int, reason: str
+) -> None:
+    replies = [Response(rss(("a", "Kept", "https://k.example/a", "<p>Kept.</p>"))), Response("no", status=status)]
+    httpserver.expect_request("/feed").respond_with_handler(lambda request: replies.pop(0))
+    url = httpserver.url_for("/feed")
+    subscribe_to(db, url)
+    refresh(db)
+    report = refresh(db)
+    assert [(u, r.upper()) for u, r in report.failed] == [(url, reason)]
+    assert [a.title for a in articles(db)] == ["Kept"]
+    row = feed_row(db, url)
+    assert str(row["error"]).upper() == reason and row["error_at"] is not None
+
+
+def test_410_gone_marks_the_feed_and_it_is_not_asked_again(httpserver: HTTPServer, db: Path) -> None:
+    asked = []
+    httpserver.expect_request("/feed").respond_with_handler(lambda r: asked.append(1) or Response(status=410))
+    url = httpserver.url_for("/feed")
+    subscribe_to(db, url)
+    refresh(db)
+    assert feed_row(db, url)["gone"] == 1 and "removed" in str(feed_row(db, url)["error"])
+    report = refresh(db)
+    assert len(asked) == 1 and report.waiting == 1
+
+
+def test_retry_after_is_honoured(httpserver: HTTPServer, db: Path) -> None:
+    asked = []
+    httpserver.expect_request("/feed").respond_with_handler(
+        lambda r: asked.append(1) or Response(status=429, headers={"Retry-After": "600"})
+    )
+    url = httpserver.url_for("/feed")
+    subscribe_to(db, url)
+    report = refresh(db)
+    assert "429" in report.failed[0][1] and "wait 10 min" in report.failed[0][1]
+    assert 590 < float(feed_row(db, url)["retry_at"]) - time.time() <= 600  # type: ignore[arg-type]
+    assert refresh(db).waiting == 1 and len(asked) == 1
+
+
+def test_a_slow_server_times_out_and_the_rest_still_load(httpserver: HTTPServer, db: Path) -> None:
+    def slow(request: Request) -> Response:
+        time.sleep(2)
+        return Response(rss())
+
+    httpserver.expect_request("/slow").respond_with_handler(slow)
+    httpserver.expect_request("/fast").respond_with_data(rss(("a", "Quick", "https://f.example/a", "<p>Fast.</p>")))
+    subscribe_to(db, httpserver.url_for("/slow"))
+    subscribe_to(db, httpserver.url_for("/fast"))
+    report = refresh(db, settings=FetchSettings(total_timeout=0.5, connect_timeout=0.5))
+    assert [(u, "timed out" in r) for u, r in report.failed] == [(httpserver.url_for("/slow"), True)]
+    assert [a.title for a in articles(db)] == ["Quick"]
+
+
+def test_an_oversized_response_is_refused(httpserver: HTTPServer, db: Path) -> None:
+    huge = rss(
+        *[(str(i), f"Story {i}", f"https://big.example/{i}", "<p>" + "word " * 200 + "</p>") for i in range(300)]
+    )
+    httpserver.expect_request("/big").respond_with_data(huge)
+    subscribe_to(db, httpserver.url_for("/big"))
+    report = refresh(db, settings=FetchSettings(max_bytes=100_000))
+    assert "too large" in report.failed[0][1] and entries(db) == []
+
+
+def test_malformed_xml_is_an_error_and_loses_nothing(httpserver: HTTPServer, db: Path) -> None:
+    replies = [rss(("a", "Whole", "https://w.example/a", "<p>Fine.</p>")), "<rss><channel><title>Broken</ti"]
+    httpserver.expect_request("/feed").respond_with_handler(lambda r: Response(replies.pop(0)))
+    subscribe_to(db, httpserver.url_for("/feed"))
+    refresh(db)
+    report = refresh(db)
+    assert len(report.failed) == 1 and "feed" in report.failed[0][1]
+    assert [a.title for a in articles(db)] == ["Whole"]
+
+
+def test_the_servers_encoding_is_used_when_the_document_declares_none(httpserver: HTTPServer, db: Path) -> None:
+    document = rss(("a", "Café reopens", "https://e.example/a", "<p>The café in Zürich reopened.</p>"))
+    latin = document.replace('<?xml version="1.0" encoding="utf-8"?>', "").encode("latin-1")
+    httpserver.expect_request("/feed").respond_with_data(latin, content_type="application/rss+xml; charset=ISO-8859-1")
+    subscribe_to(db, httpserver.url_for("/feed"))
+    refresh(db)
+    [article] = articles(db)
+    assert (article.title, article.body) == ("Café reopens", "The café in Zürich reopened.")
+
+
+def test_markup_and_escape_sequences_from_a_feed_stay_plain_text(httpserver: HTTPServer, db: Path) -> None:
+    from reader.feeds.html import is_openable
+
+    hostile = rss(
+        (
+            "a",
+            "[bold red]Alarm[/] \x1b]0;owned\x07 now",
+            "javascript:alert(1)",
+            "<p>Text [b]x[/b]<script>bad()</script></p>",
+        ),
+    )
+    httpserver.expect_request("/feed").respond_with_data(hostile.replace("\x07", "&#7;"))
+    subscribe_to(db, httpserver.url_for("/feed"))
+    refresh(db)
+    [article] = articles(db)
+    assert "\x1b" not in article.title and "\x07" not in article.title
+    assert article.title.startswith("[bold red]Alarm[/]")  # shown as written, never as markup
+    assert article.body == "Text [b]x[/b]"
+    assert not is_openable(article.link)
+
+
+def test_the_user_agent_names_the_reader(httpserver: HTTPServer, db: Path) -> None:
+    seen = []
+    httpserver.expect_request("/feed").respond_with_handler(
+        lambda r: seen.append(r.headers.get("User-Agent")) or Response(rss())
+    )
+    subscribe_to(db, httpserver.url_for("/feed"))
+    refresh(db)
+    assert seen and seen[0].startswith("reader/")
+
+
+def test_subscribing_to_a_page_finds_its_feed(httpserver: HTTPServer, db: Path) -> None:
+    httpserver.expect_request("/").respond_with_data(
+        '<html><head><link rel="alternate" type="application/atom+xml" href="/atom.xml"></head></html>',
+        content_type="text/html",
+    )
+    httpserver.expect_request("/atom.xml").respond_with_data(ATOM_10, content_type="application/atom+xml")
+    done = subscribe(db, httpserver.url_for("/"))
+    assert done.feed.url == httpserver.url_for("/atom.xml") and done.found_on == httpserver.url_for("/")
+    assert done.stored is not None and [a.title for a in done.stored.new] == ["Talks resume"]
+
+
+# Entry HTML ----------------------------------------------------------------------------------------------
+
+
+def test_entry_html_keeps_its_shape() -> None:
+    from reader.feeds.html import to_text
+
+    text, links = to_text(
+        "<h2>Budget</h2><p>The <a href='/plan'>plan</a> passed.<br>Late at night.</p>"
+        "<ul><li>Tax</li><li>Rail</li></ul><ol><li>First</li></ol><blockquote><p>We won.</p></blockquote>"
+        "<pre>a  b\n  c</pre><img src='x.png' alt='The vote'><style>p {}</style><!-- note -->",
+        "https://gov.example/news/1",
+    )
+    assert text == (
+        "Budget\n\nThe plan [1] passed.\nLate at night.\n\n• Tax\n\n• Rail\n\n1. First\n\n> We won.\n\n"
+        "a  b\n  c\n\n[image: The vote]\n\nLinks:\n[1] https://gov.example/plan"
+    )
+    assert links == ["https://gov.example/plan"]
+
+
+def test_only_web_links_are_openable() -> None:
+    from reader.feeds.html import is_openable
+
+    assert is_openable("https://example.org/a") and is_openable("http://example.org")
+    for bad in ("javascript:alert(1)", "file:///etc/passwd", "data:text/html,x", "", None, "example.org"):
+        assert not is_openable(bad)
+
+
+# The commands ----------------------------------------------------------------------------------------------
+
+
+def _run(capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int, str, str]:
+    from reader.cli import main
+
+    try:
+        status = main(list(arguments))
+    except SystemExit as exit:  # argparse's own exits (bad arguments: 2)
+        status = int(exit.code or 0)
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_a_user_subscribes_refreshes_lists_exports_and_removes(
+    httpserver: HTTPServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "reader.db")
+    document = {"body": rss(("a", "Dock strike", "https://n.example/a", "<p>Dockers in Antwerp struck.</p>"))}
+    httpserver.expect_request("/news.xml").respond_with_handler(lambda r: Response(document["body"]))
+    httpserver.expect_request("/").respond_with_data(
+        '<link rel="alternate" type="application/rss+xml" href="/news.xml">', content_type="text/html"
+    )
+    status, out, err = _run(capsys, "feeds", "add", httpserver.url_for("/"), "--db", db)
+    assert status == 0 and err == ""
+    where = f"{httpserver.url_for('/news.xml')}, found on {httpserver.url_for('/')}"
+    assert out == f"Subscribed to Harbour News ({where}): 1 article.\n"
+    assert _run(capsys, "feeds", "add", httpserver.url_for("/news.xml"), "--db", db)[1].startswith("Already subscribed")
+
+    document["body"] = rss(
+        ("a", "Dock strike", "https://n.example/a", "<p>Dockers in Antwerp struck.</p>"),
+        ("b", "Strike ends", "https://n.example/b", "<p>The strike in Antwerp ended.</p>"),
+    )
+    status, out, err = _run(capsys, "refresh", "--db", db)
+    assert status == 0 and out.startswith("1 feeds, 1 new articles, 0 failed in ")
+
+    status, out, _ = _run(capsys, "feeds", "list", "--json", "--db", db)
+    [listed] = json.loads(out)
+    assert listed["url"] == httpserver.url_for("/news.xml") and listed["title"] == "Harbour News"
+    assert (listed["entries"], listed["unread"], listed["last_error"]) == (2, 2, None)
+    assert listed["last_fetched"] is not None
+
+    status, out, _ = _run(capsys, "export", "--json", "--db", db)
+    exported = json.loads(out)
+    assert [(a["title"], a["feed"], a["link"]) for a in exported["articles"]] == [
+        ("Strike ends", httpserver.url_for("/news.xml"), "https://n.example/b"),
+        ("Dock strike", httpserver.url_for("/news.xml"), "https://n.example/a"),
+    ]
+    assert any(name["name"] == "Antwerp" for name in exported["names"])
+
+    status, out, _ = _run(capsys, "feeds", "export", "--db", db)
+    assert status == 0 and f'xmlUrl="{httpserver.url_for("/news.xml")}"' in out and out.startswith("<?xml")
+
+    assert _run(capsys, "feeds", "remove", httpserver.url_for("/news.xml"), "--db", db)[0] == 0
+    status, out, _ = _run(capsys, "feeds", "list", "--json", "--db", db)
+    assert json.loads(out) == []
+
+
+def test_import_reads_opml_folders_as_tags_and_newsboat_urls(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "reader.db")
+    opml = tmp_path / "subs.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="1.0"><head><title>mine</title></head><body>'
+        '<outline text="World"><outline text="Wire" xmlUrl="https://wire.example/rss"/></outline>'
+        '<outline text="Loose" type="rss" xmlUrl="https://loose.example/atom"/>'
+        '<outline text="Local" xmlUrl="file:///etc/passwd"/></body></opml>'
+    )
+    status, out, err = _run(capsys, "feeds", "import", str(opml), "--db", db)
+    assert status == 0 and out.startswith("Imported 2 feeds; 1 skipped.")
+    assert "file:///etc/passwd" in err
+    urls = tmp_path / "urls"
+    urls.write_text(
+        '# mine\nhttps://wire.example/rss world\nhttps://blog.example/feed "tech news" "~My Blog"\n'
+        '"query:Unread:unread = \\"yes\\""\n'
+    )
+    status, out, _ = _run(capsys, "feeds", "import", str(urls), "--db", db)
+    assert status == 0 and out.startswith("Imported 1 feed (1 already subscribed).")
+    subscriptions = Subscriptions.open(Path(db))
+    feeds = {feed.url: (feed.title, feed.tags) for feed in subscriptions.feeds()}
+    subscriptions.close()
+    assert feeds == {
+        "https://wire.example/rss": ("Wire", "World"),
+        "https://loose.example/atom": ("Loose", ""),
+        "https://blog.example/feed": ("My Blog", "tech news"),
+    }
+    status, out, _ = _run(capsys, "feeds", "export", "--db", db)
+    again = tmp_path / "again.opml"
+    again.write_text(out)
+    fresh = str(tmp_path / "fresh.db")
+    assert _run(capsys, "feeds", "import", str(again), "--db", fresh)[1].startswith("Imported 3 feeds.")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "status", "message"),
+    [
+        (["feeds", "remove", "https://nowhere.example/rss"], 1, "not subscribed"),
+        (["feeds", "add", "ftp://files.example/rss"], 1, "only http and https"),
+        (["feeds", "import", "/no/such/file.opml"], 1, "cannot be read"),
+        (["feeds", "frobnicate"], 2, "invalid choice"),
+        (["refresh"], 1, "no feeds are subscribed"),
+    ],
+)
+def test_commands_fail_with_a_message_and_no_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], arguments: list[str], status: int, message: str
+) -> None:
+    code, _, err = _run(capsys, *arguments, "--db", str(tmp_path / "reader.db"))
+    assert code == status and message in err and "Traceback" not in err
+
+
+def test_adding_an_address_that_is_no_feed_says_so(
+    httpserver: HTTPServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    httpserver.expect_request("/page").respond_with_data(
+        "<html><body>No feed here</body></html>", content_type="text/html"
+    )
+    status, _, err = _run(capsys, "feeds", "add", httpserver.url_for("/page"), "--db", str(tmp_path / "r.db"))
+    assert status == 1 and "no feed is named on it" in err
+    httpserver.expect_request("/missing").respond_with_data("gone fishing", status=404)
+    status, _, err = _run(capsys, "feeds", "add", httpserver.url_for("/missing"), "--db", str(tmp_path / "r.db"))
+    assert status == 1 and "404" in err
