@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urljoin
 
 from reader.feeds.fetch import Fetched, Fetcher, FetchSettings
@@ -22,6 +23,7 @@ from reader.feeds.html import is_openable
 from reader.feeds.parse import FeedError, ParsedFeed, parse_feed
 from reader.feeds.subscriptions import Feed, Stored, Subscriptions
 
+T = TypeVar("T")
 Progress = Callable[[int, int, int], None]  # (feeds done, feeds in all, failed so far)
 Arrived = Callable[[Feed, Stored], None]  # a feed's new and changed articles, once kept
 
@@ -59,7 +61,7 @@ def refresh(
     stop: Callable[[], bool] | None = None,
 ) -> RefreshReport:
     """Fetch every subscribed feed (or those of `urls`) and keep what they bring."""
-    return asyncio.run(_refresh(db, urls, settings, progress, arrived, stop))
+    return _run(lambda: _refresh(db, urls, settings, progress, arrived, stop))
 
 
 async def _refresh(
@@ -106,6 +108,17 @@ async def _refresh(
             await loop.run_in_executor(keeper, subscriptions.close)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _run(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run `work` on an event loop of its own: on this thread, or (when this thread runs a loop already,
+    as an async caller's does) on a thread beside it."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work())
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        return beside.submit(lambda: asyncio.run(work())).result()
 
 
 def _keep(
@@ -176,7 +189,7 @@ class Subscribed:
 
 def subscribe(db: Path, url: str, settings: FetchSettings | None = None) -> Subscribed:
     """Subscribe to the feed at `url`, or to the feed a web page at `url` names; keep its entries at once."""
-    return asyncio.run(_subscribe(db, url, settings))
+    return _run(lambda: _subscribe(db, url, settings))
 
 
 async def _subscribe(db: Path, url: str, settings: FetchSettings | None) -> Subscribed:

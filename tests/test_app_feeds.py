@@ -1,0 +1,154 @@
+"""Feeds in the terminal UI, driven with Pilot against feeds served on loopback: the Feeds section,
+filtering by a feed, `r` with its progress, `o`, and a refresh when the reader starts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Response
+
+from reader.feeds import subscribed
+from reader.feeds.refresh import refresh
+from reader.feeds.subscriptions import Subscriptions
+from reader.library import Library
+from reader.store import ReadState
+from reader.tui.app import ReaderApp
+from tests.conftest import FIXED_NOW
+from tests.test_app import _ready, _screen_text
+from tests.test_feeds import rss
+
+HARBOUR = [
+    ("h1", "Dock strike in Antwerp", "https://harbour.example/1", "<p>Dockers in Antwerp struck on Monday.</p>"),
+    ("h2", "Ferry cancelled", "https://harbour.example/2", "<p>No ferry crossed to Dover today.</p>"),
+]
+WEATHER = [("w1", "Storm reaches Lisbon", "javascript:alert(1)", "<p>A storm reached Lisbon overnight.</p>")]
+
+
+@pytest.fixture
+def served(httpserver: HTTPServer, tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """Two feeds on loopback, subscribed and fetched once; the documents can be changed by the test."""
+    documents = {"/harbour": rss(*HARBOUR), "/weather": rss(*WEATHER).replace("Harbour News", "Weather Desk")}
+    for route in documents:
+        httpserver.expect_request(route).respond_with_handler(
+            lambda request, route=route: Response(documents[route], status=200 if documents[route] else 500)
+        )
+    db = tmp_path / "reader.db"
+    ReadState.open(db).close()
+    subscriptions = Subscriptions.open(db)
+    for route in documents:
+        subscriptions.add(httpserver.url_for(route))
+    subscriptions.close()
+    refresh(db)
+    return db, documents
+
+
+def _app(db: Path, opened: list[str] | None = None, refresh_every: float = 0) -> ReaderApp:
+    batches = subscribed(db)
+    assert batches is not None
+    library = Library(next(batches), ReadState.open(db))
+    return ReaderApp(
+        library,
+        now=lambda: FIXED_NOW,
+        loading=batches,
+        feeds=True,
+        refresh_every=refresh_every,
+        open_link=(opened.append if opened is not None else None),
+    )
+
+
+async def test_the_feeds_section_lists_feeds_and_filters_the_list(served: tuple[Path, dict[str, str]]) -> None:
+    db, _ = served
+    app = _app(db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        screen = _screen_text(app)
+        assert "▾ Feeds 2" in screen and "Harbour News" in screen and "Weather Desk" in screen
+        assert app.sub_title == "3 unread / 3 articles"
+        rows = app.names.rows
+        harbour = next(i for i, row in enumerate(rows) if row.feed is not None and row.feed.title == "Harbour News")
+        assert rows[harbour].count == 2
+        app.names.focus()
+        await pilot.press(*["j"] * harbour, "enter")
+        assert [a.title for a in app.article_list.articles] == ["Dock strike in Antwerp", "Ferry cancelled"] or [
+            a.title for a in app.article_list.articles
+        ] == ["Ferry cancelled", "Dock strike in Antwerp"]
+        assert "2 articles from Harbour News" in _screen_text(app)
+        await pilot.press("enter")  # open the first; it is read now, and the feed's count says so
+        assert app.names.feeds[[f.title for f in app.names.feeds].index("Harbour News")].unread == 1
+        await pilot.press("escape")
+        assert len(app.article_list.articles) == 3
+    app.library.read.close()
+
+
+async def test_r_fetches_in_the_background_and_new_articles_join_the_list(
+    served: tuple[Path, dict[str, str]],
+) -> None:
+    db, documents = served
+    port = ("h3", "Port reopens", "https://harbour.example/3", "<p>The port of Rotterdam reopened.</p>")
+    documents["/harbour"] = rss(*HARBOUR, port)
+    app = _app(db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        shown: list[str] = []
+        report = app.indexing.report_text
+        app.indexing.report_text = lambda text, progress: (shown.append(text), report(text, progress))  # type: ignore[method-assign]
+        await pilot.press("r")
+        await _ready(pilot)
+        await _ready(pilot)  # the names and threads found again after the refresh
+        assert shown[0] == "Fetching feeds…" and shown[-1] == "Fetching feeds: 2 of 2"
+        assert "Port reopens" in [a.title for a in app.article_list.articles]
+        assert app.sub_title == "4 unread / 4 articles"
+        assert "Feeds refreshed: 1 new article." in [n.message for n in app._notifications]
+        port = next(a for a in app.library.articles if a.title == "Port reopens")
+        assert [entity.name for entity, _ in app.library.names_in(port)] == ["Rotterdam"], "its names are found"
+        assert "Rotterdam" in _screen_text(app), "and the sidebar lists them"
+    app.library.read.close()
+
+
+async def test_a_failing_feed_is_marked_and_says_why(served: tuple[Path, dict[str, str]]) -> None:
+    db, documents = served
+    documents["/weather"] = ""  # the server answers 500 from now on
+    refresh(db)
+    app = _app(db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        assert "! Weather Desk" in _screen_text(app)
+        assert [a.title for a in app.library.articles if a.feed and a.feed.endswith("/weather")] == [
+            "Storm reaches Lisbon"
+        ], "its articles stay"
+        await pilot.press("exclamation_mark")
+        assert "HTTP 500" in _screen_text(app)
+    app.library.read.close()
+
+
+async def test_o_opens_only_web_links(served: tuple[Path, dict[str, str]]) -> None:
+    db, _ = served
+    opened: list[str] = []
+    app = _app(db, opened)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        titles = [a.title for a in app.article_list.articles]
+        app.article_list.move_to(app.article_list.articles[titles.index("Ferry cancelled")])
+        await pilot.press("enter", "o")
+        assert opened == ["https://harbour.example/2"]
+        assert "harbour.example/2  (o opens it)" in _screen_text(app)
+        app.article_list.move_to(app.article_list.articles[titles.index("Storm reaches Lisbon")])
+        await pilot.press("enter", "o")
+        assert opened == ["https://harbour.example/2"], "a javascript: link is never opened"
+        assert "This article has no web link to open." in [n.message for n in app._notifications]
+    app.library.read.close()
+
+
+async def test_feeds_are_refreshed_on_start_when_the_last_refresh_is_old(
+    served: tuple[Path, dict[str, str]],
+) -> None:
+    db, documents = served
+    documents["/weather"] = rss(*WEATHER, ("w2", "Heat in Seville", "https://weather.example/2", "<p>Hot.</p>"))
+    app = _app(db, refresh_every=0.5)  # the refresh a moment ago is "old" for this reader
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause(1.0)
+        await _ready(pilot)
+        assert "Heat in Seville" in [a.title for a in app.library.articles]
+    app.library.read.close()
