@@ -8,7 +8,6 @@ second: a fresh interpreter per worker) would cost more than it saves.
 from __future__ import annotations
 
 import os
-import sys
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import BrokenExecutor
@@ -67,12 +66,9 @@ def _pooled(
                 return
             yield work(chunk)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from reader.pool import process_pool
 
-    _start_resource_tracker()
-    # "spawn": the caller may be a thread of a running UI, and forking a threaded process is unsafe.
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = process_pool(workers)
     pending: deque[tuple[list[str], Future[list[_Result]] | None]] = deque()
     try:
         for chunk in chunks:
@@ -108,31 +104,6 @@ def _collect(
         return future.result() if future is not None else work(chunk)
     except BrokenExecutor:
         return work(chunk)
-
-
-def _start_resource_tracker() -> None:
-    """Start multiprocessing's helper process with a real stderr to hand on.
-
-    A terminal UI replaces `sys.stderr` with an object whose fileno() is -1, which the helper cannot
-    inherit ("bad value(s) in fds_to_keep"); the original stream is the terminal's.
-    """
-    from multiprocessing import resource_tracker
-
-    if _has_fileno(sys.stderr) or not _has_fileno(sys.__stderr__):
-        resource_tracker.ensure_running()
-        return
-    captured, sys.stderr = sys.stderr, sys.__stderr__
-    try:
-        resource_tracker.ensure_running()
-    finally:
-        sys.stderr = captured
-
-
-def _has_fileno(stream: object) -> bool:
-    try:
-        return int(stream.fileno()) >= 0  # type: ignore[attr-defined]
-    except (AttributeError, OSError, ValueError):
-        return False
 
 
 def _names_of(bodies: list[str]) -> list[list[ArticleName]]:

@@ -8,6 +8,7 @@ so the network is never idle while a document is parsed and the database is writ
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import time
 from collections.abc import Callable, Coroutine
@@ -22,6 +23,9 @@ from reader.feeds.fetch import Fetched, Fetcher, FetchSettings
 from reader.feeds.html import is_openable
 from reader.feeds.parse import FeedError, ParsedFeed, parse_feed
 from reader.feeds.subscriptions import Feed, Stored, Subscriptions
+from reader.pool import process_pool
+
+POOL_MIN_FEEDS = 50  # fewer feeds are read on the keeper thread: starting the pool would cost more
 
 T = TypeVar("T")
 Progress = Callable[[int, int, int], None]  # (feeds done, feeds in all, failed so far)
@@ -87,13 +91,19 @@ async def _refresh(
             report.feeds, report.waiting = len(feeds), len(feeds) - len(due)
             fetcher = Fetcher(settings)
             done = 0
+            cores = os.cpu_count() or 1
+            # Many feeds: their documents are read on every core, while this process fetches and keeps.
+            readers = process_pool(cores) if len(due) >= POOL_MIN_FEEDS and cores > 1 else keeper
 
             async def one(feed: Feed) -> None:
                 nonlocal done
                 if stop is not None and stop():
                     return
                 fetched = await fetcher.fetch(feed.url, feed.etag, feed.last_modified)
-                await loop.run_in_executor(keeper, _keep, subscriptions, feed, fetched, report, arrived)
+                read: ParsedFeed | str | None = None
+                if fetched.error is None and not fetched.not_modified:
+                    read = await loop.run_in_executor(readers, read_or_reason, fetched)
+                await loop.run_in_executor(keeper, _keep, subscriptions, feed, fetched, read, report, arrived)
                 done += 1
                 if progress is not None:
                     progress(done, len(due), len(report.failed))
@@ -104,6 +114,8 @@ async def _refresh(
                 await asyncio.gather(*(one(feed) for feed in due))
             finally:
                 await fetcher.close()
+                if readers is not keeper:
+                    readers.shutdown(cancel_futures=True)
         finally:
             await loop.run_in_executor(keeper, subscriptions.close)
     report.seconds = time.monotonic() - started
@@ -121,10 +133,25 @@ def _run(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
         return beside.submit(lambda: asyncio.run(work())).result()
 
 
+def read_or_reason(fetched: Fetched) -> ParsedFeed | str:
+    """The fetched document's feed, or why it is not one (on any thread or worker process)."""
+    try:
+        return read_document(fetched)
+    except FeedError as error:
+        return str(error)
+    except Exception as error:  # a parser fault on a hostile document: that feed fails, the refresh goes on
+        return f"not a feed that can be read ({type(error).__name__}: {error})"
+
+
 def _keep(
-    subscriptions: Subscriptions, feed: Feed, fetched: Fetched, report: RefreshReport, arrived: Arrived | None
+    subscriptions: Subscriptions,
+    feed: Feed,
+    fetched: Fetched,
+    read: ParsedFeed | str | None,
+    report: RefreshReport,
+    arrived: Arrived | None,
 ) -> None:
-    """Keep what one fetch brought (on the keeper thread)."""
+    """Keep what one fetch brought, read already (on the keeper thread)."""
     if fetched.moved:
         feed = subscriptions.moved(feed, fetched.final_url)
     if fetched.error is not None:
@@ -135,13 +162,13 @@ def _keep(
         subscriptions.unchanged(feed)
         report.not_modified += 1
         return
-    try:
-        parsed = read_document(fetched)
-    except FeedError as error:
-        subscriptions.failed(feed, str(error))
-        report.failed.append((feed.url, str(error)))
+    if read is None:
+        read = read_or_reason(fetched)
+    if isinstance(read, str):
+        subscriptions.failed(feed, read)
+        report.failed.append((feed.url, read))
         return
-    stored = subscriptions.store(feed, parsed, fetched.etag, fetched.last_modified)
+    stored = subscriptions.store(feed, read, fetched.etag, fetched.last_modified)
     report.updated += 1
     report.new += len(stored.new)
     report.changed += len(stored.changed)
