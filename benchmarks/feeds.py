@@ -57,9 +57,8 @@ def feeds(count: int, per_feed: int) -> dict[str, tuple[bytes, str, str]]:
     for number in range(count):
         items = []
         for offset, story in enumerate(stories[number * per_feed : (number + 1) * per_feed]):
-            paragraphs = "".join(
-                f"<p>{html.escape(' '.join(part.split()))}</p>" for part in story["body"].split("\n    ") if part.strip()
-            )
+            parts = [" ".join(part.split()) for part in story["body"].split("\n    ") if part.strip()]
+            paragraphs = "".join(f"<p>{html.escape(part)}</p>" for part in parts)
             when = _date(story.get("date"))
             items.append(
                 f"<item><title>{html.escape(story['title'])}</title>"
@@ -192,10 +191,12 @@ def main() -> None:
         environment = {**os.environ, "HOME": str(work)}
         nb_cold, nb_cold_peak = timed(command, env=environment)
         nb_warm, nb_warm_peak = timed(command, env=environment)
-        print(f"newsboat reload  cold {nb_cold:6.2f} s  peak {nb_cold_peak:5.0f} MB  (reload-threads {options.threads})")
+        threads = f"reload-threads {options.threads}"
+        print(f"newsboat reload  cold {nb_cold:6.2f} s  peak {nb_cold_peak:5.0f} MB  ({threads})")
         print(f"newsboat reload  warm {nb_warm:6.2f} s  peak {nb_warm_peak:5.0f} MB")
+        peak = max(cold_peak, warm_peak)
         print(f"ratio reader/newsboat: cold {cold / nb_cold:.2f} (target ≤ {TARGETS['cold']}), "
-              f"warm {warm / nb_warm:.2f} (target ≤ {TARGETS['warm']}); reader's peak {max(cold_peak, warm_peak):.0f} MB "
+              f"warm {warm / nb_warm:.2f} (target ≤ {TARGETS['warm']}); reader's peak {peak:.0f} MB "
               f"(target ≤ {TARGETS['peak_mb']})")
     server.shutdown()
 

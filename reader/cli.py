@@ -20,13 +20,16 @@ _DESCRIPTION = "A terminal news reader that knows who and what the news is about
 
 def _epilog() -> str:
     return f"""\
-With no PATH, the built-in seed articles open. PATHs may be files or folders (searched recursively
-for *.txt in the seed format and *.jsonl / *.jsonl.gz archives).
+With no PATH, the subscribed feeds' articles open (the built-in seed articles while nothing is
+subscribed). PATHs may be files or folders (searched recursively for *.txt in the seed format and
+*.jsonl / *.jsonl.gz archives).
 
 Headless, for scripts (each has --help):
   reader export [--json | --jsonl] [--body] [filters] [PATH ...]   what the reader knows, as JSON
   reader mark read|unread ID... (- reads ids from stdin)           set read marks
   reader show ID [PATH ...]                                        one article as plain text
+  reader feeds add|import|list|remove|export                       manage feed subscriptions
+  reader refresh                                                   fetch every feed now
 Read marks are kept in {default_db_path()} (change with --db or {ENV_VAR}).
 Press ? inside the reader for every key."""
 
@@ -70,6 +73,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders to open")
     parser.add_argument("--db", metavar="PATH", help=f"read-state database (default: ${ENV_VAR} or the data dir)")
+    parser.add_argument(
+        "--refresh-every",
+        metavar="MINUTES",
+        type=_minutes,
+        default=30.0,
+        help="with feeds: fetch them on start when the last refresh is older than this, and this often (default "
+        "30; 0: only when r is pressed)",
+    )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     options = parser.parse_args(arguments)
 
@@ -99,7 +110,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         library = Library(first, read_state)
     from reader.tui.app import ReaderApp  # the UI (and Textual) only when it is needed
 
-    app = ReaderApp(library, warnings=read_state.warnings, loading=batches, feeds=feeds is not None)
+    app = ReaderApp(
+        library,
+        warnings=read_state.warnings,
+        loading=batches,
+        feeds=feeds is not None,
+        refresh_every=options.refresh_every * 60,
+    )
     try:
         app.run()
     finally:
@@ -129,6 +146,16 @@ def _listed_from_index(read_state: ReadState, files: list[str]) -> Library | Non
         return library
     finally:
         index.close()
+
+
+def _minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of minutes: {text!r}") from None
+    if not 0 <= value <= 10_000_000:
+        raise argparse.ArgumentTypeError(f"must be 0 or more minutes: {text!r}")
+    return value
 
 
 def _db_path(option: str | None) -> Path:

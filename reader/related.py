@@ -98,7 +98,8 @@ class RelatedTable:
         arrays: list[NDArray[Any]] = [self.neighbours, self.scores, lengths, self.shared]
         sizes = struct.pack("<5q", _FORMAT, len(header), len(self.ids), self.limit, len(self.shared))
         parts = [memoryview(sizes), memoryview(header)] + [np.ascontiguousarray(a).data for a in arrays]
-        return [part.cast("B") for part in parts]
+        # An empty array (no article, or none sharing anything) cannot be cast: it is an empty piece.
+        return [part.cast("B") if part.nbytes else memoryview(b"") for part in parts]
 
     @classmethod
     def decode(cls, blob: bytes) -> RelatedTable | None:

@@ -152,3 +152,79 @@ async def test_feeds_are_refreshed_on_start_when_the_last_refresh_is_old(
         await _ready(pilot)
         assert "Heat in Seville" in [a.title for a in app.library.articles]
     app.library.read.close()
+
+
+async def test_offline_every_article_and_read_mark_is_still_there(
+    httpserver: HTTPServer, served: tuple[Path, dict[str, str]]
+) -> None:
+    db, _ = served
+    app = _app(db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        await pilot.press("enter")  # opens (and marks read) the newest article
+        opened = app.opened
+    app.library.read.close()
+    assert opened is not None
+    httpserver.stop()  # the network is gone: the refresh on start fails for every feed
+    try:
+        await _offline_restart(db, opened.id)
+    finally:
+        httpserver.start()
+
+
+async def _offline_restart(db: Path, read_id: str) -> None:
+    again = _app(db, refresh_every=0.5)
+    async with again.run_test(size=(160, 45)) as pilot:
+        await pilot.pause(1.0)
+        await _ready(pilot)
+        assert sorted(a.title for a in again.library.articles) == [
+            "Dock strike in Antwerp", "Ferry cancelled", "Storm reaches Lisbon"
+        ]
+        assert again.library.is_read(again.library.article(read_id))  # type: ignore[arg-type]
+        assert again.sub_title == "2 unread / 3 articles"
+        screen = _screen_text(again)
+        assert "! Harbour News" in screen and "! Weather Desk" in screen
+    again.library.read.close()
+
+
+async def test_O_lists_the_articles_links_and_opens_the_one_chosen(httpserver: HTTPServer, tmp_path: Path) -> None:
+    body = "<p>See <a href='/report'>the report</a> and <a href='https://other.example/x'>this</a>.</p>"
+    httpserver.expect_request("/feed").respond_with_data(rss(("a", "Budget passed", "https://gov.example/1", body)))
+    db = tmp_path / "reader.db"
+    ReadState.open(db).close()
+    subscriptions = Subscriptions.open(db)
+    subscriptions.add(httpserver.url_for("/feed"))
+    subscriptions.close()
+    refresh(db)
+    opened: list[str] = []
+    app = _app(db, opened)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        await pilot.press("enter")
+        assert "See the report [1] and this [2]." in _screen_text(app)
+        await pilot.press("O")
+        screen = _screen_text(app)
+        assert "article  https://gov.example/1" in screen and "[2]  https://other.example/x" in screen
+        await pilot.press("2")
+        assert opened == ["https://other.example/x"]
+        await pilot.press("O", "down", "enter")
+        assert opened == ["https://other.example/x", "https://gov.example/report"]
+    app.library.read.close()
+
+
+async def test_subscribed_but_never_fetched_opens_empty_and_fetches(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    httpserver.expect_request("/new").respond_with_data(rss(*HARBOUR))
+    db = tmp_path / "reader.db"
+    ReadState.open(db).close()
+    subscriptions = Subscriptions.open(db)
+    subscriptions.add(httpserver.url_for("/new"))
+    subscriptions.close()
+    app = _app(db, refresh_every=1800)  # never refreshed: fetched on start
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause(0.5)
+        await _ready(pilot)
+        await _ready(pilot)
+        assert sorted(a.title for a in app.article_list.articles) == ["Dock strike in Antwerp", "Ferry cancelled"]
+    app.library.read.close()

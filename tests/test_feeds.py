@@ -123,6 +123,24 @@ JSON_FEED = json.dumps(
 )
 
 
+JSON_FEED_10 = json.dumps(
+    {
+        "version": "https://jsonfeed.org/version/1",
+        "title": "JSON Old",
+        "items": [
+            {
+                "id": "1",
+                "url": "https://json10.example/1",
+                "title": "Harvest begins",
+                "content_text": "The harvest began in Bordeaux.",
+                "date_published": "2026-03-02T10:00:00-08:00",
+                "author": {"name": "A. Writer"},
+            }
+        ],
+    }
+)
+
+
 @pytest.mark.parametrize(
     ("document", "kind", "title", "text", "published"),
     [
@@ -144,8 +162,10 @@ JSON_FEED = json.dumps(
         (ATOM_10, "application/atom+xml", "Talks resume", "Talks resumed in Delhi.", "2026-03-02T10:00:00+05:30"),
         (ATOM_03, "application/atom+xml", "Rain falls", "Rain fell in Oslo.", "2026-03-01T09:00:00+00:00"),
         (JSON_FEED, "application/feed+json", "Markets rise", "Markets rose in Tokyo.", "2026-03-02T10:00:00+09:00"),
+        (JSON_FEED_10, "application/json", "Harvest begins", "The harvest began in Bordeaux.",
+         "2026-03-02T10:00:00-08:00"),
     ],
-    ids=["rss1.0", "rss0.91", "rss2.0", "atom1.0", "atom0.3", "jsonfeed1.1"],
+    ids=["rss1.0", "rss0.91", "rss2.0", "atom1.0", "atom0.3", "jsonfeed1.1", "jsonfeed1.0"],
 )
 def test_every_format_is_read_with_its_dates_offset_kept(
     httpserver: HTTPServer, db: Path, document: str, kind: str, title: str, text: str, published: str | None
@@ -361,6 +381,15 @@ def test_the_servers_encoding_is_used_when_the_document_declares_none(httpserver
     refresh(db)
     [article] = articles(db)
     assert (article.title, article.body) == ("Café reopens", "The café in Zürich reopened.")
+
+
+def test_a_document_that_is_not_the_utf8_it_declares_is_read_as_windows_1252(httpserver: HTTPServer, db: Path) -> None:
+    document = rss(("a", "Café “reopens”", "https://e.example/a", "<p>The café in Zürich reopened – at last.</p>"))
+    httpserver.expect_request("/feed").respond_with_data(document.encode("cp1252"), content_type="application/rss+xml")
+    subscribe_to(db, httpserver.url_for("/feed"))
+    assert refresh(db).failed == []
+    [article] = articles(db)
+    assert (article.title, article.body) == ("Café “reopens”", "The café in Zürich reopened – at last.")
 
 
 def test_markup_and_escape_sequences_from_a_feed_stay_plain_text(httpserver: HTTPServer, db: Path) -> None:

@@ -80,6 +80,17 @@ def is_openable(link: str | None) -> bool:
     return parts.scheme.lower() in OPENABLE_SCHEMES and bool(parts.netloc)
 
 
+_REFERENCE = re.compile(r"^\[(\d+)\] (\S+)$", re.MULTILINE)
+
+
+def referenced_links(body: str) -> list[tuple[int, str]]:
+    """The numbered links listed at the end of a text made by `to_text` ("Links:", then "[1] URL" lines)."""
+    at = body.rfind("\n\nLinks:\n")
+    if at < 0:
+        return []
+    return [(int(number), url) for number, url in _REFERENCE.findall(body[at:])]
+
+
 def _clean(text: str) -> str:
     return _CONTROLS.sub("", text).strip()
 

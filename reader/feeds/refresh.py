@@ -196,7 +196,25 @@ def read_document(fetched: Fetched) -> ParsedFeed:
             content = content.decode(charset.group(1)).encode("utf-8")
         except (LookupError, UnicodeDecodeError):
             pass  # a charset that is wrong or unknown: the parser reads it as it can
-    return parse_feed(content, fetched.final_url)
+    return parse_feed(_utf8(content), fetched.final_url)
+
+
+_DECLARED = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([\w.:-]+)", re.IGNORECASE)
+
+
+def _utf8(content: bytes) -> bytes:
+    """A document that says (or takes) UTF-8 but is not, read as Windows-1252, the usual culprit: its curly
+    quotes and accented letters come through instead of "�"."""
+    declared = _DECLARED.match(content[:200])
+    if declared is not None and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
+        return content
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")) or content[:1] in (b"{", b"[") and b"\x00" not in content[:4]:
+        return content  # UTF-16 with its mark; JSON (always UTF-8 by its standard)
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return content.decode("cp1252", errors="replace").encode("utf-8")
+    return content
 
 
 # Subscribing: a feed's URL, or a page that names its feed --------------------------------------------

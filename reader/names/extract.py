@@ -231,11 +231,27 @@ def _mark_line(line: list[_Token], digits: bool = True) -> None:
     capitals = sum(map(str.isupper, joined))  # map over the characters: C speed
     letters = capitals + sum(map(str.islower, joined))
     words = [t for t in line if t.text[0].isalpha() and len(t.text) > 1]
-    if (letters >= 12 and capitals > 0.8 * letters) or (len(words) >= 2 and capitals == letters):
+    shouted = (letters >= 12 and capitals > 0.8 * letters) or (len(words) >= 2 and capitals == letters)
+    if shouted or _title_case(line, words):
         for token in line:
             token.shouting = True
     if digits:
         _mark_results_row(line)
+
+
+def _title_case(line: list[_Token], words: list[_Token]) -> bool:
+    """A headline in Title Case ("Biden Says He Will Visit Tokyo Next Week"): a short line without figures,
+    nearly every word of four letters or more capitalised, and among the capitalised words at least two that
+    prose writes in lower case ("He", "Will", "In"). Its capitals say no more than an all-capitals line's; a
+    row of names ("Prime Minister Narendra Modi and President Joe Biden") has no such words, and a table of
+    names and scores has figures."""
+    if not 4 <= len(words) <= 20 or any(_DIGIT.search(t.text) for t in line):
+        return False
+    long = [t.text for t in words if len(t.text) >= 4]
+    if not long or sum(w[0].isupper() for w in long) < 0.8 * len(long):
+        return False
+    lowered = sum(1 for t in words if t.text[0].isupper() and t.text.lower() in _FUNCTION_WORDS)
+    return lowered >= 2
 
 
 def _mark_results_row(line: list[_Token]) -> None:

@@ -357,17 +357,56 @@ class ReaderApp(App[None]):
             self.notify("This article has no web link to open.", markup=False)
             return
         assert link is not None
-        opener = self._open_link
-        if opener is None:
-            import webbrowser
+        self._open(link)
 
-            opener = webbrowser.open  # $BROWSER is respected
+    def action_links(self) -> None:
+        """Every web link of the open article: its own, then the ones its text refers to by number."""
+        from reader.feeds.html import is_openable, referenced_links
+        from reader.tui.screens.links import LinksScreen
+
+        article = self.opened or self.article_list.current
+        if article is None:
+            return
+        links = [("article", article.link)] if article.link else []
+        links += [(f"[{number}]", url) for number, url in referenced_links(article.body)]
+        links = [(label, url) for label, url in links if is_openable(url)]
+        if not links:
+            self.notify("This article has no web links.", markup=False)
+            return
+
+        def chosen(url: str | None) -> None:
+            if url is not None:
+                self._open(url)
+
+        self.push_screen(LinksScreen(links), chosen)
+
+    def _open(self, link: str) -> None:
         try:
-            opener(link)
+            if self._open_link is not None:
+                self._open_link(link)
+            else:
+                self._browse(link)
         except Exception as error:  # a browser that cannot start: say so
             self.notify(f"Could not open {displayable(link)}: {error}", severity="error", markup=False)
             return
         self.notify(f"Opened {displayable(link)}", markup=False)
+
+    def _browse(self, link: str) -> None:
+        """The browser opens the link ($BROWSER is respected). A browser named in $BROWSER may be one that runs
+        in this terminal (w3m, lynx): the reader steps aside until it exits."""
+        import os
+        import webbrowser
+
+        from textual.app import SuspendNotSupported
+
+        if not os.environ.get("BROWSER"):
+            webbrowser.open(link)
+            return
+        try:
+            with self.suspend():
+                webbrowser.open(link)
+        except SuspendNotSupported:
+            webbrowser.open(link)
 
     @on(NamesSidebar.FeedChosen)
     def _on_feed_chosen(self, message: NamesSidebar.FeedChosen) -> None:

@@ -42,6 +42,8 @@ KEYS: tuple[Key, ...] = (
     Key("c", "c", "names: this article / all articles", "names_scope", "Names scope"),
     Key("r", "r", "refresh every feed now (in the background; new articles join the list)", "refresh", "Refresh"),
     Key("o", "o", "open the article's link in the browser ($BROWSER; http and https only)", "open_link"),
+    Key("O", "O", "the article's links, also those its text numbers [1], [2]…: Enter or the number opens one",
+        "links"),
     Key("exclamation_mark", "!", "problems met while loading", "problems"),
     Key("question_mark", "?", "this help", "help", "Help"),
     Key("q", "q", "quit", "quit", "Quit"),
