@@ -228,3 +228,31 @@ async def test_subscribed_but_never_fetched_opens_empty_and_fetches(
         await _ready(pilot)
         assert sorted(a.title for a in app.article_list.articles) == ["Dock strike in Antwerp", "Ferry cancelled"]
     app.library.read.close()
+
+
+async def test_many_feeds_start_folded_and_the_heading_counts_the_failing(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    db = tmp_path / "reader.db"
+    ReadState.open(db).close()
+    subscriptions = Subscriptions.open(db)
+    for number in range(15):
+        route = f"/feed/{number}"
+        if number < 13:
+            httpserver.expect_request(route).respond_with_data(
+                rss((f"g{number}", f"Story {number}", f"https://many.example/{number}", "<p>Text.</p>"))
+            )
+        else:
+            httpserver.expect_request(route).respond_with_data("down", status=503)
+        subscriptions.add(httpserver.url_for(route))
+    subscriptions.close()
+    refresh(db)
+    app = _app(db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        screen = _screen_text(app)
+        assert "▸ Feeds 15 · 2 failing" in screen and "Harbour News" not in screen
+        app.names.focus()
+        await pilot.press("enter")  # unfold
+        assert _screen_text(app).count("Harbour News") == 13
+    app.library.read.close()

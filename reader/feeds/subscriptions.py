@@ -49,10 +49,13 @@ class Feed:
 
 @dataclass(frozen=True, slots=True)
 class Stored:
-    """What one fetch changed: articles new to the reader, and articles whose text changed."""
+    """What one fetch changed: articles new to the reader, and articles whose text changed; with the feed's
+    URL and title as they are now."""
 
     new: list[Article]
     changed: list[Article]
+    url: str = ""
+    title: str = ""
 
 
 def article_id(feed_url: str, key: str, link: str | None) -> str:
@@ -199,7 +202,7 @@ class Subscriptions:
                 " error_at = NULL, retry_at = NULL, gone = 0, version = version + ? WHERE id = ?",
                 (parsed.title, parsed.site, etag, last_modified, now, 1 if inserts or updates else 0, feed.id),
             )
-        return Stored(new, changed)
+        return Stored(new, changed, feed.url, parsed.title)
 
     def unchanged(self, feed: Feed) -> None:
         """The server said nothing changed (304): only when it was asked is noted."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -73,6 +74,9 @@ class ReaderApp(App[None]):
         self._feed_errors: dict[str, str] = {}
         self._refreshing = False
         self._arrivals = False  # a refresh brought articles: names and threads are found again after it
+        self._arrival_queue: deque[Stored] = deque()  # kept by the fetching threads, not yet taken in
+        self._arrival_timer: Timer | None = None
+        self._fetch_progress: tuple[int, int, int] | None = None
         self.library = library
         self._loading = loading
         self._all_read = threading.Event()  # set once every article is read (analysis waits for it)
@@ -296,26 +300,25 @@ class ReaderApp(App[None]):
         if path is None:
             return
         self._refreshing = True
+        self._fetch_progress = None
         self.indexing.report_text("Fetching feeds…", None)
+        # What the fetching threads bring is taken in on this thread a few times a second, all at once: they
+        # never wait for the screen, and 400 feeds arriving cost a few list updates, not 400.
+        self._arrival_timer = self.set_interval(PROGRESS_EVERY, self._take_arrivals)
         self.refresh_feeds(path)
 
     @work(thread=True, exclusive=True, group="feeds")
     def refresh_feeds(self, path: Path) -> None:
-        """Fetch every feed; each feed's new articles join the list as they are kept."""
+        """Fetch every feed; each feed's new articles join the list soon after they are kept."""
         from reader.feeds.refresh import RefreshReport, refresh
 
         worker = get_current_worker()
-        reported = [0.0]
 
         def progress(done: int, total: int, failed: int) -> None:
-            now = time.monotonic()
-            if now - reported[0] >= PROGRESS_EVERY or done == total:
-                reported[0] = now
-                text = f"Fetching feeds: {done:,} of {total:,}" + (f" · {failed:,} failed" if failed else "")
-                self.call_from_thread(self.indexing.report_text, text, (done, total))
+            self._fetch_progress = (done, total, failed)  # read by `_take_arrivals`
 
         def arrived(feed: Feed, stored: Stored) -> None:
-            self.call_from_thread(self._arrived, stored)
+            self._arrival_queue.append(stored)  # a deque: safe from any thread
 
         try:
             report = refresh(path, progress=progress, arrived=arrived, stop=lambda: worker.is_cancelled)
@@ -325,17 +328,35 @@ class ReaderApp(App[None]):
         if not worker.is_cancelled:
             self.call_from_thread(self._refreshed, report)
 
-    def _arrived(self, stored: Stored) -> None:
-        """A feed's new articles join the list at once (their names and threads follow the refresh)."""
-        if stored.new:
-            self.library.extend(Collection(list(stored.new), [], list(dict.fromkeys(a.path for a in stored.new))))
-        self.library.revise(list(stored.changed))
+    def _take_arrivals(self) -> None:
+        """The feeds kept since last time: their new articles join the list, changed ones take their new
+        text, titles and counts update, and the bar says how far the refresh is."""
+        progress = self._fetch_progress
+        if progress is not None and self._refreshing:
+            done, total, failed = progress
+            text = f"Fetching feeds: {done:,} of {total:,}" + (f" · {failed:,} failed" if failed else "")
+            self.indexing.report_text(text, (done, total))
+        taken: list[Stored] = []
+        while self._arrival_queue:
+            taken.append(self._arrival_queue.popleft())
+        if not taken:
+            return
+        new = [article for stored in taken for article in stored.new]
+        if new:
+            self.library.extend(Collection(new, [], list(dict.fromkeys(a.path for a in new))))
+        self.library.revise([article for stored in taken for article in stored.changed])
+        for stored in taken:
+            self._feed_titles[stored.url] = one_line(stored.title) or stored.url
         self._arrivals = True
         moved = self.opened is not None or self.article_list.cursor > 0 or self.query_state.filtered
         self.refresh_list(keep_cursor=moved)
         self._show_feed_counts()
 
     def _refreshed(self, report: RefreshReport) -> None:
+        if self._arrival_timer is not None:
+            self._arrival_timer.stop()
+            self._arrival_timer = None
+        self._take_arrivals()
         self._refreshing = False
         self._read_feeds()
         self.indexing.finish()

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 RELATED = "related"
 FEEDS = "feed"
+FEEDS_UNFOLDED = 12  # more feeds than this start folded
 SECTION_TITLES = {
     FEEDS: "Feeds",
     "person": "People",
@@ -45,10 +46,8 @@ class _Row(NamedTuple):  # a tuple: a collection's tens of thousands of names ma
     count: int = 0
     article: Article | None = None  # a related article, in the Related section
     feed: FeedRow | None = None  # a feed, in the Feeds section
+    failing: int = 0  # the Feeds heading: how many feeds failed their last fetch
 
-    @property
-    def heading(self) -> bool:
-        return self.entity is None and self.article is None and self.feed is None
 
 
 class _Rows(Sequence[_Row]):
@@ -157,8 +156,11 @@ class NamesSidebar(VirtualList):
         self.feeds: list[FeedRow] = []
 
     def show_feeds(self, feeds: list[FeedRow]) -> None:
-        """The subscribed feeds, listed above the names while all articles' names are shown."""
+        """The subscribed feeds, listed above the names while all articles' names are shown (folded at first
+        when there are many, so the names stay in view: Enter on the heading unfolds them)."""
         if feeds != self.feeds:
+            if not self.feeds and len(feeds) > FEEDS_UNFOLDED:
+                self.folded.add(FEEDS)
             self.feeds = feeds
             self.rebuild()
 
@@ -180,7 +182,8 @@ class NamesSidebar(VirtualList):
         rows = _Rows()
         if self.feeds and self.showing_collection:
             listed = [] if FEEDS in self.folded else [_Row(FEEDS, None, feed.unread, None, feed) for feed in self.feeds]
-            rows.add_rows(_Row(FEEDS, None, len(self.feeds)), listed)
+            failing = sum(1 for feed in self.feeds if feed.error is not None)
+            rows.add_rows(_Row(FEEDS, None, len(self.feeds), failing=failing), listed)
         names, summary = self.library.names, self.library.summary
         if names is not None and self.showing_collection:
             self._add_ranked(rows, names)
@@ -254,7 +257,11 @@ class NamesSidebar(VirtualList):
         if row.entity is None:
             fold = "▸" if row.kind in self.folded else "▾"
             title = Text(f"{fold} {SECTION_TITLES[row.kind]}", self.get_component_rich_style("names-sidebar--heading"))
-            return title + count
+            title += count
+            if row.failing:
+                title.append(f" · {row.failing:,} failing", self.get_component_rich_style("names-sidebar--failing"))
+            title.truncate(width, overflow="ellipsis")
+            return title
         name = Text("  " + row.entity.name, self.get_component_rich_style(f"names-sidebar--{row.kind}"))
         figure = Text(f"{row.count:,}", self.get_component_rich_style("names-sidebar--count"))
         name.truncate(max(3, width - figure.cell_len - 1), overflow="ellipsis")  # a long name gives way, not its count
