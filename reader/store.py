@@ -103,6 +103,7 @@ CREATE TABLE IF NOT EXISTS entries (
     PRIMARY KEY (feed, key)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS entries_by_article ON entries (article_id);
+CREATE INDEX IF NOT EXISTS entries_by_date ON entries (published);
 """
 _NEWEST_INDEX = """
 CREATE INDEX IF NOT EXISTS analyses_by_date ON analyses (source, published);
