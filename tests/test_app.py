@@ -404,3 +404,34 @@ async def test_a_collection_exported_before_opens_with_its_related_stories_and_w
         stories = app.library.stories
         assert stories is not None and stories.table is not None and not stories.profiled
     state.close()
+
+
+def _backgrounds(widget) -> list[set[str]]:  # type: ignore[no-untyped-def]
+    """The background colours each drawn line of a list uses, as the terminal gets them."""
+    return [
+        {str(segment.style.bgcolor) for segment in widget.render_line(y) if segment.style and segment.text.strip()}
+        for y in range(min(widget.row_count, widget.scrollable_content_region.height))
+    ]
+
+
+async def test_the_cursor_is_visible_in_the_list_the_names_and_the_timeline(tmp_path: Path) -> None:
+    app = make_app(make_library(db=tmp_path / "reader.db"))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        await pilot.press("j")
+        lines = _backgrounds(app.article_list)
+        assert lines[1] != lines[0] and lines[1] != lines[2], "the cursor row stands out from its neighbours"
+        await pilot.press("G")
+        lines = _backgrounds(app.article_list)
+        assert lines[4] != lines[3] and lines[1] == lines[0]
+        await pilot.press("tab", "tab", "j")  # the names sidebar
+        assert app.focused is app.names
+        lines = _backgrounds(app.names)
+        cursor = app.names.cursor
+        assert lines[cursor] != lines[cursor - 1] and lines[cursor] != lines[cursor + 1]
+        await pilot.press("shift+tab", "shift+tab", "enter", "t")  # the story's timeline
+        timeline = app.screen.query_one("#timeline")
+        lines = _backgrounds(timeline)
+        others = [line for y, line in enumerate(lines) if y != timeline.cursor]
+        assert all(line != lines[timeline.cursor] for line in others)
+    app.library.read.close()

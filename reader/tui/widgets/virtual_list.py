@@ -78,7 +78,12 @@ class VirtualList(ScrollView, can_focus=True):
         strip = Strip(segments).crop_extend(0, width, base)
         if index == self.cursor and self._row_count:
             name = "virtual-list--cursor" if self.has_focus else "virtual-list--cursor-blurred"
-            strip = strip.apply_style(self.get_component_rich_style(name))
+            # Over the row's own styles (which carry the widget's background), not under them: under, the
+            # cursor would never show.
+            # Only its background: the row keeps its colours (dates, kinds of names) on the cursor.
+            cursor = self.get_component_rich_style(name)
+            over = Style(bgcolor=cursor.bgcolor) if cursor.bgcolor is not None else Style(reverse=True)
+            strip = Strip(Segment.apply_style(strip, post_style=over), strip.cell_length)
         return strip
 
     def refresh_row(self, index: int) -> None:
