@@ -288,21 +288,26 @@ async def test_a_related_article_in_the_sidebar_opens_it() -> None:
 
 async def test_a_big_archive_is_listed_at_once_and_fills_while_the_rest_is_read(tmp_path: Path) -> None:
     records = [
-        json.dumps({"id": f"n{i}", "date": f"2020-03-{i % 28 + 1:02d}", "text": f"Story {i}."}) for i in range(90)
+        json.dumps({"id": f"n{i}", "date": f"2020-{i % 12 + 1:02d}-{i % 28 + 1:02d}", "text": f"Story {i}."})
+        for i in range(400)
     ]
-    records[50] = "not json"
+    records[250] = "not json"
     archive = write(tmp_path / "archive.jsonl", "\n".join(records) + "\n")
-    batches = stream([archive], first=10)
+    batches = stream([archive], first=60)
     library = Library(next(batches), ReadState.open(tmp_path / "reader.db"))
-    assert len(library) == 10  # what the first screen shows
+    assert len(library) == 60  # what the first screen shows: more than a screenful
     app = ReaderApp(library, loading=batches, now=lambda: FIXED_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("j", "j")
+        under_cursor = app.article_list.current
         await _ready(pilot)
-        assert app.sub_title == "89 unread / 89 articles"
-        assert app.article_list.current.iso_date == "2020-03-28"  # the list kept to its top, the newest
+        assert app.sub_title == "399 unread / 399 articles"
+        # The list filled round the article under the cursor: it stayed there, on the same line of the screen.
+        assert app.article_list.current is under_cursor
+        assert app.article_list.cursor > 2 and app.article_list.cursor - round(app.article_list.scroll_offset.y) == 2
         assert library.names is not None  # analysis ran once everything was read
         await pilot.press("exclamation_mark")  # the line read after the first screen is reported
-        assert f"{archive}:51" in _screen_text(app)
+        assert f"{archive}:251" in _screen_text(app)
     library.read.close()
 
 
@@ -434,4 +439,20 @@ async def test_the_cursor_is_visible_in_the_list_the_names_and_the_timeline(tmp_
         lines = _backgrounds(timeline)
         others = [line for y, line in enumerate(lines) if y != timeline.cursor]
         assert all(line != lines[timeline.cursor] for line in others)
+    app.library.read.close()
+
+
+async def test_undo_brings_articles_back_into_the_unread_only_list(tmp_path: Path) -> None:
+    app = make_app(make_library(db=tmp_path / "reader.db"))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        await pilot.press("m", "j", "m", "j", "m", "j", "m")  # one unread left
+        assert app.sub_title == "1 unread / 5 articles"
+        await pilot.press("M", "U")
+        assert len(app.article_list.articles) == 0
+        await pilot.press("u")
+        assert app.sub_title == "1 unread / 5 articles · 1 shown"
+        assert "1 article unread only" in _screen_text(app)
+        await pilot.press("n")
+        assert app.opened is not None and app.opened.iso_date == "2022-04-04"
     app.library.read.close()

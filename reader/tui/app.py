@@ -165,9 +165,9 @@ class ReaderApp(App[None]):
         self.library.extend(batch)
         if self.feeds:
             self._show_feed_counts()
-        # Until the reader moves, the list stays at its top (the newest article so far).
-        moved = self.opened is not None or self.article_list.cursor > 0 or self.query_state.filtered
-        self.refresh_list(keep_cursor=moved)
+        # The article under the cursor stays under it, on the same line of the screen, however the list grows
+        # round it: a key pressed a moment after the list filled acts on the row that was seen.
+        self.refresh_list()
         self.indexing.report("loading", len(self.library), None)
 
     def _loaded(self) -> None:
@@ -348,8 +348,7 @@ class ReaderApp(App[None]):
         for stored in taken:
             self._feed_titles[stored.url] = one_line(stored.title) or stored.url
         self._arrivals = True
-        moved = self.opened is not None or self.article_list.cursor > 0 or self.query_state.filtered
-        self.refresh_list(keep_cursor=moved)
+        self.refresh_list()
         self._show_feed_counts()
 
     def _refreshed(self, report: RefreshReport) -> None:
@@ -572,6 +571,8 @@ class ReaderApp(App[None]):
             self.notify("Nothing to undo.", markup=False)
             return
         now = "unread" if change.read else "read"
+        if self.query_state.unread_only:  # articles unread again belong in the list again
+            self.refresh_list()
         self.notify(f"Undone: {counted(len(change.ids), 'article')} {now} again.", markup=False)
 
     # Filters and order ------------------------------------------------------------------------

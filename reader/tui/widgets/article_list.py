@@ -36,10 +36,13 @@ class ArticleList(VirtualList):
         self.articles: list[Article] = []
 
     def show(self, articles: list[Article], keep: Article | None = None) -> None:
-        """Show `articles`, keeping the cursor on `keep` if it is still listed."""
+        """Show `articles`, keeping the cursor on `keep` if it is still listed, on the same line of the screen."""
+        line = self.cursor - round(self.scroll_offset.y)
         self.articles = articles
         position = self.position(keep) if keep is not None else None
         self.set_row_count(len(articles), position or 0)
+        if position is not None and line > 0:
+            self.scroll_to(y=max(0, position - line), animate=False, immediate=True)
 
     @property
     def current(self) -> Article | None:
