@@ -21,7 +21,7 @@ from reader.articles import Article, Problem, age
 from reader.library import Library
 from reader.sources import Collection, display_path, load, parse_date, read_article, seeds_dir
 from reader.store import ENV_VAR, ReadState, StoreError, default_db_path
-from reader.text import displayable, one_line, paragraphs
+from reader.text import blocks, displayable, one_line
 
 _DB_HELP = f"the reader's database (default: ${ENV_VAR} or the data directory)"
 
@@ -241,10 +241,13 @@ def plain_text(article: Article, names: list[tuple[str, str]], now: datetime, wi
         if of_kind:
             lines.append(f"{heading}: " + ", ".join(one_line(name) for name in of_kind))
     body = article.body
-    for paragraph in paragraphs(body):
-        text = one_line(body[paragraph.start : paragraph.end])
+    for block in blocks(body):
         lines.append("")
-        lines.append(textwrap.fill(text, width, break_long_words=False) if width and not paragraph.heading else text)
+        if block.joiner != " ":  # a table or preformatted lines: as written
+            lines.append(displayable(block.text(body)))
+            continue
+        text = one_line(block.text(body))
+        lines.append(textwrap.fill(text, width, break_long_words=False) if width and not block.heading else text)
     return "\n".join(lines) + "\n"
 
 

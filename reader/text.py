@@ -83,6 +83,79 @@ def _append_paragraph(result: list[Paragraph], body: str, start: int, end: int) 
         result.append(Paragraph(start, end, is_subheading(body[start:end])))
 
 
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A block of text as it is read: `pieces` of the body (offsets) joined by `joiner`. Prose has its hard
+    line breaks undone (joined by a space, to be wrapped at the pane's width); a table, a list of short lines
+    or a preformatted block keeps its lines as written (joined by a line break)."""
+
+    pieces: tuple[tuple[int, int], ...]
+    joiner: str
+    heading: bool = False
+
+    def text(self, body: str) -> str:
+        return self.joiner.join(body[start:end] for start, end in self.pieces)
+
+    def place(self, offset: int) -> int | None:
+        """Where the body's character at `offset` is in `text()`, or None when it is not shown (a line break
+        or indentation given up to the joiner)."""
+        at = 0
+        for start, end in self.pieces:
+            if start <= offset <= end:
+                return at + offset - start
+            at += end - start + len(self.joiner)
+        return None
+
+
+_PROSE_LINE = 45  # characters: hard-wrapped prose fills its lines (Reuters: 60-70); a table row rarely does
+_COLUMNS = re.compile(r"\S {2,}\S|\t")  # spaces that line up columns
+
+
+def blocks(body: str) -> list[Block]:
+    """The body's paragraphs as they are read: split at blank lines and, inside one, at an indented line (wire
+    copy starts a paragraph with an indent rather than a blank line; " Reuter" ends it); prose reflowed,
+    tables kept."""
+    result: list[Block] = []
+    for paragraph in paragraphs(body):
+        if "\n" not in body[paragraph.start : paragraph.end]:
+            result.append(Block(((paragraph.start, paragraph.end),), " ", paragraph.heading))
+            continue
+        runs: list[list[tuple[int, int, int]]] = []  # lines (start of text, end, indent), a run per paragraph
+        at = paragraph.start
+        for line in body[paragraph.start : paragraph.end].split("\n"):
+            stripped = line.strip()
+            indent = len(line) - len(line.lstrip())
+            if stripped:
+                start = at + indent
+                entry = (start, start + len(stripped), indent)
+                if not runs or indent >= 1:
+                    runs.append([entry])
+                else:
+                    runs[-1].append(entry)
+            at += len(line) + 1
+        kept: list[tuple[int, int]] = []
+        for run in runs:
+            if _prose(body, run):
+                if kept:
+                    result.append(Block(tuple(kept), "\n"))
+                    kept = []
+                result.append(Block(tuple((start, end) for start, end, _ in run), " "))
+            else:  # as written, with each line's indentation
+                kept.extend((start - indent, end) for start, end, indent in run)
+        if kept:
+            result.append(Block(tuple(kept), "\n"))
+    return result
+
+
+def _prose(body: str, run: list[tuple[int, int, int]]) -> bool:
+    """Lines of running text: two in three of them long (but for the last, which ends a paragraph), none with
+    columns lined up by spaces."""
+    if any(_COLUMNS.search(body[start:end]) for start, end, _ in run):
+        return False
+    filled = run[:-1] or run
+    return 3 * sum(1 for start, end, _ in filled if end - start >= _PROSE_LINE) >= 2 * len(filled)
+
+
 # Words after which a full stop does not end a sentence: titles and common abbreviations.
 ABBREVIATIONS = frozenset(
     """

@@ -13,7 +13,7 @@ from textual.widgets import Static
 from reader.articles import Article, age
 from reader.library import Library
 from reader.sources import display_path
-from reader.text import displayable, one_line, paragraphs
+from reader.text import blocks, displayable, one_line
 
 NAME_STYLES = {
     "person": "reading-pane--person",
@@ -113,16 +113,18 @@ class ReadingPane(VerticalScroll, can_focus=True):
             for start, end in found.spans
         )
         body = article.body
-        for number, paragraph in enumerate(paragraphs(body)):
+        for number, block in enumerate(blocks(body)):
             if number:
                 text.append("\n\n")
             offset = len(text)
-            style = self._style("reading-pane--subheading") if paragraph.heading else ""
-            text.append(displayable(body[paragraph.start : paragraph.end]), style)
+            style = self._style("reading-pane--subheading") if block.heading else ""
+            text.append(displayable(block.text(body)), style)  # prose reflowed to the pane's width
+            first, last = block.pieces[0][0], block.pieces[-1][1]
             for start, end, kind in spans:
-                if start >= paragraph.start and end <= paragraph.end:
-                    shift = offset - paragraph.start
-                    text.stylize(self._style(NAME_STYLES[kind]), start + shift, end + shift)
+                if start >= first and end <= last:
+                    shown_start, shown_end = block.place(start), block.place(end)
+                    if shown_start is not None and shown_end is not None:
+                        text.stylize(self._style(NAME_STYLES[kind]), offset + shown_start, offset + shown_end)
         self._append_related(text, article)
         return text
 

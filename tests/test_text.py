@@ -1,0 +1,48 @@
+"""How a body is laid out for reading: hard-wrapped prose reflowed, tables and short lines kept as written."""
+
+from __future__ import annotations
+
+from reader.text import blocks
+
+WIRE = (
+    "Oil prices would skyrocket for a time if conflict in the Gulf closed the\n"
+    "Strait of Hormuz, the Federal Deposit Insurance\n"
+    "Corporation said in a report released on Tuesday in Washington.\n"
+    "    The agency said supplies would recover within months, as other\n"
+    "producers raised their output to make up for what was lost.\n"
+    "    Shr 1.20 dlrs vs 1.10 dlrs\n"
+    "    Net 12.3 mln vs 10.1 mln\n"
+    " Reuter"
+)
+
+
+def test_hard_wrapped_prose_is_reflowed_and_tables_are_kept() -> None:
+    shown = [(block.joiner, block.text(WIRE)) for block in blocks(WIRE)]
+    assert shown == [
+        (" ", "Oil prices would skyrocket for a time if conflict in the Gulf closed the Strait of Hormuz, the "
+              "Federal Deposit Insurance Corporation said in a report released on Tuesday in Washington."),
+        (" ", "The agency said supplies would recover within months, as other producers raised their output to "
+              "make up for what was lost."),
+        ("\n", "    Shr 1.20 dlrs vs 1.10 dlrs\n    Net 12.3 mln vs 10.1 mln\n Reuter"),
+    ]
+
+
+def test_a_name_across_a_line_break_is_found_in_the_reflowed_text() -> None:
+    start = WIRE.index("Federal Deposit")
+    end = WIRE.index("Corporation") + len("Corporation")
+    first = blocks(WIRE)[0]
+    text = first.text(WIRE)
+    shown_start, shown_end = first.place(start), first.place(end)
+    assert shown_start is not None and shown_end is not None
+    assert text[shown_start:shown_end] == "Federal Deposit Insurance Corporation"
+
+
+def test_columns_and_blank_line_paragraphs_stay_as_written() -> None:
+    table = "Team        Won  Lost\nEagles        3     1\nHawks         2     2"
+    body = f"Results:\n\n{table}\n\nA short line.\nAnother one."
+    shown = [(block.joiner, block.text(body)) for block in blocks(body)]
+    assert shown == [
+        (" ", "Results:"),
+        ("\n", "Team        Won  Lost\nEagles        3     1\nHawks         2     2"),
+        ("\n", "A short line.\nAnother one."),
+    ]
