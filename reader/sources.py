@@ -172,9 +172,10 @@ def parse_seed_text(text: str, path: str, note: str | None = None) -> Article | 
         rest = text[header.end() :]
         published, length = split_leading_date(rest)
         if published is None:
-            shown = rest.split(maxsplit=1)[0] if rest.strip() else ""
+            length = _unreadable_date_length(rest)
+            shown = " ".join(rest[:length].split())
             note = _join(note, f"date {shown!r} is not a date I can read; loaded as undated")
-            body = rest.strip()
+            body = rest[length:].strip()
         else:
             body = rest[length:].strip()
     if not body:
@@ -208,6 +209,26 @@ _MONTHS_AND_DAYS = frozenset(
 _DATE_TOKEN = re.compile(r"\S+")
 _TIME = re.compile(r"\d{1,2}:\d{2}")
 _HAS_YEAR = re.compile(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")
+
+
+def _unreadable_date_length(text: str) -> int:
+    """How much of `text` is the date a header gave but no reader could read ("May 5", "2024-02-30",
+    "yesterday"): the date-like words at its start, or else its first word. It is not the article's text."""
+    tokens: list[re.Match[str]] = []
+    for match in _DATE_TOKEN.finditer(text):
+        word = match.group().strip(",.").lower()
+        if len(tokens) >= 6 or not (any(c.isdigit() for c in word) or word in _MONTHS_AND_DAYS):
+            break
+        tokens.append(match)
+    while tokens and tokens[-1].group().strip(",.").lower() in _DATE_CONNECTORS:
+        tokens.pop()  # "May 5 The ministry said": "The" starts the text
+    if tokens:
+        return tokens[-1].end()
+    first = _DATE_TOKEN.search(text)
+    return first.end() if first is not None else 0
+
+
+_DATE_CONNECTORS = frozenset("at of the".split())
 
 
 def split_leading_date(text: str) -> tuple[datetime | None, int]:

@@ -456,3 +456,32 @@ async def test_undo_brings_articles_back_into_the_unread_only_list(tmp_path: Pat
         await pilot.press("n")
         assert app.opened is not None and app.opened.iso_date == "2022-04-04"
     app.library.read.close()
+
+
+async def test_below_100_columns_one_pane_shows_at_a_time_and_every_feature_is_reachable(tmp_path: Path) -> None:
+    app = make_app(make_library(db=tmp_path / "reader.db"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        screen = _screen_text(app)
+        assert "Articles" in screen and "Names in" not in screen and "Article ─" not in screen
+        assert "Union Minister of Defence, Rajnath Singh and External Affairs" in screen, "headlines have room"
+        await pilot.press("j", "enter")  # the article, alone
+        screen = _screen_text(app)
+        assert app.pane == "article" and "Thursday 8 September 2022" in screen and "2022-09-09" not in screen
+        await pilot.press("c")  # its names, alone
+        screen = _screen_text(app)
+        assert app.pane == "names" and "Rajnath Singh" in screen and "Related stories" in screen
+        await pilot.press("c")  # all articles' names
+        assert "Names in all articles" in _screen_text(app)
+        await pilot.press("c")
+        rows = app.names.rows
+        related = next(i for i, row in enumerate(rows) if row.article is not None)
+        await pilot.press(*["j"] * related, "enter")  # a related story opens in the article pane
+        assert app.pane == "article" and app.opened is rows[related].article
+        await pilot.press("escape")  # back to the list
+        assert app.pane == "list" and app.focused is app.article_list
+        await pilot.press("tab", "tab")  # Tab walks the panes
+        assert app.pane == "names"
+        await pilot.press("q")  # q steps back to the list before it quits
+        assert app.pane == "list" and app.is_running
+    app.library.read.close()

@@ -31,3 +31,12 @@ def test_collection_names_and_search_120x40(snap_compare) -> None:  # type: igno
         await pilot.pause()
 
     assert snap_compare(make_app(make_library()), terminal_size=(120, 40), run_before=search)
+
+
+def test_narrow_names_pane_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def names(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _open_first_article(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+
+    assert snap_compare(make_app(make_library()), terminal_size=(80, 24), run_before=names)

@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # stories load with the analysis, off the start-up path; feed
 
 REFRESH_EVERY = 30 * 60  # seconds: feeds are fetched on start when the last refresh is older, and this often
 NARROW_COLUMNS = 100
+PANES = ("list", "article", "names")
 TYPING_PAUSE = 0.2  # seconds without a key before a big archive is searched
 TYPING_PAUSE_FROM = 50_000  # articles; smaller collections are searched at every key
 PROGRESS_EVERY = 0.25  # seconds between reports of the analysis's progress
@@ -86,6 +87,7 @@ class ReaderApp(App[None]):
         self.now = now
         self.query_state = ListQuery()
         self.opened: Article | None = None
+        self.pane = "list"  # the pane shown in the narrow layout
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -115,11 +117,56 @@ class ReaderApp(App[None]):
         return self.query_one(IndexingBar)
 
     def on_resize(self, event: events.Resize) -> None:
-        # Below 100 columns three panes leave the article too narrow to read: the names step aside.
-        self.set_class(event.size.width < NARROW_COLUMNS, "-narrow")
+        self._set_narrow(event.size.width < NARROW_COLUMNS)
+
+    def _set_narrow(self, narrow: bool) -> None:
+        """Below 100 columns three panes leave the article too narrow to read: one pane shows at a time."""
+        if narrow and not self.narrow:
+            focused = self.focused
+            pane = "names" if focused is self.names else "article" if focused is self.reading else "list"
+            self.set_class(True, "-narrow")
+            self.show_pane(pane)
+        elif not narrow:
+            self.set_class(False, "-narrow")
+
+    @property
+    def narrow(self) -> bool:
+        return self.has_class("-narrow")
+
+    def show_pane(self, pane: str) -> None:
+        """In the narrow layout, show `pane` ("list", "article" or "names") alone, with the focus; in the wide
+        one, give it the focus."""
+        self.pane = pane
+        for name in PANES:
+            self.set_class(name == pane, f"-show-{name}")
+        target = {"list": self.article_list, "article": self.reading, "names": self.names}[pane]
+        target.focus()
+
+    def action_next_pane(self) -> None:
+        self._step_pane(1)
+
+    def action_previous_pane(self) -> None:
+        self._step_pane(-1)
+
+    def _step_pane(self, step: int) -> None:
+        if not self.narrow:
+            if step > 0:
+                self.screen.focus_next()
+            else:
+                self.screen.focus_previous()
+            return
+        self.show_pane(PANES[(PANES.index(self.pane) + step) % len(PANES)])
+
+    async def action_quit(self) -> None:
+        """q: in the narrow layout, back to the list first (as newsboat's q is); from the list, quit."""
+        if self.narrow and self.pane != "list":
+            self.show_pane("list")
+            return
+        await super().action_quit()
 
     def on_mount(self) -> None:
         self.set_class(self.size.width < NARROW_COLUMNS, "-narrow")
+        self.show_pane("list")
         self.query_one("#list-pane").border_title = "Articles"
         self.reading.feeds = self.feeds
         self.refresh_list()
@@ -434,7 +481,7 @@ class ReaderApp(App[None]):
         if message.feed.error:
             self.notify(f"{message.feed.title}: {message.feed.error}", title="Last fetch failed", severity="warning",
                         timeout=10, markup=False)
-        self.article_list.focus()
+        self.show_pane("list")
 
     def _names_ready(self) -> None:
         self.names.rebuild()
@@ -502,6 +549,8 @@ class ReaderApp(App[None]):
             self._save(lambda: self.library.mark([article], True))
         self.reading.show(article)
         self.names.show_article(article)
+        if self.narrow:
+            self.show_pane("article")
 
     def action_page(self) -> None:
         if self.opened is not None and not self.reading.at_end:
@@ -621,6 +670,9 @@ class ReaderApp(App[None]):
         self.article_list.focus()
 
     def action_clear_filters(self) -> None:
+        if self.narrow and self.pane != "list":  # Esc steps back to the list first
+            self.show_pane("list")
+            return
         search = self._search_box()
         was_searching = search is not None and search.has_focus
         if self._search_timer is not None:  # a search still waiting for typing to pause is dropped
@@ -721,9 +773,13 @@ class ReaderApp(App[None]):
     @on(NamesSidebar.Chosen)
     def _on_name_chosen(self, message: NamesSidebar.Chosen) -> None:
         self._set_query(replace(self.query_state, name=message.entity.id))
-        self.article_list.focus()
+        self.show_pane("list")
 
     def action_names_scope(self) -> None:
+        """c: the names of this article / of all articles; in the narrow layout, first the names pane itself."""
+        if self.narrow and self.pane != "names":
+            self.show_pane("names")
+            return
         self.names.toggle_scope()
 
     # Screens ----------------------------------------------------------------------------------

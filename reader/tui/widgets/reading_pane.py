@@ -13,7 +13,7 @@ from textual.widgets import Static
 from reader.articles import Article, age
 from reader.library import Library
 from reader.sources import display_path
-from reader.text import blocks, displayable, one_line
+from reader.text import blocks, displayable, first_sentence, headline, one_line
 
 NAME_STYLES = {
     "person": "reading-pane--person",
@@ -85,8 +85,12 @@ class ReadingPane(VerticalScroll, can_focus=True):
 
     def _render_article(self, article: Article) -> Text:
         text = Text()
-        text.append(one_line(article.title), self._style("reading-pane--headline"))
-        text.append("\n")
+        # With no title of its own, the headline is the body's first sentence: it is shown once, in the body,
+        # in the headline's style, rather than twice.
+        lead = first_sentence(article.body) if article.title == headline(None, article.body) else ""
+        if not lead:
+            text.append(one_line(article.title), self._style("reading-pane--headline"))
+            text.append("\n")
         if article.published is not None:
             when = f"{article.published:%A %-d %B %Y} · {age(article.published, self.now())}"
         else:
@@ -119,6 +123,11 @@ class ReadingPane(VerticalScroll, can_focus=True):
             offset = len(text)
             style = self._style("reading-pane--subheading") if block.heading else ""
             text.append(displayable(block.text(body)), style)  # prose reflowed to the pane's width
+            if number == 0 and lead:
+                start = block.pieces[0][0]
+                shown = block.place(start + len(lead)) if body.startswith(lead, start) else None
+                if shown is not None:
+                    text.stylize(self._style("reading-pane--headline"), offset, offset + shown)
             first, last = block.pieces[0][0], block.pieces[-1][1]
             for start, end, kind in spans:
                 if start >= first and end <= last:
