@@ -485,3 +485,38 @@ async def test_below_100_columns_one_pane_shows_at_a_time_and_every_feature_is_r
         await pilot.press("q")  # q steps back to the list before it quits
         assert app.pane == "list" and app.is_running
     app.library.read.close()
+
+
+async def test_help_scrolls_with_the_readers_keys_at_80x24(tmp_path: Path) -> None:
+    app = make_app(make_library(db=tmp_path / "reader.db"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        await pilot.press("question_mark")
+        box = app.screen.query_one("#help-box")
+        assert box.max_scroll_y > 0, "the keys do not fit at 80x24"
+        await pilot.press("j", "j")
+        assert box.scroll_y == 2
+        await pilot.press("G")
+        assert box.scroll_y == box.max_scroll_y
+        assert "quit (below 100 columns" in _screen_text(app), "the last key is in view"
+        await pilot.press("g")
+        assert box.scroll_y == 0
+        await pilot.press("escape")
+        assert app.screen is app.screen_stack[0]
+    app.library.read.close()
+
+
+async def test_the_command_palette_offers_the_readers_actions(tmp_path: Path) -> None:
+    app = make_app(make_library(db=tmp_path / "reader.db"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot)
+        await pilot.press("ctrl+p", *"unread only")
+        await pilot.pause(0.5)
+        assert "Show only unread articles" in _screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.query_state.unread_only
+        await pilot.press("ctrl+p", *"timeline")
+        await pilot.pause(0.5)
+        assert "This story as a timeline" in _screen_text(app)
+    app.library.read.close()

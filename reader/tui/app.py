@@ -25,6 +25,7 @@ from reader.sources import Collection, display_path
 from reader.store import ReadChange, StoreError
 from reader.text import counted, displayable, one_line
 from reader.tui.keys import app_bindings
+from reader.tui.palette import ReaderCommands
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.indexing import IndexingBar
 from reader.tui.widgets.names_sidebar import FeedRow, NamesSidebar
@@ -51,6 +52,7 @@ class ReaderApp(App[None]):
     CSS_PATH = "reader.tcss"
     TITLE = "reader"
     BINDINGS = app_bindings()
+    COMMANDS = App.COMMANDS | {ReaderCommands}
 
     def __init__(
         self,

@@ -6,14 +6,14 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.tui.keys import KEYS
+from reader.tui.screens.scrolling import ScrollingScreen
 
 
-class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+class HelpScreen(ScrollingScreen):
+    BINDINGS = [Binding("question_mark", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
@@ -23,5 +23,5 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(key.label, key.description)
         with VerticalScroll(id="help-box") as box:
             box.border_title = "Keys"
-            box.border_subtitle = "Esc closes"
+            box.border_subtitle = "j k g G Space scroll · Esc closes"
             yield Static(table)

@@ -6,16 +6,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.articles import Problem
 from reader.sources import display_path
 from reader.text import displayable
+from reader.tui.screens.scrolling import ScrollingScreen
 
 
-class ProblemsScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,exclamation_mark", "dismiss", "Close")]
+class ProblemsScreen(ScrollingScreen):
+    BINDINGS = [Binding("exclamation_mark", "dismiss", "Close")]
 
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__()
@@ -30,5 +30,5 @@ class ProblemsScreen(ModalScreen[None]):
             text.append("\n    " + displayable(problem.reason) + "\n")
         with VerticalScroll(id="problems-box") as box:
             box.border_title = f"Problems ({len(self.problems)})"
-            box.border_subtitle = "Esc closes"
+            box.border_subtitle = "j k g G Space scroll · Esc closes"
             yield Static(text, markup=False)

@@ -1,0 +1,37 @@
+"""The command palette (Ctrl+P) offers every reader action by what it does, with its key."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from reader.tui.keys import KEYS, Key
+
+
+class ReaderCommands(Provider):
+    """Each action of the key table, found by any word of its description or its key."""
+
+    def _commands(self) -> list[Key]:
+        return [key for key in KEYS if key.action is not None]
+
+    def _run(self, action: str) -> None:
+        self.app.call_later(self.app.run_action, action)
+
+    async def discover(self) -> Hits:
+        for key in self._commands():
+            assert key.action is not None
+            yield DiscoveryHit(_title(key), partial(self._run, key.action), help=f"key: {key.label}")
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for key in self._commands():
+            assert key.action is not None
+            title = _title(key)
+            score = max(matcher.match(title), matcher.match(f"{key.label} {key.action.replace('_', ' ')}"))
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), partial(self._run, key.action), help=f"key: {key.label}")
+
+
+def _title(key: Key) -> str:
+    return key.description[0].upper() + key.description[1:]
