@@ -520,3 +520,20 @@ async def test_the_command_palette_offers_the_readers_actions(tmp_path: Path) ->
         await pilot.pause(0.5)
         assert "This story as a timeline" in _screen_text(app)
     app.library.read.close()
+
+
+async def test_marking_more_than_50_articles_at_once_asks_first(tmp_path: Path) -> None:
+    records = [json.dumps({"id": f"s{i}", "date": "2024-05-01", "text": f"Note {i} on the port."}) for i in range(60)]
+    archive = write(tmp_path / "many.jsonl", "\n".join(records) + "\n")
+    app = make_app(make_library([archive], db=tmp_path / "reader.db"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot)
+        await pilot.press("M")
+        assert "Mark 60 articles in this list read?" in _screen_text(app)
+        await pilot.press("n")
+        assert app.library.unread_count() == 60, "no: nothing changed"
+        await pilot.press("M", "y")
+        assert app.library.unread_count() == 0
+        await pilot.press("u")
+        assert app.library.unread_count() == 60
+    app.library.read.close()

@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # stories load with the analysis, off the start-up path; feed
     from reader.stories import Thread
 
 REFRESH_EVERY = 30 * 60  # seconds: feeds are fetched on start when the last refresh is older, and this often
+CONFIRM_OVER = 50  # marking more articles than this at once asks first
 NARROW_COLUMNS = 100
 PANES = ("list", "article", "names")
 TYPING_PAUSE = 0.2  # seconds without a key before a big archive is searched
@@ -611,10 +612,27 @@ class ReaderApp(App[None]):
             self._save(lambda: self.library.toggle(article))
 
     def action_mark_all_read(self) -> None:
-        articles = list(self.article_list.articles)
-        change = self._save(lambda: self.library.mark(articles, True))
-        if isinstance(change, ReadChange):
-            self.notify(f"Marked {counted(len(change.ids), 'article')} read. u undoes.", markup=False)
+        articles = [a for a in self.article_list.articles if not self.library.is_read(a)]
+
+        def mark() -> None:
+            change = self._save(lambda: self.library.mark(articles, True))
+            if isinstance(change, ReadChange):
+                self.notify(f"Marked {counted(len(change.ids), 'article')} read. u undoes.", markup=False)
+
+        self._confirmed(len(articles), f"Mark {counted(len(articles), 'article')} in this list read?", mark)
+
+    def _confirmed(self, count: int, question: str, then: Callable[[], None]) -> None:
+        """Do `then` at once for a few articles; over `CONFIRM_OVER`, after the reader says yes."""
+        if count <= CONFIRM_OVER:
+            then()
+            return
+        from reader.tui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                then()
+
+        self.push_screen(ConfirmScreen(question + " (u undoes it)"), answered)
 
     def action_undo(self) -> None:
         change = self._save(self.library.undo)
@@ -749,12 +767,18 @@ class ReaderApp(App[None]):
         if story is None:
             return
         _, _, articles = story
-        if all(self.library.is_read(a) for a in articles):
+        unread = [a for a in articles if not self.library.is_read(a)]
+        if not unread:
             self.notify("Every article of this story is already read.", markup=False)
             return
-        change = self._save(lambda: self.library.mark(articles, True))
-        if isinstance(change, ReadChange):
-            self.notify(f"Marked {counted(len(change.ids), 'article')} of this story read. u undoes.", markup=False)
+
+        def mark() -> None:
+            change = self._save(lambda: self.library.mark(unread, True))
+            if isinstance(change, ReadChange):
+                self.notify(f"Marked {counted(len(change.ids), 'article')} of this story read. u undoes.", markup=False)
+
+        question = f"Mark {counted(len(unread), 'unread article')} of this {len(articles):,}-article story read?"
+        self._confirmed(len(unread), question, mark)
 
     def action_timeline(self) -> None:
         from reader.tui.screens.timeline import TimelineScreen
