@@ -1,14 +1,21 @@
-"""Finding articles by the words in them: every query word must appear, in any case, inside a word of the
-headline or the text ("trade" finds "Trade", "traders" and "free-trade")."""
+"""Finding articles by the words in them: every query word must begin, in any case, a word of the headline or
+the text, or a part of one after a hyphen or other mark ("trade" finds "Trade", "traders" and "free-trade";
+"ark" does not find "Park" or "Markup")."""
 
 from __future__ import annotations
 
+import re
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable
 from itertools import accumulate
 
 from reader.articles import Article
+
+
+def word_start(word: str) -> re.Pattern[str]:
+    """`word` where it begins a word or a part of one (not after a letter or digit), in any case."""
+    return re.compile(r"(?<![^\W_])" + re.escape(word.casefold()), re.IGNORECASE)
 
 
 class WordIndex:
@@ -55,11 +62,12 @@ class WordIndex:
     def _holding(self, word: str) -> set[int]:
         text, words, starts = self._words()
         postings = []
-        at = text.find(word)
-        while at >= 0:
-            index = bisect_right(starts, at) - 1
-            postings.append(self._postings[words[index]])
-            at = text.find(word, starts[index + 1])  # on to the next distinct word
+        last = -1
+        for found in word_start(word).finditer(text):  # distinct words are parted by "\n": each starts a word
+            index = bisect_right(starts, found.start()) - 1
+            if index != last:
+                postings.append(self._postings[words[index]])
+                last = index
         return set().union(*postings)
 
     def _words(self) -> tuple[str, list[str], list[int]]:

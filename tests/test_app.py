@@ -463,7 +463,7 @@ async def test_below_100_columns_one_pane_shows_at_a_time_and_every_feature_is_r
     async with app.run_test(size=(80, 24)) as pilot:
         await _ready(pilot)
         screen = _screen_text(app)
-        assert "Articles" in screen and "Names in" not in screen and "Article ─" not in screen
+        assert "Articles" in screen and "Names ·" not in screen and "Article ─" not in screen
         assert "Union Minister of Defence, Rajnath Singh and External Affairs" in screen, "headlines have room"
         await pilot.press("j", "enter")  # the article, alone
         screen = _screen_text(app)
@@ -472,7 +472,7 @@ async def test_below_100_columns_one_pane_shows_at_a_time_and_every_feature_is_r
         screen = _screen_text(app)
         assert app.pane == "names" and "Rajnath Singh" in screen and "Related stories" in screen
         await pilot.press("c")  # all articles' names
-        assert "Names in all articles" in _screen_text(app)
+        assert "Names · all articles" in _screen_text(app)
         await pilot.press("c")
         rows = app.names.rows
         related = next(i for i, row in enumerate(rows) if row.article is not None)
@@ -536,4 +536,50 @@ async def test_marking_more_than_50_articles_at_once_asks_first(tmp_path: Path) 
         assert app.library.unread_count() == 0
         await pilot.press("u")
         assert app.library.unread_count() == 60
+    app.library.read.close()
+
+
+async def test_search_matches_word_starts_marks_them_in_the_article_and_jumps_between_them(tmp_path: Path) -> None:
+    body = "The park reopened.\n\n" + "Filler line of text.\n\n" * 40 + "Markup aside, the ark landed near the Park."
+    write(tmp_path / "news" / "a.txt", f"date 2024-05-01 {body}")
+    write(tmp_path / "news" / "b.txt", "date 2024-05-02 Markets and parks.")
+    app = make_app(make_library([tmp_path / "news"], db=tmp_path / "reader.db"))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await _ready(pilot)
+        await pilot.press("slash", *"ark", "enter")
+        assert [a.iso_date for a in app.article_list.articles] == ["2024-05-01"], "'ark' begins no word of b"
+        await pilot.press("enter")
+        plain = app.reading._shown.plain
+        marked = [plain[start : start + 3] for start in app.reading.matches]
+        assert marked == ["ark"], "only where 'ark' begins a word: not in park, Markup or Park"
+        assert app.reading.scroll_y == 0
+        await pilot.press("greater_than_sign")
+        assert app.reading.scroll_y > 20, "the pane scrolled to the match, far down the article"
+        assert "Match 1 of 1" in [n.message for n in app._notifications]
+    app.library.read.close()
+
+
+async def test_the_list_says_its_order_and_n_says_when_it_wraps(tmp_path: Path) -> None:
+    app = make_app(make_library(db=tmp_path / "reader.db"))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        assert "Articles · newest first" in _screen_text(app)
+        await pilot.press("s")
+        assert "Articles · oldest first" in _screen_text(app)
+        await pilot.press("s", "G", "enter", "n")  # from the last article, the next unread is back at the top
+        assert "No unread article below: back to the top of the list." in [n.message for n in app._notifications]
+        assert app.opened is not None and app.opened.iso_date == "2022-09-09"
+    app.library.read.close()
+
+
+async def test_titles_and_banners_are_never_cut_inside_a_word(tmp_path: Path) -> None:
+    app = make_app(make_library(db=tmp_path / "reader.db"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _ready(pilot)
+        assert "Names · all articles" in _screen_text(app)
+        await pilot.press("slash", *"minister quarterly tokyo")
+        screen = _screen_text(app)
+        banner = next(line for line in screen.splitlines() if "matching" in line).split("││")[0].strip(" │")
+        assert banner == "0 articles matching…", "cut after a whole word, not inside one"
+        assert "Back to the list" in screen and "Clear the search" in screen, "the footer while typing"
     app.library.read.close()

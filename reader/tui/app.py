@@ -170,7 +170,6 @@ class ReaderApp(App[None]):
     def on_mount(self) -> None:
         self.set_class(self.size.width < NARROW_COLUMNS, "-narrow")
         self.show_pane("list")
-        self.query_one("#list-pane").border_title = "Articles"
         self.reading.feeds = self.feeds
         self.refresh_list()
         self.names.rebuild()
@@ -498,6 +497,22 @@ class ReaderApp(App[None]):
 
     # The list ---------------------------------------------------------------------------------
 
+    def action_next_match(self) -> None:
+        self._jump_match(1)
+
+    def action_previous_match(self) -> None:
+        self._jump_match(-1)
+
+    def _jump_match(self, step: int) -> None:
+        if self.opened is None or not self.query_state.search.strip():
+            self.notify("Search first (/): its matches are marked in the article.", markup=False)
+            return
+        where = self.reading.jump_to_match(step)
+        if where is None:
+            self.notify("No match in this article's text.", markup=False)
+        else:
+            self.notify(f"Match {where[0]} of {where[1]}", markup=False, timeout=2)
+
     def refresh_list(self, keep_cursor: bool = True) -> None:
         """Re-run the query and show it, keeping the cursor on the same article where possible."""
         keep = self.article_list.current if keep_cursor else None
@@ -515,6 +530,8 @@ class ReaderApp(App[None]):
 
     def _update_filter_bar(self) -> None:
         query = self.query_state
+        order = "newest first" if query.newest_first else "oldest first"
+        self.query_one("#list-pane").border_title = f"Articles · {order}"
         parts = []
         # A name chosen from the summary shown while the names are read back: its articles come with them.
         waiting = query.name is not None and self.library.names is None
@@ -530,11 +547,19 @@ class ReaderApp(App[None]):
         bar.set_class(bool(parts), "-active")
         if parts:
             shown = "Reading back the articles" if waiting else counted(len(self.article_list.articles), "article")
-            bar.update(Text(f"{shown} " + " · ".join(parts) + ("…" if waiting else "") + "  (Esc clears)"))
+            said = f"{shown} " + " · ".join(parts) + ("…" if waiting else "")
+            # What filters the list comes first; the hint only where it fits; nothing is cut inside a word.
+            room = max(12, (bar.size.width or self.article_list.size.width or 40) - 2)
+            fits = len(said) + len(FILTER_HINT) <= room
+            bar.update(Text(said + FILTER_HINT if fits else _cut_at_word(said, room)))
 
     def _set_query(self, query: ListQuery) -> None:
+        searched = query.search != self.query_state.search
         self.query_state = query
         self.refresh_list()
+        if searched:
+            self.reading.search_words = query.search.split()
+            self.reading.refresh_names()  # the open article's matches are marked anew
 
     # Opening and reading ----------------------------------------------------------------------
 
@@ -575,7 +600,11 @@ class ReaderApp(App[None]):
         start = self.article_list.cursor
         if current is not None and self.opened is not None and current.id == self.opened.id:
             start += 1
-        article = self._unread_from(start, 1) or self._unread_from(0, 1)
+        article = self._unread_from(start, 1)
+        if article is None:
+            article = self._unread_from(0, 1)
+            if article is not None and start > 0:
+                self.notify("No unread article below: back to the top of the list.", markup=False)
         if article is None:
             self.notify("No unread articles in this list.", markup=False)
         else:
@@ -662,7 +691,9 @@ class ReaderApp(App[None]):
     async def action_search(self) -> None:
         search = self._search_box()
         if search is None:  # made at the first "/", off the start-up path
-            search = Input(placeholder="Search headlines and text…", id="search")
+            from reader.tui.widgets.search_box import SearchBox
+
+            search = SearchBox(placeholder="Search: words that begin words of headlines and text…", id="search")
             await self.query_one("#list-pane").mount(search, before="#filter-bar")
         search.display = True
         # Focus now, not after the queued keys: "/tokyo" typed in one burst must land in the box.
@@ -819,3 +850,14 @@ class ReaderApp(App[None]):
         from reader.tui.screens.problems import ProblemsScreen
 
         self.push_screen(ProblemsScreen(self.feed_problems() + self.library.problems))
+
+
+FILTER_HINT = "  (Esc clears)"
+
+
+def _cut_at_word(text: str, room: int) -> str:
+    """`text` in `room` cells at most, cut after a whole word (and marked …) when it does not fit."""
+    if len(text) <= room:
+        return text
+    cut = text.rfind(" ", 0, room - 1)
+    return text[: cut if cut > room // 2 else room - 1].rstrip(" ·,") + "…"

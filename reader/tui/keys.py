@@ -39,6 +39,8 @@ KEYS: tuple[Key, ...] = (
     Key("t", "t", "this story as a timeline: every article in date order, open any", "timeline", "Timeline"),
     Key("T", "T", "mark every article in this story read (u undoes)", "mark_thread_read"),
     Key("slash", "/", "search headlines and text; the list filters as you type", "search", "Search", True),
+    Key("greater_than_sign", ">", "next match of the search in the article (matches are marked)", "next_match"),
+    Key("less_than_sign", "<", "previous match of the search in the article", "previous_match"),
     Key("escape", "Esc", "clear the filters (name, search, unread only); below 100 columns, back to the list first",
         "clear_filters"),
     Key("s", "s", "sort oldest first / newest first", "flip_sort"),

@@ -178,7 +178,7 @@ class NamesSidebar(VirtualList):
         return self.whole_collection or self.article is None
 
     def rebuild(self) -> None:
-        self.border_title = "Names in all articles" if self.showing_collection else "Names in this article"
+        self.border_title = "Names · all articles" if self.showing_collection else "Names · this article"
         rows = _Rows()
         if self.feeds and self.showing_collection:
             listed = [] if FEEDS in self.folded else [_Row(FEEDS, None, feed.unread, None, feed) for feed in self.feeds]

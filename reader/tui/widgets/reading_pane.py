@@ -40,6 +40,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         "reading-pane--organization",
         "reading-pane--hint",
         "reading-pane--story",
+        "reading-pane--match",
     }
 
     def __init__(self, library: Library, now: Callable[[], datetime], *, id: str | None = None) -> None:
@@ -51,6 +52,9 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self._shown: Text | None = None
         self.feeds = False  # the collection is the subscribed feeds'
         self.feed_titles: dict[str, str] = {}  # by URL, made safe to show
+        self.search_words: list[str] = []  # the list's search: its matches are marked in the article
+        self.matches: list[int] = []  # where they are in the text shown (offsets)
+        self._match = -1  # the one last jumped to
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self.body
@@ -135,7 +139,46 @@ class ReadingPane(VerticalScroll, can_focus=True):
                     if shown_start is not None and shown_end is not None:
                         text.stylize(self._style(NAME_STYLES[kind]), offset + shown_start, offset + shown_end)
         self._append_related(text, article)
+        self._mark_matches(text)
         return text
+
+    def _mark_matches(self, text: Text) -> None:
+        """Mark where the search's words begin a word, as the list found them."""
+        from reader.search import word_start
+
+        plain = text.plain
+        found: set[tuple[int, int]] = set()
+        for word in self.search_words:
+            found.update((m.start(), m.end()) for m in word_start(word).finditer(plain))
+        style = self._style("reading-pane--match")
+        for start, end in found:
+            text.stylize(style, start, end)
+        self.matches = sorted(start for start, _ in found)
+        self._match = -1
+
+    def jump_to_match(self, step: int) -> tuple[int, int] | None:
+        """Scroll to the next (or previous) match; returns (which, of how many), or None when there is none."""
+        if not self.matches or self._shown is None:
+            return None
+        self._match = (self._match + step) % len(self.matches)
+        line = self._line_of(self.matches[self._match])
+        self.scroll_to(y=max(0, line - 2), animate=False)
+        return self._match + 1, len(self.matches)
+
+    def _line_of(self, offset: int) -> int:
+        """The screen line (in the pane's content) that shows the character at `offset`."""
+        assert self._shown is not None
+        width = max(1, self.scrollable_content_region.width)
+        plain = self._shown.plain
+        at = 0
+        for number, line in enumerate(self._shown.wrap(self.app.console, width)):
+            start = plain.find(line.plain, at) if line.plain else at
+            if start < 0:
+                continue
+            if offset < start + len(line.plain) or (not line.plain and offset == start):
+                return number
+            at = start + len(line.plain)
+        return 0
 
     def _append_related(self, text: Text, article: Article) -> None:
         related = self.library.related_articles(article)
