@@ -31,6 +31,7 @@ Headless, for scripts (each has --help):
   reader feeds add|import|list|remove|export                       manage feed subscriptions
   reader refresh                                                   fetch every feed now
 Read marks are kept in {default_db_path()} (change with --db or {ENV_VAR}).
+Settings are read from {_config_path()} (change with READER_CONFIG).
 Press ? inside the reader for every key."""
 
 
@@ -77,9 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--refresh-every",
         metavar="MINUTES",
         type=_minutes,
-        default=30.0,
-        help="with feeds: fetch them on start when the last refresh is older than this, and this often (default "
-        "30; 0: only when r is pressed)",
+        default=None,
+        help="with feeds: fetch them on start when the last refresh is older than this, and this often (default: "
+        "the config's refresh_minutes, 30; 0: only when r is pressed)",
     )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     options = parser.parse_args(arguments)
@@ -108,14 +109,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"reader: no articles found in {where}", file=sys.stderr)
             return 1
         library = Library(first, read_state)
+    from reader.config import load as load_config
     from reader.tui.app import ReaderApp  # the UI (and Textual) only when it is needed
 
+    config = load_config()
+    minutes = options.refresh_every if options.refresh_every is not None else config.settings.refresh_minutes
     app = ReaderApp(
         library,
         warnings=read_state.warnings,
         loading=batches,
         feeds=feeds is not None,
-        refresh_every=options.refresh_every * 60,
+        refresh_every=minutes * 60,
+        config=config,
     )
     try:
         app.run()
@@ -146,6 +151,12 @@ def _listed_from_index(read_state: ReadState, files: list[str]) -> Library | Non
         return library
     finally:
         index.close()
+
+
+def _config_path() -> Path:
+    from reader.config import config_path
+
+    return config_path()
 
 
 def _minutes(text: str) -> float:

@@ -20,11 +20,12 @@ from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from reader.articles import Article, Problem
+from reader.config import Config, Settings
 from reader.library import Library, ListQuery
 from reader.sources import Collection, display_path
 from reader.store import ReadChange, StoreError
 from reader.text import counted, displayable, one_line
-from reader.tui.keys import app_bindings
+from reader.tui.keys import app_bindings, rebound
 from reader.tui.palette import ReaderCommands
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.indexing import IndexingBar
@@ -65,12 +66,18 @@ class ReaderApp(App[None]):
         feeds: bool = False,
         refresh_every: float = REFRESH_EVERY,
         open_link: Callable[[str], object] | None = None,
+        config: Config | None = None,
     ) -> None:
         """`loading`: the rest of the collection, in batches, read while the list already shows the first.
         `feeds`: the collection is the subscribed feeds' (refreshed on start when the last refresh is older
         than `refresh_every` seconds, and that often while the reader runs). `open_link` opens a web link
-        (the browser, by default)."""
+        (the browser, by default). `config`: the settings file (None: the defaults, never saved)."""
         super().__init__()
+        self.config = config
+        self.settings = config.settings if config is not None else Settings()
+        self.keys, key_problems = rebound(self.settings.keys)
+        if self.settings.keys:
+            self._bind_keys()
         self.feeds = feeds
         self.refresh_every = refresh_every
         self._open_link = open_link
@@ -87,8 +94,9 @@ class ReaderApp(App[None]):
         self._loading_started = False
         self._search_timer: Timer | None = None
         self.warnings = list(warnings)
+        self.config_problems = (list(config.problems) if config is not None else []) + key_problems
         self.now = now
-        self.query_state = ListQuery()
+        self.query_state = ListQuery(newest_first=self.settings.sort == "newest")
         self.opened: Article | None = None
         self.pane = "list"  # the pane shown in the narrow layout
 
@@ -128,9 +136,11 @@ class ReaderApp(App[None]):
             focused = self.focused
             pane = "names" if focused is self.names else "article" if focused is self.reading else "list"
             self.set_class(True, "-narrow")
+            self._apply_widths()
             self.show_pane(pane)
-        elif not narrow:
+        elif not narrow and self.narrow:
             self.set_class(False, "-narrow")
+            self._apply_widths()
 
     @property
     def narrow(self) -> bool:
@@ -167,8 +177,53 @@ class ReaderApp(App[None]):
             return
         await super().action_quit()
 
+    def _bind_keys(self) -> None:
+        """The config's keys for some actions, in place of the key table's."""
+        from textual.binding import BindingsMap
+
+        changed = {key.action for key in self.keys if key.action in self.settings.keys}
+        kept = [
+            binding
+            for bindings in self._bindings.key_to_bindings.values()
+            for binding in bindings
+            if binding.action not in changed
+        ]
+        ours = [binding for binding in app_bindings(self.keys) if binding.action in changed]
+        self._bindings = BindingsMap(kept + ours)
+
+    def _apply_settings(self) -> None:
+        settings = self.settings
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
+        else:
+            self.config_problems.append(f"theme {settings.theme!r} is not one of {', '.join(self.available_themes)}")
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.names.whole_collection = settings.names == "all"
+        self._apply_widths()
+        if settings.measure:
+            self.reading.body.styles.max_width = settings.measure
+
+    def _apply_widths(self) -> None:
+        """The panes' widths from the settings, in the wide layout (the narrow one shows a pane at a time)."""
+        narrow = self.narrow
+        self.query_one("#list-pane").styles.width = None if narrow else f"{self.settings.list_width}%"
+        self.names.styles.width = None if narrow else self.settings.names_width
+
+    def _theme_changed(self, theme: object) -> None:
+        self._keep_setting(theme=self.theme)
+
+    def _keep_setting(self, **changes: object) -> None:
+        """A setting changed in the reader: it is kept in the config file for the next start."""
+        if self.config is None or all(getattr(self.settings, k) == v for k, v in changes.items()):
+            return
+        problem = self.config.save(**changes)
+        self.settings = self.config.settings
+        if problem is not None:
+            self.notify(problem, title="Settings", severity="warning", timeout=10, markup=False)
+
     def on_mount(self) -> None:
         self.set_class(self.size.width < NARROW_COLUMNS, "-narrow")
+        self._apply_settings()
         self.show_pane("list")
         self.reading.feeds = self.feeds
         self.refresh_list()
@@ -182,6 +237,8 @@ class ReaderApp(App[None]):
         self.article_list.focus()
         for warning in self.warnings:
             self.notify(warning, title="Read state", severity="warning", timeout=15, markup=False)
+        for problem in self.config_problems:
+            self.notify(problem, title="Settings", severity="warning", timeout=15, markup=False)
         stories = self.library.stories
         if stories is None or stories.table is None:
             # After the first frame: the analysis thread must not compete with the first paint.
@@ -461,13 +518,16 @@ class ReaderApp(App[None]):
         self.notify(f"Opened {displayable(link)}", markup=False)
 
     def _browse(self, link: str) -> None:
-        """The browser opens the link ($BROWSER is respected). A browser named in $BROWSER may be one that runs
-        in this terminal (w3m, lynx): the reader steps aside until it exits."""
+        """The browser opens the link: the config's `browser` command, else $BROWSER or the system's. A browser
+        named in either may run in this terminal (w3m, lynx): the reader steps aside until it exits."""
         import os
         import webbrowser
 
         from textual.app import SuspendNotSupported
 
+        if self.settings.browser:
+            self._run_command(self.settings.browser, url=link)
+            return
         if not os.environ.get("BROWSER"):
             webbrowser.open(link)
             return
@@ -476,6 +536,57 @@ class ReaderApp(App[None]):
                 webbrowser.open(link)
         except SuspendNotSupported:
             webbrowser.open(link)
+
+    def _run_command(self, command: str, *, url: str = "", text: str | None = None) -> int:
+        """Run a command from the config (no shell: its words, with {url} standing for the link), the reader
+        stepped aside so that it may use the terminal; `text` goes to its standard input. Its exit status."""
+        import shlex
+        import subprocess
+
+        from textual.app import SuspendNotSupported
+
+        words = [word.replace("{url}", url) for word in shlex.split(command)]
+        if url and not any("{url}" in word for word in shlex.split(command)):
+            words.append(url)
+        data = text.encode("utf-8", "replace") if text is not None else None
+
+        def run() -> int:
+            return subprocess.run(words, input=data).returncode
+
+        try:
+            with self.suspend():
+                return run()
+        except SuspendNotSupported:
+            return run()
+
+    def action_copy(self) -> None:
+        """y: the article's link to the clipboard (its text when it has none), through the terminal (OSC 52)."""
+        article = self.opened or self.article_list.current
+        if article is None:
+            return
+        what = article.link or f"{article.title}\n\n{article.body}"
+        self.copy_to_clipboard(what)
+        self.notify("Copied the link." if article.link else "Copied the article's text.", markup=False)
+
+    def action_pipe(self) -> None:
+        """|: the article as plain text to the config's `pipe` command (a mail or a note tool)."""
+        article = self.opened or self.article_list.current
+        if article is None:
+            return
+        if not self.settings.pipe:
+            where = self.config.path if self.config is not None else "the config file"
+            self.notify(f"No pipe command is set: add one under [commands] in {where}.", markup=False)
+            return
+        from reader.commands import plain_text
+
+        names = [(entity.name, entity.kind) for entity, _ in self.library.names_in(article)]
+        try:
+            status = self._run_command(self.settings.pipe, text=plain_text(article, names, self.now()))
+        except (OSError, ValueError) as error:
+            self.notify(f"Could not run {self.settings.pipe!r}: {error}", severity="error", markup=False)
+            return
+        self.notify(f"Sent to {self.settings.pipe!r}" + (f" (it exited with {status})" if status else "."),
+                    markup=False)
 
     @on(NamesSidebar.FeedChosen)
     def _on_feed_chosen(self, message: NamesSidebar.FeedChosen) -> None:
@@ -681,6 +792,7 @@ class ReaderApp(App[None]):
     def action_flip_sort(self) -> None:
         self._set_query(replace(self.query_state, newest_first=not self.query_state.newest_first))
         self.notify("Newest first." if self.query_state.newest_first else "Oldest first.", markup=False)
+        self._keep_setting(sort="newest" if self.query_state.newest_first else "oldest")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While the search box has focus, "/" is a character to type, not the search key."""
@@ -838,6 +950,7 @@ class ReaderApp(App[None]):
             self.show_pane("names")
             return
         self.names.toggle_scope()
+        self._keep_setting(names="all" if self.names.whole_collection else "article")
 
     # Screens ----------------------------------------------------------------------------------
 

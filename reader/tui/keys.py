@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual.binding import Binding
 
@@ -50,13 +50,15 @@ KEYS: tuple[Key, ...] = (
     Key("o", "o", "open the article's link in the browser ($BROWSER; http and https only)", "open_link"),
     Key("O", "O", "the article's links, also those its text numbers [1], [2]…: Enter or the number opens one",
         "links"),
+    Key("y", "y", "copy the article's link (its text when it has none) to the clipboard", "copy"),
+    Key("vertical_line", "|", "send the article as text to the pipe command of the config (mail, notes)", "pipe"),
     Key("exclamation_mark", "!", "problems met while loading", "problems"),
     Key("question_mark", "?", "this help", "help", "Help"),
     Key("q", "q", "quit (below 100 columns, back to the list first)", "quit", "Quit"),
 )
 
 
-def app_bindings() -> list[Binding]:
+def app_bindings(keys: tuple[Key, ...] = KEYS) -> list[Binding]:
     return [
         Binding(
             key.keys,
@@ -66,6 +68,25 @@ def app_bindings() -> list[Binding]:
             key_display=key.label,
             priority=key.priority,
         )
-        for key in KEYS
+        for key in keys
         if key.action is not None
     ]
+
+
+def rebound(overrides: dict[str, str]) -> tuple[tuple[Key, ...], list[str]]:
+    """The key table with the keys the config gives for some actions ({"next_unread": "n,ctrl+n"}), and
+    what could not be taken (an action that does not exist)."""
+    actions = {key.action for key in KEYS if key.action is not None}
+    problems = [f"[keys] {name}: no such action (actions: {', '.join(sorted(actions))})"
+                for name in overrides if name not in actions]
+    keys = tuple(
+        replace(key, keys=overrides[key.action], label=_label(overrides[key.action]))
+        if key.action in overrides
+        else key
+        for key in KEYS
+    )
+    return keys, problems
+
+
+def _label(keys: str) -> str:
+    return " / ".join(part.strip() for part in keys.split(",") if part.strip())

@@ -13,7 +13,8 @@ class ReaderCommands(Provider):
     """Each action of the key table, found by any word of its description or its key."""
 
     def _commands(self) -> list[Key]:
-        return [key for key in KEYS if key.action is not None]
+        keys = getattr(self.app, "keys", KEYS)  # as the config bound them
+        return [key for key in keys if key.action is not None]
 
     def _run(self, action: str) -> None:
         self.app.call_later(self.app.run_action, action)

@@ -19,7 +19,7 @@ class HelpScreen(ScrollingScreen):
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        for key in KEYS:
+        for key in getattr(self.app, "keys", KEYS):  # as the config bound them
             table.add_row(key.label, key.description)
         with VerticalScroll(id="help-box") as box:
             box.border_title = "Keys"

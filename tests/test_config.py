@@ -1,0 +1,78 @@
+"""Settings that stay: the TOML file read at start, written when the reader changes one, a broken one reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader.config import load
+from tests.conftest import FIXED_NOW, make_library
+from tests.test_app import _ready, _screen_text
+
+
+def _app(tmp_path: Path, config_text: str | None = None):  # type: ignore[no-untyped-def]
+    from reader.tui.app import ReaderApp
+
+    path = tmp_path / "reader.toml"
+    if config_text is not None:
+        path.write_text(config_text, encoding="utf-8")
+    return ReaderApp(make_library(db=tmp_path / "reader.db"), now=lambda: FIXED_NOW, config=load(path)), path
+
+
+async def test_changes_made_in_the_reader_are_there_after_a_restart(tmp_path: Path) -> None:
+    app, path = _app(tmp_path, "# my settings\n[display]\nmeasure = 72  # columns\n")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        await pilot.press("s", "c")  # oldest first; all articles' names
+        app.theme = "nord"  # as the command palette's theme picker sets it
+        await pilot.pause()
+    app.library.read.close()
+    written = path.read_text()
+    assert "# my settings" in written and "measure = 72  # columns" in written, "the file's own words are kept"
+
+    again, _ = _app(tmp_path)
+    async with again.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        assert again.theme == "nord"
+        assert not again.query_state.newest_first and "Articles · oldest first" in _screen_text(again)
+        assert again.names.whole_collection
+        assert again.reading.body.styles.max_width is not None and again.reading.body.styles.max_width.value == 72
+    again.library.read.close()
+
+
+async def test_a_malformed_file_names_its_line_and_the_reader_starts_with_the_defaults(tmp_path: Path) -> None:
+    app, path = _app(tmp_path, '[display]\ntheme = "nord"\nsort = oldest\n')
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("line 3" in m and "started with the default settings" in m for m in messages), messages
+        assert app.query_state.newest_first and app.theme == "textual-dark"
+        await pilot.press("s")  # a change is not written over the broken file
+    app.library.read.close()
+    assert path.read_text() == '[display]\ntheme = "nord"\nsort = oldest\n'
+
+
+def test_wrong_values_and_unknown_settings_are_reported_one_by_one(tmp_path: Path) -> None:
+    path = tmp_path / "reader.toml"
+    path.write_text('[display]\nsort = "sideways"\nlist_width = 95\ncolour = "red"\n[feeds]\nrefresh_minutes = 5\n'
+                    '[keys]\nnext_unread = "ctrl+n"\nfly = "f"\n')
+    config = load(path)
+    assert config.settings.sort == "newest" and config.settings.list_width == 34
+    assert config.settings.refresh_minutes == 5 and config.settings.keys == {"next_unread": "ctrl+n", "fly": "f"}
+    joined = "\n".join(config.problems)
+    assert "'sideways' is not one of newest, oldest" in joined
+    assert "95 is not between 20 and 60" in joined and "has no setting 'colour'" in joined
+
+
+async def test_any_action_can_be_rebound(tmp_path: Path) -> None:
+    app, _ = _app(tmp_path, '[keys]\nnext_unread = "x"\nfly = "f"\n')
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        await pilot.press("n")
+        assert app.opened is None, "n is no longer next unread"
+        await pilot.press("x")
+        assert app.opened is not None
+        assert any("fly: no such action" in n.message for n in app._notifications)
+        await pilot.press("question_mark")
+        row = next(line for line in _screen_text(app).splitlines() if "open the next unread article" in line)
+        assert row.strip(" │").split()[0] == "x", row
+    app.library.read.close()
