@@ -93,6 +93,7 @@ def article_record(library: Library, article: Article, *, with_body: bool = Fals
         "feed": article.feed,
         "link": article.link,
         "read": library.is_read(article),
+        "starred": library.is_starred(article),
         "names": [
             {
                 "name": entity.name,

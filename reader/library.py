@@ -34,13 +34,20 @@ class ListQuery:
     search: str = ""
     name: int | None = None  # an index into the library's NameIndex entities
     feed: str | None = None  # a feed's URL: only its articles
+    starred_only: bool = False
 
     @property
     def filtered(self) -> bool:
-        return self.unread_only or bool(self.search.strip()) or self.name is not None or self.feed is not None
+        return (
+            self.unread_only
+            or self.starred_only
+            or bool(self.search.strip())
+            or self.name is not None
+            or self.feed is not None
+        )
 
     def cleared(self) -> ListQuery:
-        return replace(self, unread_only=False, search="", name=None, feed=None)
+        return replace(self, unread_only=False, search="", name=None, feed=None, starred_only=False)
 
 
 class Library:
@@ -171,6 +178,13 @@ class Library:
 
     def toggle(self, article: Article) -> bool:
         return self.read.toggle(article.id)
+
+    def is_starred(self, article: Article) -> bool:
+        return self.read.is_starred(article.id)
+
+    def star(self, article: Article) -> ReadChange | None:
+        """Star the article, or unstar it when it is starred."""
+        return self.read.star([article.id], not self.read.is_starred(article.id))
 
     def undo(self) -> ReadChange | None:
         return self.read.undo()
@@ -435,6 +449,8 @@ class Library:
                 order = sorted(matching, key=self._ranks().__getitem__)
         if query.feed is not None:
             order = [i for i in order if self.articles[i].feed == query.feed]
+        if query.starred_only:
+            order = [i for i in order if self.read.is_starred(self.articles[i].id)]
         if not query.newest_first:
             dated = [i for i in order if self.articles[i].published is not None]
             order = dated[::-1] + order[len(dated) :]

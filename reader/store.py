@@ -24,6 +24,13 @@ CREATE TABLE IF NOT EXISTS read_marks (
     read_at    REAL NOT NULL
 ) WITHOUT ROWID;
 """
+# Version 8 also keeps stars (`*`), by article id, as read marks are kept.
+_STARS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS stars (
+    article_id TEXT PRIMARY KEY,
+    starred_at REAL NOT NULL
+) WITHOUT ROWID;
+"""
 # Version 2 adds the analysis index (reader.index): what was found in each source file, so a second
 # start does not analyse unchanged files again. Read marks are kept by article id, apart from it.
 # Version 4 adds what was built over each collection (a set of source files): its names, merged
@@ -126,10 +133,12 @@ def default_db_path() -> Path:
 
 @dataclass(frozen=True, slots=True)
 class ReadChange:
-    """One user action on read marks: the articles it changed, each to `read` (before: the opposite)."""
+    """One user action on read marks (or stars): the articles it changed, each to `read` (starred, for a
+    star; before: the opposite)."""
 
     ids: tuple[str, ...]
     read: bool
+    star: bool = False  # a change of stars, not of read marks
 
 
 @dataclass
@@ -139,6 +148,7 @@ class ReadState:
     path: Path | None
     _connection: sqlite3.Connection | None
     _read: set[str] = field(default_factory=set)
+    _starred: set[str] = field(default_factory=set)
     _undo: list[ReadChange] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -166,6 +176,10 @@ class ReadState:
             raise StoreError(_unwritable(path, error)) from error
         state = cls(path, connection, warnings=warnings)
         state._read = {row[0] for row in connection.execute("SELECT article_id FROM read_marks")}
+        try:
+            state._starred = {row[0] for row in connection.execute("SELECT article_id FROM stars")}
+        except sqlite3.Error as error:
+            raise StoreError(_unwritable(path, error)) from error
         return state
 
     @classmethod
@@ -178,6 +192,10 @@ class ReadState:
             connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
             try:
                 rows = connection.execute("SELECT article_id FROM read_marks").fetchall()
+                try:
+                    state._starred = {row[0] for row in connection.execute("SELECT article_id FROM stars")}
+                except sqlite3.Error:
+                    pass  # an older database: no stars yet
             finally:
                 connection.close()
         except sqlite3.Error as error:
@@ -212,6 +230,19 @@ class ReadState:
         self._undo.append(change)
         return change
 
+    def is_starred(self, article_id: str) -> bool:
+        return article_id in self._starred
+
+    def star(self, article_ids: Iterable[str], starred: bool) -> ReadChange | None:
+        """Star (or unstar) `article_ids`; commit; remember it for undo. None when nothing changed."""
+        changed = tuple(aid for aid in dict.fromkeys(article_ids) if (aid in self._starred) != starred)
+        if not changed:
+            return None
+        self._write(changed, starred, star=True)
+        change = ReadChange(changed, starred, star=True)
+        self._undo.append(change)
+        return change
+
     def toggle(self, article_id: str) -> bool:
         """Flip one article's mark; returns the new state."""
         new = not self.is_read(article_id)
@@ -223,30 +254,33 @@ class ReadState:
         if not self._undo:
             return None
         change = self._undo.pop()
-        self._write(change.ids, not change.read)
+        self._write(change.ids, not change.read, star=change.star)
         return change
 
-    def _write(self, article_ids: tuple[str, ...], read: bool) -> None:
-        """Save the marks in one transaction: all of them, or (on an error) none."""
+    def _write(self, article_ids: tuple[str, ...], read: bool, *, star: bool = False) -> None:
+        """Save the marks (or stars) in one transaction: all of them, or (on an error) none."""
         connection = self._connection
+        table = "stars" if star else "read_marks"
         if connection is not None:
             now = time.time()
             try:
                 with transaction(connection):
                     if read:
                         connection.executemany(
-                            "INSERT OR REPLACE INTO read_marks VALUES (?, ?)", ((a, now) for a in article_ids)
+                            f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", ((a, now) for a in article_ids)
                         )
                     else:
                         connection.executemany(
-                            "DELETE FROM read_marks WHERE article_id = ?", ((a,) for a in article_ids)
+                            f"DELETE FROM {table} WHERE article_id = ?", ((a,) for a in article_ids)
                         )
             except sqlite3.Error as error:
-                raise StoreError(f"could not save read marks to {self.path}: {error}") from error
+                what = "stars" if star else "read marks"
+                raise StoreError(f"could not save {what} to {self.path}: {error}") from error
+        kept = self._starred if star else self._read
         if read:
-            self._read.update(article_ids)
+            kept.update(article_ids)
         else:
-            self._read.difference_update(article_ids)
+            kept.difference_update(article_ids)
 
     def close(self) -> None:
         if self._connection is not None:
@@ -279,13 +313,13 @@ def _connect(path: Path) -> sqlite3.Connection:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if version == 0 and not tables:
-            connection.executescript(_SCHEMA + _INDEX_SCHEMA + _FEEDS_SCHEMA)
+            connection.executescript(_SCHEMA + _STARS_SCHEMA + _INDEX_SCHEMA + _FEEDS_SCHEMA)
             connection.executescript(_NEWEST_INDEX)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         elif 1 <= version < SCHEMA_VERSION and "read_marks" in tables:  # an older reader's: keep it, add the new
             if version < 6:
                 connection.execute(_OLD_COLLECTIONS)
-            connection.executescript(_INDEX_SCHEMA + _FEEDS_SCHEMA)
+            connection.executescript(_STARS_SCHEMA + _INDEX_SCHEMA + _FEEDS_SCHEMA)
             for table, columns in (("analyses", _ARTICLE_COLUMNS), ("collections", _COLLECTION_COLUMNS)):
                 present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
                 for column, kind in columns.items():

@@ -583,3 +583,21 @@ async def test_titles_and_banners_are_never_cut_inside_a_word(tmp_path: Path) ->
         assert banner == "0 articles matching…", "cut after a whole word, not inside one"
         assert "Back to the list" in screen and "Clear the search" in screen, "the footer while typing"
     app.library.read.close()
+
+
+async def test_stars_are_kept_undone_and_shown_on_their_own(tmp_path: Path) -> None:
+    db = tmp_path / "reader.db"
+    app = make_app(make_library(db=db))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        await pilot.press("j", "asterisk", "j", "j", "asterisk")
+        assert "★" in _screen_text(app)
+        await pilot.press("u")  # the second star goes
+        await pilot.press("S")
+        assert [a.iso_date for a in app.article_list.articles] == ["2022-09-08"]
+        assert "1 article starred" in _screen_text(app)
+    app.library.read.close()
+    again = make_library(db=db)
+    assert [a.iso_date for a in again.articles if again.is_starred(a)] == ["2022-09-08"]
+    assert not any(again.is_read(a) for a in again.articles), "a star is not a read mark"
+    again.read.close()

@@ -32,7 +32,8 @@ def test_export_of_the_seeds_follows_the_schema(tmp_path: Path) -> None:
     articles = document["articles"]
     assert [a["date"] for a in articles] == ["2022-09-09", "2022-09-08", "2022-09-04", "2022-08-24", "2022-04-04"]
     for article in articles:
-        fields = {"id", "path", "date", "title", "feed", "link", "read", "names", "related", "thread", "body"}
+        fields = {"id", "path", "date", "title", "feed", "link", "read", "starred", "names", "related", "thread"}
+        fields.add("body")
         assert set(article) == fields
         assert article["feed"] is None and article["link"] is None
         assert article["read"] is False and article["thread"] == document["threads"][0]["id"]

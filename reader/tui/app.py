@@ -654,6 +654,8 @@ class ReaderApp(App[None]):
             parts.append(f"matching “{query.search.strip()}”")
         if query.unread_only:
             parts.append("unread only")
+        if query.starred_only:
+            parts.append("starred")
         bar = self.query_one("#filter-bar", Static)
         bar.set_class(bool(parts), "-active")
         if parts:
@@ -774,10 +776,32 @@ class ReaderApp(App[None]):
 
         self.push_screen(ConfirmScreen(question + " (u undoes it)"), answered)
 
+    def action_star(self) -> None:
+        shown = self.focused if isinstance(self.focused, ArticleList) else self.article_list
+        article = shown.current if self.opened is None or shown is not self.article_list else self.opened
+        if article is None:
+            return
+        change = self._save(lambda: self.library.star(article))
+        if isinstance(change, ReadChange):
+            self.notify("Starred. S shows the starred articles." if change.read else "Star taken off.", markup=False)
+            if self.query_state.starred_only:
+                self.refresh_list()
+            self.reading.refresh_names()
+
+    def action_starred_only(self) -> None:
+        self._set_query(replace(self.query_state, starred_only=not self.query_state.starred_only))
+
     def action_undo(self) -> None:
         change = self._save(self.library.undo)
         if not isinstance(change, ReadChange):
             self.notify("Nothing to undo.", markup=False)
+            return
+        if change.star:
+            if self.query_state.starred_only:
+                self.refresh_list()
+            self.reading.refresh_names()
+            now = "unstarred" if change.read else "starred"
+            self.notify(f"Undone: {counted(len(change.ids), 'article')} {now} again.", markup=False)
             return
         now = "unread" if change.read else "read"
         if self.query_state.unread_only:  # articles unread again belong in the list again

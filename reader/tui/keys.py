@@ -33,6 +33,8 @@ KEYS: tuple[Key, ...] = (
     Key("M", "M", "mark every article in the list read", "mark_all_read"),
     Key("u", "u", "undo the last read / unread change (including M)", "undo", "Undo"),
     Key("U", "U", "show only unread articles (again to show all)", "unread_only", "Unread only"),
+    Key("asterisk", "*", "star the article (or take its star off); u undoes", "star", "Star"),
+    Key("S", "S", "show only starred articles (again to show all)", "starred_only"),
     Key("right_square_bracket", "]", "next article in this story (date order)", "story_next", "Story ›"),
     Key("left_square_bracket", "[", "previous article in this story", "story_previous"),
     Key("right_curly_bracket", "}", "next unread article in this story", "story_next_unread"),

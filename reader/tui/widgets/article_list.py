@@ -70,6 +70,8 @@ class ArticleList(VirtualList):
         row.append(article.iso_date or "undated   ", self.get_component_rich_style("article-list--date"))
         row.append("  ")
         style = "article-list--read" if read else "article-list--unread"
+        if self.library.is_starred(article):
+            row.append("★ ", self.get_component_rich_style("article-list--mark"))
         row.append(article.title, self.get_component_rich_style(style))  # plain text, never markup
         return row
 

@@ -95,6 +95,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
         if not lead:
             text.append(one_line(article.title), self._style("reading-pane--headline"))
             text.append("\n")
+        if self.library.is_starred(article):
+            text.append("★ starred  ", self._style("reading-pane--story"))
         if article.published is not None:
             when = f"{article.published:%A %-d %B %Y} · {age(article.published, self.now())}"
         else:
