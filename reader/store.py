@@ -7,6 +7,7 @@ after it was made. A database that is corrupt or from an unknown version is move
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import time
@@ -24,12 +25,18 @@ CREATE TABLE IF NOT EXISTS read_marks (
     read_at    REAL NOT NULL
 ) WITHOUT ROWID;
 """
-# Version 8 also keeps stars (`*`), by article id, as read marks are kept.
+# Version 8 also keeps stars (`*`), by article id, as read marks are kept, and saved filters (`b`): a name
+# and the filter as JSON (search words, a name by its text, a feed, unread or starred only).
 _STARS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS stars (
     article_id TEXT PRIMARY KEY,
     starred_at REAL NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS saved_filters (
+    name     TEXT PRIMARY KEY,
+    filter   TEXT NOT NULL,
+    saved_at REAL NOT NULL
+);
 """
 # Version 2 adds the analysis index (reader.index): what was found in each source file, so a second
 # start does not analyse unchanged files again. Read marks are kept by article id, apart from it.
@@ -149,6 +156,7 @@ class ReadState:
     _connection: sqlite3.Connection | None
     _read: set[str] = field(default_factory=set)
     _starred: set[str] = field(default_factory=set)
+    _saved: dict[str, dict[str, object]] = field(default_factory=dict)  # without a database
     _undo: list[ReadChange] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -229,6 +237,44 @@ class ReadState:
         change = ReadChange(changed, read)
         self._undo.append(change)
         return change
+
+    def saved_filters(self) -> list[tuple[str, dict[str, object]]]:
+        """The saved filters, by name, in the order they were saved."""
+        if self._connection is None:
+            return list(self._saved.items())
+        rows = self._connection.execute("SELECT name, filter FROM saved_filters ORDER BY saved_at").fetchall()
+        found = []
+        for name, text in rows:
+            try:
+                value = json.loads(text)
+            except ValueError:
+                continue
+            if isinstance(value, dict):
+                found.append((str(name), value))
+        return found
+
+    def save_filter(self, name: str, value: dict[str, object]) -> None:
+        """Keep a filter under `name` (one saved before under that name is replaced)."""
+        if self._connection is None:
+            self._saved[name] = value
+            return
+        try:
+            with transaction(self._connection):
+                self._connection.execute(
+                    "INSERT OR REPLACE INTO saved_filters VALUES (?, ?, ?)", (name, json.dumps(value), time.time())
+                )
+        except sqlite3.Error as error:
+            raise StoreError(f"could not save the filter to {self.path}: {error}") from error
+
+    def forget_filter(self, name: str) -> None:
+        if self._connection is None:
+            self._saved.pop(name, None)
+            return
+        try:
+            with transaction(self._connection):
+                self._connection.execute("DELETE FROM saved_filters WHERE name = ?", (name,))
+        except sqlite3.Error as error:
+            raise StoreError(f"could not remove the filter from {self.path}: {error}") from error
 
     def is_starred(self, article_id: str) -> bool:
         return article_id in self._starred
@@ -329,6 +375,8 @@ def _connect(path: Path) -> sqlite3.Connection:
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         elif version != SCHEMA_VERSION or "read_marks" not in tables:
             raise _Unusable(f"unknown schema version {version}, this reader uses {SCHEMA_VERSION}")
+        elif "saved_filters" not in tables:  # made by this version before it kept stars and saved filters
+            connection.executescript(_STARS_SCHEMA)
         connection.execute("SELECT count(*) FROM read_marks").fetchone()
     except sqlite3.DatabaseError as error:
         connection.close()

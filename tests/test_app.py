@@ -601,3 +601,35 @@ async def test_stars_are_kept_undone_and_shown_on_their_own(tmp_path: Path) -> N
     assert [a.iso_date for a in again.articles if again.is_starred(a)] == ["2022-09-08"]
     assert not any(again.is_read(a) for a in again.articles), "a star is not a read mark"
     again.read.close()
+
+
+async def test_a_saved_filter_is_recalled_after_a_restart_from_the_sidebar_and_the_palette(tmp_path: Path) -> None:
+    db = tmp_path / "reader.db"
+    app = make_app(make_library(db=db))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        await pilot.press("slash", *"tokyo", "enter", "U", "b")
+        await pilot.press(*["backspace"] * 40, *"Tokyo news", "enter")
+        assert "Saved as “Tokyo news”" in [n.message for n in app._notifications][-1]
+    app.library.read.close()
+
+    again = make_app(make_library(db=db))
+    async with again.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        assert "▾ Saved filters 1" in _screen_text(again) and "Tokyo news" in _screen_text(again)
+        again.names.focus()
+        await pilot.press("j", "enter")
+        assert again.query_state.search == "tokyo" and again.query_state.unread_only
+        assert again.focused is again.article_list
+        await pilot.press("escape")
+        assert not again.query_state.filtered
+        await pilot.press("ctrl+p", *"tokyo news")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert again.query_state.search == "tokyo"
+        again.names.focus()
+        await pilot.press("g", "j", "delete")
+        assert "Saved filters" not in _screen_text(again)
+    again.library.read.close()
+    assert ReadState.open(db).saved_filters() == []

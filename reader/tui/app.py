@@ -225,6 +225,7 @@ class ReaderApp(App[None]):
         self.set_class(self.size.width < NARROW_COLUMNS, "-narrow")
         self._apply_settings()
         self.show_pane("list")
+        self._show_saved()
         self.reading.feeds = self.feeds
         self.refresh_list()
         self.names.rebuild()
@@ -588,6 +589,83 @@ class ReaderApp(App[None]):
         self.notify(f"Sent to {self.settings.pipe!r}" + (f" (it exited with {status})" if status else "."),
                     markup=False)
 
+    # Saved filters --------------------------------------------------------------------------
+
+    def action_save_filter(self) -> None:
+        """b: keep the list's filter under a name, to recall from the sidebar or the command palette."""
+        query = self.query_state
+        if not query.filtered:
+            self.notify("Filter the list first (a search, a name, a feed, unread or starred only).", markup=False)
+            return
+        from reader.tui.screens.name_it import NameItScreen
+
+        suggestion = " · ".join(self._filter_parts()) or "my filter"
+
+        def named(name: str | None) -> None:
+            if not name:
+                return
+            saved: dict[str, object] = {
+                "search": query.search.strip(),
+                "name": self.library.entity_name(query.name) if query.name is not None else None,
+                "feed": query.feed,
+                "unread_only": query.unread_only,
+                "starred_only": query.starred_only,
+            }
+            try:
+                self.library.read.save_filter(name, saved)
+            except StoreError as error:
+                self.notify(str(error), title="Not saved", severity="error", markup=False)
+                return
+            self._show_saved()
+            self.notify(f"Saved as “{name}”: Enter on it in the sidebar, or find it in the palette.", markup=False)
+
+        self.push_screen(NameItScreen("Name this filter:", suggestion), named)
+
+    def _show_saved(self) -> None:
+        self.names.show_saved([name for name, _ in self.library.read.saved_filters()])
+
+    def saved_filters(self) -> list[str]:
+        return [name for name, _ in self.library.read.saved_filters()]
+
+    def apply_saved(self, name: str) -> None:
+        saved = dict(self.library.read.saved_filters()).get(name)
+        if saved is None:
+            return
+        entity_id = None
+        wanted = saved.get("name")
+        if isinstance(wanted, str) and wanted:
+            names = self.library.names
+            found = next((e.id for e in names.entities if e.name == wanted), None) if names is not None else None
+            if found is None:
+                self.notify(f"“{wanted}” is not named in these articles (yet): the rest of the filter applies.",
+                            markup=False)
+            entity_id = found
+        feed = saved.get("feed")
+        self._set_query(
+            replace(
+                self.query_state.cleared(),
+                search=str(saved.get("search") or ""),
+                name=entity_id,
+                feed=feed if isinstance(feed, str) else None,
+                unread_only=bool(saved.get("unread_only")),
+                starred_only=bool(saved.get("starred_only")),
+            )
+        )
+        self.show_pane("list")
+
+    @on(NamesSidebar.SavedChosen)
+    def _on_saved_chosen(self, message: NamesSidebar.SavedChosen) -> None:
+        if not message.forget:
+            self.apply_saved(message.name)
+            return
+        try:
+            self.library.read.forget_filter(message.name)
+        except StoreError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self._show_saved()
+        self.notify(f"Forgot the saved filter “{message.name}”.", markup=False)
+
     @on(NamesSidebar.FeedChosen)
     def _on_feed_chosen(self, message: NamesSidebar.FeedChosen) -> None:
         self._set_query(replace(self.query_state, feed=message.feed.url, name=None))
@@ -639,13 +717,9 @@ class ReaderApp(App[None]):
         if self.opened is None:
             self.reading.show(None)  # the welcome text counts articles too
 
-    def _update_filter_bar(self) -> None:
+    def _filter_parts(self) -> list[str]:
         query = self.query_state
-        order = "newest first" if query.newest_first else "oldest first"
-        self.query_one("#list-pane").border_title = f"Articles · {order}"
         parts = []
-        # A name chosen from the summary shown while the names are read back: its articles come with them.
-        waiting = query.name is not None and self.library.names is None
         if query.feed is not None:
             parts.append(f"from {self._feed_titles.get(query.feed, query.feed)}")
         if query.name is not None:
@@ -656,6 +730,15 @@ class ReaderApp(App[None]):
             parts.append("unread only")
         if query.starred_only:
             parts.append("starred")
+        return parts
+
+    def _update_filter_bar(self) -> None:
+        query = self.query_state
+        order = "newest first" if query.newest_first else "oldest first"
+        self.query_one("#list-pane").border_title = f"Articles · {order}"
+        # A name chosen from the summary shown while the names are read back: its articles come with them.
+        waiting = query.name is not None and self.library.names is None
+        parts = self._filter_parts()
         bar = self.query_one("#filter-bar", Static)
         bar.set_class(bool(parts), "-active")
         if parts:

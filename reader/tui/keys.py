@@ -46,6 +46,8 @@ KEYS: tuple[Key, ...] = (
     Key("escape", "Esc", "clear the filters (name, search, unread only); below 100 columns, back to the list first",
         "clear_filters"),
     Key("s", "s", "sort oldest first / newest first", "flip_sort"),
+    Key("b", "b", "save the list's filter under a name (the sidebar lists it; Delete there forgets it)",
+        "save_filter"),
     Key("c", "c", "names: this article / all articles (below 100 columns, first shows the names)", "names_scope",
         "Names"),
     Key("r", "r", "refresh every feed now (in the background; new articles join the list)", "refresh", "Refresh"),

@@ -9,6 +9,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.message import Message
 
 from reader.articles import Article
@@ -21,8 +22,10 @@ if TYPE_CHECKING:
 
 RELATED = "related"
 FEEDS = "feed"
+SAVED = "saved"
 FEEDS_UNFOLDED = 12  # more feeds than this start folded
 SECTION_TITLES = {
+    SAVED: "Saved filters",
     FEEDS: "Feeds",
     "person": "People",
     "place": "Places",
@@ -47,6 +50,7 @@ class _Row(NamedTuple):  # a tuple: a collection's tens of thousands of names ma
     article: Article | None = None  # a related article, in the Related section
     feed: FeedRow | None = None  # a feed, in the Feeds section
     failing: int = 0  # the Feeds heading: how many feeds failed their last fetch
+    saved: str = ""  # a saved filter's name, in the Saved filters section
 
 
 
@@ -117,6 +121,8 @@ def _position(members: Sequence[Any], wanted: Any) -> int:
 class NamesSidebar(VirtualList):
     """Names grouped by kind with their mention (or article) counts; Enter on a heading folds it."""
 
+    BINDINGS = [Binding("delete", "forget", "Forget the saved filter", show=False)]
+
     COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | {
         "names-sidebar--heading",
         "names-sidebar--count",
@@ -141,6 +147,13 @@ class NamesSidebar(VirtualList):
         feed: FeedRow
 
     @dataclass
+    class SavedChosen(Message):
+        """The user chose a saved filter: apply it (`forget`: Delete was pressed, remove it)."""
+
+        name: str
+        forget: bool = False
+
+    @dataclass
     class RelatedChosen(Message):
         """The user chose a related article: open it."""
 
@@ -154,6 +167,12 @@ class NamesSidebar(VirtualList):
         self.folded: set[str] = set()
         self.rows: Sequence[_Row] = []
         self.feeds: list[FeedRow] = []
+        self.saved: list[str] = []  # saved filters' names
+
+    def show_saved(self, names: list[str]) -> None:
+        if names != self.saved:
+            self.saved = names
+            self.rebuild()
 
     def show_feeds(self, feeds: list[FeedRow]) -> None:
         """The subscribed feeds, listed above the names while all articles' names are shown (folded at first
@@ -180,6 +199,9 @@ class NamesSidebar(VirtualList):
     def rebuild(self) -> None:
         self.border_title = "Names · all articles" if self.showing_collection else "Names · this article"
         rows = _Rows()
+        if self.saved and self.showing_collection:
+            listed = [] if SAVED in self.folded else [_Row(SAVED, saved=name) for name in self.saved]
+            rows.add_rows(_Row(SAVED, None, len(self.saved)), listed)
         if self.feeds and self.showing_collection:
             listed = [] if FEEDS in self.folded else [_Row(FEEDS, None, feed.unread, None, feed) for feed in self.feeds]
             failing = sum(1 for feed in self.feeds if feed.error is not None)
@@ -247,6 +269,10 @@ class NamesSidebar(VirtualList):
             line.append(row.article.title)  # plain text, never markup
             line.truncate(width, overflow="ellipsis")
             return line
+        if row.saved:
+            label = Text("  " + row.saved, self.get_component_rich_style("names-sidebar--feed"))  # plain text
+            label.truncate(width, overflow="ellipsis")
+            return label
         if row.feed is not None:
             failing = row.feed.error is not None
             style = "names-sidebar--failing" if failing else "names-sidebar--feed"
@@ -273,6 +299,10 @@ class NamesSidebar(VirtualList):
             return "Finding names…"
         return "No names found."
 
+    def action_forget(self) -> None:
+        if self.rows and self.rows[self.cursor].saved:
+            self.post_message(self.SavedChosen(self.rows[self.cursor].saved, forget=True))
+
     @property
     def current_entity(self) -> CollectionName | None:
         if not self.rows:
@@ -287,6 +317,8 @@ class NamesSidebar(VirtualList):
             self.post_message(self.RelatedChosen(row.article))
         elif row.feed is not None:
             self.post_message(self.FeedChosen(row.feed))
+        elif row.saved:
+            self.post_message(self.SavedChosen(row.saved))
         elif row.entity is None:
             self.folded ^= {row.kind}
             self.rebuild()
