@@ -14,6 +14,7 @@ from reader import __version__
 from reader.library import Library
 from reader.sources import FIRST_BATCH, Collection, seeds_dir, source_files, stream
 from reader.store import ENV_VAR, ReadState, StoreError, default_db_path
+from reader.text import displayable
 
 _DESCRIPTION = "A terminal news reader that knows who and what the news is about."
 
@@ -106,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             read_state.close()
             _report_problems(first)
             where = ", ".join(options.paths) if options.paths else str(seeds_dir())
-            print(f"reader: no articles found in {where}", file=sys.stderr)
+            print(f"reader: no articles found in {displayable(where)}", file=sys.stderr)
             return 1
         library = Library(first, read_state)
     from reader.config import load as load_config
@@ -175,4 +176,4 @@ def _db_path(option: str | None) -> Path:
 
 def _report_problems(collection: Collection) -> None:
     for problem in collection.problems:
-        print(f"reader: {problem.path}: {problem.reason}", file=sys.stderr)
+        print(f"reader: {displayable(problem.path)}: {displayable(problem.reason)}", file=sys.stderr)

@@ -108,6 +108,9 @@ class AnalysisIndex:
         grouped = _by_source(articles)
         feeds = self._feed_stamps() if any(is_feed(path) for path in grouped) else {}
         for path, members in grouped.items():
+            if not _storable(path):
+                todo.extend(members)  # a file name that is not UTF-8: analysed each time, never kept
+                continue
             row = self._connection.execute("SELECT size, mtime_ns FROM sources WHERE path = ?", (path,)).fetchone()
             unchanged = row is not None and Stamp(*row) == self._stamp(path, feeds)
             rows = self._connection.execute(
@@ -128,7 +131,7 @@ class AnalysisIndex:
     def save(self, results: Iterable[tuple[Article, str]]) -> None:
         """Keep what was found (each article's names encoded), in one transaction (a chunk of work survives
         quitting mid-way)."""
-        rows = [(a.path, a.id, content_id(a.body), names, *_placed(a)) for a, names in results]
+        rows = [(a.path, a.id, content_id(a.body), names, *_placed(a)) for a, names in results if _storable(a.path)]
         with transaction(self._connection):
             self._connection.executemany(
                 "INSERT OR REPLACE INTO analyses"
@@ -145,13 +148,13 @@ class AnalysisIndex:
             self._connection.executemany(
                 "UPDATE analyses SET title = ?, published = ?, line = ?, byte_offset = ?"
                 " WHERE source = ? AND article_id = ?",
-                ((*_placed(a), a.path, a.id) for a in self._moved),
+                ((*_placed(a), a.path, a.id) for a in self._moved if _storable(a.path)),
             )
             self._moved = []
             grouped = _by_source(articles)
             feeds = self._feed_stamps() if any(is_feed(path) for path in grouped) else {}
             for path, members in grouped.items():
-                current = self._stamp(path, feeds)
+                current = self._stamp(path, feeds) if _storable(path) else None
                 if current is None:
                     continue
                 rows = self._connection.execute("SELECT article_id FROM analyses WHERE source = ?", (path,))
@@ -389,6 +392,15 @@ class _NameFetcher:
         except sqlite3.Error:
             return None  # the database went away: the article shows without names
         return None if row is None else row[0]
+
+
+def _storable(path: str) -> bool:
+    """A path SQLite can keep as text: not one whose name is not UTF-8 (Python holds its bytes as surrogates)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _placed(article: Article) -> tuple[str, str | None, int | None, int | None]:

@@ -8,14 +8,15 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO, cast
 
 from reader.articles import Article, Problem, content_id
-from reader.text import headline
+from reader.text import displayable, headline, without_surrogates
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 TEXT_SUFFIXES = (".txt",)
@@ -48,6 +49,9 @@ def display_path(path: str) -> str:
 
 
 FIRST_BATCH = 500  # articles in the first batch: enough to fill a screen, read in a few milliseconds
+MAX_ARTICLE_BYTES = 16 * 2**20  # one article (a seed file, a JSON Lines record): longer is not an article
+MAX_FILE_BYTES = 4 * 2**30  # read from one file, decompressed: what lies beyond is cut off, and said
+FUTURE_DAYS = 2  # an article dated further ahead than this is noted: it would sort first for years
 
 
 def load(paths: Iterable[str | Path]) -> Collection:
@@ -68,28 +72,67 @@ def stream(paths: Iterable[str | Path], first: int = FIRST_BATCH) -> Iterator[Co
     """
     problems: list[Problem] = []
     articles: list[Article] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, Article] = {}
     size = first
     files: list[str] = []
     for path in _source_files(paths, problems):
         files.append(str(path))
-        for item in _read_source(path):
-            if isinstance(item, Problem):
-                problems.append(item)
-                continue
-            where = f"{item.path}:{item.line}" if item.line else item.path
-            if item.id in seen:
-                problems.append(Problem(where, f"same article as {seen[item.id]}; loaded once"))
-                continue
-            seen[item.id] = where
-            if item.note:
-                problems.append(Problem(where, item.note))
-            articles.append(item)
+        reported = hidden = 0
+        for item in _guarded(path):
+            if isinstance(item, Article):
+                item = _told_apart(item, seen)
+            if isinstance(item, Article):
+                found: Problem | None = Problem(_where(item), item.note) if item.note else None
+                articles.append(item)
+            else:
+                found = item
+            if found is not None:
+                if reported < PROBLEMS_PER_FILE:
+                    problems.append(found)
+                    reported += 1
+                else:
+                    hidden += 1
             if len(articles) >= size:
                 yield Collection(articles, problems[:], files)
                 articles, files, size = [], [], size * 2
                 problems.clear()  # the same list: _source_files adds to it
+        if hidden:
+            more = f"{hidden:,} more problems like these (the first {reported} are listed)"
+            problems.append(Problem(str(path), more))
     yield Collection(articles, problems, files)
+
+
+PROBLEMS_PER_FILE = 200  # a file with thousands of bad lines lists its first 200, then how many more
+
+
+def _where(article: Article) -> str:
+    return f"{article.path}:{article.line}" if article.line else article.path
+
+
+def _told_apart(article: Article, seen: dict[str, Article]) -> Article | Problem:
+    """The article, unless one with its id and text was read already (then a Problem: loaded once). An id a
+    record shares with a different article belongs to its own source: it gets an id of its own, from its text."""
+    earlier = seen.get(article.id)
+    if earlier is None:
+        seen[article.id] = article
+        return article
+    if earlier.body == article.body:
+        return Problem(_where(article), f"same article as {_where(earlier)}; loaded once")
+    own = f"{article.id}~{content_id(article.body)[:8]}"
+    if own in seen:
+        return Problem(_where(article), f"same article as {_where(seen[own])}; loaded once")
+    note = f"id {displayable(article.id)!r} is also {_where(earlier)}'s, a different article: this one is {own}"
+    article.id, article.note = own, f"{article.note}; {note}" if article.note else note
+    seen[own] = article
+    return article
+
+
+def _guarded(path: Path) -> Iterator[Article | Problem]:
+    """What a source holds; whatever fails in reading it becomes a Problem, and what was read stays."""
+    try:
+        yield from _read_source(path)
+    except Exception as error:  # the one guard at the file's boundary: the rest of the collection loads
+        yield Problem(str(path), f"could not be read to the end ({type(error).__name__}: {displayable(str(error))})")
 
 
 def source_files(paths: Iterable[str | Path]) -> list[str]:
@@ -111,10 +154,11 @@ def read_article(path: str, line: int | None, offset: int | None) -> Article | P
 
 
 def _source_files(paths: Iterable[str | Path], problems: list[Problem]) -> Iterator[Path]:
+    visited: set[tuple[int, int]] = set()  # each real folder once, however many links lead to it
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            yield from sorted(_walk(path, problems))
+            yield from sorted(_walk(path, problems, visited))
         elif path.is_file():
             yield path
         elif path.exists():
@@ -123,20 +167,31 @@ def _source_files(paths: Iterable[str | Path], problems: list[Problem]) -> Itera
             problems.append(Problem(str(path), "no such file or folder"))
 
 
-def _walk(folder: Path, problems: list[Problem]) -> Iterator[Path]:
-    """Article files below `folder`; hidden files and folders are skipped."""
+def _walk(folder: Path, problems: list[Problem], visited: set[tuple[int, int]]) -> Iterator[Path]:
+    """Article files below `folder`: regular files only (a named pipe would never end), each real folder
+    once (a link back up would loop for ever); hidden files and folders are skipped."""
     try:
+        status = folder.stat()
         entries = list(folder.iterdir())
     except OSError as error:
         problems.append(Problem(str(folder), f"folder cannot be read: {error.strerror or error}"))
         return
+    if (status.st_dev, status.st_ino) in visited:
+        return
+    visited.add((status.st_dev, status.st_ino))
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        if entry.is_dir():
-            yield from _walk(entry, problems)
-        elif entry.name.endswith(JSONL_SUFFIXES + TEXT_SUFFIXES):
-            yield entry
+        try:
+            if entry.is_dir():
+                yield from _walk(entry, problems, visited)
+            elif entry.name.endswith(JSONL_SUFFIXES + TEXT_SUFFIXES):
+                if entry.is_file():
+                    yield entry
+                elif entry.exists():
+                    problems.append(Problem(str(entry), "not a regular file (a pipe, a device or a socket): not read"))
+        except OSError as error:  # a link loop, a name too long: that entry alone
+            problems.append(Problem(str(entry), f"cannot be read: {error.strerror or error}"))
 
 
 def _read_source(path: Path) -> Iterator[Article | Problem]:
@@ -149,9 +204,12 @@ def _read_source(path: Path) -> Iterator[Article | Problem]:
 def read_seed_file(path: Path) -> Article | Problem:
     """Read one article in the seed format: `date <date> <body...>`, paragraphs split by blank lines."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_ARTICLE_BYTES + 1)
     except OSError as error:
         return Problem(str(path), f"cannot be read: {error.strerror or error}")
+    if len(raw) > MAX_ARTICLE_BYTES:
+        return Problem(str(path), f"too large for one article (over {MAX_ARTICLE_BYTES // 2**20} MB): not read")
     text, note = _decode(raw)
     if text is None:
         return Problem(str(path), note or "not text")
@@ -188,17 +246,42 @@ def _join(first: str | None, second: str) -> str:
 
 
 def _decode(raw: bytes) -> tuple[str | None, str | None]:
-    """Decode as UTF-8; tolerate a few bad bytes (noted), refuse binary files."""
+    """Decode as UTF-8, or UTF-16 (with its byte-order mark, or its NULs every other byte), or Windows-1252;
+    tolerate a few bad bytes (noted); refuse binary files."""
     if not raw.strip():
         return None, "empty file"
+    utf16 = _utf16(raw)
+    if utf16 is not None:
+        try:
+            return raw.decode(utf16).lstrip("\ufeff"), None
+        except UnicodeDecodeError:
+            return raw.decode(utf16, errors="replace").lstrip("\ufeff"), "not valid UTF-16; bad bytes shown as �"
     if b"\x00" in raw[:8192]:
         return None, "binary file (contains NUL bytes), not an article"
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as error:
+        try:  # curly quotes and dashes from Windows: every byte means something there
+            return raw.decode("cp1252"), "not UTF-8: read as Windows-1252"
+        except UnicodeDecodeError:
+            pass
         text = raw.decode("utf-8", errors="replace")
         bad = text.count("\ufffd")
         return text, f"not valid UTF-8 (first bad byte at offset {error.start}); {bad} byte(s) shown as �"
+
+
+def _utf16(raw: bytes) -> str | None:
+    """"utf-16" (a byte-order mark), "utf-16-le" or "-be" (text whose NULs fall every other byte), or None."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) and not raw.startswith(b"\xff\xfe\x00\x00"):
+        return "utf-16"
+    head = raw[:4096]
+    if len(head) >= 4 and b"\x00" in head:
+        even, odd = head[0::2], head[1::2]
+        if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+            return "utf-16-le"
+        if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return "utf-16-be"
+    return None
 
 
 _MONTHS_AND_DAYS = frozenset(
@@ -274,7 +357,10 @@ def parse_date(value: object) -> datetime | None:
         except (ValueError, OverflowError, TypeError):
             return None
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        try:
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        except (OverflowError, ValueError):
+            return None  # "0001-01-01T00:00:00+05:00": before the first representable moment in UTC
     return parsed
 
 
@@ -287,7 +373,10 @@ def _iso(text: str) -> datetime | None:
     except ValueError:
         return None
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        try:
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        except (OverflowError, ValueError):
+            return None  # "0001-01-01T00:00:00+05:00": before the first representable moment in UTC
     return parsed
 
 
@@ -299,30 +388,91 @@ def _open_archive(path: str) -> BinaryIO:
 
 
 def read_jsonl(path: Path) -> Iterator[Article | Problem]:
-    """Read a JSON Lines archive: one object a line with `text`, and optional `date`, `title`, `id`."""
+    """Read a JSON Lines archive: one object a line with `text`, and optional `date`, `title`, `id`.
+
+    Memory stays bounded whatever the file holds: a line longer than `MAX_ARTICLE_BYTES` is skipped
+    without being held, and reading stops (with a problem) after `MAX_FILE_BYTES`, decompressed."""
     try:
         handle = _open_archive(str(path))
+        head = handle.peek(4)[:4] if hasattr(handle, "peek") else b""
     except OSError as error:
         yield Problem(str(path), f"cannot be read: {error.strerror or error}")
         return
     name = str(path)
+    if _utf16(head) is not None:
+        handle.close()
+        yield from _read_utf16_jsonl(path)
+        return
     count = offset = 0
+    previous: bytes | None = None
     try:
         with handle:
-            for number, raw in enumerate(handle, start=1):
+            number = 0
+            while True:
+                raw = handle.readline(MAX_ARTICLE_BYTES + 1)
+                if not raw:
+                    break
+                number += 1
                 start, offset = offset, offset + len(raw)
+                if len(raw) > MAX_ARTICLE_BYTES and not raw.endswith(b"\n"):
+                    while raw and not raw.endswith(b"\n"):  # the rest of the line, read and let go
+                        raw = handle.readline(MAX_ARTICLE_BYTES)
+                        offset += len(raw)
+                    yield Problem(f"{name}:{number}", f"a record over {MAX_ARTICLE_BYTES // 2**20} MB: skipped")
+                    continue
+                if offset > MAX_FILE_BYTES:
+                    yield Problem(name, f"cut off after {MAX_FILE_BYTES / 2**30:g} GB (at line {number:,}): "
+                                  "what follows is not read")
+                    break
                 if not raw.strip():
                     continue
                 count += 1
+                if raw == previous:  # the same record again (a repeated line): no need to read it twice
+                    yield Problem(f"{name}:{number}", f"same record as line {number - 1}; loaded once")
+                    continue
+                previous = raw
                 yield parse_jsonl_record(raw, name, number, start)
-    except (OSError, EOFError, gzip.BadGzipFile) as error:
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as error:
         yield Problem(name, f"archive is damaged after {count} record(s): {error}")
         return
     if count == 0:
         yield Problem(name, "empty archive")
 
 
+def _read_utf16_jsonl(path: Path) -> Iterator[Article | Problem]:
+    """A JSON Lines archive in UTF-16 (rare): read whole (within `MAX_FILE_BYTES`), a record a line."""
+    name = str(path)
+    try:
+        with _open_archive(name) as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as error:
+        yield Problem(name, f"cannot be read: {error}")
+        return
+    if len(raw) > MAX_FILE_BYTES:
+        yield Problem(name, f"larger than {MAX_FILE_BYTES / 2**30:g} GB: not read")
+        return
+    text, _ = _decode(raw)
+    count = 0
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if line.strip():
+            count += 1
+            yield parse_jsonl_record(line.encode("utf-8", "surrogatepass"), name, number, None)
+    if count == 0:
+        yield Problem(name, "empty archive")
+
+
 def parse_jsonl_record(raw: bytes, path: str, line: int, offset: int | None = None) -> Article | Problem:
+    """One record of a JSON Lines archive, or the Problem with it; never an exception."""
+    where = f"{path}:{line}"
+    try:
+        return _record(raw, path, line, offset)
+    except RecursionError:
+        return Problem(where, "nested too deeply to be an article")
+    except Exception as error:  # a record the converters cannot take (a number too big, a date out of range)
+        return Problem(where, f"could not be read ({type(error).__name__}: {displayable(str(error))[:160]})")
+
+
+def _record(raw: bytes, path: str, line: int, offset: int | None) -> Article | Problem:
     where = f"{path}:{line}"
     note = None
     try:
@@ -334,16 +484,29 @@ def parse_jsonl_record(raw: bytes, path: str, line: int, offset: int | None = No
         record = json.loads(text)
     except json.JSONDecodeError as error:
         return Problem(where, f"not valid JSON: {error.msg} at column {error.colno}")
+    except ValueError as error:  # an integer of thousands of digits
+        return Problem(where, f"not JSON this reader can read: {displayable(str(error))[:120]}")
     if not isinstance(record, dict):
         return Problem(where, "not a JSON object")
     body = record.get("text")
     if not isinstance(body, str) or not body.strip():
         return Problem(where, "no 'text' (the article body is required)")
-    body = body.strip()
-    title = record.get("title") if isinstance(record.get("title"), str) else None
+    body = without_surrogates(body.strip())
+    if body != record["text"].strip():
+        note = _join(note, "its text holds lone surrogate escapes, shown as �")
+    title = without_surrogates(record["title"]) if isinstance(record.get("title"), str) else None
     published = parse_date(record.get("date"))
     if published is None and record.get("date") not in (None, ""):
-        note = _join(note, f"date {record.get('date')!r} is not a date I can read; loaded as undated")
+        shown = displayable(repr(record.get("date")))[:80]
+        note = _join(note, f"date {shown} is not a date I can read; loaded as undated")
+    elif published is not None and published > datetime.now() + timedelta(days=FUTURE_DAYS):
+        note = _join(note, f"dated {published.date().isoformat()}, in the future: it sorts before today's news")
     given_id = record.get("id")
-    article_id = str(given_id) if isinstance(given_id, (str, int)) and str(given_id) else content_id(body)
+    if isinstance(given_id, str) and given_id.strip() or isinstance(given_id, int) and not isinstance(given_id, bool):
+        article_id = without_surrogates(str(given_id))
+    else:
+        article_id = content_id(body)
+        if given_id not in (None, ""):
+            shown = displayable(repr(given_id))[:40]
+            note = _join(note, f"id {shown} is not a string or a whole number: the article is known by its text")
     return Article(article_id, path, published, headline(title, body), body, line=line, note=note, offset=offset)

@@ -162,32 +162,46 @@ class ReadState:
 
     @classmethod
     def open(cls, path: Path) -> ReadState:
-        """Open (or create) the database at `path` for reading and writing."""
+        """Open (or create) the database at `path` for reading and writing.
+
+        A database another process holds (locked, busy) is waited for, up to `BUSY_SECONDS`, then reported:
+        it is never taken for a broken one. Only one SQLite itself calls malformed, or of a version this
+        reader does not know, is moved aside; the read marks and stars that can still be read from it are
+        carried into the new one."""
         warnings: list[str] = []
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise StoreError(_unwritable(path, error)) from error
         try:
-            connection = _connect(path)
+            connection, read, starred = _opened(path)
         except _Unusable as problem:
             aside = _move_aside(path)
-            warnings.append(
-                f"The read-state database {path} could not be used ({problem}); "
-                f"it was moved to {aside} and a new one was started."
-            )
+            saved_read, saved_starred = _salvage(aside)
             try:
-                connection = _connect(path)
+                connection, read, starred = _opened(path)
+                with transaction(connection):
+                    connection.executemany("INSERT OR IGNORE INTO read_marks VALUES (?, ?)",
+                                           ((a, time.time()) for a in saved_read))
+                    connection.executemany("INSERT OR IGNORE INTO stars VALUES (?, ?)",
+                                           ((a, time.time()) for a in saved_starred))
             except (_Unusable, sqlite3.Error) as error:
                 raise StoreError(_unwritable(path, error)) from error
+            read, starred = read | saved_read, starred | saved_starred
+            kept = f"; {len(saved_read):,} read marks and {len(saved_starred):,} stars were carried over from it"
+            warnings.append(
+                f"The read-state database {path} could not be used ({problem}); "
+                f"it was moved to {aside} and a new one was started{kept}."
+            )
+        except _Busy as error:
+            raise StoreError(
+                f"the database {path} is in use by another program ({error}) and stayed so for {BUSY_SECONDS} s; "
+                "nothing was changed: try again in a moment"
+            ) from error
         except sqlite3.Error as error:
             raise StoreError(_unwritable(path, error)) from error
         state = cls(path, connection, warnings=warnings)
-        state._read = {row[0] for row in connection.execute("SELECT article_id FROM read_marks")}
-        try:
-            state._starred = {row[0] for row in connection.execute("SELECT article_id FROM stars")}
-        except sqlite3.Error as error:
-            raise StoreError(_unwritable(path, error)) from error
+        state._read, state._starred = read, starred
         return state
 
     @classmethod
@@ -351,42 +365,107 @@ class _Unusable(Exception):
     """The file exists but is not a database this version can use."""
 
 
+BUSY_SECONDS = 15  # how long a database another process holds is waited for
+
+
+class _Busy(Exception):
+    """Another process holds the database (locked, busy): wait, never move it aside."""
+
+
+def _is_busy(error: sqlite3.Error) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+def _opened(path: Path) -> tuple[sqlite3.Connection, set[str], set[str]]:
+    """A connection to the database at `path` made ready, with its read marks and stars; waits while another
+    process holds it (`_Busy` after `BUSY_SECONDS`); `_Unusable` when SQLite says it is broken."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            connection = _connect(path)
+            try:
+                read = {row[0] for row in connection.execute("SELECT article_id FROM read_marks")}
+                starred = {row[0] for row in connection.execute("SELECT article_id FROM stars")}
+            except sqlite3.DatabaseError as error:
+                connection.close()
+                if _is_busy(error):
+                    raise
+                if _is_permission_problem(error):
+                    raise
+                raise _Unusable(str(error)) from error
+            return connection, read, starred
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error):
+                raise
+            if time.monotonic() >= deadline:
+                raise _Busy(str(error)) from error
+            time.sleep(0.1)
+
+
 def _connect(path: Path) -> sqlite3.Connection:
-    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_SECONDS)
     try:
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if version == 0 and not tables:
-            connection.executescript(_SCHEMA + _STARS_SCHEMA + _INDEX_SCHEMA + _FEEDS_SCHEMA)
-            connection.executescript(_NEWEST_INDEX)
-            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        elif 1 <= version < SCHEMA_VERSION and "read_marks" in tables:  # an older reader's: keep it, add the new
-            if version < 6:
-                connection.execute(_OLD_COLLECTIONS)
-            connection.executescript(_STARS_SCHEMA + _INDEX_SCHEMA + _FEEDS_SCHEMA)
-            for table, columns in (("analyses", _ARTICLE_COLUMNS), ("collections", _COLLECTION_COLUMNS)):
-                present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
-                for column, kind in columns.items():
-                    if column not in present:
-                        connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
-            connection.executescript(_NEWEST_INDEX)
-            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        elif version != SCHEMA_VERSION or "read_marks" not in tables:
-            raise _Unusable(f"unknown schema version {version}, this reader uses {SCHEMA_VERSION}")
-        elif "saved_filters" not in tables:  # made by this version before it kept stars and saved filters
-            connection.executescript(_STARS_SCHEMA)
-        connection.execute("SELECT count(*) FROM read_marks").fetchone()
+        # Made or brought up to date inside one write transaction, the version read again inside it: several
+        # readers starting at once on a new database see it whole, never half made.
+        with transaction(connection):
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if version == 0 and not tables:
+                _run_script(connection, _SCHEMA + _STARS_SCHEMA + _INDEX_SCHEMA + _FEEDS_SCHEMA + _NEWEST_INDEX)
+                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            elif 1 <= version < SCHEMA_VERSION and "read_marks" in tables:  # an older reader's: keep it, add
+                if version < 6:
+                    connection.execute(_OLD_COLLECTIONS)
+                _run_script(connection, _STARS_SCHEMA + _INDEX_SCHEMA + _FEEDS_SCHEMA)
+                for table, columns in (("analyses", _ARTICLE_COLUMNS), ("collections", _COLLECTION_COLUMNS)):
+                    present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+                    for column, kind in columns.items():
+                        if column not in present:
+                            connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+                _run_script(connection, _NEWEST_INDEX)
+                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            elif version != SCHEMA_VERSION or "read_marks" not in tables:
+                raise _Unusable(f"unknown schema version {version}, this reader uses {SCHEMA_VERSION}")
+            elif "saved_filters" not in tables:  # made by this version before it kept stars and saved filters
+                _run_script(connection, _STARS_SCHEMA)
     except sqlite3.DatabaseError as error:
         connection.close()
-        if _is_permission_problem(error):
+        if _is_permission_problem(error) or _is_busy(error):
             raise
         raise _Unusable(str(error)) from error
     except _Unusable:
         connection.close()
         raise
     return connection
+
+
+def _run_script(connection: sqlite3.Connection, script: str) -> None:
+    """Statements one by one, inside the caller's transaction (executescript would commit it first)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            connection.execute(statement)
+
+
+def _salvage(old: Path) -> tuple[set[str], set[str]]:
+    """The read marks and stars that can still be read from a database moved aside (none, if none can)."""
+    found: list[set[str]] = []
+    for table in ("read_marks", "stars"):
+        ids: set[str] = set()
+        try:
+            connection = sqlite3.connect(f"{old.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                for row in connection.execute(f"SELECT article_id FROM {table}"):
+                    if isinstance(row[0], str):
+                        ids.add(row[0])
+            finally:
+                connection.close()
+        except sqlite3.Error:
+            pass  # what was read before the damage is kept
+        found.append(ids)
+    return found[0], found[1]
 
 
 def _is_permission_problem(error: sqlite3.Error) -> bool:

@@ -14,7 +14,18 @@ from dataclasses import dataclass
 _CONTROL_PICTURES = {code: chr(0x2400 + code) for code in range(0x20) if code not in (0x09, 0x0A)}
 _CONTROL_PICTURES[0x7F] = "\u2421"  # ␡
 _CONTROL_PICTURES.update({code: "\ufffd" for code in range(0x80, 0xA0)})
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Lone surrogates (a file name that is not UTF-8, a JSON "\\udc80") cannot be written to a terminal or a
+# database: each becomes "�". Bidirectional overrides and isolates would reorder the text around them on
+# screen: each becomes a visible "⸢" stand-in, so the line reads as stored.
+_CONTROL_PICTURES.update({code: "\ufffd" for code in range(0xD800, 0xE000)})
+_CONTROL_PICTURES.update({code: "\u2e22" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """`text` with any lone surrogate replaced by "�" (nothing else changes: offsets stay)."""
+    return _SURROGATES.sub("\ufffd", text) if _SURROGATES.search(text) else text
 
 
 def displayable(text: str) -> str:

@@ -102,11 +102,11 @@ def test_broken_files_are_reported_and_every_other_article_still_loads(tmp_path:
     write(tmp_path / "notes.md", "not an article")
     collection = load([tmp_path, tmp_path / "missing.txt"])
     bodies = sorted(a.body for a in collection.articles)
-    assert bodies == ["A good article.", "Caf\ufffd talks."]
+    assert bodies == ["A good article.", "Café talks."]  # not UTF-8: read as Windows-1252
     reasons = {Path(p.path).name: p.reason for p in collection.problems}
     assert reasons["empty.txt"] == "empty file"
     assert "binary" in reasons["binary.txt"]
-    assert "not valid UTF-8" in reasons["latin1.txt"]
+    assert "read as Windows-1252" in reasons["latin1.txt"]
     assert "no article text" in reasons["header-only.txt"]
     assert reasons["missing.txt"] == "no such file or folder"
     assert ".hidden.txt" not in reasons and "notes.md" not in reasons

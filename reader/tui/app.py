@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sqlite3
 import threading
 import time
 from collections import deque
@@ -84,6 +85,7 @@ class ReaderApp(App[None]):
         self._feed_titles: dict[str, str] = {}
         self._feed_errors: dict[str, str] = {}
         self._refreshing = False
+        self._no_index = False  # the index failed once: analyse without it
         self._arrivals = False  # a refresh brought articles: names and threads are found again after it
         self._arrival_queue: deque[Stored] = deque()  # kept by the fetching threads, not yet taken in
         self._arrival_timer: Timer | None = None
@@ -259,12 +261,17 @@ class ReaderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="loading")
     def load(self, batches: Iterator[Collection]) -> None:
-        """Read the rest of the collection, adding each batch to the list as it comes."""
+        """Read the rest of the collection, adding each batch to the list as it comes. Whatever goes wrong in
+        reading becomes a problem under `!`: the reader and every mark made stay."""
         worker = get_current_worker()
-        for batch in batches:
-            if worker.is_cancelled:
-                return
-            self.call_from_thread(self._take, batch)
+        try:
+            for batch in batches:
+                if worker.is_cancelled:
+                    return
+                self.call_from_thread(self._take, batch)
+        except Exception as error:  # the loader's last guard: never the app's end
+            failed = Collection([], [Problem("(loading)", f"reading stopped: {type(error).__name__}: {error}")], [])
+            self.call_from_thread(self._take, failed)
         if not worker.is_cancelled:
             self.call_from_thread(self._loaded)
 
@@ -323,7 +330,7 @@ class ReaderApp(App[None]):
             self.call_from_thread(self._names_ready)
 
         path = self.library.read.path
-        index = AnalysisIndex.open(path) if path is not None else None
+        index = AnalysisIndex.open(path) if path is not None and not self._no_index else None
         try:
             try:
                 if index is not None and not again and not self.library.analysed and self.library.restore(index):
@@ -350,11 +357,28 @@ class ReaderApp(App[None]):
                 progress("related", 0, len(self.library))
                 self.library.find_related(index, progress)
                 gc.freeze()
+        except sqlite3.Error as error:  # the index broke under it (a damaged file, a full disk): say so, go on
+            if not stop():
+                self.call_from_thread(
+                    self.notify,
+                    f"The analysis index could not be used ({error}); names and threads are not kept this time.",
+                    title="Index",
+                    severity="warning",
+                    timeout=15,
+                    markup=False,
+                )
+                if not again and index is not None:
+                    self.call_from_thread(self._analyse_without_index)
+            return
         finally:
             if index is not None:
                 index.close()
         if not stop():
             self.call_from_thread(self._stories_ready)
+
+    def _analyse_without_index(self) -> None:
+        self._no_index = True
+        self.analyse()
 
     @work(thread=True, exclusive=True, group="search")
     def index_words(self) -> None:
