@@ -87,7 +87,7 @@ def stream(paths: Iterable[str | Path], first: int = FIRST_BATCH) -> Iterator[Co
             else:
                 found = item
             if found is not None:
-                if reported < PROBLEMS_PER_FILE:
+                if reported < PROBLEMS_PER_FILE or found.path == str(path):  # the file's own: always said
                     problems.append(found)
                     reported += 1
                 else:
