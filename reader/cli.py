@@ -123,10 +123,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         refresh_every=minutes * 60,
         config=config,
     )
+    read_state.be_patient()  # a busy database never holds up the screen; marks wait beside it
     try:
         app.run()
     finally:
+        already = len(read_state.warnings)
         read_state.close()
+        for warning in read_state.warnings[already:]:
+            print(f"reader: {displayable(warning)}", file=sys.stderr)
     return app.return_code or 0
 
 

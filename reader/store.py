@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator, KeysView
 from contextlib import contextmanager
@@ -157,6 +158,13 @@ class ReadState:
     _read: set[str] = field(default_factory=set)
     _starred: set[str] = field(default_factory=set)
     _saved: dict[str, dict[str, object]] = field(default_factory=dict)  # without a database
+    keep_trying: bool = False  # the app's way: never wait on a busy database, retry beside the screen
+    last_error: str | None = None  # why the waiting changes are waiting
+    _pending: list[tuple[tuple[str, ...], bool, bool]] = field(default_factory=list)
+    _pending_lock: threading.Lock = field(default_factory=threading.Lock)
+    _flushing: threading.Lock = field(default_factory=threading.Lock)
+    _closing: threading.Event = field(default_factory=threading.Event)
+    _retrier: threading.Thread | None = None
     _undo: list[ReadChange] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -202,7 +210,26 @@ class ReadState:
             raise StoreError(_unwritable(path, error)) from error
         state = cls(path, connection, warnings=warnings)
         state._read, state._starred = read, starred
+        state._take_in_kept_aside()
         return state
+
+    def _take_in_kept_aside(self) -> None:
+        """Changes a closing reader could not write (the database was busy or full) are written now."""
+        assert self.path is not None and self._connection is not None
+        aside = _pending_path(self.path)
+        if not aside.exists():
+            return
+        try:
+            lines = aside.read_text(encoding="utf-8").splitlines()
+            for line in lines:
+                change = json.loads(line)
+                ids, read, star = tuple(str(i) for i in change["ids"]), bool(change["read"]), bool(change["star"])
+                _commit(self._connection, ids, read, star)
+                kept = self._starred if star else self._read
+                (kept.update if read else kept.difference_update)(ids)
+            aside.unlink()
+        except (OSError, ValueError, KeyError, TypeError, sqlite3.Error) as error:
+            self.warnings.append(f"changes kept in {aside} could not all be written yet ({error}); they stay there")
 
     @classmethod
     def open_readonly(cls, path: Path) -> ReadState:
@@ -318,34 +345,125 @@ class ReadState:
         return change
 
     def _write(self, article_ids: tuple[str, ...], read: bool, *, star: bool = False) -> None:
-        """Save the marks (or stars) in one transaction: all of them, or (on an error) none."""
+        """Save the marks (or stars) in one transaction: all of them, or (on an error) none.
+
+        Patient (the app's way, `keep_trying`): a change the database cannot take now (another process holds
+        it, the disk is full) is kept in memory, shown at once, and written by a thread beside the screen as
+        soon as it can be; the screen never waits more than a moment. Otherwise the error is raised."""
         connection = self._connection
-        table = "stars" if star else "read_marks"
         if connection is not None:
-            now = time.time()
-            try:
-                with transaction(connection):
-                    if read:
-                        connection.executemany(
-                            f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", ((a, now) for a in article_ids)
-                        )
-                    else:
-                        connection.executemany(
-                            f"DELETE FROM {table} WHERE article_id = ?", ((a,) for a in article_ids)
-                        )
-            except sqlite3.Error as error:
-                what = "stars" if star else "read marks"
-                raise StoreError(f"could not save {what} to {self.path}: {error}") from error
+            if self.keep_trying:
+                with self._pending_lock:
+                    self._pending.append((article_ids, read, star))
+                self._flush(connection)
+                if self._pending:
+                    self._retry_in_background()
+            else:
+                try:
+                    _commit(connection, article_ids, read, star)
+                except sqlite3.Error as error:
+                    what = "stars" if star else "read marks"
+                    raise StoreError(f"could not save {what} to {self.path}: {error}") from error
         kept = self._starred if star else self._read
         if read:
             kept.update(article_ids)
         else:
             kept.difference_update(article_ids)
 
-    def close(self) -> None:
+    def be_patient(self) -> None:
+        """The app's way: writes wait a moment at most; what the database cannot take now waits beside."""
+        self.keep_trying = True
         if self._connection is not None:
+            self._connection.execute(f"PRAGMA busy_timeout = {QUICK_WAIT_MS}")
+
+    @property
+    def pending(self) -> int:
+        """Changes made but not yet written (the database was busy, or could not be written)."""
+        return len(self._pending)
+
+    def _flush(self, connection: sqlite3.Connection) -> None:
+        """Write the waiting changes in order, as far as the database takes them (one flusher at a time)."""
+        if not self._flushing.acquire(blocking=False):
+            return
+        try:
+            while self._pending:
+                ids, read, star = self._pending[0]
+                try:
+                    _commit(connection, ids, read, star)
+                except sqlite3.Error as error:
+                    self.last_error = str(error)
+                    return
+                with self._pending_lock:
+                    self._pending.pop(0)
+            self.last_error = None
+        finally:
+            self._flushing.release()
+
+    def _retry_in_background(self) -> None:
+        if self._retrier is not None and self._retrier.is_alive():
+            return
+
+        def retry() -> None:
+            assert self.path is not None
+            try:
+                connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=1)
+            except sqlite3.Error as error:
+                self.last_error = str(error)
+                return
+            try:
+                while self._pending and not self._closing.wait(RETRY_SECONDS):
+                    self._flush(connection)
+            finally:
+                connection.close()
+
+        self._retrier = threading.Thread(target=retry, name="read-marks", daemon=True)
+        self._retrier.start()
+
+    def _keep_aside(self) -> None:
+        """At close, what could still not be written goes to a file beside the database, taken in at the next
+        open: a mark is never dropped."""
+        if not self._pending or self.path is None:
+            return
+        aside = _pending_path(self.path)
+        with aside.open("a", encoding="utf-8") as out:
+            for ids, read, star in self._pending:
+                out.write(json.dumps({"ids": list(ids), "read": read, "star": star}) + "\n")
+        self.warnings.append(
+            f"{len(self._pending)} change(s) of read marks could not be written to {self.path} "
+            f"({self.last_error}); they are kept in {aside} and written at the next start"
+        )
+        self._pending.clear()
+
+    def close(self) -> None:
+        self._closing.set()
+        if self._retrier is not None:
+            self._retrier.join(timeout=5)
+        if self._connection is not None:
+            if self._pending:
+                self._connection.execute(f"PRAGMA busy_timeout = {int(CLOSING_WAIT * 1000)}")
+                self._flush(self._connection)
+            self._keep_aside()
             self._connection.close()
             self._connection = None
+
+
+RETRY_SECONDS = 1.0  # how often a waiting change is tried again
+CLOSING_WAIT = 3.0  # at close, how long the database is waited for before changes are kept aside
+QUICK_WAIT_MS = 100  # the app's writes wait at most this long for the database, then go on in the background
+
+
+def _pending_path(path: Path) -> Path:
+    return path.with_name(path.name + ".pending")
+
+
+def _commit(connection: sqlite3.Connection, article_ids: tuple[str, ...], read: bool, star: bool) -> None:
+    table = "stars" if star else "read_marks"
+    now = time.time()
+    with transaction(connection):
+        if read:
+            connection.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", ((a, now) for a in article_ids))
+        else:
+            connection.executemany(f"DELETE FROM {table} WHERE article_id = ?", ((a,) for a in article_ids))
 
 
 @contextmanager

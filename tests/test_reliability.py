@@ -279,3 +279,71 @@ def test_a_database_damaged_in_the_middle_is_moved_aside_with_its_marks_carried_
     opened.mark(["new"], True)
     opened.close()
     assert ReadState.open(db).is_read("new")
+
+
+def test_marks_made_while_another_process_holds_the_database_wait_and_are_written(tmp_path: Path) -> None:
+    db = tmp_path / "reader.db"
+    state = ReadState.open(db)
+    state.be_patient()
+    holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    started = time.monotonic()
+    for article in ("a", "b", "c"):
+        state.mark([article], True)
+    assert time.monotonic() - started < 1.5, "the screen never waits on the lock"
+    assert state.pending == 3 and all(state.is_read(a) for a in "abc") and "locked" in str(state.last_error)
+    holder.rollback()
+    deadline = time.monotonic() + 10
+    while state.pending and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert state.pending == 0
+    holder.close()
+    with sqlite3.connect(db) as check:
+        assert {row[0] for row in check.execute("SELECT article_id FROM read_marks")} == {"a", "b", "c"}
+    state.close()
+
+
+def test_marks_that_cannot_be_written_by_the_end_are_kept_aside_and_taken_in_next_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader import store
+
+    monkeypatch.setattr(store, "CLOSING_WAIT", 0.2)
+    db = tmp_path / "reader.db"
+    state = ReadState.open(db)
+    state.be_patient()
+    holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    state.mark(["kept"], True)
+    state.close()
+    assert (tmp_path / "reader.db.pending").exists() and "written at the next start" in state.warnings[-1]
+    holder.rollback()
+    holder.close()
+    again = ReadState.open(db)
+    assert again.is_read("kept") and not (tmp_path / "reader.db.pending").exists()
+    again.close()
+
+
+async def test_the_app_never_freezes_on_a_locked_database(tmp_path: Path) -> None:
+    from tests.conftest import make_library
+
+    db = tmp_path / "reader.db"
+    library = make_library(db=db)
+    library.read.be_patient()
+    app = ReaderApp(library, now=lambda: FIXED_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot)
+        holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+        holder.execute("BEGIN EXCLUSIVE")
+        started = time.monotonic()
+        await pilot.press("m", "j", "m", "j", "m")
+        assert time.monotonic() - started < 3
+        assert app.sub_title == "2 unread / 5 articles"
+        assert any("wait to be saved" in n.message for n in app._notifications)
+        holder.rollback()
+        holder.close()
+        await pilot.pause(2.5)
+        assert library.read.pending == 0
+        assert any("waiting read marks are saved" in n.message for n in app._notifications)
+    library.read.close()
+    assert sum(ReadState.open(db).is_read(a.id) for a in library.articles) == 3

@@ -86,6 +86,7 @@ class ReaderApp(App[None]):
         self._feed_errors: dict[str, str] = {}
         self._refreshing = False
         self._no_index = False  # the index failed once: analyse without it
+        self._pending_timer: Timer | None = None
         self._arrivals = False  # a refresh brought articles: names and threads are found again after it
         self._arrival_queue: deque[Stored] = deque()  # kept by the fetching threads, not yet taken in
         self._arrival_timer: Timer | None = None
@@ -850,9 +851,30 @@ class ReaderApp(App[None]):
             shown.refresh()
         self.article_list.refresh()
         self._update_counts()
+        self._watch_pending()
         if self.feeds:
             self._show_feed_counts()
         return result
+
+    def _watch_pending(self) -> None:
+        """Say when marks wait for the database, and when they are written after all."""
+        waiting = self.library.read.pending
+        if waiting and self._pending_timer is None:
+            self.notify(
+                f"Read marks wait to be saved ({self.library.read.last_error}): they are kept, shown, and saved "
+                "as soon as the database can take them.",
+                title="Database busy",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+            self._pending_timer = self.set_interval(1.0, self._check_pending)
+
+    def _check_pending(self) -> None:
+        if self.library.read.pending == 0 and self._pending_timer is not None:
+            self._pending_timer.stop()
+            self._pending_timer = None
+            self.notify("The waiting read marks are saved.", markup=False)
 
     def action_toggle_read(self) -> None:
         shown = self.focused if isinstance(self.focused, ArticleList) else self.article_list
