@@ -425,9 +425,16 @@ class ReadState:
         if not self._pending or self.path is None:
             return
         aside = _pending_path(self.path)
-        with aside.open("a", encoding="utf-8") as out:
-            for ids, read, star in self._pending:
-                out.write(json.dumps({"ids": list(ids), "read": read, "star": star}) + "\n")
+        try:
+            with aside.open("a", encoding="utf-8") as out:
+                for ids, read, star in self._pending:
+                    out.write(json.dumps({"ids": list(ids), "read": read, "star": star}) + "\n")
+        except OSError as error:
+            self.warnings.append(
+                f"{len(self._pending)} change(s) of read marks could not be written to {self.path} "
+                f"({self.last_error}) nor kept beside it ({error.strerror or error}): make room or allow writing there"
+            )
+            return
         self.warnings.append(
             f"{len(self._pending)} change(s) of read marks could not be written to {self.path} "
             f"({self.last_error}); they are kept in {aside} and written at the next start"
@@ -474,7 +481,11 @@ def transaction(connection: sqlite3.Connection) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        connection.execute("ROLLBACK")
+        if connection.in_transaction:  # SQLite itself rolls back on some errors (a full disk)
+            try:
+                connection.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # the first error is the one to tell
         raise
     connection.execute("COMMIT")
 

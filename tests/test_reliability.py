@@ -347,3 +347,54 @@ async def test_the_app_never_freezes_on_a_locked_database(tmp_path: Path) -> Non
         assert any("waiting read marks are saved" in n.message for n in app._notifications)
     library.read.close()
     assert sum(ReadState.open(db).is_read(a.id) for a in library.articles) == 3
+
+
+def test_a_full_disk_keeps_the_marks_waiting_and_the_database_consistent(tmp_path: Path) -> None:
+    db = tmp_path / "reader.db"
+    state = ReadState.open(db)
+    state.be_patient()
+    assert state._connection is not None
+    pages = state._connection.execute("PRAGMA page_count").fetchone()[0]
+    state._connection.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full: no page more
+    state.mark([f"article-{i:05d}-" + "x" * 200 for i in range(2000)], True)
+    assert state.pending == 1 and "full" in str(state.last_error)
+    assert state.is_read("article-00000-" + "x" * 200), "shown read at once"
+    state._connection.execute("PRAGMA max_page_count = 1073741823")  # room again
+    deadline = time.monotonic() + 10
+    while state.pending and time.monotonic() < deadline:
+        time.sleep(0.1)
+    state.close()
+    with sqlite3.connect(db) as check:
+        assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert check.execute("SELECT count(*) FROM read_marks").fetchone()[0] == 2000
+
+
+def test_a_read_only_database_gives_one_clear_message_and_stays_as_it_was(tmp_path: Path) -> None:
+    db = tmp_path / "reader.db"
+    state = ReadState.open(db)
+    state.mark(["before"], True)
+    state.close()
+    # Read-only at the SQLite layer (the tests may run as root, whom file modes do not stop).
+    original = sqlite3.connect
+
+    def read_only(database: object, *arguments: object, **options: object) -> sqlite3.Connection:
+        if str(database) == str(db):
+            database, options = f"{db.resolve().as_uri()}?mode=ro", {**options, "uri": True}
+        return original(database, *arguments, **options)  # type: ignore[arg-type]
+
+    sqlite3.connect = read_only  # type: ignore[assignment]
+    try:
+        try:
+            opened = ReadState.open(db)
+        except StoreError as error:  # refused at once: one clear sentence
+            assert "readonly" in str(error) and "--db" in str(error)
+        else:
+            with pytest.raises(StoreError, match="could not save read marks .*readonly"):
+                opened.mark(["after"], True)
+            opened.close()
+    finally:
+        sqlite3.connect = original  # type: ignore[assignment]
+    assert not list(tmp_path.glob("reader.db.broken*"))
+    again = ReadState.open(db)
+    assert again.is_read("before") and not again.is_read("after")
+    again.close()
