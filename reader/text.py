@@ -19,7 +19,13 @@ _CONTROL_PICTURES.update({code: "\ufffd" for code in range(0x80, 0xA0)})
 # screen: each becomes a visible "⸢" stand-in, so the line reads as stored.
 _CONTROL_PICTURES.update({code: "\ufffd" for code in range(0xD800, 0xE000)})
 _CONTROL_PICTURES.update({code: "\u2e22" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+# A zero-width joiner fuses emoji into one glyph whose width terminals and Rich disagree on (👩‍👩‍👧 is 2 cells
+# on screen, 6 by Rich's count), which pushes a row's border out: it becomes a zero-width space, so each emoji
+# is drawn alone, at the width Rich counts.
+_CONTROL_PICTURES[0x200D] = "\u200b"
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\u200d]")
+_STACKED_MARKS = re.compile("([\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{2})"
+                            "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
@@ -41,8 +47,9 @@ def counted(count: int, noun: str) -> str:
 
 
 def one_line(text: str) -> str:
-    """Collapse all whitespace runs to single spaces (for list rows and headlines) and make it safe."""
-    return displayable(" ".join(text.split()))
+    """Collapse all whitespace runs to single spaces (for list rows and headlines) and make it safe: at most
+    two combining marks on a letter (a stack of dozens overflows the row above and below)."""
+    return displayable(_STACKED_MARKS.sub(r"\1", " ".join(text.split())))
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,3 +46,12 @@ def test_columns_and_blank_line_paragraphs_stay_as_written() -> None:
         ("\n", "Team        Won  Lost\nEagles        3     1\nHawks         2     2"),
         ("\n", "A short line.\nAnother one."),
     ]
+
+
+def test_text_that_would_break_the_layout_is_made_safe_to_draw() -> None:
+    from reader.text import displayable, one_line
+
+    family = "👩\u200d👩\u200d👧"
+    assert "\u200d" not in displayable(family) and len(displayable(family)) == len(family)  # offsets stay
+    assert one_line("Z" + "\u0301" * 30 + "algo") == "Z\u0301\u0301algo"  # no tower of accents over the rows
+    assert "\u202e" not in one_line("a \u202eevil b") and "\udc80" not in displayable("x\udc80")
