@@ -401,8 +401,11 @@ def read_jsonl(path: Path) -> Iterator[Article | Problem]:
     name = str(path)
     if _utf16(head) is not None:
         handle.close()
-        yield from _read_utf16_jsonl(path)
-        return
+        utf16 = _utf16_records(path)
+        if utf16 is not None:
+            yield from utf16
+            return
+        handle = _open_archive(name)  # bytes that only looked like UTF-16: read as they are
     count = offset = 0
     previous: bytes | None = None
     try:
@@ -439,26 +442,35 @@ def read_jsonl(path: Path) -> Iterator[Article | Problem]:
         yield Problem(name, "empty archive")
 
 
-def _read_utf16_jsonl(path: Path) -> Iterator[Article | Problem]:
-    """A JSON Lines archive in UTF-16 (rare): read whole (within `MAX_FILE_BYTES`), a record a line."""
+def _utf16_records(path: Path) -> Iterator[Article | Problem] | None:
+    """A JSON Lines archive in UTF-16 (rare), read whole (within `MAX_FILE_BYTES`), a record a line; None when
+    the file is not UTF-16 after all (its bytes do not decode, or do not start a JSON object)."""
     name = str(path)
     try:
         with _open_archive(name) as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
-    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as error:
-        yield Problem(name, f"cannot be read: {error}")
-        return
-    if len(raw) > MAX_FILE_BYTES:
-        yield Problem(name, f"larger than {MAX_FILE_BYTES / 2**30:g} GB: not read")
-        return
-    text, _ = _decode(raw)
-    count = 0
-    for number, line in enumerate((text or "").splitlines(), start=1):
-        if line.strip():
-            count += 1
-            yield parse_jsonl_record(line.encode("utf-8", "surrogatepass"), name, number, None)
-    if count == 0:
-        yield Problem(name, "empty archive")
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error):
+        return None
+    encoding = _utf16(raw)
+    if len(raw) > MAX_FILE_BYTES or encoding is None:
+        return None
+    try:
+        text = raw.decode(encoding).lstrip("\ufeff")
+    except UnicodeDecodeError:
+        return None
+    if not text.lstrip().startswith("{"):
+        return None
+
+    def records() -> Iterator[Article | Problem]:
+        count = 0
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                count += 1
+                yield parse_jsonl_record(line.encode("utf-8", "surrogatepass"), name, number, None)
+        if count == 0:
+            yield Problem(name, "empty archive")
+
+    return records()
 
 
 def parse_jsonl_record(raw: bytes, path: str, line: int, offset: int | None = None) -> Article | Problem:
