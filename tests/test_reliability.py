@@ -398,3 +398,64 @@ def test_a_read_only_database_gives_one_clear_message_and_stays_as_it_was(tmp_pa
     again = ReadState.open(db)
     assert again.is_read("before") and not again.is_read("after")
     again.close()
+
+
+_MARKER = """
+import sys, time
+from pathlib import Path
+from reader.store import ReadState
+state = ReadState.open(Path(sys.argv[1]))
+state.be_patient()
+for number in range(int(sys.argv[3])):
+    article = f"{sys.argv[2]}-{number}"
+    state.mark([article], True)
+    print(article, flush=True)  # the screen shows it: from here on it must not be lost
+state.close()
+"""
+
+
+def test_no_mark_shown_is_lost_when_the_reader_is_killed(tmp_path: Path) -> None:
+    import random
+
+    db = tmp_path / "reader.db"
+    ReadState.open(db).close()
+    generator = random.Random(17)
+    for attempt in range(20):
+        child = subprocess.Popen([sys.executable, "-c", _MARKER, str(db), f"try{attempt}", "100000"],
+                                 stdout=subprocess.PIPE, text=True)
+        time.sleep(generator.uniform(0.3, 0.8))
+        child.kill()  # kill -9: no clean-up at all
+        shown = [line.strip() for line in child.communicate()[0].splitlines() if line.strip()]
+        assert shown, "the child marked something before it was killed"
+        with sqlite3.connect(db) as check:
+            kept = {row[0] for row in check.execute("SELECT article_id FROM read_marks WHERE article_id LIKE ?",
+                                                    (f"try{attempt}-%",))}
+        assert set(shown) <= kept, f"attempt {attempt}: {len(set(shown) - kept)} shown marks lost"
+
+
+def test_two_readers_marking_at_once_lose_no_mark(tmp_path: Path) -> None:
+    db = tmp_path / "reader.db"
+    ReadState.open(db).close()
+    children = [subprocess.Popen([sys.executable, "-c", _MARKER, str(db), name, "300"], stdout=subprocess.PIPE)
+                for name in ("left", "right")]
+    for child in children:
+        child.communicate(timeout=120)
+        assert child.returncode == 0
+    with sqlite3.connect(db) as check:
+        kept = {row[0] for row in check.execute("SELECT article_id FROM read_marks")}
+    assert {f"{name}-{n}" for name in ("left", "right") for n in range(300)} <= kept
+
+
+def test_processes_opening_a_new_database_at_once_never_move_it_aside(tmp_path: Path) -> None:
+    opener = (
+        "import sys; from pathlib import Path; from reader.store import ReadState; "
+        "s = ReadState.open(Path(sys.argv[1])); print(len(s.warnings)); s.close()"
+    )
+    for round_number in range(6):
+        db = tmp_path / f"new{round_number}.db"
+        children = [subprocess.Popen([sys.executable, "-c", opener, str(db)], stdout=subprocess.PIPE, text=True,
+                                     stderr=subprocess.PIPE) for _ in range(3)]
+        for child in children:
+            out, err = child.communicate(timeout=60)
+            assert child.returncode == 0 and out.strip() == "0", err
+        assert not list(tmp_path.glob(f"new{round_number}.db.broken*"))
