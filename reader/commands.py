@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import sqlite3
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -62,7 +63,17 @@ def export_command(arguments: Sequence[str]) -> int:
     read_state = ReadState.open_readonly(db)
     _warn(read_state.warnings)
     library = Library(collection, read_state)
-    _analysed(library, db)
+    try:
+        _analysed(library, db)
+    except sqlite3.DatabaseError as error:  # the index broke under it: recover, and analyse afresh
+        from reader.store import is_damage, recover
+
+        if is_damage(error):
+            _warn([recover(db, str(error))])
+        else:
+            _warn([f"the analysis index in {db} could not be used ({error}); analysed without keeping it"])
+        library = Library(collection, ReadState.open_readonly(db))
+        library.analyse()
     selection = Selection(
         unread=options.unread,
         since=since,

@@ -370,6 +370,19 @@ class ReadState:
         else:
             kept.difference_update(article_ids)
 
+    def recover(self, reason: str) -> str:
+        """The database broke under the reader (SQLite calls it malformed): move it aside and start a new one,
+        carrying over the read marks and stars it still gives and those in memory. Returns what was done."""
+        assert self.path is not None
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+        message = recover(self.path, reason, self._read, self._starred)
+        self._connection, self._read, self._starred = _opened(self.path)
+        if self.keep_trying:
+            self._connection.execute(f"PRAGMA busy_timeout = {QUICK_WAIT_MS}")
+        return message
+
     def be_patient(self) -> None:
         """The app's way: writes wait a moment at most; what the database cannot take now waits beside."""
         self.keep_trying = True
@@ -576,6 +589,34 @@ def _run_script(connection: sqlite3.Connection, script: str) -> None:
     for statement in script.split(";"):
         if statement.strip():
             connection.execute(statement)
+
+
+def is_damage(error: BaseException) -> bool:
+    """SQLite says the file is broken (not merely busy, read-only or full)."""
+    text = str(error).lower()
+    return "malformed" in text or "not a database" in text or "file is encrypted" in text
+
+
+def recover(path: Path, reason: str, read: set[str] | None = None, starred: set[str] | None = None) -> str:
+    """Move a damaged database aside and start a new one with the read marks and stars still readable from it
+    (and `read` and `starred`, known otherwise). Returns the message for the user."""
+    aside = _move_aside(path)
+    saved_read, saved_starred = _salvage(aside)
+    saved_read |= read or set()
+    saved_starred |= starred or set()
+    connection, _, _ = _opened(path)
+    try:
+        now = time.time()
+        with transaction(connection):
+            connection.executemany("INSERT OR IGNORE INTO read_marks VALUES (?, ?)", ((a, now) for a in saved_read))
+            connection.executemany("INSERT OR IGNORE INTO stars VALUES (?, ?)", ((a, now) for a in saved_starred))
+    finally:
+        connection.close()
+    return (
+        f"The database {path} is damaged ({reason}); it was moved to {aside} and a new one started with "
+        f"{len(saved_read):,} read marks and {len(saved_starred):,} stars carried over; names and threads are "
+        "found again."
+    )
 
 
 def _salvage(old: Path) -> tuple[set[str], set[str]]:

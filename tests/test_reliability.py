@@ -459,3 +459,35 @@ def test_processes_opening_a_new_database_at_once_never_move_it_aside(tmp_path: 
             out, err = child.communicate(timeout=60)
             assert child.returncode == 0 and out.strip() == "0", err
         assert not list(tmp_path.glob(f"new{round_number}.db.broken*"))
+
+
+def _damaged_index(tmp_path: Path) -> tuple[Path, Path]:
+    """An archive and a database whose index (megabytes of it) is damaged in the middle, with two marks."""
+    import random
+
+    words = "Tokyo Delhi President Biden said the Bank of England rates markets rose fell in on".split()
+    generator = random.Random(1)
+    lines = [json.dumps({"id": f"x{i}", "date": "2024-05-01", "text": " ".join(generator.choice(words)
+                         for _ in range(60)) + "."}) for i in range(3000)]
+    archive = write(tmp_path / "a.jsonl", "\n".join(lines) + "\n")
+    db = tmp_path / "reader.db"
+    assert _export(str(archive), db=db, timeout=300).returncode == 0
+    state = ReadState.open(db)
+    state.mark(["x1", "x2"], True)
+    state.close()
+    size = db.stat().st_size
+    with db.open("r+b") as handle:
+        handle.seek(size // 2)
+        handle.write(os.urandom(8192))
+    return archive, db
+
+
+def test_export_recovers_from_a_database_damaged_in_the_middle(tmp_path: Path) -> None:
+    archive, db = _damaged_index(tmp_path)
+    result = _export(str(archive), db=db, timeout=300)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    document = json.loads(result.stdout)
+    assert len(document["articles"]) == 3000
+    assert {a["id"] for a in document["articles"] if a["read"]} == {"x1", "x2"}, "the marks were carried over"
+    if "damaged" in result.stderr:
+        assert list(tmp_path.glob("reader.db.broken*"))

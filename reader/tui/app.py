@@ -360,16 +360,7 @@ class ReaderApp(App[None]):
                 gc.freeze()
         except sqlite3.Error as error:  # the index broke under it (a damaged file, a full disk): say so, go on
             if not stop():
-                self.call_from_thread(
-                    self.notify,
-                    f"The analysis index could not be used ({error}); names and threads are not kept this time.",
-                    title="Index",
-                    severity="warning",
-                    timeout=15,
-                    markup=False,
-                )
-                if not again and index is not None:
-                    self.call_from_thread(self._analyse_without_index)
+                self.call_from_thread(self._index_failed, error)
             return
         finally:
             if index is not None:
@@ -377,8 +368,23 @@ class ReaderApp(App[None]):
         if not stop():
             self.call_from_thread(self._stories_ready)
 
-    def _analyse_without_index(self) -> None:
-        self._no_index = True
+    def _index_failed(self, error: sqlite3.Error) -> None:
+        """A damaged database is moved aside (the marks carried over) and the analysis starts again on a new
+        one; any other failure of the index: the analysis goes on without keeping anything."""
+        from reader.store import is_damage
+
+        message = f"The analysis index could not be used ({error}); names and threads are not kept this time."
+        if is_damage(error) and self.library.read.path is not None and not self._no_index:
+            try:
+                message = self.library.read.recover(str(error))
+            except (sqlite3.Error, OSError) as failure:
+                message = f"The database is damaged ({error}) and could not be replaced ({failure})."
+                self._no_index = True
+        else:
+            self._no_index = True
+        self.notify(message, title="Index", severity="warning", timeout=20, markup=False)
+        self.library.names = None
+        self.library.stories = None
         self.analyse()
 
     @work(thread=True, exclusive=True, group="search")
