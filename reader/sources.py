@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import zlib
 from collections.abc import Iterable, Iterator
@@ -50,8 +51,17 @@ def display_path(path: str) -> str:
 
 FIRST_BATCH = 500  # articles in the first batch: enough to fill a screen, read in a few milliseconds
 MAX_ARTICLE_BYTES = 16 * 2**20  # one article (a seed file, a JSON Lines record): longer is not an article
-MAX_FILE_BYTES = 4 * 2**30  # read from one file, decompressed: what lies beyond is cut off, and said
+MAX_FILE_BYTES = 2 * 2**30  # read from one file, decompressed: what lies beyond is cut off, and said
+MAX_FILE_ENV = "READER_MAX_FILE_MB"  # the setting that changes it
 FUTURE_DAYS = 2  # an article dated further ahead than this is noted: it would sort first for years
+
+
+def _max_file_bytes() -> int:
+    """`MAX_FILE_BYTES`, or what READER_MAX_FILE_MB says (a whole number of megabytes, 1 or more)."""
+    given = os.environ.get(MAX_FILE_ENV, "").strip()
+    if given.isdigit() and int(given) >= 1:
+        return int(given) * 2**20
+    return MAX_FILE_BYTES
 
 
 def load(paths: Iterable[str | Path]) -> Collection:
@@ -407,6 +417,7 @@ def read_jsonl(path: Path) -> Iterator[Article | Problem]:
             return
         handle = _open_archive(name)  # bytes that only looked like UTF-16: read as they are
     count = offset = 0
+    limit = _max_file_bytes()
     previous: bytes | None = None
     try:
         with handle:
@@ -423,9 +434,9 @@ def read_jsonl(path: Path) -> Iterator[Article | Problem]:
                         offset += len(raw)
                     yield Problem(f"{name}:{number}", f"a record over {MAX_ARTICLE_BYTES // 2**20} MB: skipped")
                     continue
-                if offset > MAX_FILE_BYTES:
-                    yield Problem(name, f"cut off after {MAX_FILE_BYTES / 2**30:g} GB (at line {number:,}): "
-                                  "what follows is not read")
+                if offset > limit:
+                    yield Problem(name, f"cut off after {limit / 2**20:,.0f} MB (at line {number:,}): what follows "
+                                  f"is not read ({MAX_FILE_ENV} raises the limit)")
                     break
                 if not raw.strip():
                     continue
@@ -446,13 +457,14 @@ def _utf16_records(path: Path) -> Iterator[Article | Problem] | None:
     """A JSON Lines archive in UTF-16 (rare), read whole (within `MAX_FILE_BYTES`), a record a line; None when
     the file is not UTF-16 after all (its bytes do not decode, or do not start a JSON object)."""
     name = str(path)
+    limit = _max_file_bytes()
     try:
         with _open_archive(name) as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+            raw = handle.read(limit + 1)
     except (OSError, EOFError, gzip.BadGzipFile, zlib.error):
         return None
     encoding = _utf16(raw)
-    if len(raw) > MAX_FILE_BYTES or encoding is None:
+    if len(raw) > limit or encoding is None:
         return None
     try:
         text = raw.decode(encoding).lstrip("\ufeff")

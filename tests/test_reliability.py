@@ -160,7 +160,7 @@ def test_huge_articles_are_refused_and_memory_stays_bounded(
 
 
 def test_a_gzip_bomb_is_cut_off_with_a_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sources, "MAX_FILE_BYTES", 2_000_000)
+    monkeypatch.setenv("READER_MAX_FILE_MB", "2")  # the setting (the default is 2,048)
     record = (json.dumps({"id": "same", "text": "The same record, again and again."}) + "\n").encode()
     bomb = tmp_path / "bomb.jsonl.gz"
     with gzip.open(bomb, "wb", compresslevel=1) as out:
@@ -491,3 +491,23 @@ def test_export_recovers_from_a_database_damaged_in_the_middle(tmp_path: Path) -
     assert {a["id"] for a in document["articles"] if a["read"]} == {"x1", "x2"}, "the marks were carried over"
     if "damaged" in result.stderr:
         assert list(tmp_path.glob("reader.db.broken*"))
+
+
+async def test_files_vanishing_while_a_folder_is_read_never_end_the_app(tmp_path: Path) -> None:
+    news = tmp_path / "news"
+    for number in range(700):
+        write(news / f"{number:04d}.txt", f"date 2024-05-01 Story number {number}.")
+    db = tmp_path / "reader.db"
+    batches = stream([news])
+    first = next(batches)  # the first screen's 500 files are read; the rest vanish before the loader gets there
+    for number in range(500, 700):
+        (news / f"{number:04d}.txt").unlink()
+    app = ReaderApp(Library(first, ReadState.open(db)), loading=batches, now=lambda: FIXED_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("m")
+        marked = app.article_list.current
+        await _ready(pilot)
+        assert app.is_running and len(app.library) == 500
+        assert any("cannot be read" in p.reason or "no such file" in p.reason for p in app.library.problems)
+    app.library.read.close()
+    assert marked is not None and ReadState.open(db).is_read(marked.id)
