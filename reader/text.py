@@ -23,7 +23,14 @@ _CONTROL_PICTURES.update({code: "\u2e22" for code in (*range(0x202A, 0x202F), *r
 # on screen, 6 by Rich's count), which pushes a row's border out: it becomes a zero-width space, so each emoji
 # is drawn alone, at the width Rich counts.
 _CONTROL_PICTURES[0x200D] = "\u200b"
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\u200d]")
+# Flags (pairs of regional indicators) and skin-tone modifiers are drawn 1, 2 or 4 cells wide depending on
+# the terminal: a flag becomes its two letters ("JP"), a skin tone a zero-width space.
+_CONTROL_PICTURES.update({code: chr(ord("A") + code - 0x1F1E6) for code in range(0x1F1E6, 0x1F200)})
+_CONTROL_PICTURES.update({code: "\u200b" for code in range(0x1F3FB, 0x1F400)})
+_CONTROL_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\u200d"
+    "\U0001f1e6-\U0001f1ff\U0001f3fb-\U0001f3ff]"
+)
 _STACKED_MARKS = re.compile("([\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{2})"
                             "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 _SURROGATES = re.compile("[\ud800-\udfff]")

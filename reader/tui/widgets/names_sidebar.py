@@ -15,6 +15,7 @@ from textual.message import Message
 from reader.articles import Article
 from reader.library import Library
 from reader.names import KINDS, CollectionName
+from reader.text import one_line
 from reader.tui.widgets.virtual_list import VirtualList
 
 if TYPE_CHECKING:
@@ -288,7 +289,7 @@ class NamesSidebar(VirtualList):
                 title.append(f" · {row.failing:,} failing", self.get_component_rich_style("names-sidebar--failing"))
             title.truncate(width, overflow="ellipsis")
             return title
-        name = Text("  " + row.entity.name, self.get_component_rich_style(f"names-sidebar--{row.kind}"))
+        name = Text("  " + one_line(row.entity.name), self.get_component_rich_style(f"names-sidebar--{row.kind}"))
         figure = Text(f"{row.count:,}", self.get_component_rich_style("names-sidebar--count"))
         name.truncate(max(3, width - figure.cell_len - 1), overflow="ellipsis")  # a long name gives way, not its count
         padding = max(1, width - name.cell_len - figure.cell_len)
