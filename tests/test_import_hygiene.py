@@ -44,3 +44,24 @@ def test_a_headless_export_never_loads_textual(tmp_path: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_starting_on_subscribed_feeds_loads_no_feed_parser_or_http_client(tmp_path: Path) -> None:
+    """The start-up path (the command line, the feeds' articles, the app's module) stays light: the parser,
+    the HTML reader and the HTTP client load with the first refresh."""
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from reader.store import ReadState\n"
+        "from reader.feeds.subscriptions import Subscriptions\n"
+        f"db = Path({str(tmp_path / 'x.db')!r})\n"
+        "ReadState.open(db).close()\n"
+        "s = Subscriptions.open(db); s.add('https://example.org/rss'); s.close()\n"
+        "import reader.cli, reader.config, reader.tui.app\n"
+        "from reader.feeds import subscribed\n"
+        "next(subscribed(db))\n"
+        "heavy = [m for m in ('fastfeedparser', 'lxml', 'selectolax', 'aiohttp') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
