@@ -9,6 +9,7 @@ does: every outcome is a `Fetched`, with an error in words when it failed.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -159,7 +160,10 @@ def _size(count: int) -> str:
 def _network_reason(error: aiohttp.ClientError) -> str:
     text = one_line(str(error)) or type(error).__name__
     if isinstance(error, aiohttp.ClientConnectorError):
-        return f"could not connect ({text})"
+        cause = error.os_error
+        number = getattr(cause, "errno", None)
+        reason = one_line(getattr(cause, "strerror", None) or (os.strerror(number) if number else str(cause) or text))
+        return f"could not connect to {error.host}:{error.port} ({reason})"
     if isinstance(error, aiohttp.ClientPayloadError):
         return f"the response was cut short or could not be decompressed ({text})"
     if isinstance(error, aiohttp.NonHttpUrlClientError):

@@ -286,7 +286,10 @@ class NamesSidebar(VirtualList):
             title = Text(f"{fold} {SECTION_TITLES[row.kind]}", self.get_component_rich_style("names-sidebar--heading"))
             title += count
             if row.failing:
-                title.append(f" · {row.failing:,} failing", self.get_component_rich_style("names-sidebar--failing"))
+                failing = f" · {row.failing:,} failing"
+                if title.cell_len + len(failing) > width:
+                    failing = f" · {row.failing:,} !"  # no word is cut: the short form
+                title.append(failing, self.get_component_rich_style("names-sidebar--failing"))
             title.truncate(width, overflow="ellipsis")
             return title
         name = Text("  " + one_line(row.entity.name), self.get_component_rich_style(f"names-sidebar--{row.kind}"))
