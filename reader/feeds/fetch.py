@@ -162,7 +162,7 @@ def _network_reason(error: aiohttp.ClientError) -> str:
     if isinstance(error, aiohttp.ClientConnectorError):
         cause = error.os_error
         number = getattr(cause, "errno", None)
-        reason = one_line(getattr(cause, "strerror", None) or (os.strerror(number) if number else str(cause) or text))
+        reason = one_line(os.strerror(number) if number else getattr(cause, "strerror", None) or str(cause) or text)
         return f"could not connect to {error.host}:{error.port} ({reason})"
     if isinstance(error, aiohttp.ClientPayloadError):
         return f"the response was cut short or could not be decompressed ({text})"
