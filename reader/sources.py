@@ -304,15 +304,21 @@ _TIME = re.compile(r"\d{1,2}:\d{2}")
 _HAS_YEAR = re.compile(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")
 
 
-def _unreadable_date_length(text: str) -> int:
-    """How much of `text` is the date a header gave but no reader could read ("May 5", "2024-02-30",
-    "yesterday"): the date-like words at its start, or else its first word. It is not the article's text."""
+def _date_words(text: str) -> list[re.Match[str]]:
+    """The date-like words at the start of `text` (figures, months, days; six at most)."""
     tokens: list[re.Match[str]] = []
     for match in _DATE_TOKEN.finditer(text):
         word = match.group().strip(",.").lower()
         if len(tokens) >= 6 or not (any(c.isdigit() for c in word) or word in _MONTHS_AND_DAYS):
             break
         tokens.append(match)
+    return tokens
+
+
+def _unreadable_date_length(text: str) -> int:
+    """How much of `text` is the date a header gave but no reader could read ("May 5", "2024-02-30",
+    "yesterday"): the date-like words at its start, or else its first word. It is not the article's text."""
+    tokens = _date_words(text)
     while tokens and tokens[-1].group().strip(",.").lower() in _DATE_CONNECTORS:
         tokens.pop()  # "May 5 The ministry said": "The" starts the text
     if tokens:
@@ -330,12 +336,7 @@ def split_leading_date(text: str) -> tuple[datetime | None, int]:
     Dates may span several words ("4 September 2022", "Sep 4, 2022"), so this tries the longest run
     of date-like words first and gives back one word at a time until python-dateutil accepts it.
     """
-    tokens: list[re.Match[str]] = []
-    for match in _DATE_TOKEN.finditer(text):
-        word = match.group().strip(",.").lower()
-        if len(tokens) >= 6 or not (any(c.isdigit() for c in word) or word in _MONTHS_AND_DAYS):
-            break
-        tokens.append(match)
+    tokens = _date_words(text)
     if tokens and _iso(tokens[0].group()) and not (len(tokens) > 1 and _TIME.match(tokens[1].group())):
         return _iso(tokens[0].group()), tokens[0].end()  # the common case, without python-dateutil
     for count in range(len(tokens), 0, -1):
