@@ -256,3 +256,22 @@ async def test_many_feeds_start_folded_and_the_heading_counts_the_failing(
         await pilot.press("enter")  # unfold
         assert _screen_text(app).count("Harbour News") == 13
     app.library.read.close()
+
+
+async def test_feed_counts_follow_marks_and_undo(served: tuple[Path, dict[str, str]]) -> None:
+    db, _ = served
+    app = _app(db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+
+        def unread(title: str) -> int:
+            return next(feed.unread for feed in app.names.feeds if feed.title == title)
+
+        assert unread("Harbour News") == 2
+        await pilot.press("M")  # every article read
+        assert unread("Harbour News") == 0 and unread("Weather Desk") == 0
+        await pilot.press("u")
+        assert unread("Harbour News") == 2 and unread("Weather Desk") == 1
+        await pilot.press("m")  # the newest article, whichever feed it is from
+        assert unread("Harbour News") + unread("Weather Desk") == 2
+    app.library.read.close()

@@ -83,6 +83,8 @@ class ReaderApp(App[None]):
         self.refresh_every = refresh_every
         self._open_link = open_link
         self._feed_titles: dict[str, str] = {}
+        self._feed_counts: dict[str, list[int]] | None = None  # (articles, unread) by feed URL
+        self._feed_counted = -1  # how many articles they were counted over
         self._feed_errors: dict[str, str] = {}
         self._refreshing = False
         self._no_index = False  # the index failed once: analyse without it
@@ -416,11 +418,21 @@ class ReaderApp(App[None]):
         self._show_feed_counts()
         return last
 
-    def _show_feed_counts(self) -> None:
-        counts = self.library.feed_counts()
+    def _show_feed_counts(self, change: ReadChange | None = None) -> None:
+        """The feeds' unread counts: counted over every article when articles came, adjusted by the articles a
+        change of read marks touched otherwise (a mark costs what it changed, not the collection)."""
+        counts = self._feed_counts
+        if counts is None or len(self.library) != self._feed_counted:
+            counts = self._feed_counts = {url: list(pair) for url, pair in self.library.feed_counts().items()}
+            self._feed_counted = len(self.library)
+        elif isinstance(change, ReadChange) and not change.star:
+            for article_id in change.ids:
+                article = self.library.article(article_id)
+                if article is not None and article.feed in counts:
+                    counts[article.feed][1] += -1 if change.read else 1
         self.names.show_feeds(
             [
-                FeedRow(url, title, counts.get(url, (0, 0))[1], self._feed_errors.get(url))
+                FeedRow(url, title, counts[url][1] if url in counts else 0, self._feed_errors.get(url))
                 for url, title in self._feed_titles.items()
             ]
         )
@@ -846,7 +858,9 @@ class ReaderApp(App[None]):
 
     # Read marks -------------------------------------------------------------------------------
 
-    def _save(self, change: Callable[[], ReadChange | bool | None]) -> ReadChange | bool | None:
+    def _save(
+        self, change: Callable[[], ReadChange | bool | None], *, undone: bool = False
+    ) -> ReadChange | bool | None:
         """Apply a read-state change; it is on disk before the screen shows it."""
         try:
             result = change()
@@ -858,7 +872,10 @@ class ReaderApp(App[None]):
         self.article_list.refresh()
         self._update_counts()
         self._watch_pending()
-        if self.feeds:
+        if self.feeds and isinstance(result, ReadChange):
+            # An undone change set its articles back: the opposite of what it says it set.
+            self._show_feed_counts(ReadChange(result.ids, not result.read, result.star) if undone else result)
+        elif self.feeds:
             self._show_feed_counts()
         return result
 
@@ -886,7 +903,7 @@ class ReaderApp(App[None]):
         shown = self.focused if isinstance(self.focused, ArticleList) else self.article_list
         article = shown.current
         if article is not None:
-            self._save(lambda: self.library.toggle(article))
+            self._save(lambda: self.library.mark([article], not self.library.is_read(article)))
 
     def action_mark_all_read(self) -> None:
         articles = [a for a in self.article_list.articles if not self.library.is_read(a)]
@@ -927,7 +944,7 @@ class ReaderApp(App[None]):
         self._set_query(replace(self.query_state, starred_only=not self.query_state.starred_only))
 
     def action_undo(self) -> None:
-        change = self._save(self.library.undo)
+        change = self._save(self.library.undo, undone=True)
         if not isinstance(change, ReadChange):
             self.notify("Nothing to undo.", markup=False)
             return
