@@ -76,3 +76,22 @@ async def test_any_action_can_be_rebound(tmp_path: Path) -> None:
         row = next(line for line in _screen_text(app).splitlines() if "open the next unread article" in line)
         assert row.strip(" │").split()[0] == "x", row
     app.library.read.close()
+
+
+async def test_the_list_width_changed_with_plus_and_minus_is_kept(tmp_path: Path) -> None:
+    app, path = _app(tmp_path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        before = app.query_one("#list-pane").size.width
+        await pilot.press("plus", "plus")
+        await pilot.pause()
+        assert app.query_one("#list-pane").size.width > before
+    app.library.read.close()
+    assert "list_width = 42" in path.read_text()
+    again, _ = _app(tmp_path)
+    async with again.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        assert again.query_one("#list-pane").size.width > before
+        await pilot.press("minus")
+    again.library.read.close()
+    assert "list_width = 38" in path.read_text()

@@ -214,12 +214,30 @@ class ReaderApp(App[None]):
         self.query_one("#list-pane").styles.width = None if narrow else f"{self.settings.list_width}%"
         self.names.styles.width = None if narrow else self.settings.names_width
 
+    def action_narrower_list(self) -> None:
+        self._list_width(-4)
+
+    def action_wider_list(self) -> None:
+        self._list_width(4)
+
+    def _list_width(self, step: int) -> None:
+        """- and +: the article list narrower or wider (kept in the settings for the next start)."""
+        if self.narrow:
+            self.notify("Below 100 columns each pane takes the whole width.", markup=False)
+            return
+        width = max(20, min(60, self.settings.list_width + step))
+        if width == self.settings.list_width:
+            return
+        self.settings = replace(self.settings, list_width=width)
+        self._apply_widths()
+        self._keep_setting(list_width=width)
+
     def _theme_changed(self, theme: object) -> None:
         self._keep_setting(theme=self.theme)
 
     def _keep_setting(self, **changes: object) -> None:
         """A setting changed in the reader: it is kept in the config file for the next start."""
-        if self.config is None or all(getattr(self.settings, k) == v for k, v in changes.items()):
+        if self.config is None or all(getattr(self.config.settings, k) == v for k, v in changes.items()):
             return
         problem = self.config.save(**changes)
         self.settings = self.config.settings

@@ -46,6 +46,8 @@ KEYS: tuple[Key, ...] = (
     Key("escape", "Esc", "clear the filters (name, search, unread only); below 100 columns, back to the list first",
         "clear_filters"),
     Key("s", "s", "sort oldest first / newest first", "flip_sort"),
+    Key("minus", "-", "a narrower article list (kept for the next start)", "narrower_list"),
+    Key("plus,equals_sign", "+", "a wider article list (kept for the next start)", "wider_list"),
     Key("b", "b", "save the list's filter under a name (the sidebar lists it; Delete there forgets it)",
         "save_filter"),
     Key("c", "c", "names: this article / all articles (below 100 columns, first shows the names)", "names_scope",
