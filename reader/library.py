@@ -369,6 +369,15 @@ class Library:
         assert self.names is not None
         return [(article, _names_for(self.names, article.id)) for article in self.articles]
 
+    def take_in(self, article: Article, found: list[ArticleName]) -> None:
+        """Add to the names and threads an article already listed (arrived from a feed), with its names found;
+        after `profile_stories`. Nothing else is redone."""
+        if self.names is None or self.stories is None or self.names.knows(article.id):
+            return
+        self.names.add(article.id, found)
+        self.stories.add(article, _names_for(self.names, article.id))
+        self._name_positions = None  # a name's articles are looked up by id until they are placed again
+
     def add(self, article: Article) -> None:
         """Add one article to an analysed library: its names, related articles and thread, nothing else redone."""
         from reader.names import article_names

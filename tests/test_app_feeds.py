@@ -91,6 +91,7 @@ async def test_r_fetches_in_the_background_and_new_articles_join_the_list(
     app = _app(db)
     async with app.run_test(size=(160, 45)) as pilot:
         await _ready(pilot)
+        stories = app.library.stories
         shown: list[str] = []
         report = app.indexing.report_text
         app.indexing.report_text = lambda text, progress: (shown.append(text), report(text, progress))  # type: ignore[method-assign]
@@ -103,6 +104,7 @@ async def test_r_fetches_in_the_background_and_new_articles_join_the_list(
         assert "Feeds refreshed: 1 new article." in [n.message for n in app._notifications]
         port = next(a for a in app.library.articles if a.title == "Port reopens")
         assert [entity.name for entity, _ in app.library.names_in(port)] == ["Rotterdam"], "its names are found"
+        assert app.library.stories is stories, "added to the threads as they were, not grouped again"
         assert "Rotterdam" in _screen_text(app), "and the sidebar lists them"
     app.library.read.close()
 

@@ -503,6 +503,10 @@ class NameIndex:
         candidates = self._singles.get((name.kind, next(iter(words))), set())
         return min(candidates) if len(candidates) == 1 else None
 
+    def knows(self, article_id: str) -> bool:
+        """The article's names are here (found, or read back)."""
+        return article_id in self._ids_of or article_id in self._position
+
     def article_ids(self) -> list[str]:
         """Every article indexed, in the order they were added."""
         restored = self._restored.articles if self._restored is not None else []

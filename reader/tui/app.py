@@ -38,9 +38,12 @@ if TYPE_CHECKING:  # stories load with the analysis, off the start-up path; feed
 
     from reader.feeds.refresh import RefreshReport
     from reader.feeds.subscriptions import Feed, Stored
+    from reader.names import ArticleName
     from reader.stories import Thread
 
 REFRESH_EVERY = 30 * 60  # seconds: feeds are fetched on start when the last refresh is older, and this often
+INCREMENTAL_MOST = 1000  # new articles added to the threads one by one; more: the threads are grouped again
+ADDED_PER_FRAME = 8  # new articles taken into the names and threads between two frames (17 ms each at 16,000)
 CONFIRM_OVER = 50  # marking more articles than this at once asks first
 NARROW_COLUMNS = 100
 PANES = ("list", "article", "names")
@@ -90,6 +93,8 @@ class ReaderApp(App[None]):
         self._no_index = False  # the index failed once: analyse without it
         self._pending_timer: Timer | None = None
         self._arrivals = False  # a refresh brought articles: names and threads are found again after it
+        self._new_articles: list[Article] = []  # new since the last analysis
+        self._revised = False  # an article's text changed since the last analysis
         self._arrival_queue: deque[Stored] = deque()  # kept by the fetching threads, not yet taken in
         self._arrival_timer: Timer | None = None
         self._fetch_progress: tuple[int, int, int] | None = None
@@ -512,7 +517,9 @@ class ReaderApp(App[None]):
         new = [article for stored in taken for article in stored.new]
         if new:
             self.library.extend(Collection(new, [], list(dict.fromkeys(a.path for a in new))))
-        self.library.revise([article for stored in taken for article in stored.changed])
+            self._new_articles.extend(a for a in new if self.library.article(a.id) is a)
+        revised = self.library.revise([article for stored in taken for article in stored.changed])
+        self._revised = self._revised or bool(revised)
         for stored in taken:
             self._feed_titles[stored.url] = one_line(stored.title) or stored.url
         self._arrivals = True
@@ -530,11 +537,54 @@ class ReaderApp(App[None]):
         failed = f" · {len(report.failed):,} failed (! shows why)" if report.failed else ""
         self.notify(f"Feeds refreshed: {counted(report.new, 'new article')}{failed}.", markup=False)
         if self._arrivals and self._loading is None:
-            # Names are found for the new articles only (the index gives back every other's); the names
-            # are merged and the threads grouped again over the collection. What is shown stays until then.
             self._arrivals = False
-            self.workers.cancel_group(self, "analysis")
-            self.analyse(again=True)
+            new, self._new_articles = self._new_articles, []
+            revised, self._revised = self._revised, False
+            names, stories = self.library.names, self.library.stories
+            if names is not None and stories is not None and not revised and 0 < len(new) <= INCREMENTAL_MOST:
+                # A few new articles: their names found, and each added to the threads as it is (no regrouping).
+                self.add_arrivals(new)
+            else:
+                # Many (or rewritten) articles: names are found for the new ones only (the index gives back every
+                # other's), merged, and the threads grouped again. What is shown stays until then.
+                self.workers.cancel_group(self, "analysis")
+                self.analyse(again=True)
+
+    @work(thread=True, exclusive=True, group="arrivals")
+    def add_arrivals(self, articles: list[Article]) -> None:
+        """The names of newly arrived articles, found here; then each joins the names and the threads on the
+        screen's thread, a few at a time (each addition is a few milliseconds)."""
+        from reader.index import AnalysisIndex
+        from reader.names import article_names
+
+        worker = get_current_worker()
+        found = []
+        for article in articles:
+            if worker.is_cancelled:
+                return
+            found.append((article, article_names(article.body)))
+        stories = self.library.stories
+        if stories is not None and not stories.profiled:  # threads read back: weighed first, aside
+            path = self.library.read.path
+            index = AnalysisIndex.open(path) if path is not None and not self._no_index else None
+            try:
+                self.library.profile_stories(index)
+            except sqlite3.Error:
+                pass  # weighed without the index's names: the names already in memory serve
+            finally:
+                if index is not None:
+                    index.close()
+        if not worker.is_cancelled:
+            self.call_from_thread(self._take_in, found)
+
+    def _take_in(self, found: list[tuple[Article, list[ArticleName]]]) -> None:
+        """Add a few articles' names and threads, then let the screen breathe before the next few."""
+        for article, names in found[:ADDED_PER_FRAME]:
+            self.library.take_in(article, names)
+        if found[ADDED_PER_FRAME:]:
+            self.call_later(self._take_in, found[ADDED_PER_FRAME:])
+        else:
+            self._names_ready()
 
     def action_open_link(self) -> None:
         from reader.feeds.html import is_openable
