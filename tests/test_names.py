@@ -292,3 +292,10 @@ def test_firms_whose_names_hold_a_possessive_or_partners_before_a_comma() -> Non
     assert names["Moody's Investors Service Inc"][0] == "organization"
     assert names["Japan"][0] == "place" and names["Finance Ministry"][0] == "organization"
     assert "Smith Barney" not in names and "Investors Service Inc" not in names
+
+
+def test_a_party_and_state_after_a_politician_is_not_a_name() -> None:
+    from reader.names import article_names
+
+    found = article_names("Sen. Chris Dodd, D-Conn, a co-sponsor of the bill, and Rep. Joe Smith, R-Texas, agreed.")
+    assert [(n.name, n.kind) for n in found] == [("Chris Dodd", "person"), ("Joe Smith", "person")]

@@ -146,7 +146,26 @@ def tokenize(text: str) -> list[_Token]:
     if len(lines) > 1:
         _mark_sign_off(lines[-1])
     _mark_trailing_credit(tokens)
+    _mark_affiliations(tokens)
     return tokens
+
+
+_PARTY_STATE = re.compile(r"^[DRI]-([A-Z][a-z]+|[A-Z]{2})$")
+
+
+def _mark_affiliations(tokens: list[_Token]) -> None:
+    """ "Sen. Chris Dodd, D-Conn, said": a party and a state after a politician's name and a comma, never a name
+    of its own (the state is read by the abbreviation table or the place table)."""
+    from reader.names.gazetteer import STATE_ABBREVIATIONS, place_name
+
+    for index in range(1, len(tokens)):
+        token = tokens[index]
+        found = _PARTY_STATE.match(token.text)
+        if found is None or tokens[index - 1].text != ",":
+            continue
+        state = found.group(1)
+        if state.lower() in STATE_ABBREVIATIONS or place_name(state) is not None or state.isupper():
+            token.skip = True
 
 
 def _hard_wrapped(text: str) -> bool:
