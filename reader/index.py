@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # the name finder and the stories load only when names or thr
     from reader.stories import SavedStories
 
 FORGET_AFTER_DAYS = 90
-ANALYSIS_VERSION = 6  # change when names or threads are built differently: what an older reader kept is rebuilt
+ANALYSIS_VERSION = 7  # change when names or threads are built differently: what an older reader kept is rebuilt
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +111,14 @@ class AnalysisIndex:
             if not _storable(path):
                 todo.extend(members)  # a file name that is not UTF-8: analysed each time, never kept
                 continue
-            row = self._connection.execute("SELECT size, mtime_ns FROM sources WHERE path = ?", (path,)).fetchone()
-            unchanged = row is not None and Stamp(*row) == self._stamp(path, feeds)
+            row = self._connection.execute(
+                "SELECT size, mtime_ns, analysis FROM sources WHERE path = ?", (path,)
+            ).fetchone()
+            if row is None or row[2] != ANALYSIS_VERSION:  # new, or analysed by older rules: found again
+                if row is not None:
+                    todo.extend(members)
+                    continue
+            unchanged = row is not None and Stamp(row[0], row[1]) == self._stamp(path, feeds)
             rows = self._connection.execute(
                 "SELECT article_id, digest, names, title FROM analyses WHERE source = ?", (path,)
             ).fetchall()
@@ -163,7 +169,8 @@ class AnalysisIndex:
                     "DELETE FROM analyses WHERE source = ? AND article_id = ?", ((path, a) for a in gone)
                 )
                 self._connection.execute(
-                    "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)", (path, current.size, current.mtime_ns, now)
+                    "INSERT OR REPLACE INTO sources (path, size, mtime_ns, seen_at, analysis) VALUES (?, ?, ?, ?, ?)",
+                    (path, current.size, current.mtime_ns, now, ANALYSIS_VERSION),
                 )
 
     def newest(self, files: list[str], limit: int) -> list[Article]:

@@ -49,7 +49,8 @@ CREATE TABLE IF NOT EXISTS sources (
     path       TEXT PRIMARY KEY,
     size       INTEGER NOT NULL,
     mtime_ns   INTEGER NOT NULL,
-    seen_at    REAL NOT NULL
+    seen_at    REAL NOT NULL,
+    analysis   INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS analyses (
     source     TEXT NOT NULL,
@@ -85,6 +86,10 @@ _ARTICLE_COLUMNS = {"title": "TEXT", "published": "TEXT", "line": "INTEGER", "by
 # Version 7 keeps each collection's related articles (reader.related), found in bulk, beside its threads,
 # and finds an article by id alone (`reader show`, `reader mark`).
 _COLLECTION_COLUMNS = {"related": "BLOB"}
+# Version 8 also notes which analysis found each source's names (index.ANALYSIS_VERSION): a source analysed by
+# older rules has its articles' names found again, not read back.
+_SOURCE_COLUMNS = {"analysis": "INTEGER NOT NULL DEFAULT 0"}
+_ADDED_COLUMNS = (("analyses", _ARTICLE_COLUMNS), ("collections", _COLLECTION_COLUMNS), ("sources", _SOURCE_COLUMNS))
 # Version 8 adds feed subscriptions and their entries (reader.feeds.subscriptions): an entry is kept by its
 # key within its feed (guid, Atom id, link or a digest), with the article id it was first given, so a
 # changed entry keeps its read mark; entries that drop out of a feed's document are kept.
@@ -562,17 +567,14 @@ def _connect(path: Path) -> sqlite3.Connection:
                 if version < 6:
                     connection.execute(_OLD_COLLECTIONS)
                 _run_script(connection, _STARS_SCHEMA + _INDEX_SCHEMA + _FEEDS_SCHEMA)
-                for table, columns in (("analyses", _ARTICLE_COLUMNS), ("collections", _COLLECTION_COLUMNS)):
-                    present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
-                    for column, kind in columns.items():
-                        if column not in present:
-                            connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+                _add_columns(connection)
                 _run_script(connection, _NEWEST_INDEX)
                 connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             elif version != SCHEMA_VERSION or "read_marks" not in tables:
                 raise _Unusable(f"unknown schema version {version}, this reader uses {SCHEMA_VERSION}")
             elif "saved_filters" not in tables:  # made by this version before it kept stars and saved filters
                 _run_script(connection, _STARS_SCHEMA)
+                _add_columns(connection)
     except sqlite3.DatabaseError as error:
         connection.close()
         if _is_permission_problem(error) or _is_busy(error):
@@ -582,6 +584,15 @@ def _connect(path: Path) -> sqlite3.Connection:
         connection.close()
         raise
     return connection
+
+
+def _add_columns(connection: sqlite3.Connection) -> None:
+    """The columns later versions added to the index's tables, where they are missing."""
+    for table, columns in _ADDED_COLUMNS:
+        present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+        for column, kind in columns.items():
+            if column not in present:
+                connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
 
 def _run_script(connection: sqlite3.Connection, script: str) -> None:

@@ -337,3 +337,34 @@ def test_an_article_read_back_from_a_changed_file_is_listed_where_it_now_is(tmp_
     library = Library.listed(newest, source_files([archive]), ReadState.open(db))
     opened = library.articles[0]
     assert library.ensure_text(opened) is None and opened.body == again.article(opened.id).body  # type: ignore[union-attr]
+
+
+def test_articles_analysed_by_older_rules_have_their_names_found_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.index
+
+    news, db = _collection(tmp_path), tmp_path / "reader.db"
+    library, index = _open(news, db)
+    assert _analyse(library, index) == (0, 3)
+    monkeypatch.setattr(reader.index, "ANALYSIS_VERSION", reader.index.ANALYSIS_VERSION + 1)  # the rules changed
+    again, index = _open(news, db)
+    assert _analyse(again, index) == (0, 3), "nothing is read back from the older rules"
+    third, index = _open(news, db)
+    assert _analyse(third, index) == (3, 3), "and what the new rules found is kept"
+
+
+def test_an_index_from_before_the_analysis_was_noted_is_brought_up_to_date(tmp_path: Path) -> None:
+    news, db = _collection(tmp_path), tmp_path / "reader.db"
+    library, index = _open(news, db)
+    _analyse(library, index)
+    index.close()
+    library.read.close()
+    with sqlite3.connect(db) as connection:  # as version 7 left it: no `analysis` column
+        connection.execute("CREATE TABLE sources_old AS SELECT path, size, mtime_ns, seen_at FROM sources")
+        connection.execute("DROP TABLE sources")
+        connection.execute("ALTER TABLE sources_old RENAME TO sources")
+        connection.execute("PRAGMA user_version = 7")
+        connection.execute("DELETE FROM collections")  # kept under the older analysis's signature: not read back
+    again, index = _open(news, db)
+    assert _analyse(again, index) == (0, 3)  # found again once, under the rules of now
