@@ -13,6 +13,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator, KeysView
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,19 +190,12 @@ class ReadState:
         try:
             connection, read, starred = _opened(path)
         except _Unusable as problem:
-            aside = _move_aside(path)
-            saved_read, saved_starred = _salvage(aside)
             try:
+                aside, marks, stars = _start_again(path)
                 connection, read, starred = _opened(path)
-                with transaction(connection):
-                    connection.executemany("INSERT OR IGNORE INTO read_marks VALUES (?, ?)",
-                                           ((a, time.time()) for a in saved_read))
-                    connection.executemany("INSERT OR IGNORE INTO stars VALUES (?, ?)",
-                                           ((a, time.time()) for a in saved_starred))
             except (_Unusable, sqlite3.Error) as error:
                 raise StoreError(_unwritable(path, error)) from error
-            read, starred = read | saved_read, starred | saved_starred
-            kept = f"; {len(saved_read):,} read marks and {len(saved_starred):,} stars were carried over from it"
+            kept = f"; {marks:,} read marks and {stars:,} stars were carried over from it"
             warnings.append(
                 f"The read-state database {path} could not be used ({problem}); "
                 f"it was moved to {aside} and a new one was started{kept}."
@@ -230,8 +224,7 @@ class ReadState:
                 change = json.loads(line)
                 ids, read, star = tuple(str(i) for i in change["ids"]), bool(change["read"]), bool(change["star"])
                 _commit(self._connection, ids, read, star)
-                kept = self._starred if star else self._read
-                (kept.update if read else kept.difference_update)(ids)
+                self._remember(ids, read, star)
             aside.unlink()
         except (OSError, ValueError, KeyError, TypeError, sqlite3.Error) as error:
             self.warnings.append(f"changes kept in {aside} could not all be written yet ({error}); they stay there")
@@ -369,6 +362,10 @@ class ReadState:
                 except sqlite3.Error as error:
                     what = "stars" if star else "read marks"
                     raise StoreError(f"could not save {what} to {self.path}: {error}") from error
+        self._remember(article_ids, read, star)
+
+    def _remember(self, article_ids: tuple[str, ...], read: bool, star: bool) -> None:
+        """The change in memory, where the screen reads marks and stars from."""
         kept = self._starred if star else self._read
         if read:
             kept.update(article_ids)
@@ -385,7 +382,7 @@ class ReadState:
         message = recover(self.path, reason, self._read, self._starred)
         self._connection, self._read, self._starred = _opened(self.path)
         if self.keep_trying:
-            self._connection.execute(f"PRAGMA busy_timeout = {QUICK_WAIT_MS}")
+            self.be_patient()
         return message
 
     def be_patient(self) -> None:
@@ -608,26 +605,34 @@ def is_damage(error: BaseException) -> bool:
     return "malformed" in text or "not a database" in text or "file is encrypted" in text
 
 
-def recover(path: Path, reason: str, read: set[str] | None = None, starred: set[str] | None = None) -> str:
+def recover(
+    path: Path, reason: str, read: AbstractSet[str] = frozenset(), starred: AbstractSet[str] = frozenset()
+) -> str:
     """Move a damaged database aside and start a new one with the read marks and stars still readable from it
     (and `read` and `starred`, known otherwise). Returns the message for the user."""
-    aside = _move_aside(path)
-    saved_read, saved_starred = _salvage(aside)
-    saved_read |= read or set()
-    saved_starred |= starred or set()
-    connection, _, _ = _opened(path)
-    try:
-        now = time.time()
-        with transaction(connection):
-            connection.executemany("INSERT OR IGNORE INTO read_marks VALUES (?, ?)", ((a, now) for a in saved_read))
-            connection.executemany("INSERT OR IGNORE INTO stars VALUES (?, ?)", ((a, now) for a in saved_starred))
-    finally:
-        connection.close()
+    aside, marks, stars = _start_again(path, read, starred)
     return (
         f"The database {path} is damaged ({reason}); it was moved to {aside} and a new one started with "
-        f"{len(saved_read):,} read marks and {len(saved_starred):,} stars carried over; names and threads are "
-        "found again."
+        f"{marks:,} read marks and {stars:,} stars carried over; names and threads are found again."
     )
+
+
+def _start_again(
+    path: Path, read: AbstractSet[str] = frozenset(), starred: AbstractSet[str] = frozenset()
+) -> tuple[Path, int, int]:
+    """Move the database at `path` aside and make a new one holding the read marks and stars that can still be
+    read from the old one, and `read` and `starred`; returns where the old one went, and how many of each."""
+    aside = _move_aside(path)
+    saved_read, saved_starred = _salvage(aside)
+    saved_read |= read
+    saved_starred |= starred
+    connection, _, _ = _opened(path)
+    try:
+        _commit(connection, tuple(saved_read), True, False)
+        _commit(connection, tuple(saved_starred), True, True)
+    finally:
+        connection.close()
+    return aside, len(saved_read), len(saved_starred)
 
 
 def _salvage(old: Path) -> tuple[set[str], set[str]]:
