@@ -114,10 +114,9 @@ class AnalysisIndex:
             row = self._connection.execute(
                 "SELECT size, mtime_ns, analysis FROM sources WHERE path = ?", (path,)
             ).fetchone()
-            if row is None or row[2] != ANALYSIS_VERSION:  # new, or analysed by older rules: found again
-                if row is not None:
-                    todo.extend(members)
-                    continue
+            if row is not None and row[2] != ANALYSIS_VERSION:  # analysed by older rules: found again
+                todo.extend(members)
+                continue
             unchanged = row is not None and Stamp(row[0], row[1]) == self._stamp(path, feeds)
             rows = self._connection.execute(
                 "SELECT article_id, digest, names, title FROM analyses WHERE source = ?", (path,)

@@ -176,9 +176,6 @@ class Library:
     def mark(self, articles: list[Article], read: bool) -> ReadChange | None:
         return self.read.mark([a.id for a in articles], read)
 
-    def toggle(self, article: Article) -> bool:
-        return self.read.toggle(article.id)
-
     def is_starred(self, article: Article) -> bool:
         return self.read.is_starred(article.id)
 
@@ -393,8 +390,7 @@ class Library:
         if self._search is not None and len(self._search) == len(self.articles) - 1:
             self._search.extend([article])
         if self.names is not None and self.stories is not None:
-            self.names.add(article.id, article_names(article.body))
-            self.stories.add(article, _names_for(self.names, article.id))
+            self.take_in(article, article_names(article.body))
 
     # Stories ------------------------------------------------------------------------------------
 

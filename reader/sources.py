@@ -367,12 +367,7 @@ def parse_date(value: object) -> datetime | None:
             parsed = date_parser.parse(value, default=_DEFAULT_DATE)
         except (ValueError, OverflowError, TypeError):
             return None
-    if parsed.tzinfo is not None:
-        try:
-            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
-        except (OverflowError, ValueError):
-            return None  # "0001-01-01T00:00:00+05:00": before the first representable moment in UTC
-    return parsed
+    return _in_utc(parsed)
 
 
 def _iso(text: str) -> datetime | None:
@@ -383,12 +378,18 @@ def _iso(text: str) -> datetime | None:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         return None
-    if parsed.tzinfo is not None:
-        try:
-            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
-        except (OverflowError, ValueError):
-            return None  # "0001-01-01T00:00:00+05:00": before the first representable moment in UTC
-    return parsed
+    return _in_utc(parsed)
+
+
+def _in_utc(parsed: datetime) -> datetime | None:
+    """A date with an offset as UTC without one, as every date here is kept; None when UTC cannot hold it
+    ("0001-01-01T00:00:00+05:00" falls before its first moment)."""
+    if parsed.tzinfo is None:
+        return parsed
+    try:
+        return parsed.astimezone(UTC).replace(tzinfo=None)
+    except (OverflowError, ValueError):
+        return None
 
 
 def _open_archive(path: str) -> BinaryIO:

@@ -254,15 +254,6 @@ class Subscriptions:
         identity, url, link, title, published, body = row
         return _article(identity, url, link, title, _parsed_date(published), body)
 
-    # What the index needs -------------------------------------------------------------------------
-
-    def stamps(self) -> dict[str, tuple[int, int]]:
-        """Each feed's entry count and version (raised whenever its entries change), by URL."""
-        rows = self._connection.execute(
-            "SELECT f.url, (SELECT count(*) FROM entries e WHERE e.feed = f.id), f.version FROM feeds f"
-        )
-        return {url: (int(count), int(version)) for url, count, version in rows}
-
     # Articles ---------------------------------------------------------------------------------
 
     def articles(self, first: int = 500) -> Iterator[Collection]:
