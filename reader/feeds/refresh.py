@@ -35,7 +35,6 @@ Arrived = Callable[[Feed, Stored], None]  # a feed's new and changed articles, o
 @dataclass(slots=True)
 class RefreshReport:
     feeds: int = 0
-    updated: int = 0  # feeds whose document was read
     not_modified: int = 0
     waiting: int = 0  # asked to wait (Retry-After) or gone: not asked this time
     new: int = 0
@@ -169,7 +168,6 @@ def _keep(
         report.failed.append((feed.url, read))
         return
     stored = subscriptions.store(feed, read, fetched.etag, fetched.last_modified)
-    report.updated += 1
     report.new += len(stored.new)
     report.changed += len(stored.changed)
     if arrived is not None and (stored.new or stored.changed):
@@ -247,44 +245,26 @@ async def _subscribe(db: Path, url: str, settings: FetchSettings | None) -> Subs
         try:
             fetched = await fetcher.fetch(url)
             page: str | None = None
-            parsed = _parsed_or_none(fetched)
-            if parsed is None and fetched.error is None:
+            read = read_or_reason(fetched) if fetched.error is None else None
+            if isinstance(read, str):  # a page, perhaps, that names its feed
                 alternates = feed_links(fetched.content or b"", fetched.final_url)
                 if not alternates:
-                    raise SubscribeError(f"{url}: {_not_a_feed(fetched)}")
+                    raise SubscribeError(f"{url}: {read}, and no feed is named on it")
                 page = url
                 fetched = await fetcher.fetch(alternates[0])
-                parsed = _parsed_or_none(fetched)
+                read = read_or_reason(fetched) if fetched.error is None else None
             if fetched.error is not None:
                 raise SubscribeError(f"{fetched.url}: {fetched.error}")
-            if parsed is None:
-                raise SubscribeError(f"{fetched.url}: {_not_a_feed(fetched)}")
+            if not isinstance(read, ParsedFeed):
+                raise SubscribeError(f"{fetched.url}: {read}, and no feed is named on it")
         finally:
             await fetcher.close()
         address = fetched.final_url if (fetched.moved or page is not None) else fetched.url
-        feed, new = subscriptions.add(address, parsed.title)
-        stored = subscriptions.store(feed, parsed, fetched.etag, fetched.last_modified) if new else None
+        feed, new = subscriptions.add(address, read.title)
+        stored = subscriptions.store(feed, read, fetched.etag, fetched.last_modified) if new else None
         return Subscribed(subscriptions.feed(address) or feed, new, stored, page)
     finally:
         subscriptions.close()
-
-
-def _parsed_or_none(fetched: Fetched) -> ParsedFeed | None:
-    if fetched.error is not None or fetched.content is None:
-        return None
-    try:
-        return read_document(fetched)
-    except FeedError:
-        return None
-
-
-def _not_a_feed(fetched: Fetched) -> str:
-    if fetched.content is not None:
-        try:
-            read_document(fetched)
-        except FeedError as error:
-            return f"{error}, and no feed is named on it"
-    return "not a feed, and no feed is named on it"
 
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json")
