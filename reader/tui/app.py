@@ -10,7 +10,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
 from textual import events, on, work
@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # stories load with the analysis, off the start-up path; feed
 REFRESH_EVERY = 30 * 60  # seconds: feeds are fetched on start when the last refresh is older, and this often
 INCREMENTAL_MOST = 1000  # new articles added to the threads one by one; more: the threads are grouped again
 ADDED_PER_FRAME = 8  # new articles taken into the names and threads between two frames (17 ms each at 16,000)
+T = TypeVar("T")
 CONFIRM_OVER = 50  # marking more articles than this at once asks first
 NARROW_COLUMNS = 100
 PANES = ("list", "article", "names")
@@ -635,18 +636,11 @@ class ReaderApp(App[None]):
         import os
         import webbrowser
 
-        from textual.app import SuspendNotSupported
-
         if self.settings.browser:
             self._run_command(self.settings.browser, url=link)
-            return
-        if not os.environ.get("BROWSER"):
-            webbrowser.open(link)
-            return
-        try:
-            with self.suspend():
-                webbrowser.open(link)
-        except SuspendNotSupported:
+        elif os.environ.get("BROWSER"):
+            self._stepped_aside(lambda: webbrowser.open(link))
+        else:
             webbrowser.open(link)
 
     def _run_command(self, command: str, *, url: str = "", text: str | None = None) -> int:
@@ -655,21 +649,22 @@ class ReaderApp(App[None]):
         import shlex
         import subprocess
 
-        from textual.app import SuspendNotSupported
-
-        words = [word.replace("{url}", url) for word in shlex.split(command)]
-        if url and not any("{url}" in word for word in shlex.split(command)):
+        given = shlex.split(command)
+        words = [word.replace("{url}", url) for word in given]
+        if url and not any("{url}" in word for word in given):
             words.append(url)
         data = text.encode("utf-8", "replace") if text is not None else None
+        return self._stepped_aside(lambda: subprocess.run(words, input=data).returncode)
 
-        def run() -> int:
-            return subprocess.run(words, input=data).returncode
+    def _stepped_aside(self, work: Callable[[], T]) -> T:
+        """`work`, with the terminal handed back to the shell while it runs (where Textual can do that)."""
+        from textual.app import SuspendNotSupported
 
         try:
             with self.suspend():
-                return run()
+                return work()
         except SuspendNotSupported:
-            return run()
+            return work()
 
     def action_copy(self) -> None:
         """y: the article's link to the clipboard (its text when it has none), through the terminal (OSC 52)."""
