@@ -48,9 +48,9 @@ def displayable(text: str) -> str:
     return text.translate(_CONTROL_PICTURES)
 
 
-def counted(count: int, noun: str) -> str:
-    """ "1 article", "5 articles": a count with its noun, for messages."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """ "1 article", "5 articles" ("1 entry", "5 entries" with `plural`): a count with its noun, for messages."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
 def one_line(text: str) -> str:

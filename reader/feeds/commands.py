@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from reader.commands import _DB_HELP, CommandError, _db_path, _stdout, _warn
+from reader.feeds.subscriptions import Subscriptions, feeds_json
 from reader.store import ReadState, StoreError
 from reader.text import counted, displayable, one_line
 
@@ -92,9 +93,8 @@ def refresh_command(arguments: Sequence[str]) -> int:
     return 1 if asked and len(report.failed) == asked else 0
 
 
-def _subscriptions(db: Path):  # type: ignore[no-untyped-def]
-    from reader.feeds.subscriptions import Subscriptions
-
+def _subscriptions(db: Path) -> Subscriptions:
+    """The subscriptions in the database at `db`, made or brought up to date first."""
     try:
         state = ReadState.open(db)  # makes the database, or brings an older one up to date
     except StoreError as error:
@@ -172,8 +172,6 @@ def _import(db: Path, options: argparse.Namespace) -> int:
 
 
 def _list(db: Path, options: argparse.Namespace) -> int:
-    from reader.feeds.subscriptions import feeds_json
-
     subscriptions = _subscriptions(db)
     try:
         feeds = subscriptions.feeds()
@@ -193,7 +191,7 @@ def _list(db: Path, options: argparse.Namespace) -> int:
             fetched = datetime.fromtimestamp(feed.fetched_at).strftime("%Y-%m-%d %H:%M") if feed.fetched_at else "never"
             out.write(
                 f"{one_line(feed.name)}\n  {displayable(feed.url)}\n"
-                f"  {counted(entries, 'entry').replace('entrys', 'entries')}, {unread:,} unread, "
+                f"  {counted(entries, 'entry', 'entries')}, {unread:,} unread, "
                 f"last fetched {fetched}\n"
             )
             if feed.gone:
@@ -212,7 +210,7 @@ def _remove(db: Path, options: argparse.Namespace) -> int:
     if removed is None:
         raise CommandError(f"not subscribed: {displayable(options.url)}")
     print(
-        f"Unsubscribed from {displayable(options.url)} ({counted(removed, 'entry').replace('entrys', 'entries')} "
+        f"Unsubscribed from {displayable(options.url)} ({counted(removed, 'entry', 'entries')} "
         "removed; read marks kept)."
     )
     return 0
