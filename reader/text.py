@@ -7,6 +7,7 @@ computed on the stored body still point at the right characters in what is displ
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # C0 controls (except tab and newline), DEL and C1 controls become visible one-character stand-ins,
@@ -27,12 +28,22 @@ _CONTROL_PICTURES[0x200D] = "\u200b"
 # the terminal: a flag becomes its two letters ("JP"), a skin tone a zero-width space.
 _CONTROL_PICTURES.update({code: chr(ord("A") + code - 0x1F1E6) for code in range(0x1F1E6, 0x1F200)})
 _CONTROL_PICTURES.update({code: "\u200b" for code in range(0x1F3FB, 0x1F400)})
-_CONTROL_RE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\u200d"
-    "\U0001f1e6-\U0001f1ff\U0001f3fb-\U0001f3ff]"
-)
-_STACKED_MARKS = re.compile("([\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{2})"
-                            "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
+def _character_class(codes: Iterable[int]) -> str:
+    """A regular expression's class of these characters, as runs ("[a-cx]")."""
+    runs: list[list[int]] = []
+    for code in sorted(codes):
+        if runs and code == runs[-1][1] + 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return "[" + "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in runs) + "]"
+
+
+_CONTROL_RE = re.compile(_character_class(_CONTROL_PICTURES))  # exactly what `displayable` replaces
+_MARK = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"  # combining marks
+_STACKED_MARKS = re.compile(f"({_MARK}{{2}}){_MARK}+")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
