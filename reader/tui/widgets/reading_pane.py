@@ -148,6 +148,9 @@ class ReadingPane(VerticalScroll, can_focus=True):
         """Mark where the search's words begin a word, as the list found them."""
         from reader.search import word_start
 
+        self.matches, self._match = [], -1
+        if not self.search_words:
+            return  # no search: nothing to look for (the article's whole text need not be made again)
         plain = text.plain
         found: set[tuple[int, int]] = set()
         for word in self.search_words:
@@ -156,7 +159,6 @@ class ReadingPane(VerticalScroll, can_focus=True):
         for start, end in found:
             text.stylize(style, start, end)
         self.matches = sorted(start for start, _ in found)
-        self._match = -1
 
     def jump_to_match(self, step: int) -> tuple[int, int] | None:
         """Scroll to the next (or previous) match; returns (which, of how many), or None when there is none."""
