@@ -728,9 +728,10 @@ class ReaderApp(App[None]):
         self.push_screen(NameItScreen("Name this filter:", suggestion), named)
 
     def _show_saved(self) -> None:
-        self.names.show_saved([name for name, _ in self.library.read.saved_filters()])
+        self.names.show_saved(self.saved_filters())
 
     def saved_filters(self) -> list[str]:
+        """The saved filters' names (the sidebar and the command palette list them)."""
         return [name for name, _ in self.library.read.saved_filters()]
 
     def apply_saved(self, name: str) -> None:
