@@ -20,7 +20,7 @@ from typing import IO
 
 from reader.articles import Article, Problem, age
 from reader.library import Library
-from reader.sources import Collection, display_path, load, parse_date, read_article, seeds_dir
+from reader.sources import Collection, display_path, gathered, load, parse_date, read_article, seeds_dir
 from reader.store import ENV_VAR, ReadState, StoreError, default_db_path
 from reader.text import blocks, displayable, one_line
 
@@ -97,13 +97,7 @@ def _opened(paths: list[str], db: Path) -> Collection:
     from reader.feeds import subscribed
 
     feeds = None if paths else subscribed(db)
-    if feeds is None:
-        return load(paths or [seeds_dir()])
-    collection = Collection()
-    for batch in feeds:
-        collection.articles.extend(batch.articles)
-        collection.files.extend(batch.files)
-    return collection
+    return load(paths or [seeds_dir()]) if feeds is None else gathered(feeds)
 
 
 def _analysed(library: Library, db: Path) -> None:

@@ -66,8 +66,13 @@ def _max_file_bytes() -> int:
 
 def load(paths: Iterable[str | Path]) -> Collection:
     """Load every article under `paths` (files, or folders searched recursively)."""
+    return gathered(stream(paths))
+
+
+def gathered(batches: Iterable[Collection]) -> Collection:
+    """Batches (of files read, or of feeds' articles) as one collection."""
     collection = Collection()
-    for batch in stream(paths):
+    for batch in batches:
         collection.articles.extend(batch.articles)
         collection.problems.extend(batch.problems)
         collection.files.extend(batch.files)
