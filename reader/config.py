@@ -1,5 +1,5 @@
 """Settings that stay: a TOML file in the platform's config directory, read at start, written when the reader
-changes one of its own (theme, sort order, names scope).
+changes one of its own (theme, sort order, names scope, the list's width).
 
 `reader.toml` lives in `platformdirs.user_config_path("reader")` (`~/.config/reader/` on Linux) unless
 `READER_CONFIG` names another file. A file that cannot be read gives a message naming the line, and the
