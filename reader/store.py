@@ -569,8 +569,9 @@ def _connect(path: Path) -> sqlite3.Connection:
                 connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             elif version != SCHEMA_VERSION or "read_marks" not in tables:
                 raise _Unusable(f"unknown schema version {version}, this reader uses {SCHEMA_VERSION}")
-            elif "saved_filters" not in tables:  # made by this version before it kept stars and saved filters
-                _run_script(connection, _STARS_SCHEMA)
+            else:  # this version's, perhaps made before it kept stars, saved filters or the analysis's version
+                if "saved_filters" not in tables:
+                    _run_script(connection, _STARS_SCHEMA)
                 _add_columns(connection)
     except sqlite3.DatabaseError as error:
         connection.close()

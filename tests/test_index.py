@@ -368,3 +368,19 @@ def test_an_index_from_before_the_analysis_was_noted_is_brought_up_to_date(tmp_p
         connection.execute("DELETE FROM collections")  # kept under the older analysis's signature: not read back
     again, index = _open(news, db)
     assert _analyse(again, index) == (0, 3)  # found again once, under the rules of now
+
+
+def test_a_database_of_this_version_made_before_the_analysis_column_gains_it(tmp_path: Path) -> None:
+    news, db = _collection(tmp_path), tmp_path / "reader.db"
+    library, index = _open(news, db)
+    _analyse(library, index)
+    index.close()
+    library.read.close()
+    with sqlite3.connect(db) as connection:  # this schema version, as it was before `analysis` was added
+        connection.execute("CREATE TABLE sources_old AS SELECT path, size, mtime_ns, seen_at FROM sources")
+        connection.execute("DROP TABLE sources")
+        connection.execute("ALTER TABLE sources_old RENAME TO sources")
+        connection.execute("DELETE FROM collections")  # so each source's row is read
+    again, index = _open(news, db)
+    assert _analyse(again, index) == (0, 3)  # no "no such column": found again once, under the rules of now
+    assert "Angela Merkel" in _names(again)
