@@ -277,3 +277,44 @@ async def test_feed_counts_follow_marks_and_undo(served: tuple[Path, dict[str, s
         await pilot.press("m")  # the newest article, whichever feed it is from
         assert unread("Harbour News") + unread("Weather Desk") == 2
     app.library.read.close()
+
+
+async def test_articles_arriving_during_the_analysis_wait_for_it_and_then_join(
+    served: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refresh on start that delivers while the first analysis is grouping threads (a new user's first
+    minute): the new article joins once the analysis is over, with its names and threads; nothing crashes."""
+    import threading
+
+    db, documents = served
+    documents["/weather"] = rss(*WEATHER, ("w2", "Heat wave in Seville", "https://weather.example/2", "<p>Seville"
+                                " sweltered in Spain on Monday, said Maria Lopez.</p>"))
+    refreshed = threading.Event()
+    find_related = Library.find_related
+
+    def slow_related(self: Library, *args: object, **kwargs: object) -> object:
+        refreshed.wait(10)  # the refresh's articles reach the screen while related articles are found
+        return find_related(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Library, "find_related", slow_related)
+    app = _app(db, refresh_every=0.5)
+    done = app._refreshed
+
+    def noted(report: object) -> None:
+        done(report)  # type: ignore[arg-type]
+        refreshed.set()
+
+    monkeypatch.setattr(app, "_refreshed", noted)
+    async with app.run_test(size=(160, 45)) as pilot:
+        for _ in range(40):
+            await pilot.pause(0.25)
+            if refreshed.is_set():
+                break
+        for _ in range(3):  # the analysis, then the arrivals' names and threads
+            await _ready(pilot)
+        heat = next(a for a in app.library.articles if a.title == "Heat wave in Seville")
+        assert heat in app.article_list.articles
+        assert "Maria Lopez" in {name.name for name, _ in app.library.names_in(heat)}
+        assert app.library.names is not None and app.library.names.knows(heat.id)
+        app.library.related(heat)  # its related articles are found among articles the threads know
+    app.library.read.close()

@@ -97,6 +97,11 @@ class ReaderApp(App[None]):
         self._new_articles: list[Article] = []  # new since the last analysis
         self._revised = False  # an article's text changed since the last analysis
         self._arrival_queue: deque[Stored] = deque()  # kept by the fetching threads, not yet taken in
+        # Analysis runs under way (a cancelled one counts until its thread ends): they read the articles, so
+        # what a refresh brings meanwhile waits in `_held` and joins once none runs.
+        self._analyses = 0
+        self._analyses_lock = threading.Lock()
+        self._held: list[Stored] = []
         self._arrival_timer: Timer | None = None
         self._fetch_progress: tuple[int, int, int] | None = None
         self.library = library
@@ -328,16 +333,24 @@ class ReaderApp(App[None]):
         if stories is not None and stories.table is not None:
             self.indexing.finish()
 
-    @work(thread=True, exclusive=True, group="analysis")
     def analyse(self, again: bool = False) -> None:
+        """Start the analysis (cancelling one under way); feed arrivals wait until it is over."""
+        with self._analyses_lock:
+            self._analyses += 1
+        self._analyse(again)
+
+    def _analysing(self) -> bool:
+        with self._analyses_lock:
+            return self._analyses > 0
+
+    @work(thread=True, exclusive=True, group="analysis")
+    def _analyse(self, again: bool = False) -> None:
         """Names, then story threads, then related articles, each shown as it is ready. The index gives
         back what an earlier start found and keeps what this one finds.
 
         When no file changed since the last start, names and threads are read back at once, while the
         articles are still being read; everything else waits until they all are. `again`: articles came
         (a refresh), so names and threads are found again, reading back every unchanged article's names."""
-        from reader.index import AnalysisIndex
-
         worker = get_current_worker()
 
         def stop() -> bool:
@@ -355,6 +368,23 @@ class ReaderApp(App[None]):
         def ready() -> None:
             gc.freeze()  # what a phase made stays for the session: the collector need not walk it again
             self.call_from_thread(self._names_ready)
+
+        try:
+            self._run_analysis(again, stop, progress, ready)
+        finally:
+            with self._analyses_lock:
+                self._analyses -= 1
+            if not stop():
+                self.call_from_thread(self._analysis_over)
+
+    def _run_analysis(
+        self,
+        again: bool,
+        stop: Callable[[], bool],
+        progress: Callable[[str, int, int | None], None],
+        ready: Callable[[], None],
+    ) -> None:
+        from reader.index import AnalysisIndex
 
         path = self.library.read.path
         index = AnalysisIndex.open(path) if path is not None and not self._no_index else None
@@ -513,6 +543,10 @@ class ReaderApp(App[None]):
         taken: list[Stored] = []
         while self._arrival_queue:
             taken.append(self._arrival_queue.popleft())
+        if self._analysing():  # the analysis reads the articles: these join when it is over
+            self._held.extend(taken)
+            return
+        taken, self._held = self._held + taken, []
         if not taken:
             return
         new = [article for stored in taken for article in stored.new]
@@ -537,7 +571,21 @@ class ReaderApp(App[None]):
         self.indexing.finish()
         failed = f" · {len(report.failed):,} failed (! shows why)" if report.failed else ""
         self.notify(f"Feeds refreshed: {counted(report.new, 'new article')}{failed}.", markup=False)
-        if self._arrivals and self._loading is None:
+        self._settle_arrivals()
+
+    def _analysis_over(self) -> None:
+        """No analysis reads the articles now: what came meanwhile joins the list, then names and threads."""
+        if self._analysing():  # a cancelled run's thread is still finishing: look again in a moment
+            self.set_timer(PROGRESS_EVERY, self._analysis_over)
+            return
+        if self._held:
+            self._take_arrivals()
+        if not self._refreshing:
+            self._settle_arrivals()
+
+    def _settle_arrivals(self) -> None:
+        """After a refresh (and any analysis under way): the articles it brought get their names and threads."""
+        if self._arrivals and self._loading is None and not self._analysing():
             self._arrivals = False
             new, self._new_articles = self._new_articles, []
             revised, self._revised = self._revised, False
