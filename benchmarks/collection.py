@@ -39,7 +39,7 @@ from benchmarks.archives import REUTERS, reuters_jsonl
 from reader.library import Library
 from reader.names import KINDS, ORGANIZATION, PERSON, PLACE
 from reader.names.gazetteer import fold, place_name, places
-from reader.sources import load
+from reader.sources.files import load
 from reader.store import ReadState
 
 # Country codes whose words are not the country's name.

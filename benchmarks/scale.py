@@ -36,7 +36,7 @@ from pathlib import Path
 
 from benchmarks.archives import reuters_jsonl, uci_jsonl
 from benchmarks.startup import time_to_markers
-from reader.sources import load, seeds_dir
+from reader.sources.files import load, seeds_dir
 from reader.tui.widgets.article_list import UNREAD_MARK
 
 HERE = Path(__file__).resolve().parent

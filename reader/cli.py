@@ -12,7 +12,7 @@ from pathlib import Path
 
 from reader import __version__
 from reader.library import Library
-from reader.sources import FIRST_BATCH, Collection, seeds_dir, source_files, stream
+from reader.sources.files import FIRST_BATCH, Collection, seeds_dir, source_files, stream
 from reader.store import ENV_VAR, ReadState, StoreError, default_db_path
 from reader.text import displayable
 
@@ -40,8 +40,8 @@ _COMMANDS = {
     "export": ("reader.commands", "export_command"),
     "mark": ("reader.commands", "mark_command"),
     "show": ("reader.commands", "show_command"),
-    "feeds": ("reader.feeds.commands", "feeds_command"),
-    "refresh": ("reader.feeds.commands", "refresh_command"),
+    "feeds": ("reader.sources.feeds.commands", "feeds_command"),
+    "refresh": ("reader.sources.feeds.commands", "refresh_command"),
 }
 
 
@@ -92,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as error:
         print(f"reader: {error}", file=sys.stderr)
         return 2
-    from reader.feeds import subscribed
+    from reader.sources.feeds import subscribed
 
     feeds = None if options.paths else subscribed(read_state.path)
     # The first screen shows articles at once: the newest, as the index kept them, when none of the files

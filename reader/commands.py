@@ -20,7 +20,7 @@ from typing import IO
 
 from reader.articles import Article, Problem, age
 from reader.library import Library
-from reader.sources import Collection, display_path, gathered, load, parse_date, read_article, seeds_dir
+from reader.sources.files import Collection, display_path, gathered, load, parse_date, read_article, seeds_dir
 from reader.store import ENV_VAR, ReadState, StoreError, default_db_path
 from reader.text import blocks, displayable, one_line
 
@@ -94,7 +94,7 @@ def export_command(arguments: Sequence[str]) -> int:
 
 def _opened(paths: list[str], db: Path) -> Collection:
     """What `reader` opens with these PATHs: the files; with none, the subscribed feeds, else the seeds."""
-    from reader.feeds import subscribed
+    from reader.sources.feeds import subscribed
 
     feeds = None if paths else subscribed(db)
     return load(paths or [seeds_dir()]) if feeds is None else gathered(feeds)
@@ -220,7 +220,7 @@ def _find(article_id: str, db: Path, paths: list[str]) -> tuple[Article, list[tu
 
 
 def _feed_article(db: Path, article_id: str) -> Article | None:
-    from reader.feeds.subscriptions import Subscriptions
+    from reader.sources.feeds.subscriptions import Subscriptions
 
     subscriptions = Subscriptions.open(db)
     try:

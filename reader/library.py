@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from reader.articles import Article, Problem
 from reader.collector import collector_paused
 from reader.search import WordIndex
-from reader.sources import Collection
+from reader.sources.files import Collection
 from reader.store import ReadChange, ReadState
 
 if TYPE_CHECKING:  # the name finder is imported when analysis starts, off the start-up path
@@ -98,7 +98,7 @@ class Library:
         """Read the text of an article listed before its file was read; a Problem if that fails."""
         if self._awaiting_text.pop(article.id, None) is None:
             return None
-        from reader.sources import read_article
+        from reader.sources.files import read_article
 
         found = read_article(article.path, article.line, article.offset)
         if isinstance(found, Problem):

@@ -91,7 +91,7 @@ _COLLECTION_COLUMNS = {"related": "BLOB"}
 # older rules has its articles' names found again, not read back.
 _SOURCE_COLUMNS = {"analysis": "INTEGER NOT NULL DEFAULT 0"}
 _ADDED_COLUMNS = (("analyses", _ARTICLE_COLUMNS), ("collections", _COLLECTION_COLUMNS), ("sources", _SOURCE_COLUMNS))
-# Version 8 adds feed subscriptions and their entries (reader.feeds.subscriptions): an entry is kept by its
+# Version 8 adds feed subscriptions and their entries (reader.sources.feeds.subscriptions): an entry is kept by its
 # key within its feed (guid, Atom id, link or a digest), with the article id it was first given, so a
 # changed entry keeps its read mark; entries that drop out of a feed's document are kept.
 _FEEDS_SCHEMA = """

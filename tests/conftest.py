@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reader.library import Library
-from reader.sources import load, seeds_dir
+from reader.sources.files import load, seeds_dir
 from reader.store import ReadState
 
 # A fixed "now" so how-long-ago text (and the snapshots) never change with the calendar.

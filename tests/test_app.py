@@ -12,7 +12,7 @@ from rich.console import Console
 from textual.widgets import Input
 
 from reader.library import Library
-from reader.sources import seeds_dir, stream
+from reader.sources.files import seeds_dir, stream
 from reader.store import ReadState
 from reader.tui.app import ReaderApp
 from tests.conftest import FIXED_NOW, make_app, make_library, write
@@ -313,7 +313,7 @@ async def test_a_big_archive_is_listed_at_once_and_fills_while_the_rest_is_read(
 
 async def test_a_warm_start_shows_names_and_stories_read_back_and_opens_listed_articles(tmp_path: Path) -> None:
     from reader.index import AnalysisIndex
-    from reader.sources import load, source_files
+    from reader.sources.files import load, source_files
 
     news, db = tmp_path / "seeds", tmp_path / "reader.db"
     shutil.copytree(seeds_dir(), news)
@@ -345,7 +345,7 @@ async def test_a_big_warm_start_shows_the_head_of_the_names_at_once_and_filters_
     import threading
 
     from reader.index import AnalysisIndex
-    from reader.sources import load, source_files
+    from reader.sources.files import load, source_files
 
     news, db = tmp_path / "seeds", tmp_path / "reader.db"
     shutil.copytree(seeds_dir(), news)
@@ -391,7 +391,7 @@ async def test_a_collection_exported_before_opens_with_its_related_stories_and_w
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from reader.cli import _listed_from_index, main
-    from reader.sources import source_files
+    from reader.sources.files import source_files
 
     news, db = tmp_path / "seeds", tmp_path / "reader.db"
     shutil.copytree(seeds_dir(), news)

@@ -9,10 +9,10 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from reader.feeds import subscribed
-from reader.feeds.refresh import refresh
-from reader.feeds.subscriptions import Subscriptions
 from reader.library import Library
+from reader.sources.feeds import subscribed
+from reader.sources.feeds.refresh import refresh
+from reader.sources.feeds.subscriptions import Subscriptions
 from reader.store import ReadState
 from reader.tui.app import ReaderApp
 from tests.conftest import FIXED_NOW

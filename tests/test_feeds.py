@@ -15,9 +15,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from reader.feeds.fetch import FetchSettings
-from reader.feeds.refresh import refresh, subscribe
-from reader.feeds.subscriptions import Subscriptions
+from reader.sources.feeds.fetch import FetchSettings
+from reader.sources.feeds.refresh import refresh, subscribe
+from reader.sources.feeds.subscriptions import Subscriptions
 from reader.store import ReadState
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
@@ -393,7 +393,7 @@ def test_a_document_that_is_not_the_utf8_it_declares_is_read_as_windows_1252(htt
 
 
 def test_markup_and_escape_sequences_from_a_feed_stay_plain_text(httpserver: HTTPServer, db: Path) -> None:
-    from reader.feeds.html import is_openable
+    from reader.sources.feeds.html import is_openable
 
     hostile = rss(
         (
@@ -438,7 +438,7 @@ def test_subscribing_to_a_page_finds_its_feed(httpserver: HTTPServer, db: Path) 
 
 
 def test_entry_html_keeps_its_shape() -> None:
-    from reader.feeds.html import to_text
+    from reader.sources.feeds.html import to_text
 
     text, links = to_text(
         "<h2>Budget</h2><p>The <a href='/plan'>plan</a> passed.<br>Late at night.</p>"
@@ -454,7 +454,7 @@ def test_entry_html_keeps_its_shape() -> None:
 
 
 def test_only_web_links_are_openable() -> None:
-    from reader.feeds.html import is_openable
+    from reader.sources.feeds.html import is_openable
 
     assert is_openable("https://example.org/a") and is_openable("http://example.org")
     for bad in ("javascript:alert(1)", "file:///etc/passwd", "data:text/html,x", "", None, "example.org"):

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from reader.library import Library, ListQuery
 from reader.names import article_names
-from reader.sources import load
+from reader.sources.files import load
 from reader.store import ReadState
 
 EXAMPLES = int(os.environ.get("READER_FUZZ_EXAMPLES", "60"))

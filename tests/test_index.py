@@ -14,7 +14,7 @@ from reader import analysis
 from reader.index import AnalysisIndex
 from reader.library import Library, ListQuery
 from reader.names import NameIndex, article_names
-from reader.sources import load, seeds_dir, source_files, stream
+from reader.sources.files import load, seeds_dir, source_files, stream
 from reader.store import ReadState
 from tests.conftest import write
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from reader import sources
 from reader.library import Library
-from reader.sources import load, stream
+from reader.sources import files as sources
+from reader.sources.files import load, stream
 from reader.store import ReadState, StoreError
 from reader.tui.app import ReaderApp
 from tests.conftest import FIXED_NOW, write

@@ -23,7 +23,7 @@ from textual.worker import get_current_worker
 from reader.articles import Article, Problem
 from reader.config import Config, Settings
 from reader.library import Library, ListQuery
-from reader.sources import Collection, display_path
+from reader.sources.files import Collection, display_path
 from reader.store import ReadChange, StoreError
 from reader.text import counted, displayable, one_line
 from reader.tui.keys import app_bindings, rebound
@@ -36,9 +36,9 @@ from reader.tui.widgets.reading_pane import ReadingPane
 if TYPE_CHECKING:  # stories load with the analysis, off the start-up path; feeds with the first refresh
     from pathlib import Path
 
-    from reader.feeds.refresh import RefreshReport
-    from reader.feeds.subscriptions import Feed, Stored
     from reader.names import ArticleName
+    from reader.sources.feeds.refresh import RefreshReport
+    from reader.sources.feeds.subscriptions import Feed, Stored
     from reader.stories import Thread
 
 REFRESH_EVERY = 30 * 60  # seconds: feeds are fetched on start when the last refresh is older, and this often
@@ -452,7 +452,7 @@ class ReaderApp(App[None]):
 
     def _read_feeds(self) -> float | None:
         """The subscribed feeds' titles and errors, from the database; returns when they were last refreshed."""
-        from reader.feeds.subscriptions import Subscriptions
+        from reader.sources.feeds.subscriptions import Subscriptions
 
         path = self.library.read.path
         if path is None:
@@ -514,7 +514,7 @@ class ReaderApp(App[None]):
     @work(thread=True, exclusive=True, group="feeds")
     def refresh_feeds(self, path: Path) -> None:
         """Fetch every feed; each feed's new articles join the list soon after they are kept."""
-        from reader.feeds.refresh import RefreshReport, refresh
+        from reader.sources.feeds.refresh import RefreshReport, refresh
 
         worker = get_current_worker()
 
@@ -636,7 +636,7 @@ class ReaderApp(App[None]):
             self._names_ready()
 
     def action_open_link(self) -> None:
-        from reader.feeds.html import is_openable
+        from reader.sources.feeds.html import is_openable
 
         article = self.opened or self.article_list.current
         link = article.link if article is not None else None
@@ -648,7 +648,7 @@ class ReaderApp(App[None]):
 
     def action_links(self) -> None:
         """Every web link of the open article: its own, then the ones its text refers to by number."""
-        from reader.feeds.html import is_openable, referenced_links
+        from reader.sources.feeds.html import is_openable, referenced_links
         from reader.tui.screens.links import LinksScreen
 
         article = self.opened or self.article_list.current

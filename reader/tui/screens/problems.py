@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from reader.articles import Problem
-from reader.sources import display_path
+from reader.sources.files import display_path
 from reader.text import displayable
 from reader.tui.screens.scrolling import ScrollingScreen
 

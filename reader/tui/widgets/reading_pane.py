@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from reader.articles import Article, age
 from reader.library import Library
-from reader.sources import display_path
+from reader.sources.files import display_path
 from reader.text import blocks, displayable, first_sentence, headline, one_line
 
 NAME_STYLES = {

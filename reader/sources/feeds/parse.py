@@ -17,7 +17,7 @@ from typing import Any
 import fastfeedparser
 import fastfeedparser.main as _fastfeed
 
-from reader.feeds.html import to_text
+from reader.sources.feeds.html import to_text
 from reader.text import headline, one_line
 
 _utc_date = _fastfeed._parse_date

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from reader.commands import _DB_HELP, CommandError, _db_path, _stdout, _warn
-from reader.feeds.subscriptions import Subscriptions, feeds_json
+from reader.sources.feeds.subscriptions import Subscriptions, feeds_json
 from reader.store import ReadState, StoreError
 from reader.text import counted, displayable, one_line
 
@@ -62,7 +62,7 @@ def refresh_command(arguments: Sequence[str]) -> int:
     parser.add_argument("--quiet", action="store_true", help="no progress, no summary: only errors")
     parser.add_argument("--db", metavar="PATH", help=_DB_HELP)
     options = parser.parse_intermixed_args(arguments)
-    from reader.feeds.refresh import refresh
+    from reader.sources.feeds.refresh import refresh
 
     db = _db_path(options.db)
     subscriptions = _subscriptions(db)
@@ -105,8 +105,8 @@ def _subscriptions(db: Path) -> Subscriptions:
 
 
 def _add(db: Path, options: argparse.Namespace) -> int:
-    from reader.feeds.html import is_openable
-    from reader.feeds.refresh import SubscribeError, subscribe
+    from reader.sources.feeds.html import is_openable
+    from reader.sources.feeds.refresh import SubscribeError, subscribe
 
     url = options.url.strip()
     if "://" not in url:
@@ -135,7 +135,7 @@ def _add(db: Path, options: argparse.Namespace) -> int:
 
 
 def _import(db: Path, options: argparse.Namespace) -> int:
-    from reader.feeds.opml import ListError, read_list, usable
+    from reader.sources.feeds.opml import ListError, read_list, usable
 
     try:
         text = sys.stdin.read() if options.file == "-" else Path(options.file).read_text(encoding="utf-8-sig")
@@ -217,7 +217,7 @@ def _remove(db: Path, options: argparse.Namespace) -> int:
 
 
 def _export(db: Path, options: argparse.Namespace) -> int:
-    from reader.feeds.opml import write_opml
+    from reader.sources.feeds.opml import write_opml
 
     subscriptions = _subscriptions(db)
     try:

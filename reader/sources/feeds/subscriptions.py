@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.articles import Article
-from reader.sources import Collection
+from reader.sources.files import Collection
 from reader.store import transaction
 
 if TYPE_CHECKING:  # the feed parser (fastfeedparser, lxml) loads only when a feed is fetched, not at start-up
-    from reader.feeds.parse import ParsedFeed
+    from reader.sources.feeds.parse import ParsedFeed
 
 _FEED_COLUMNS = "id, url, title, site, tags, added_at, etag, last_modified, fetched_at, error, error_at, retry_at, gone"
 

@@ -10,14 +10,14 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from reader.sources import Collection
+from reader.sources.files import Collection
 
 
 def subscribed(db: Path | None) -> Iterator[Collection] | None:
     """The subscribed feeds' articles in batches (the newest first), or None when nothing is subscribed."""
     if db is None or not db.exists():
         return None
-    from reader.feeds.subscriptions import Subscriptions
+    from reader.sources.feeds.subscriptions import Subscriptions
 
     try:
         subscriptions = Subscriptions.open(db)
@@ -30,7 +30,7 @@ def subscribed(db: Path | None) -> Iterator[Collection] | None:
 
 
 def _batches(subscriptions: object) -> Iterator[Collection]:
-    from reader.feeds.subscriptions import Subscriptions
+    from reader.sources.feeds.subscriptions import Subscriptions
 
     assert isinstance(subscriptions, Subscriptions)
     try:

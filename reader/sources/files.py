@@ -35,10 +35,10 @@ class Collection:
 
 def seeds_dir() -> Path:
     """The built-in seed articles: inside the installed package, or `seeds/` in a source checkout."""
-    packaged = Path(__file__).with_name("seeds")
+    packaged = Path(__file__).parent.with_name("seeds")
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "seeds"
+    return Path(__file__).resolve().parents[2] / "seeds"
 
 
 def display_path(path: str) -> str:

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urljoin
 
-from reader.feeds.fetch import Fetched, Fetcher, FetchSettings
-from reader.feeds.html import is_openable
-from reader.feeds.parse import FeedError, ParsedFeed, parse_feed
-from reader.feeds.subscriptions import Feed, Stored, Subscriptions
 from reader.pool import process_pool
+from reader.sources.feeds.fetch import Fetched, Fetcher, FetchSettings
+from reader.sources.feeds.html import is_openable
+from reader.sources.feeds.parse import FeedError, ParsedFeed, parse_feed
+from reader.sources.feeds.subscriptions import Feed, Stored, Subscriptions
 
 POOL_MIN_FEEDS = 50  # fewer feeds are read on the keeper thread: starting the pool would cost more
 

@@ -1,0 +1,1 @@
+"""Where articles come from: files and folders (`files`), and subscribed feeds (`feeds`)."""
