@@ -6,7 +6,7 @@
 ECB+: 772 full articles, gold = `cluster_id` (the real-world event; every topic holds two events).
 UCI News Aggregator: 422,937 headlines, gold = `STORY`; the headline is both title and text, dated by
 its timestamp. Prints the time for finding names and for building threads (one core), and the peak
-memory of the process. Skips cleanly when the data is absent. Settings are the ones in reader.stories;
+memory of the process. Skips cleanly when the data is absent. Settings are the ones in reader.analysis.stories;
 nothing here is tuned per data set.
 """
 
@@ -24,10 +24,10 @@ from collections.abc import Hashable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reader.analysis.stories import Stories
 from reader.articles import Article
 from reader.names import NameIndex, article_names
 from reader.names.gazetteer import places
-from reader.stories import Stories
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 DEFAULT = DATA / "ecbplus" / "dev.jsonl"

@@ -30,9 +30,9 @@ from reader.articles import Article, content_id
 from reader.store import transaction
 
 if TYPE_CHECKING:  # the name finder and the stories load only when names or threads are read back
+    from reader.analysis.related import RelatedTable
+    from reader.analysis.stories import SavedStories
     from reader.names.entities import ArticleName, NameIndex, NamesSummary, SavedNames
-    from reader.related import RelatedTable
-    from reader.stories import SavedStories
 
 FORGET_AFTER_DAYS = 90
 ANALYSIS_VERSION = 7  # change when names or threads are built differently: what an older reader kept is rebuilt
@@ -282,7 +282,7 @@ class AnalysisIndex:
 
     def stored_stories(self, files: list[str]) -> SavedStories | None:
         """The threads kept for the collection of these files, unchanged since; None when there are none."""
-        from reader.stories import SavedStories
+        from reader.analysis.stories import SavedStories
 
         kept = self._kept(files, "threads")
         if not isinstance(kept, str):
@@ -301,7 +301,7 @@ class AnalysisIndex:
 
     def stored_related(self, files: list[str]) -> RelatedTable | None:
         """Every article's related articles kept for the collection of these files, unchanged since."""
-        from reader.related import RelatedTable
+        from reader.analysis.related import RelatedTable
 
         kept = self._kept(files, "related")
         return RelatedTable.decode(kept) if isinstance(kept, bytes) else None

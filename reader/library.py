@@ -13,16 +13,16 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from reader.analysis.collector import collector_paused
+from reader.analysis.words import WordIndex
 from reader.articles import Article, Problem
-from reader.collector import collector_paused
-from reader.search import WordIndex
 from reader.sources.files import Collection
 from reader.store import ReadChange, ReadState
 
 if TYPE_CHECKING:  # the name finder is imported when analysis starts, off the start-up path
+    from reader.analysis.stories import NamedArticles, Progress, Related, Stories, Thread
     from reader.index import AnalysisIndex
     from reader.names import ArticleName, CollectionName, NameIndex, NamesSummary
-    from reader.stories import NamedArticles, Progress, Related, Stories, Thread
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +222,7 @@ class Library:
         the index at once, so quitting mid-way keeps it. Articles are added to the collection oldest
         first, so a name's first article comes first in its list. Returns None when stopped.
         """
-        from reader.analysis import find_names
+        from reader.analysis.workers import find_names
         from reader.names import NameIndex
         from reader.names.entities import decode_names, encode_names
 
@@ -297,7 +297,7 @@ class Library:
     def restore(self, index: AnalysisIndex) -> bool:
         """Read back the names and story threads the index kept for this collection's files, without
         waiting for the articles to be read (no file changed since, so they are the same articles)."""
-        from reader.stories import Stories
+        from reader.analysis.stories import Stories
 
         names = index.stored_names(self.files)
         if names is None:
@@ -314,7 +314,7 @@ class Library:
     ) -> Stories | None:
         """Group the articles into story threads (needs the names first), or read back the threads `index`
         kept when none of the files changed since. Related articles come with `find_related`."""
-        from reader.stories import Stories
+        from reader.analysis.stories import Stories
 
         if self.names is None:
             return None
@@ -358,7 +358,7 @@ class Library:
 
     def _words(self) -> Iterator[dict[str, int]]:
         """Each article's words, counted over every core while threads are grouped on this one."""
-        from reader.analysis import count_words
+        from reader.analysis.workers import count_words
 
         return count_words([article.text for article in self.articles])
 

@@ -84,7 +84,7 @@ _OLD_COLLECTIONS = "DROP TABLE IF EXISTS collections"
 # Version 5 keeps each article's headline, date and place in its file, so a second start can show the
 # newest articles before reading the files. Older tables gain the columns (empty until re-indexed).
 _ARTICLE_COLUMNS = {"title": "TEXT", "published": "TEXT", "line": "INTEGER", "byte_offset": "INTEGER"}
-# Version 7 keeps each collection's related articles (reader.related), found in bulk, beside its threads,
+# Version 7 keeps each collection's related articles (reader.analysis.related), found in bulk, beside its threads,
 # and finds an article by id alone (`reader show`, `reader mark`).
 _COLLECTION_COLUMNS = {"related": "BLOB"}
 # Version 8 also notes which analysis found each source's names (index.ANALYSIS_VERSION): a source analysed by

@@ -116,12 +116,12 @@ def _articles(capsys: pytest.CaptureFixture[str], news: Path, db: Path, *filters
 def test_a_second_export_reads_the_analysis_back_and_a_changed_file_alone_is_analysed_again(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reader.analysis
-    import reader.stories
+    import reader.analysis.stories
+    import reader.analysis.workers
 
     analysed: list[str] = []
     bulk: list[int] = []
-    find_names, related_table = reader.analysis.find_names, reader.stories.related_table
+    find_names, related_table = reader.analysis.workers.find_names, reader.analysis.stories.related_table
 
     def counting_names(articles, stop=None):  # type: ignore[no-untyped-def]
         analysed.extend(Path(a.path).stem for a in articles)
@@ -131,8 +131,8 @@ def test_a_second_export_reads_the_analysis_back_and_a_changed_file_alone_is_ana
         bulk.append(len(ids))
         return related_table(ids, *rest)
 
-    monkeypatch.setattr(reader.analysis, "find_names", counting_names)
-    monkeypatch.setattr(reader.stories, "related_table", counting_related)
+    monkeypatch.setattr(reader.analysis.workers, "find_names", counting_names)
+    monkeypatch.setattr(reader.analysis.stories, "related_table", counting_related)
     news, db = _news(tmp_path), tmp_path / "reader.db"
     status, first, _ = _run(capsys, "export", "--db", str(db), str(news))
     assert status == 0 and sorted(analysed) == sorted(Path(n).stem for n in STORIES) and bulk == [5]

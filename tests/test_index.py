@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reader import analysis
+from reader.analysis import workers
 from reader.index import AnalysisIndex
 from reader.library import Library, ListQuery
 from reader.names import NameIndex, article_names
@@ -94,7 +94,7 @@ def test_read_marks_survive_re_indexing(tmp_path: Path) -> None:
 def test_interrupted_indexing_keeps_what_was_done_and_finishes_later(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(analysis, "CHUNK", 1)  # save after every article
+    monkeypatch.setattr(workers, "CHUNK", 1)  # save after every article
     news, db = _collection(tmp_path), tmp_path / "reader.db"
     library, index = _open(news, db)
     seen: list[int] = []
@@ -215,11 +215,11 @@ def test_the_head_of_the_names_and_the_story_count_are_kept_for_the_first_screen
 
 
 def test_a_process_pool_finds_the_same_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(analysis, "CHUNK", 2)
+    monkeypatch.setattr(workers, "CHUNK", 2)
     articles = load([_collection(tmp_path)]).articles
-    inline = [names for chunk in analysis.find_names(articles) for _, names in chunk]
-    monkeypatch.setattr(analysis, "POOL_MIN_ARTICLES", 1)
-    pooled = [(a.id, names) for chunk in analysis.find_names(articles, workers=2) for a, names in chunk]
+    inline = [names for chunk in workers.find_names(articles) for _, names in chunk]
+    monkeypatch.setattr(workers, "POOL_MIN_ARTICLES", 1)
+    pooled = [(a.id, names) for chunk in workers.find_names(articles, workers=2) for a, names in chunk]
     assert [a for a, _ in pooled] == [a.id for a in articles]  # in order
     assert [names for _, names in pooled] == inline
 
@@ -227,15 +227,15 @@ def test_a_process_pool_finds_the_same_names(tmp_path: Path, monkeypatch: pytest
 def test_words_counted_in_a_process_pool_group_the_same_threads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reader.stories import Stories
+    from reader.analysis.stories import Stories
 
     news = tmp_path / "seeds"
     shutil.copytree(seeds_dir(), news)
     inline = Library(load([news]), ReadState.open(tmp_path / "inline.db"))
     inline.analyse()
-    monkeypatch.setattr(analysis, "CHUNK", 2)
-    monkeypatch.setattr(analysis, "POOL_MIN_ARTICLES", 1)
-    counted = list(analysis.count_words([a.text for a in inline.articles], workers=2))
+    monkeypatch.setattr(workers, "CHUNK", 2)
+    monkeypatch.setattr(workers, "POOL_MIN_ARTICLES", 1)
+    counted = list(workers.count_words([a.text for a in inline.articles], workers=2))
     assert len(counted) == len(inline.articles) and all(counted)  # every article's words, in order
     pooled = Library(load([news]), ReadState.open(tmp_path / "pooled.db"))
     pooled.analyse()  # now with the words counted in the pool
@@ -263,16 +263,16 @@ def test_a_broken_pool_costs_time_not_names(tmp_path: Path, monkeypatch: pytest.
     from concurrent.futures.process import BrokenProcessPool
 
     articles = load([_collection(tmp_path)]).articles
-    expected = [names for chunk in analysis.find_names(articles) for _, names in chunk]
+    expected = [names for chunk in workers.find_names(articles) for _, names in chunk]
 
     def broken(*_: object) -> Future[object]:
         future: Future[object] = Future()
         future.set_exception(BrokenProcessPool("a worker was killed"))
         return future
 
-    monkeypatch.setattr(analysis, "POOL_MIN_ARTICLES", 1)
+    monkeypatch.setattr(workers, "POOL_MIN_ARTICLES", 1)
     monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor.submit", broken)
-    pooled = [names for chunk in analysis.find_names(articles, workers=2) for _, names in chunk]
+    pooled = [names for chunk in workers.find_names(articles, workers=2) for _, names in chunk]
     assert pooled == expected
 
 

@@ -40,7 +40,7 @@ def test_search_name_filter_and_order_combine(tmp_path: Path) -> None:
 
 
 def test_search_finds_word_starts_in_any_case_and_never_across_a_space() -> None:
-    from reader.search import WordIndex
+    from reader.analysis.words import WordIndex
 
     def article(text: str) -> Article:
         return Article(text[:8], "x.txt", None, text.split(".")[0], text)

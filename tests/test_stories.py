@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from reader.analysis.stories import Related
 from reader.articles import Article
 from reader.library import Library, ListQuery
-from reader.stories import Related
 from tests.conftest import make_library, write
 
 QUAKE = [
@@ -102,7 +102,7 @@ def test_building_threads_reports_how_far_each_stage_has_got(
 ) -> None:
     """What the indexing bar shows while threads are built: weighing, grouping, then related articles, counted
     in articles."""
-    monkeypatch.setattr("reader.stories.REPORT_EVERY", 2)
+    monkeypatch.setattr("reader.analysis.stories.REPORT_EVERY", 2)
     reports: list[tuple[str, int, int]] = []
     seeds_library.analyse(progress=lambda stage, done, total: reports.append((stage, done, total)))
     stages = [stage for stage, _, _ in reports]
@@ -153,9 +153,9 @@ def test_notices_cast_in_one_mould_about_different_companies_are_different_stori
 def test_a_story_that_went_quiet_starts_a_new_thread_when_it_comes_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reader.stories
+    import reader.analysis.stories
 
-    monkeypatch.setattr(reader.stories, "QUIET_ARTICLES", 4)  # four other articles since: the news moved on
+    monkeypatch.setattr(reader.analysis.stories, "QUIET_ARTICLES", 4)  # four other articles since: the news moved on
     later = [("2024-02-20", "A year on, Sapporo remembered the Hokkaido earthquake: rescue teams that searched the "
               "rubble of collapsed houses in Japan's northern island laid wreaths for the quake's dead.")]
     meanwhile = [[(f"2024-01-{10 + n}", f"{company} said its board declared a quarterly dividend of 25 cts a share, "
@@ -165,7 +165,7 @@ def test_a_story_that_went_quiet_starts_a_new_thread_when_it_comes_back(
     comeback = next(a for a in library.articles if "A year on" in a.body)
     assert len(library.thread_articles(first)) == 3
     assert comeback not in library.thread_articles(first)
-    monkeypatch.setattr(reader.stories, "QUIET_ARTICLES", 100)  # still news: it joins its story
+    monkeypatch.setattr(reader.analysis.stories, "QUIET_ARTICLES", 100)  # still news: it joins its story
     library = _library(tmp_path, [QUAKE, *meanwhile, later])
     first = next(a for a in library.articles if a.iso_date == "2024-01-02")
     assert [a.body for a in library.thread_articles(first)][-1].startswith("A year on")

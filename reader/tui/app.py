@@ -36,10 +36,10 @@ from reader.tui.widgets.reading_pane import ReadingPane
 if TYPE_CHECKING:  # stories load with the analysis, off the start-up path; feeds with the first refresh
     from pathlib import Path
 
+    from reader.analysis.stories import Thread
     from reader.names import ArticleName
     from reader.sources.feeds.refresh import RefreshReport
     from reader.sources.feeds.subscriptions import Feed, Stored
-    from reader.stories import Thread
 
 REFRESH_EVERY = 30 * 60  # seconds: feeds are fetched on start when the last refresh is older, and this often
 INCREMENTAL_MOST = 1000  # new articles added to the threads one by one; more: the threads are grouped again

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urljoin
 
-from reader.pool import process_pool
+from reader.analysis.pool import process_pool
 from reader.sources.feeds.fetch import Fetched, Fetcher, FetchSettings
 from reader.sources.feeds.html import is_openable
 from reader.sources.feeds.parse import FeedError, ParsedFeed, parse_feed

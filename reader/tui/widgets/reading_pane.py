@@ -146,7 +146,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
 
     def _mark_matches(self, text: Text) -> None:
         """Mark where the search's words begin a word, as the list found them."""
-        from reader.search import word_start
+        from reader.analysis.words import word_start
 
         self.matches, self._match = [], -1
         if not self.search_words:

@@ -66,7 +66,7 @@ def _pooled(
                 return
             yield work(chunk)
         return
-    from reader.pool import process_pool
+    from reader.analysis.pool import process_pool
 
     pool = process_pool(workers)
     pending: deque[tuple[list[str], Future[list[_Result]] | None]] = deque()
@@ -111,6 +111,6 @@ def _names_of(bodies: list[str]) -> list[list[ArticleName]]:
 
 
 def _words_of(texts: list[str]) -> list[dict[str, int]]:
-    from reader.stories import words_of
+    from reader.analysis.stories import words_of
 
     return [words_of(text) for text in texts]

@@ -38,8 +38,7 @@ from functools import partial
 from itertools import repeat
 from operator import mul, truediv
 
-from reader.articles import Article
-from reader.related import (
+from reader.analysis.related import (
     CANDIDATE_DF,
     MIN_LINK,
     RELATED_LIMIT,
@@ -48,6 +47,7 @@ from reader.related import (
     RelatedTable,
     related_table,
 )
+from reader.articles import Article
 
 TOPIC_SIMILARITY = 0.10  # average similarity that makes one topic (global word weights)
 EVENT_SIMILARITY = 0.075  # average similarity that makes one event inside a topic (topic word weights)
