@@ -40,7 +40,7 @@ from reader.library import Library
 from reader.names import KINDS, ORGANIZATION, PERSON, PLACE
 from reader.names.gazetteer import fold, place_name, places
 from reader.sources.files import load
-from reader.store import ReadState
+from reader.storage.read_marks import ReadState
 
 # Country codes whose words are not the country's name.
 COUNTRY_CODES = {"usa": "United States", "uk": "United Kingdom", "ussr": "Soviet Union"}

@@ -104,9 +104,9 @@ def measure(name: str, path: Path, runs: int) -> list[str]:
 def interactions(path: Path) -> list[str]:
     """Handler plus full render, in milliseconds, on the analysed collection (median of 5)."""
     from benchmarks.archives import cache_folder
-    from reader.index import AnalysisIndex
     from reader.library import Library
-    from reader.store import ReadState
+    from reader.storage.analysis_index import AnalysisIndex
+    from reader.storage.read_marks import ReadState
     from reader.tui.app import ReaderApp
     from reader.tui.widgets.names_sidebar import NamesSidebar
 

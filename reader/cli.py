@@ -13,7 +13,7 @@ from pathlib import Path
 from reader import __version__
 from reader.library import Library
 from reader.sources.files import FIRST_BATCH, Collection, seeds_dir, source_files, stream
-from reader.store import ENV_VAR, ReadState, StoreError, default_db_path
+from reader.storage.read_marks import ENV_VAR, ReadState, StoreError, default_db_path
 from reader.text import displayable
 
 _DESCRIPTION = "A terminal news reader that knows who and what the news is about."
@@ -137,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _listed_from_index(read_state: ReadState, files: list[str]) -> Library | None:
     """A library of the newest articles of these files as the analysis index lists them, if it knows them
     as they are now. When that is the whole collection (a small one), its names and threads come too."""
-    from reader.index import AnalysisIndex
+    from reader.storage.analysis_index import AnalysisIndex
 
     if read_state.path is None or not files:
         return None

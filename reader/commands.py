@@ -21,7 +21,7 @@ from typing import IO
 from reader.articles import Article, Problem, age
 from reader.library import Library
 from reader.sources.files import Collection, display_path, gathered, load, parse_date, read_article, seeds_dir
-from reader.store import ENV_VAR, ReadState, StoreError, default_db_path
+from reader.storage.read_marks import ENV_VAR, ReadState, StoreError, default_db_path
 from reader.text import blocks, displayable, one_line
 
 _DB_HELP = f"the reader's database (default: ${ENV_VAR} or the data directory)"
@@ -66,7 +66,7 @@ def export_command(arguments: Sequence[str]) -> int:
     try:
         _analysed(library, db)
     except sqlite3.DatabaseError as error:  # the index broke under it: recover, and analyse afresh
-        from reader.store import is_damage, recover
+        from reader.storage.read_marks import is_damage, recover
 
         if is_damage(error):
             _warn([recover(db, str(error))])
@@ -103,7 +103,7 @@ def _opened(paths: list[str], db: Path) -> Collection:
 def _analysed(library: Library, db: Path) -> None:
     """Names, threads and related articles, read back from the index where nothing changed and kept there
     for next time. A database that cannot be written means analysing without keeping."""
-    from reader.index import AnalysisIndex
+    from reader.storage.analysis_index import AnalysisIndex
 
     try:
         ReadState.open(db).close()  # makes the database, or brings an older one up to date
@@ -166,7 +166,7 @@ def mark_command(arguments: Sequence[str]) -> int:
 
 def _indexed(state: ReadState, article_ids: list[str]) -> set[str]:
     """Those of `article_ids` the analysis index knows (export and the reader index what they open)."""
-    from reader.index import AnalysisIndex
+    from reader.storage.analysis_index import AnalysisIndex
 
     index = AnalysisIndex.open(state.path) if state.path is not None and article_ids else None
     if index is None:
@@ -196,7 +196,7 @@ def show_command(arguments: Sequence[str]) -> int:
 
 def _find(article_id: str, db: Path, paths: list[str]) -> tuple[Article, list[tuple[str, str]]]:
     """The article and its names as (name, kind), from the index where it knows the article, else from PATHs."""
-    from reader.index import AnalysisIndex, decode, is_feed
+    from reader.storage.analysis_index import AnalysisIndex, decode, is_feed
 
     index = AnalysisIndex.open(db) if db.exists() else None
     if index is not None:

@@ -17,12 +17,12 @@ from reader.analysis.collector import collector_paused
 from reader.analysis.words import WordIndex
 from reader.articles import Article, Problem
 from reader.sources.files import Collection
-from reader.store import ReadChange, ReadState
+from reader.storage.read_marks import ReadChange, ReadState
 
 if TYPE_CHECKING:  # the name finder is imported when analysis starts, off the start-up path
     from reader.analysis.stories import NamedArticles, Progress, Related, Stories, Thread
-    from reader.index import AnalysisIndex
     from reader.names import ArticleName, CollectionName, NameIndex, NamesSummary
+    from reader.storage.analysis_index import AnalysisIndex
 
 
 @dataclass(frozen=True, slots=True)

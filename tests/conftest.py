@@ -9,7 +9,7 @@ import pytest
 
 from reader.library import Library
 from reader.sources.files import load, seeds_dir
-from reader.store import ReadState
+from reader.storage.read_marks import ReadState
 
 # A fixed "now" so how-long-ago text (and the snapshots) never change with the calendar.
 FIXED_NOW = datetime(2026, 11, 22, 12, 0)

@@ -13,7 +13,7 @@ from textual.widgets import Input
 
 from reader.library import Library
 from reader.sources.files import seeds_dir, stream
-from reader.store import ReadState
+from reader.storage.read_marks import ReadState
 from reader.tui.app import ReaderApp
 from tests.conftest import FIXED_NOW, make_app, make_library, write
 
@@ -312,8 +312,8 @@ async def test_a_big_archive_is_listed_at_once_and_fills_while_the_rest_is_read(
 
 
 async def test_a_warm_start_shows_names_and_stories_read_back_and_opens_listed_articles(tmp_path: Path) -> None:
-    from reader.index import AnalysisIndex
     from reader.sources.files import load, source_files
+    from reader.storage.analysis_index import AnalysisIndex
 
     news, db = tmp_path / "seeds", tmp_path / "reader.db"
     shutil.copytree(seeds_dir(), news)
@@ -344,8 +344,8 @@ async def test_a_big_warm_start_shows_the_head_of_the_names_at_once_and_filters_
 ) -> None:
     import threading
 
-    from reader.index import AnalysisIndex
     from reader.sources.files import load, source_files
+    from reader.storage.analysis_index import AnalysisIndex
 
     news, db = tmp_path / "seeds", tmp_path / "reader.db"
     shutil.copytree(seeds_dir(), news)

@@ -13,7 +13,7 @@ from reader.library import Library
 from reader.sources.feeds import subscribed
 from reader.sources.feeds.refresh import refresh
 from reader.sources.feeds.subscriptions import Subscriptions
-from reader.store import ReadState
+from reader.storage.read_marks import ReadState
 from reader.tui.app import ReaderApp
 from tests.conftest import FIXED_NOW
 from tests.test_app import _ready, _screen_text

@@ -53,7 +53,7 @@ def test_nothing_to_read_says_so_with_the_reasons(tmp_path: Path) -> None:
 
 def test_export_honours_the_READER_DB_variable(tmp_path: Path) -> None:
     from reader.sources.files import load, seeds_dir
-    from reader.store import ReadState
+    from reader.storage.read_marks import ReadState
 
     db = tmp_path / "via-env.db"
     state = ReadState.open(db)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.store import ReadState
+from reader.storage.read_marks import ReadState
 from tests.conftest import write
 
 

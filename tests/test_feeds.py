@@ -18,7 +18,7 @@ from werkzeug import Request, Response
 from reader.sources.feeds.fetch import FetchSettings
 from reader.sources.feeds.refresh import refresh, subscribe
 from reader.sources.feeds.subscriptions import Subscriptions
-from reader.store import ReadState
+from reader.storage.read_marks import ReadState
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Harbour News</title><link>https://harbour.example/</link>

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from reader.library import Library, ListQuery
 from reader.names import article_names
 from reader.sources.files import load
-from reader.store import ReadState
+from reader.storage.read_marks import ReadState
 
 EXAMPLES = int(os.environ.get("READER_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)

@@ -52,7 +52,7 @@ def test_starting_on_subscribed_feeds_loads_no_feed_parser_or_http_client(tmp_pa
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from reader.store import ReadState\n"
+        "from reader.storage.read_marks import ReadState\n"
         "from reader.sources.feeds.subscriptions import Subscriptions\n"
         f"db = Path({str(tmp_path / 'x.db')!r})\n"
         "ReadState.open(db).close()\n"

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from reader.analysis import workers
-from reader.index import AnalysisIndex
 from reader.library import Library, ListQuery
 from reader.names import NameIndex, article_names
 from reader.sources.files import load, seeds_dir, source_files, stream
-from reader.store import ReadState
+from reader.storage.analysis_index import AnalysisIndex
+from reader.storage.read_marks import ReadState
 from tests.conftest import write
 
 ARTICLES = {
@@ -342,12 +342,12 @@ def test_an_article_read_back_from_a_changed_file_is_listed_where_it_now_is(tmp_
 def test_articles_analysed_by_older_rules_have_their_names_found_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reader.index
+    from reader.storage import analysis_index
 
     news, db = _collection(tmp_path), tmp_path / "reader.db"
     library, index = _open(news, db)
     assert _analyse(library, index) == (0, 3)
-    monkeypatch.setattr(reader.index, "ANALYSIS_VERSION", reader.index.ANALYSIS_VERSION + 1)  # the rules changed
+    monkeypatch.setattr(analysis_index, "ANALYSIS_VERSION", analysis_index.ANALYSIS_VERSION + 1)  # the rules changed
     again, index = _open(news, db)
     assert _analyse(again, index) == (0, 3), "nothing is read back from the older rules"
     third, index = _open(news, db)

@@ -21,7 +21,7 @@ import pytest
 from reader.library import Library
 from reader.sources import files as sources
 from reader.sources.files import load, stream
-from reader.store import ReadState, StoreError
+from reader.storage.read_marks import ReadState, StoreError
 from reader.tui.app import ReaderApp
 from tests.conftest import FIXED_NOW, write
 from tests.test_app import _ready, _screen_text
@@ -240,7 +240,7 @@ def test_readers_starting_at_once_on_a_new_database_never_move_it_aside(tmp_path
 def test_a_database_held_by_another_process_is_waited_for_not_moved(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reader import store
+    from reader.storage import read_marks as store
 
     db = tmp_path / "reader.db"
     state = ReadState.open(db)
@@ -306,7 +306,7 @@ def test_marks_made_while_another_process_holds_the_database_wait_and_are_writte
 def test_marks_that_cannot_be_written_by_the_end_are_kept_aside_and_taken_in_next_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reader import store
+    from reader.storage import read_marks as store
 
     monkeypatch.setattr(store, "CLOSING_WAIT", 0.2)
     db = tmp_path / "reader.db"
@@ -403,7 +403,7 @@ def test_a_read_only_database_gives_one_clear_message_and_stays_as_it_was(tmp_pa
 _MARKER = """
 import sys, time
 from pathlib import Path
-from reader.store import ReadState
+from reader.storage.read_marks import ReadState
 state = ReadState.open(Path(sys.argv[1]))
 state.be_patient()
 for number in range(int(sys.argv[3])):
@@ -448,7 +448,7 @@ def test_two_readers_marking_at_once_lose_no_mark(tmp_path: Path) -> None:
 
 def test_processes_opening_a_new_database_at_once_never_move_it_aside(tmp_path: Path) -> None:
     opener = (
-        "import sys; from pathlib import Path; from reader.store import ReadState; "
+        "import sys; from pathlib import Path; from reader.storage.read_marks import ReadState; "
         "s = ReadState.open(Path(sys.argv[1])); print(len(s.warnings)); s.close()"
     )
     for round_number in range(6):

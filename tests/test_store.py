@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.store import ReadState, StoreError
+from reader.storage.read_marks import ReadState, StoreError
 
 
 def test_marks_persist_across_restarts(tmp_path: Path) -> None:
@@ -39,7 +39,7 @@ def test_undo_restores_exactly_what_each_action_changed(tmp_path: Path) -> None:
 _KILLED_RIGHT_AFTER = """
 import os, signal, sys
 from pathlib import Path
-from reader.store import ReadState
+from reader.storage.read_marks import ReadState
 state = ReadState.open(Path(sys.argv[1]))
 state.mark(["article-1"], True)
 os.kill(os.getpid(), signal.SIGKILL)  # no close, no atexit, no flush

@@ -24,7 +24,7 @@ from reader.articles import Article, Problem
 from reader.config import Config, Settings
 from reader.library import Library, ListQuery
 from reader.sources.files import Collection, display_path
-from reader.store import ReadChange, StoreError
+from reader.storage.read_marks import ReadChange, StoreError
 from reader.text import counted, displayable, one_line
 from reader.tui.keys import app_bindings, rebound
 from reader.tui.palette import ReaderCommands
@@ -384,7 +384,7 @@ class ReaderApp(App[None]):
         progress: Callable[[str, int, int | None], None],
         ready: Callable[[], None],
     ) -> None:
-        from reader.index import AnalysisIndex
+        from reader.storage.analysis_index import AnalysisIndex
 
         path = self.library.read.path
         index = AnalysisIndex.open(path) if path is not None and not self._no_index else None
@@ -427,7 +427,7 @@ class ReaderApp(App[None]):
     def _index_failed(self, error: sqlite3.Error) -> None:
         """A damaged database is moved aside (the marks carried over) and the analysis starts again on a new
         one; any other failure of the index: the analysis goes on without keeping anything."""
-        from reader.store import is_damage
+        from reader.storage.read_marks import is_damage
 
         message = f"The analysis index could not be used ({error}); names and threads are not kept this time."
         if is_damage(error) and self.library.read.path is not None and not self._no_index:
@@ -603,8 +603,8 @@ class ReaderApp(App[None]):
     def add_arrivals(self, articles: list[Article]) -> None:
         """The names of newly arrived articles, found here; then each joins the names and the threads on the
         screen's thread, a few at a time (each addition is a few milliseconds)."""
-        from reader.index import AnalysisIndex
         from reader.names import article_names
+        from reader.storage.analysis_index import AnalysisIndex
 
         worker = get_current_worker()
         found = []

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from reader.articles import Article
 from reader.sources.files import Collection
-from reader.store import transaction
+from reader.storage.read_marks import transaction
 
 if TYPE_CHECKING:  # the feed parser (fastfeedparser, lxml) loads only when a feed is fetched, not at start-up
     from reader.sources.feeds.parse import ParsedFeed

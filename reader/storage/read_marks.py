@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS saved_filters (
     saved_at REAL NOT NULL
 );
 """
-# Version 2 adds the analysis index (reader.index): what was found in each source file, so a second
+# Version 2 adds the analysis index (reader.storage.analysis_index): what was found in each source file, so a second
 # start does not analyse unchanged files again. Read marks are kept by article id, apart from it.
 # Version 4 adds what was built over each collection (a set of source files): its names, merged
 # across articles, and its story threads, so a second start neither merges nor groups them again.

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.articles import Article, content_id
-from reader.store import transaction
+from reader.storage.read_marks import transaction
 
 if TYPE_CHECKING:  # the name finder and the stories load only when names or threads are read back
     from reader.analysis.related import RelatedTable
