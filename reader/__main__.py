@@ -2,7 +2,7 @@
 
 import sys
 
-from reader.cli import main
+from reader.cli.main import main
 
 if __name__ == "__main__":  # not when a worker process of the analysis pool imports this module
     sys.exit(main())

@@ -390,7 +390,7 @@ async def test_a_big_warm_start_shows_the_head_of_the_names_at_once_and_filters_
 async def test_a_collection_exported_before_opens_with_its_related_stories_and_weighs_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from reader.cli import _listed_from_index, main
+    from reader.cli.main import _listed_from_index, main
     from reader.sources.files import source_files
 
     news, db = tmp_path / "seeds", tmp_path / "reader.db"

@@ -99,7 +99,7 @@ def _news(tmp_path: Path) -> Path:
 
 
 def _run(capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int, str, str]:
-    from reader.cli import main
+    from reader.cli.main import main
 
     status = main(list(arguments))
     captured = capsys.readouterr()

@@ -465,7 +465,7 @@ def test_only_web_links_are_openable() -> None:
 
 
 def _run(capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int, str, str]:
-    from reader.cli import main
+    from reader.cli.main import main
 
     try:
         status = main(list(arguments))

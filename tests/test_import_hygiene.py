@@ -36,7 +36,7 @@ def test_no_core_module_imports_textual() -> None:
 def test_a_headless_export_never_loads_textual(tmp_path: Path) -> None:
     script = (
         "import sys, io, contextlib\n"
-        "from reader.cli import main\n"
+        "from reader.cli.main import main\n"
         "with contextlib.redirect_stdout(io.TextIOWrapper(io.BytesIO())):\n"
         f"    main(['export', '--json', '--db', {str(tmp_path / 'x.db')!r}])\n"
         "assert 'textual' not in sys.modules, 'textual was imported'\n"
@@ -57,7 +57,7 @@ def test_starting_on_subscribed_feeds_loads_no_feed_parser_or_http_client(tmp_pa
         f"db = Path({str(tmp_path / 'x.db')!r})\n"
         "ReadState.open(db).close()\n"
         "s = Subscriptions.open(db); s.add('https://example.org/rss'); s.close()\n"
-        "import reader.cli, reader.config, reader.tui.app\n"
+        "import reader.cli.main, reader.config, reader.tui.app\n"
         "from reader.sources.feeds import subscribed\n"
         "next(subscribed(db))\n"
         "heavy = [m for m in ('fastfeedparser', 'lxml', 'selectolax', 'aiohttp') if m in sys.modules]\n"

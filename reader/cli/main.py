@@ -37,11 +37,11 @@ Press ? inside the reader for every key."""
 
 
 _COMMANDS = {
-    "export": ("reader.commands", "export_command"),
-    "mark": ("reader.commands", "mark_command"),
-    "show": ("reader.commands", "show_command"),
-    "feeds": ("reader.sources.feeds.commands", "feeds_command"),
-    "refresh": ("reader.sources.feeds.commands", "refresh_command"),
+    "export": ("reader.cli.articles", "export_command"),
+    "mark": ("reader.cli.articles", "mark_command"),
+    "show": ("reader.cli.articles", "show_command"),
+    "feeds": ("reader.cli.feeds", "feeds_command"),
+    "refresh": ("reader.cli.feeds", "refresh_command"),
 }
 
 
@@ -58,12 +58,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments and arguments[0] in _COMMANDS:
         import importlib
 
-        from reader import commands
+        from reader.cli import articles
 
         module, function = _COMMANDS[arguments[0]]
         try:
             return int(getattr(importlib.import_module(module), function)(arguments[1:]))
-        except commands.CommandError as error:
+        except articles.CommandError as error:
             print(f"reader {arguments[0]}: {error}", file=sys.stderr)
             return 1
         except KeyboardInterrupt:

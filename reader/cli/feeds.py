@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from reader.commands import _DB_HELP, CommandError, _db_path, _stdout, _warn
+from reader.cli.articles import _DB_HELP, CommandError, _db_path, _stdout, _warn
 from reader.sources.feeds.subscriptions import Subscriptions, feeds_json
 from reader.storage.read_marks import ReadState, StoreError
 from reader.text import counted, displayable, one_line
