@@ -2,19 +2,23 @@
 
 The articles are written one at a time, so memory does not grow with the output. Filters choose the
 articles the way the reader's list does (search, unread only, a name) plus dates, a thread and a limit;
-the names and threads sections then cover the chosen articles only.
+the names and threads sections then cover the chosen articles only. One article alone is written as plain text
+(`plain_text`), for `reader show` and the reader's pipe.
 """
 
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Any
 
-from reader.articles import Article
+from reader.articles import Article, age
 from reader.library import Library, ListQuery
+from reader.sources.files import display_path
+from reader.text import blocks, displayable, one_line
 
 
 class SelectionError(Exception):
@@ -173,3 +177,30 @@ def _threads(library: Library, chosen: set[str], everything: bool) -> Iterator[d
         articles = list(thread.articles) if everything else [a for a in thread.articles if a in chosen]
         if articles:
             yield {"id": thread.id, "title": thread.title, "articles": articles}
+
+
+_KIND_HEADINGS = {"person": "People", "place": "Places", "organization": "Organisations"}
+
+
+def plain_text(article: Article, names: list[tuple[str, str]], now: datetime, width: int = 78) -> str:
+    """An article as plain text, laid out as the reading pane lays it out; every part made safe to print."""
+    when = f"{article.published:%A %-d %B %Y} · {age(article.published, now)}" if article.published else "undated"
+    where = display_path(article.path) + (f", line {article.line}" if article.line else "")
+    lines = [one_line(article.title), when, displayable(where)]
+    if article.link:
+        lines.append(displayable(article.link))
+    if article.note:
+        lines.append(f"⚠ {displayable(article.note)}")
+    for kind, heading in _KIND_HEADINGS.items():
+        of_kind = list(dict.fromkeys(name for name, k in names if k == kind))
+        if of_kind:
+            lines.append(f"{heading}: " + ", ".join(one_line(name) for name in of_kind))
+    body = article.body
+    for block in blocks(body):
+        lines.append("")
+        if block.joiner != " ":  # a table or preformatted lines: as written
+            lines.append(displayable(block.text(body)))
+            continue
+        text = one_line(block.text(body))
+        lines.append(textwrap.fill(text, width, break_long_words=False) if width and not block.heading else text)
+    return "\n".join(lines) + "\n"

@@ -9,26 +9,18 @@ written by `reader mark`.
 from __future__ import annotations
 
 import argparse
-import io
 import sqlite3
 import sys
-import textwrap
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import IO
 
-from reader.articles import Article, Problem, age
+from reader.articles import Article
+from reader.cli.common import DB_HELP, CommandError, Stdout, db_path, report_problems, warn
 from reader.library import Library
-from reader.sources.files import Collection, display_path, gathered, load, parse_date, read_article, seeds_dir
-from reader.storage.read_marks import ENV_VAR, ReadState, StoreError, default_db_path
-from reader.text import blocks, displayable, one_line
-
-_DB_HELP = f"the reader's database (default: ${ENV_VAR} or the data directory)"
-
-
-class CommandError(Exception):
-    """The command could not do its job; the message says why (exit status 1)."""
+from reader.sources.files import Collection, gathered, load, parse_date, read_article, seeds_dir
+from reader.storage.read_marks import ReadState, StoreError
+from reader.text import displayable
 
 
 def export_command(arguments: Sequence[str]) -> int:
@@ -45,7 +37,7 @@ def export_command(arguments: Sequence[str]) -> int:
     form.add_argument("--jsonl", action="store_true", help="one JSON object a line: each article, then names, "
                       "threads and problems")
     parser.add_argument("--body", action="store_true", help="include each article's body text")
-    parser.add_argument("--db", metavar="PATH", help=_DB_HELP)
+    parser.add_argument("--db", metavar="PATH", help=DB_HELP)
     parser.add_argument("--unread", action="store_true", help="only articles not marked read")
     parser.add_argument("--since", metavar="DATE", help="only articles dated on or after DATE")
     parser.add_argument("--until", metavar="DATE", help="only articles dated on or before DATE (a day: all of it)")
@@ -57,11 +49,11 @@ def export_command(arguments: Sequence[str]) -> int:
     since = _date(parser, "--since", options.since)
     until = _date(parser, "--until", options.until, end_of_day=True)
 
-    db = _db_path(options.db)
+    db = db_path(options.db)
     collection = _opened(options.paths, db)
-    _report_problems(collection.problems)
+    report_problems(collection.problems)
     read_state = ReadState.open_readonly(db)
-    _warn(read_state.warnings)
+    warn(read_state.warnings)
     library = Library(collection, read_state)
     try:
         _analysed(library, db)
@@ -69,9 +61,9 @@ def export_command(arguments: Sequence[str]) -> int:
         from reader.storage.read_marks import is_damage, recover
 
         if is_damage(error):
-            _warn([recover(db, str(error))])
+            warn([recover(db, str(error))])
         else:
-            _warn([f"the analysis index in {db} could not be used ({error}); analysed without keeping it"])
+            warn([f"the analysis index in {db} could not be used ({error}); analysed without keeping it"])
         library = Library(collection, ReadState.open_readonly(db))
         library.analyse()
     selection = Selection(
@@ -87,7 +79,7 @@ def export_command(arguments: Sequence[str]) -> int:
         articles = selected(library, selection)
     except SelectionError as error:
         raise CommandError(str(error)) from error
-    with _stdout() as out:
+    with Stdout() as out:
         write_export(library, articles, out, lines=options.jsonl, with_body=options.body)
     return 0
 
@@ -108,7 +100,7 @@ def _analysed(library: Library, db: Path) -> None:
     try:
         ReadState.open(db).close()  # makes the database, or brings an older one up to date
     except StoreError as error:
-        _warn([f"{error} (analysed without keeping it)"])
+        warn([f"{error} (analysed without keeping it)"])
     index = AnalysisIndex.open(db) if db.exists() else None
     try:
         if index is not None and library.restore(index):
@@ -132,7 +124,7 @@ def mark_command(arguments: Sequence[str]) -> int:
     parser.add_argument("state", choices=["read", "unread"], help="the mark to set")
     parser.add_argument("ids", nargs="+", metavar="ID", help="article ids (from reader export); - reads them from "
                         "stdin, one a line")
-    parser.add_argument("--db", metavar="PATH", help=_DB_HELP)
+    parser.add_argument("--db", metavar="PATH", help=DB_HELP)
     options = parser.parse_intermixed_args(arguments)
     ids: list[str] = []
     for given in options.ids:
@@ -142,11 +134,11 @@ def mark_command(arguments: Sequence[str]) -> int:
             ids.append(given)
     ids = list(dict.fromkeys(ids))
     try:
-        state = ReadState.open(_db_path(options.db))
+        state = ReadState.open(db_path(options.db))
     except StoreError as error:
         raise CommandError(str(error)) from error
     try:
-        _warn(state.warnings)
+        warn(state.warnings)
         known = _indexed(state, [i for i in ids if not state.is_read(i)])
         unknown = [i for i in ids if not state.is_read(i) and i not in known]
         if unknown:
@@ -178,18 +170,20 @@ def _indexed(state: ReadState, article_ids: list[str]) -> set[str]:
 
 
 def show_command(arguments: Sequence[str]) -> int:
+    from reader.export import plain_text
+
     parser = argparse.ArgumentParser(
         prog="reader show",
         description="Print one article as the reading pane shows it: headline, date, source, names and body.",
     )
     parser.add_argument("id", metavar="ID", help="the article's id (from reader export)")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="where to look for it when the index does not know it")
-    parser.add_argument("--db", metavar="PATH", help=_DB_HELP)
+    parser.add_argument("--db", metavar="PATH", help=DB_HELP)
     parser.add_argument("--width", metavar="N", type=_count, default=78, help="wrap paragraphs at N columns "
                         "(0: one line a paragraph); default 78")
     options = parser.parse_intermixed_args(arguments)
-    article, names = _find(options.id, _db_path(options.db), options.paths)
-    with _stdout() as out:
+    article, names = _find(options.id, db_path(options.db), options.paths)
+    with Stdout() as out:
         out.write(plain_text(article, names, datetime.now(), options.width))
     return 0
 
@@ -229,62 +223,6 @@ def _feed_article(db: Path, article_id: str) -> Article | None:
         subscriptions.close()
 
 
-_KIND_HEADINGS = {"person": "People", "place": "Places", "organization": "Organisations"}
-
-
-def plain_text(article: Article, names: list[tuple[str, str]], now: datetime, width: int = 78) -> str:
-    """An article as plain text, laid out as the reading pane lays it out; every part made safe to print."""
-    when = f"{article.published:%A %-d %B %Y} · {age(article.published, now)}" if article.published else "undated"
-    where = display_path(article.path) + (f", line {article.line}" if article.line else "")
-    lines = [one_line(article.title), when, displayable(where)]
-    if article.link:
-        lines.append(displayable(article.link))
-    if article.note:
-        lines.append(f"⚠ {displayable(article.note)}")
-    for kind, heading in _KIND_HEADINGS.items():
-        of_kind = list(dict.fromkeys(name for name, k in names if k == kind))
-        if of_kind:
-            lines.append(f"{heading}: " + ", ".join(one_line(name) for name in of_kind))
-    body = article.body
-    for block in blocks(body):
-        lines.append("")
-        if block.joiner != " ":  # a table or preformatted lines: as written
-            lines.append(displayable(block.text(body)))
-            continue
-        text = one_line(block.text(body))
-        lines.append(textwrap.fill(text, width, break_long_words=False) if width and not block.heading else text)
-    return "\n".join(lines) + "\n"
-
-
-class _stdout:
-    """Standard output as UTF-8 text (never failing on an odd character); a reader that stops early
-    (`| head`) ends the command quietly."""
-
-    def __enter__(self) -> IO[str]:
-        self._out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="replace", newline="\n",
-                                     write_through=False)
-        return self._out
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _: object) -> bool:
-        try:
-            self._out.flush()
-            self._out.detach()
-        except BrokenPipeError:
-            kind = BrokenPipeError
-        if kind is not None and issubclass(kind, BrokenPipeError):
-            _quiet_stdout()
-            return True
-        return False
-
-
-def _quiet_stdout() -> None:
-    """After a closed pipe, send what is left to /dev/null, so exiting does not complain about stdout."""
-    import os
-
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-
-
 def _count(text: str) -> int:
     try:
         value = int(text)
@@ -305,17 +243,3 @@ def _date(parser: argparse.ArgumentParser, option: str, text: str | None, end_of
     if end_of_day and ":" not in text and parsed == parsed.replace(hour=0, minute=0, second=0, microsecond=0):
         return parsed + timedelta(days=1)
     return parsed + timedelta(microseconds=1) if end_of_day else parsed
-
-
-def _db_path(option: str | None) -> Path:
-    return Path(option).expanduser() if option else default_db_path()
-
-
-def _warn(warnings: list[str]) -> None:
-    for warning in warnings:
-        print(f"reader: {displayable(warning)}", file=sys.stderr)
-
-
-def _report_problems(problems: list[Problem]) -> None:
-    for problem in problems:
-        print(f"reader: {displayable(problem.path)}: {displayable(problem.reason)}", file=sys.stderr)

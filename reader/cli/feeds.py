@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from reader.cli.articles import _DB_HELP, CommandError, _db_path, _stdout, _warn
+from reader.cli.common import DB_HELP, CommandError, Stdout, db_path, warn
 from reader.sources.feeds.subscriptions import Subscriptions, feeds_json
 from reader.storage.read_marks import ReadState, StoreError
 from reader.text import counted, displayable, one_line
@@ -20,7 +20,7 @@ from reader.text import counted, displayable, one_line
 
 def feeds_command(arguments: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="reader feeds", description="Manage feed subscriptions.")
-    parser.add_argument("--db", metavar="PATH", help=_DB_HELP)
+    parser.add_argument("--db", metavar="PATH", help=DB_HELP)
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="add|import|list|remove|export")
     add = verbs.add_parser(
         "add",
@@ -29,7 +29,7 @@ def feeds_command(arguments: Sequence[str]) -> int:
     )
     add.add_argument("url", metavar="URL")
     add.add_argument("--tag", action="append", default=[], metavar="TAG", help="a tag for the feed (repeatable)")
-    add.add_argument("--db", metavar="PATH", help=_DB_HELP, default=argparse.SUPPRESS)
+    add.add_argument("--db", metavar="PATH", help=DB_HELP, default=argparse.SUPPRESS)
     imported = verbs.add_parser(
         "import",
         help="subscribe to every feed of an OPML file or a newsboat urls file",
@@ -37,17 +37,17 @@ def feeds_command(arguments: Sequence[str]) -> int:
         "or a newsboat `urls` file. Nothing is fetched until `reader refresh`.",
     )
     imported.add_argument("file", metavar="FILE", help="the list (- reads standard input)")
-    imported.add_argument("--db", metavar="PATH", help=_DB_HELP, default=argparse.SUPPRESS)
+    imported.add_argument("--db", metavar="PATH", help=DB_HELP, default=argparse.SUPPRESS)
     listed = verbs.add_parser("list", help="the subscriptions, with entries, unread and the last fetch")
     listed.add_argument("--json", action="store_true", help="a JSON array, for scripts")
-    listed.add_argument("--db", metavar="PATH", help=_DB_HELP, default=argparse.SUPPRESS)
+    listed.add_argument("--db", metavar="PATH", help=DB_HELP, default=argparse.SUPPRESS)
     remove = verbs.add_parser("remove", help="unsubscribe (the feed's articles go; read marks stay)")
     remove.add_argument("url", metavar="URL")
-    remove.add_argument("--db", metavar="PATH", help=_DB_HELP, default=argparse.SUPPRESS)
+    remove.add_argument("--db", metavar="PATH", help=DB_HELP, default=argparse.SUPPRESS)
     exported = verbs.add_parser("export", help="the subscriptions as OPML 2.0 on standard output")
-    exported.add_argument("--db", metavar="PATH", help=_DB_HELP, default=argparse.SUPPRESS)
+    exported.add_argument("--db", metavar="PATH", help=DB_HELP, default=argparse.SUPPRESS)
     options = parser.parse_args(arguments)
-    db = _db_path(options.db)
+    db = db_path(options.db)
     return int(
         {"add": _add, "import": _import, "list": _list, "remove": _remove, "export": _export}[options.verb](db, options)
     )
@@ -60,11 +60,11 @@ def refresh_command(arguments: Sequence[str]) -> int:
     )
     parser.add_argument("urls", nargs="*", metavar="URL", help="only these feeds (default: all)")
     parser.add_argument("--quiet", action="store_true", help="no progress, no summary: only errors")
-    parser.add_argument("--db", metavar="PATH", help=_DB_HELP)
+    parser.add_argument("--db", metavar="PATH", help=DB_HELP)
     options = parser.parse_intermixed_args(arguments)
     from reader.sources.feeds.refresh import refresh
 
-    db = _db_path(options.db)
+    db = db_path(options.db)
     subscriptions = _subscriptions(db)
     try:
         known = {feed.url for feed in subscriptions.feeds()}
@@ -99,7 +99,7 @@ def _subscriptions(db: Path) -> Subscriptions:
         state = ReadState.open(db)  # makes the database, or brings an older one up to date
     except StoreError as error:
         raise CommandError(str(error)) from error
-    _warn(state.warnings)
+    warn(state.warnings)
     state.close()
     return Subscriptions.open(db)
 
@@ -179,7 +179,7 @@ def _list(db: Path, options: argparse.Namespace) -> int:
         counts = subscriptions.counts(read)
     finally:
         subscriptions.close()
-    with _stdout() as out:
+    with Stdout() as out:
         if options.json:
             out.write(feeds_json(feeds, counts) + "\n")
             return 0
@@ -224,6 +224,6 @@ def _export(db: Path, options: argparse.Namespace) -> int:
         feeds = subscriptions.feeds()
     finally:
         subscriptions.close()
-    with _stdout() as out:
+    with Stdout() as out:
         out.write(write_opml(feeds))
     return 0

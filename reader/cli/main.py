@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reader import __version__
+from reader.cli.common import db_path, report_problems
 from reader.library import Library
-from reader.sources.files import FIRST_BATCH, Collection, seeds_dir, source_files, stream
+from reader.sources.files import FIRST_BATCH, seeds_dir, source_files, stream
 from reader.storage.read_marks import ENV_VAR, ReadState, StoreError, default_db_path
 from reader.text import displayable
 
@@ -58,12 +59,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments and arguments[0] in _COMMANDS:
         import importlib
 
-        from reader.cli import articles
+        from reader.cli.common import CommandError
 
         module, function = _COMMANDS[arguments[0]]
         try:
             return int(getattr(importlib.import_module(module), function)(arguments[1:]))
-        except articles.CommandError as error:
+        except CommandError as error:
             print(f"reader {arguments[0]}: {error}", file=sys.stderr)
             return 1
         except KeyboardInterrupt:
@@ -88,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     paths = options.paths or [seeds_dir()]
     try:
-        read_state = ReadState.open(_db_path(options.db))
+        read_state = ReadState.open(db_path(options.db))
     except StoreError as error:
         print(f"reader: {error}", file=sys.stderr)
         return 2
@@ -105,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         first = next(batches)
         if not first.articles and feeds is None:  # a first batch with no articles is the whole of what there is
             read_state.close()
-            _report_problems(first)
+            report_problems(first.problems)
             where = ", ".join(options.paths) if options.paths else str(seeds_dir())
             print(f"reader: no articles found in {displayable(where)}", file=sys.stderr)
             return 1
@@ -172,12 +173,3 @@ def _minutes(text: str) -> float:
     if not 0 <= value <= 10_000_000:
         raise argparse.ArgumentTypeError(f"must be 0 or more minutes: {text!r}")
     return value
-
-
-def _db_path(option: str | None) -> Path:
-    return Path(option).expanduser() if option else default_db_path()
-
-
-def _report_problems(collection: Collection) -> None:
-    for problem in collection.problems:
-        print(f"reader: {displayable(problem.path)}: {displayable(problem.reason)}", file=sys.stderr)

@@ -732,7 +732,7 @@ class ReaderApp(App[None]):
             where = self.config.path if self.config is not None else "the config file"
             self.notify(f"No pipe command is set: add one under [commands] in {where}.", markup=False)
             return
-        from reader.cli.articles import plain_text
+        from reader.export import plain_text
 
         names = [(entity.name, entity.kind) for entity, _ in self.library.names_in(article)]
         try:
