@@ -21,7 +21,8 @@ import pytest
 from reader.library import Library
 from reader.sources import files as sources
 from reader.sources.files import load, stream
-from reader.storage.read_marks import ReadState, StoreError
+from reader.storage.database import StoreError
+from reader.storage.read_marks import ReadState
 from reader.tui.app import ReaderApp
 from tests.conftest import FIXED_NOW, write
 from tests.test_app import _ready, _screen_text
@@ -240,7 +241,7 @@ def test_readers_starting_at_once_on_a_new_database_never_move_it_aside(tmp_path
 def test_a_database_held_by_another_process_is_waited_for_not_moved(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reader.storage import read_marks as store
+    from reader.storage import database
 
     db = tmp_path / "reader.db"
     state = ReadState.open(db)
@@ -248,12 +249,12 @@ def test_a_database_held_by_another_process_is_waited_for_not_moved(
     state.close()
     holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN EXCLUSIVE")
-    monkeypatch.setattr(store, "BUSY_SECONDS", 1)
+    monkeypatch.setattr(database, "BUSY_SECONDS", 1)
     with pytest.raises(StoreError, match="in use by another program"):
         ReadState.open(db)
     assert not list(tmp_path.glob("reader.db.broken*")), "never taken for a broken database"
     threading.Timer(0.5, holder.rollback).start()
-    monkeypatch.setattr(store, "BUSY_SECONDS", 10)
+    monkeypatch.setattr(database, "BUSY_SECONDS", 10)
     again = ReadState.open(db)  # waits for the lock to go
     assert again.is_read("kept")
     again.close()

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.storage.read_marks import ReadState, StoreError
+from reader.storage.database import StoreError
+from reader.storage.read_marks import ReadState
 
 
 def test_marks_persist_across_restarts(tmp_path: Path) -> None:

@@ -19,7 +19,8 @@ from reader.articles import Article
 from reader.cli.common import DB_HELP, CommandError, Stdout, db_path, report_problems, warn
 from reader.library import Library
 from reader.sources.files import Collection, gathered, load, parse_date, read_article, seeds_dir
-from reader.storage.read_marks import ReadState, StoreError
+from reader.storage.database import StoreError
+from reader.storage.read_marks import ReadState
 from reader.text import displayable
 
 
@@ -58,7 +59,8 @@ def export_command(arguments: Sequence[str]) -> int:
     try:
         _analysed(library, db)
     except sqlite3.DatabaseError as error:  # the index broke under it: recover, and analyse afresh
-        from reader.storage.read_marks import is_damage, recover
+        from reader.storage.database import is_damage
+        from reader.storage.read_marks import recover
 
         if is_damage(error):
             warn([recover(db, str(error))])

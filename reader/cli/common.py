@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO
 
 from reader.articles import Problem
-from reader.storage.read_marks import ENV_VAR, default_db_path
+from reader.storage.database import ENV_VAR, default_db_path
 from reader.text import displayable
 
 DB_HELP = f"the reader's database (default: ${ENV_VAR} or the data directory)"

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from reader.cli.common import DB_HELP, CommandError, Stdout, db_path, warn
 from reader.sources.feeds.subscriptions import Subscriptions, feeds_json
-from reader.storage.read_marks import ReadState, StoreError
+from reader.storage.database import StoreError
+from reader.storage.read_marks import ReadState
 from reader.text import counted, displayable, one_line
 
 

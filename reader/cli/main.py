@@ -14,7 +14,8 @@ from reader import __version__
 from reader.cli.common import db_path, report_problems
 from reader.library import Library
 from reader.sources.files import FIRST_BATCH, seeds_dir, source_files, stream
-from reader.storage.read_marks import ENV_VAR, ReadState, StoreError, default_db_path
+from reader.storage.database import ENV_VAR, StoreError, default_db_path
+from reader.storage.read_marks import ReadState
 from reader.text import displayable
 
 _DESCRIPTION = "A terminal news reader that knows who and what the news is about."

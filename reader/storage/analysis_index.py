@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.articles import Article, content_id
-from reader.storage.read_marks import transaction
+from reader.storage import database
+from reader.storage.database import transaction
 
 if TYPE_CHECKING:  # the name finder and the stories load only when names or threads are read back
     from reader.analysis.related import RelatedTable
@@ -88,7 +89,7 @@ class AnalysisIndex:
     def open(cls, path: Path) -> AnalysisIndex | None:
         """The index in the database at `path` (made by `ReadState.open`), or None if it cannot be used."""
         try:
-            connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
+            connection = database.connect(path, database.ANALYSIS_WAIT)
             # A cache: a commit need not wait for the disk (in WAL mode that risks only the last commits on
             # a power cut, never the file). Per connection; without it each chunk's commit is an fsync.
             connection.execute("PRAGMA synchronous=NORMAL")
@@ -386,7 +387,7 @@ class _NameFetcher:
     long as that index is in use (from the UI thread or a worker)."""
 
     def __init__(self, path: Path, files: list[str]) -> None:
-        self._connection = sqlite3.connect(path, check_same_thread=False, timeout=10)
+        self._connection = database.connect(path, database.ANALYSIS_WAIT)
         self._files = json.dumps(files)
 
     def __call__(self, article_id: str) -> str | None:

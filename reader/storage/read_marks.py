@@ -1,148 +1,20 @@
-"""Read state, kept in SQLite: every change is committed before the call returns.
-
-The database lives in the user's data directory (platformdirs) unless `--db` or `READER_DB` says
-otherwise. WAL mode with immediate commits means a mark survives the process being killed the moment
-after it was made. A database that is corrupt or from an unknown version is moved aside, never deleted.
-"""
+"""Read marks and stars, kept in the reader's database (`database`): every change is committed before the call
+returns, and one the database cannot take now is kept until it can. A database found broken is started again
+with the marks and stars that can still be read from it."""
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, KeysView
+from collections.abc import Iterable, KeysView
 from collections.abc import Set as AbstractSet
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SCHEMA_VERSION = 8
-ENV_VAR = "READER_DB"
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS read_marks (
-    article_id TEXT PRIMARY KEY,
-    read_at    REAL NOT NULL
-) WITHOUT ROWID;
-"""
-# Version 8 also keeps stars (`*`), by article id, as read marks are kept, and saved filters (`b`): a name
-# and the filter as JSON (search words, a name by its text, a feed, unread or starred only).
-_STARS_SCHEMA = """
-CREATE TABLE IF NOT EXISTS stars (
-    article_id TEXT PRIMARY KEY,
-    starred_at REAL NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS saved_filters (
-    name     TEXT PRIMARY KEY,
-    filter   TEXT NOT NULL,
-    saved_at REAL NOT NULL
-);
-"""
-# Version 2 adds the analysis index (reader.storage.analysis_index): what was found in each source file, so a second
-# start does not analyse unchanged files again. Read marks are kept by article id, apart from it.
-# Version 4 adds what was built over each collection (a set of source files): its names, merged
-# across articles, and its story threads, so a second start neither merges nor groups them again.
-# (Version 3 kept the threads alone, in a table that version 4 drops.)
-_INDEX_SCHEMA = """
-CREATE TABLE IF NOT EXISTS sources (
-    path       TEXT PRIMARY KEY,
-    size       INTEGER NOT NULL,
-    mtime_ns   INTEGER NOT NULL,
-    seen_at    REAL NOT NULL,
-    analysis   INTEGER NOT NULL DEFAULT 0
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS analyses (
-    source     TEXT NOT NULL,
-    article_id TEXT NOT NULL,
-    digest     TEXT NOT NULL,
-    names      TEXT NOT NULL,
-    title      TEXT,
-    published  TEXT,
-    line       INTEGER,
-    byte_offset INTEGER,
-    PRIMARY KEY (source, article_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS collections (
-    collection TEXT PRIMARY KEY,
-    signature  TEXT NOT NULL,
-    seen_at    REAL NOT NULL,
-    head       TEXT NOT NULL,
-    stories    INTEGER,
-    names      TEXT NOT NULL,
-    threads    TEXT,
-    related    BLOB
-);
-DROP TABLE IF EXISTS stories;
-"""
-# Version 6 makes `collections` an ordinary (rowid) table with its small columns first: the first
-# screen reads a collection's signature, its head (the most mentioned names) and its story count
-# without touching the megabytes of names and threads after them. Version 5's table is dropped (its
-# names and threads are merged and grouped again once, from the articles' names kept in `analyses`).
-_OLD_COLLECTIONS = "DROP TABLE IF EXISTS collections"
-# Version 5 keeps each article's headline, date and place in its file, so a second start can show the
-# newest articles before reading the files. Older tables gain the columns (empty until re-indexed).
-_ARTICLE_COLUMNS = {"title": "TEXT", "published": "TEXT", "line": "INTEGER", "byte_offset": "INTEGER"}
-# Version 7 keeps each collection's related articles (reader.analysis.related), found in bulk, beside its threads,
-# and finds an article by id alone (`reader show`, `reader mark`).
-_COLLECTION_COLUMNS = {"related": "BLOB"}
-# Version 8 also notes which analysis found each source's names (index.ANALYSIS_VERSION): a source analysed by
-# older rules has its articles' names found again, not read back.
-_SOURCE_COLUMNS = {"analysis": "INTEGER NOT NULL DEFAULT 0"}
-_ADDED_COLUMNS = (("analyses", _ARTICLE_COLUMNS), ("collections", _COLLECTION_COLUMNS), ("sources", _SOURCE_COLUMNS))
-# Version 8 adds feed subscriptions and their entries (reader.sources.feeds.subscriptions): an entry is kept by its
-# key within its feed (guid, Atom id, link or a digest), with the article id it was first given, so a
-# changed entry keeps its read mark; entries that drop out of a feed's document are kept.
-_FEEDS_SCHEMA = """
-CREATE TABLE IF NOT EXISTS feeds (
-    id            INTEGER PRIMARY KEY,
-    url           TEXT NOT NULL UNIQUE,
-    title         TEXT,
-    site          TEXT,
-    tags          TEXT NOT NULL DEFAULT '',
-    added_at      REAL NOT NULL,
-    etag          TEXT,
-    last_modified TEXT,
-    fetched_at    REAL,
-    error         TEXT,
-    error_at      REAL,
-    retry_at      REAL,
-    gone          INTEGER NOT NULL DEFAULT 0,
-    version       INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS entries (
-    feed       INTEGER NOT NULL,
-    key        TEXT NOT NULL,
-    article_id TEXT NOT NULL,
-    link       TEXT,
-    title      TEXT NOT NULL,
-    published  TEXT,
-    body       TEXT NOT NULL,
-    digest     TEXT NOT NULL,
-    seen_at    REAL NOT NULL,
-    PRIMARY KEY (feed, key)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS entries_by_article ON entries (article_id);
-CREATE INDEX IF NOT EXISTS entries_by_date ON entries (published);
-"""
-_NEWEST_INDEX = """
-CREATE INDEX IF NOT EXISTS analyses_by_date ON analyses (source, published);
-CREATE INDEX IF NOT EXISTS analyses_by_article ON analyses (article_id);
-"""
-
-
-class StoreError(Exception):
-    """The read-state database cannot be used; the message says why and what to do."""
-
-
-def default_db_path() -> Path:
-    """`READER_DB` if set, else `reader.db` in the user's data directory."""
-    if os.environ.get(ENV_VAR):
-        return Path(os.environ[ENV_VAR]).expanduser()
-    from platformdirs import user_data_path
-
-    return user_data_path("reader", appauthor=False) / "reader.db"
+from reader.storage import database, saved_filters
+from reader.storage.database import StoreError, transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +50,7 @@ class ReadState:
     def open(cls, path: Path) -> ReadState:
         """Open (or create) the database at `path` for reading and writing.
 
-        A database another process holds (locked, busy) is waited for, up to `BUSY_SECONDS`, then reported:
+        A database another process holds (locked, busy) is waited for, up to `database.BUSY_SECONDS`, then reported:
         it is never taken for a broken one. Only one SQLite itself calls malformed, or of a version this
         reader does not know, is moved aside; the read marks and stars that can still be read from it are
         carried into the new one."""
@@ -186,27 +58,27 @@ class ReadState:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise StoreError(_unwritable(path, error)) from error
+            raise StoreError(database.unwritable(path, error)) from error
         try:
             connection, read, starred = _opened(path)
-        except _Unusable as problem:
+        except database.Unusable as problem:
             try:
                 aside, marks, stars = _start_again(path)
                 connection, read, starred = _opened(path)
-            except (_Unusable, sqlite3.Error) as error:
-                raise StoreError(_unwritable(path, error)) from error
+            except (database.Unusable, sqlite3.Error) as error:
+                raise StoreError(database.unwritable(path, error)) from error
             kept = f"; {marks:,} read marks and {stars:,} stars were carried over from it"
             warnings.append(
                 f"The read-state database {path} could not be used ({problem}); "
                 f"it was moved to {aside} and a new one was started{kept}."
             )
-        except _Busy as error:
+        except database.Busy as error:
             raise StoreError(
-                f"the database {path} is in use by another program ({error}) and stayed so for {BUSY_SECONDS} s; "
-                "nothing was changed: try again in a moment"
+                f"the database {path} is in use by another program ({error}) and stayed so for "
+                f"{database.BUSY_SECONDS} s; nothing was changed: try again in a moment"
             ) from error
         except sqlite3.Error as error:
-            raise StoreError(_unwritable(path, error)) from error
+            raise StoreError(database.unwritable(path, error)) from error
         state = cls(path, connection, warnings=warnings)
         state._read, state._starred = read, starred
         state._take_in_kept_aside()
@@ -236,7 +108,7 @@ class ReadState:
         if not path.exists():
             return state
         try:
-            connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            connection = database.connect_readonly(path)
             try:
                 rows = connection.execute("SELECT article_id FROM read_marks").fetchall()
                 try:
@@ -279,18 +151,7 @@ class ReadState:
 
     def saved_filters(self) -> list[tuple[str, dict[str, object]]]:
         """The saved filters, by name, in the order they were saved."""
-        if self._connection is None:
-            return list(self._saved.items())
-        rows = self._connection.execute("SELECT name, filter FROM saved_filters ORDER BY saved_at").fetchall()
-        found = []
-        for name, text in rows:
-            try:
-                value = json.loads(text)
-            except ValueError:
-                continue
-            if isinstance(value, dict):
-                found.append((str(name), value))
-        return found
+        return list(self._saved.items()) if self._connection is None else saved_filters.listed(self._connection)
 
     def save_filter(self, name: str, value: dict[str, object]) -> None:
         """Keep a filter under `name` (one saved before under that name is replaced)."""
@@ -298,10 +159,7 @@ class ReadState:
             self._saved[name] = value
             return
         try:
-            with transaction(self._connection):
-                self._connection.execute(
-                    "INSERT OR REPLACE INTO saved_filters VALUES (?, ?, ?)", (name, json.dumps(value), time.time())
-                )
+            saved_filters.save(self._connection, name, value)
         except sqlite3.Error as error:
             raise StoreError(f"could not save the filter to {self.path}: {error}") from error
 
@@ -310,8 +168,7 @@ class ReadState:
             self._saved.pop(name, None)
             return
         try:
-            with transaction(self._connection):
-                self._connection.execute("DELETE FROM saved_filters WHERE name = ?", (name,))
+            saved_filters.forget(self._connection, name)
         except sqlite3.Error as error:
             raise StoreError(f"could not remove the filter from {self.path}: {error}") from error
 
@@ -421,7 +278,7 @@ class ReadState:
         def retry() -> None:
             assert self.path is not None
             try:
-                connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=1)
+                connection = database.connect(self.path, database.RETRY_WAIT)
             except sqlite3.Error as error:
                 self.last_error = str(error)
                 return
@@ -488,122 +345,31 @@ def _commit(connection: sqlite3.Connection, article_ids: tuple[str, ...], read: 
             connection.executemany(f"DELETE FROM {table} WHERE article_id = ?", ((a,) for a in article_ids))
 
 
-@contextmanager
-def transaction(connection: sqlite3.Connection) -> Iterator[None]:
-    """All of the block's writes, or (on an error) none. Connections here are in autocommit mode, so
-    the transaction is opened by hand; IMMEDIATE takes the write lock at once."""
-    connection.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        if connection.in_transaction:  # SQLite itself rolls back on some errors (a full disk)
-            try:
-                connection.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass  # the first error is the one to tell
-        raise
-    connection.execute("COMMIT")
-
-
-class _Unusable(Exception):
-    """The file exists but is not a database this version can use."""
-
-
-BUSY_SECONDS = 15  # how long a database another process holds is waited for
-
-
-class _Busy(Exception):
-    """Another process holds the database (locked, busy): wait, never move it aside."""
-
-
-def _is_busy(error: sqlite3.Error) -> bool:
-    text = str(error).lower()
-    return "locked" in text or "busy" in text
-
-
 def _opened(path: Path) -> tuple[sqlite3.Connection, set[str], set[str]]:
     """A connection to the database at `path` made ready, with its read marks and stars; waits while another
-    process holds it (`_Busy` after `BUSY_SECONDS`); `_Unusable` when SQLite says it is broken."""
-    deadline = time.monotonic() + BUSY_SECONDS
+    process holds it (`database.Busy` after `database.BUSY_SECONDS`); `database.Unusable` when SQLite says it is
+    broken."""
+    deadline = time.monotonic() + database.BUSY_SECONDS
     while True:
         try:
-            connection = _connect(path)
+            connection = database.made_ready(path)
             try:
                 read = {row[0] for row in connection.execute("SELECT article_id FROM read_marks")}
                 starred = {row[0] for row in connection.execute("SELECT article_id FROM stars")}
             except sqlite3.DatabaseError as error:
                 connection.close()
-                if _is_busy(error):
+                if database.is_busy(error):
                     raise
-                if _is_permission_problem(error):
+                if database.is_permission_problem(error):
                     raise
-                raise _Unusable(str(error)) from error
+                raise database.Unusable(str(error)) from error
             return connection, read, starred
         except sqlite3.OperationalError as error:
-            if not _is_busy(error):
+            if not database.is_busy(error):
                 raise
             if time.monotonic() >= deadline:
-                raise _Busy(str(error)) from error
+                raise database.Busy(str(error)) from error
             time.sleep(0.1)
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_SECONDS)
-    try:
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=NORMAL")
-        # Made or brought up to date inside one write transaction, the version read again inside it: several
-        # readers starting at once on a new database see it whole, never half made.
-        with transaction(connection):
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if version == 0 and not tables:
-                _run_script(connection, _SCHEMA + _STARS_SCHEMA + _INDEX_SCHEMA + _FEEDS_SCHEMA + _NEWEST_INDEX)
-                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            elif 1 <= version < SCHEMA_VERSION and "read_marks" in tables:  # an older reader's: keep it, add
-                if version < 6:
-                    connection.execute(_OLD_COLLECTIONS)
-                _run_script(connection, _STARS_SCHEMA + _INDEX_SCHEMA + _FEEDS_SCHEMA)
-                _add_columns(connection)
-                _run_script(connection, _NEWEST_INDEX)
-                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            elif version != SCHEMA_VERSION or "read_marks" not in tables:
-                raise _Unusable(f"unknown schema version {version}, this reader uses {SCHEMA_VERSION}")
-            else:  # this version's, perhaps made before it kept stars, saved filters or the analysis's version
-                if "saved_filters" not in tables:
-                    _run_script(connection, _STARS_SCHEMA)
-                _add_columns(connection)
-    except sqlite3.DatabaseError as error:
-        connection.close()
-        if _is_permission_problem(error) or _is_busy(error):
-            raise
-        raise _Unusable(str(error)) from error
-    except _Unusable:
-        connection.close()
-        raise
-    return connection
-
-
-def _add_columns(connection: sqlite3.Connection) -> None:
-    """The columns later versions added to the index's tables, where they are missing."""
-    for table, columns in _ADDED_COLUMNS:
-        present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
-        for column, kind in columns.items():
-            if column not in present:
-                connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
-
-
-def _run_script(connection: sqlite3.Connection, script: str) -> None:
-    """Statements one by one, inside the caller's transaction (executescript would commit it first)."""
-    for statement in script.split(";"):
-        if statement.strip():
-            connection.execute(statement)
-
-
-def is_damage(error: BaseException) -> bool:
-    """SQLite says the file is broken (not merely busy, read-only or full)."""
-    text = str(error).lower()
-    return "malformed" in text or "not a database" in text or "file is encrypted" in text
 
 
 def recover(
@@ -623,7 +389,7 @@ def _start_again(
 ) -> tuple[Path, int, int]:
     """Move the database at `path` aside and make a new one holding the read marks and stars that can still be
     read from the old one, and `read` and `starred`; returns where the old one went, and how many of each."""
-    aside = _move_aside(path)
+    aside = database.move_aside(path)
     saved_read, saved_starred = _salvage(aside)
     saved_read |= read
     saved_starred |= starred
@@ -642,7 +408,7 @@ def _salvage(old: Path) -> tuple[set[str], set[str]]:
     for table in ("read_marks", "stars"):
         ids: set[str] = set()
         try:
-            connection = sqlite3.connect(f"{old.resolve().as_uri()}?mode=ro", uri=True)
+            connection = database.connect_readonly(old)
             try:
                 for row in connection.execute(f"SELECT article_id FROM {table}"):
                     if isinstance(row[0], str):
@@ -653,31 +419,3 @@ def _salvage(old: Path) -> tuple[set[str], set[str]]:
             pass  # what was read before the damage is kept
         found.append(ids)
     return found[0], found[1]
-
-
-def _is_permission_problem(error: sqlite3.Error) -> bool:
-    text = str(error).lower()
-    return "readonly" in text or "unable to open" in text or "permission" in text or "disk i/o" in text
-
-
-def _move_aside(path: Path) -> Path:
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    aside = path.with_name(f"{path.name}.broken-{stamp}")
-    n = 1
-    while aside.exists():
-        aside = path.with_name(f"{path.name}.broken-{stamp}-{n}")
-        n += 1
-    path.rename(aside)
-    for suffix in ("-wal", "-shm"):
-        extra = path.with_name(path.name + suffix)
-        if extra.exists():
-            extra.rename(aside.with_name(aside.name + suffix))
-    return aside
-
-
-def _unwritable(path: Path, error: BaseException) -> str:
-    reason = getattr(error, "strerror", None) or str(error)
-    return (
-        f"cannot keep read marks in {path}: {reason}. "
-        f"Choose a writable place with --db PATH or the {ENV_VAR} environment variable."
-    )

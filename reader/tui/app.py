@@ -24,7 +24,8 @@ from reader.articles import Article, Problem
 from reader.config import Config, Settings
 from reader.library import Library, ListQuery
 from reader.sources.files import Collection, display_path
-from reader.storage.read_marks import ReadChange, StoreError
+from reader.storage.database import StoreError
+from reader.storage.read_marks import ReadChange
 from reader.text import counted, displayable, one_line
 from reader.tui.keys import app_bindings, rebound
 from reader.tui.palette import ReaderCommands
@@ -427,7 +428,7 @@ class ReaderApp(App[None]):
     def _index_failed(self, error: sqlite3.Error) -> None:
         """A damaged database is moved aside (the marks carried over) and the analysis starts again on a new
         one; any other failure of the index: the analysis goes on without keeping anything."""
-        from reader.storage.read_marks import is_damage
+        from reader.storage.database import is_damage
 
         message = f"The analysis index could not be used ({error}); names and threads are not kept this time."
         if is_damage(error) and self.library.read.path is not None and not self._no_index:

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 
 from reader.articles import Article
 from reader.sources.files import Collection
-from reader.storage.read_marks import transaction
+from reader.storage import database
+from reader.storage.database import transaction
 
 if TYPE_CHECKING:  # the feed parser (fastfeedparser, lxml) loads only when a feed is fetched, not at start-up
     from reader.sources.feeds.parse import ParsedFeed
@@ -86,7 +87,7 @@ class Subscriptions:
     @classmethod
     def open(cls, path: Path) -> Subscriptions:
         """The subscriptions in the database at `path` (which `ReadState.open` made or brought up to date)."""
-        connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        connection = database.connect(path, database.FEEDS_WAIT)
         connection.execute("PRAGMA synchronous=NORMAL")
         return cls(connection)
 
