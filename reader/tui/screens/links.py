@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList
@@ -17,8 +19,9 @@ from reader.text import displayable
 class LinksScreen(ModalScreen[str | None]):
     """Chooses a link to open: Enter (or its number) opens it, Esc closes."""
 
-    BINDINGS = [Binding("escape,q,O", "dismiss_none", "Close")] + [
-        Binding(str(n), f"open_number({n})", show=False) for n in range(1, 10)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,O", "dismiss_none", "Close"),
+        *(Binding(str(n), f"open_number({n})", show=False) for n in range(1, 10)),
     ]
 
     def __init__(self, links: list[tuple[str, str]]) -> None:

@@ -47,7 +47,7 @@ class FeedRow(NamedTuple):
 class _Row(NamedTuple):  # a tuple: a collection's tens of thousands of names make rows quickly
     kind: str
     entity: CollectionName | None = None  # None for a section heading
-    count: int = 0
+    total: int = 0  # the name's articles, the section's names, the feed's unread articles
     article: Article | None = None  # a related article, in the Related section
     feed: FeedRow | None = None  # a feed, in the Feeds section
     failing: int = 0  # the Feeds heading: how many feeds failed their last fetch
@@ -263,7 +263,7 @@ class NamesSidebar(VirtualList):
         if not self.rows:
             return Text(self._empty_message(), self.get_component_rich_style("names-sidebar--note"))
         row = self.rows[index]
-        count = Text(f" {row.count:,}", self.get_component_rich_style("names-sidebar--count"))
+        count = Text(f" {row.total:,}", self.get_component_rich_style("names-sidebar--count"))
         if row.article is not None:
             date = row.article.iso_date[2:] if row.article.iso_date else "undated"  # 22-09-04: room for the headline
             line = Text(f"  {date} ", self.get_component_rich_style("names-sidebar--count"))
@@ -278,7 +278,7 @@ class NamesSidebar(VirtualList):
             failing = row.feed.error is not None
             style = "names-sidebar--failing" if failing else "names-sidebar--feed"
             label = Text(("! " if failing else "  ") + row.feed.title, self.get_component_rich_style(style))
-            figure = Text(f"{row.count:,}" if row.count else "", self.get_component_rich_style("names-sidebar--count"))
+            figure = Text(f"{row.total:,}" if row.total else "", self.get_component_rich_style("names-sidebar--count"))
             label.truncate(max(3, width - figure.cell_len - 1), overflow="ellipsis")
             return label + Text(" " * max(1, width - label.cell_len - figure.cell_len)) + figure
         if row.entity is None:
@@ -286,14 +286,14 @@ class NamesSidebar(VirtualList):
             title = Text(f"{fold} {SECTION_TITLES[row.kind]}", self.get_component_rich_style("names-sidebar--heading"))
             title += count
             if row.failing:
-                failing = f" · {row.failing:,} failing"
-                if title.cell_len + len(failing) > width:
-                    failing = f" · {row.failing:,} !"  # no word is cut: the short form
-                title.append(failing, self.get_component_rich_style("names-sidebar--failing"))
+                note = f" · {row.failing:,} failing"
+                if title.cell_len + len(note) > width:
+                    note = f" · {row.failing:,} !"  # no word is cut: the short form
+                title.append(note, self.get_component_rich_style("names-sidebar--failing"))
             title.truncate(width, overflow="ellipsis")
             return title
         name = Text("  " + one_line(row.entity.name), self.get_component_rich_style(f"names-sidebar--{row.kind}"))
-        figure = Text(f"{row.count:,}", self.get_component_rich_style("names-sidebar--count"))
+        figure = Text(f"{row.total:,}", self.get_component_rich_style("names-sidebar--count"))
         name.truncate(max(3, width - figure.cell_len - 1), overflow="ellipsis")  # a long name gives way, not its count
         padding = max(1, width - name.cell_len - figure.cell_len)
         return name + Text(" " * padding) + figure
