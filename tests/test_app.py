@@ -104,9 +104,9 @@ async def test_collection_names_are_ranked_by_article_count_and_sections_fold() 
         await _ready(pilot)
         await pilot.press("tab", "tab")
         people = [row for row in app.names.rows if row.kind == "person" and row.entity is not None]
-        counts = [row.count for row in people]
+        counts = [row.total for row in people]
         assert counts == sorted(counts, reverse=True) and counts[0] == 5  # Jaishankar is in every article
-        assert all(row.count == len(row.entity.articles) for row in people)
+        assert all(row.total == len(row.entity.articles) for row in people)
         assert "▾ People" in _screen_text(app)
         await pilot.press("enter")  # on the People heading
         screen = _screen_text(app)

@@ -68,7 +68,7 @@ async def test_the_feeds_section_lists_feeds_and_filters_the_list(served: tuple[
         assert app.sub_title == "3 unread / 3 articles"
         rows = app.names.rows
         harbour = next(i for i, row in enumerate(rows) if row.feed is not None and row.feed.title == "Harbour News")
-        assert rows[harbour].count == 2
+        assert rows[harbour].total == 2
         app.names.focus()
         await pilot.press(*["j"] * harbour, "enter")
         assert [a.title for a in app.article_list.articles] == ["Dock strike in Antwerp", "Ferry cancelled"] or [
