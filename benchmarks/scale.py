@@ -105,6 +105,7 @@ def interactions(path: Path) -> list[str]:
     """Handler plus full render, in milliseconds, on the analysed collection (median of 5)."""
     from benchmarks.archives import cache_folder
     from reader.library import Library
+    from reader.pipeline import analyse
     from reader.storage.analysis_index import AnalysisIndex
     from reader.storage.read_marks import ReadState
     from reader.tui.app import ReaderApp
@@ -115,7 +116,7 @@ def interactions(path: Path) -> list[str]:
     index = AnalysisIndex.open(db)
     # The app at rest: names, threads and related articles found (the index keeps them for the next run),
     # so no analysis runs in the background while the interactions are timed.
-    library.analyse(index=index)
+    analyse(library, index=index)
     library.prepare_search()  # as the app does once every article is read
     library.prepare_name_filters()  # and once the names are found
     gc.freeze()  # as the app does after each phase of analysis

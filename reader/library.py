@@ -192,23 +192,6 @@ class Library:
     def analysed(self) -> bool:
         return self.names is not None
 
-    def analyse(
-        self,
-        progress: Progress | None = None,
-        stop: Callable[[], bool] | None = None,
-        index: AnalysisIndex | None = None,
-    ) -> NameIndex | None:
-        """Find names, then story threads and related articles (slow on big collections: run it off the UI
-        thread). `index` keeps what was found for the next start, and gives back what an earlier one kept.
-
-        Returns None, leaving the library as it was, when `stop` says to give up.
-        """
-        names = self.find_names(progress, stop, index)
-        if names is not None:
-            self.build_stories(index, progress)
-            self.find_related(index, progress)
-        return names
-
     @collector_paused()
     def find_names(
         self,

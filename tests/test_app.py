@@ -12,6 +12,7 @@ from rich.console import Console
 from textual.widgets import Input
 
 from reader.library import Library
+from reader.pipeline import analyse
 from reader.sources.files import seeds_dir, stream
 from reader.storage.read_marks import ReadState
 from reader.tui.app import ReaderApp
@@ -318,7 +319,7 @@ async def test_a_warm_start_shows_names_and_stories_read_back_and_opens_listed_a
     news, db = tmp_path / "seeds", tmp_path / "reader.db"
     shutil.copytree(seeds_dir(), news)
     first = Library(load([news]), ReadState.open(db))
-    first.analyse(index=AnalysisIndex.open(db))  # what an earlier start left in the index
+    analyse(first, index=AnalysisIndex.open(db))  # what an earlier start left in the index
     index = AnalysisIndex.open(db)
     assert index is not None
     files = source_files([news])
@@ -350,7 +351,7 @@ async def test_a_big_warm_start_shows_the_head_of_the_names_at_once_and_filters_
     news, db = tmp_path / "seeds", tmp_path / "reader.db"
     shutil.copytree(seeds_dir(), news)
     first = Library(load([news]), ReadState.open(db))
-    first.analyse(index=AnalysisIndex.open(db))
+    analyse(first, index=AnalysisIndex.open(db))
     index = AnalysisIndex.open(db)
     assert index is not None
     files = source_files([news])

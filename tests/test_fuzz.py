@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from reader.library import Library, ListQuery
 from reader.names import article_names
+from reader.pipeline import analyse
 from reader.sources.files import load
 from reader.storage.read_marks import ReadState
 
@@ -113,7 +114,7 @@ def test_export_is_valid_json_whatever_the_records(lines: list[bytes]) -> None:
         archive = Path(folder) / "fuzz.jsonl"
         archive.write_bytes(b"\n".join(lines) + b"\n")
         library = Library(load([archive]), ReadState.in_memory())
-        library.analyse()
+        analyse(library)
         out = io.StringIO()
         write_export(library, library.view(ListQuery()), out, lines=False, with_body=True)
         document = json.loads(out.getvalue())

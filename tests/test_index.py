@@ -13,6 +13,7 @@ import pytest
 from reader.analysis import workers
 from reader.library import Library, ListQuery
 from reader.names import NameIndex, article_names
+from reader.pipeline import analyse
 from reader.sources.files import load, seeds_dir, source_files, stream
 from reader.storage.analysis_index import AnalysisIndex
 from reader.storage.read_marks import ReadState
@@ -165,7 +166,7 @@ def test_a_second_start_reads_the_story_threads_back_and_an_edit_rebuilds_them(t
     news, db = tmp_path / "seeds", tmp_path / "reader.db"
     shutil.copytree(seeds_dir(), news)
     first, index = _open(news, db)
-    first.analyse(index=index)
+    analyse(first, index=index)
     assert _threads(first) and all(title for _, title, _ in _threads(first))
 
     again, index = _open(news, db)
@@ -194,7 +195,7 @@ def test_the_head_of_the_names_and_the_story_count_are_kept_for_the_first_screen
     news, db = tmp_path / "seeds", tmp_path / "reader.db"
     shutil.copytree(seeds_dir(), news)
     first, index = _open(news, db)
-    first.analyse(index=index)
+    analyse(first, index=index)
     assert first.names is not None
     kept = index.stored_summary(first.files)
     assert kept is not None
@@ -232,13 +233,13 @@ def test_words_counted_in_a_process_pool_group_the_same_threads(
     news = tmp_path / "seeds"
     shutil.copytree(seeds_dir(), news)
     inline = Library(load([news]), ReadState.open(tmp_path / "inline.db"))
-    inline.analyse()
+    analyse(inline)
     monkeypatch.setattr(workers, "CHUNK", 2)
     monkeypatch.setattr(workers, "POOL_MIN_ARTICLES", 1)
     counted = list(workers.count_words([a.text for a in inline.articles], workers=2))
     assert len(counted) == len(inline.articles) and all(counted)  # every article's words, in order
     pooled = Library(load([news]), ReadState.open(tmp_path / "pooled.db"))
-    pooled.analyse()  # now with the words counted in the pool
+    analyse(pooled)  # now with the words counted in the pool
     assert isinstance(pooled.stories, Stories) and isinstance(inline.stories, Stories)
     assert _threads(pooled) == _threads(inline) != []
     first = pooled.articles[0]
@@ -289,7 +290,7 @@ def _archive(folder: Path) -> Path:
 def test_a_warm_start_lists_the_newest_from_the_index_before_reading_the_file(tmp_path: Path) -> None:
     archive, db = _archive(tmp_path), tmp_path / "reader.db"
     first, index = _open(archive, db)
-    first.analyse(index=index)
+    analyse(first, index=index)
     files = source_files([archive])
 
     newest = index.newest(files, 5)
@@ -326,12 +327,12 @@ def test_a_warm_start_lists_the_newest_from_the_index_before_reading_the_file(tm
 def test_an_article_read_back_from_a_changed_file_is_listed_where_it_now_is(tmp_path: Path) -> None:
     archive, db = _archive(tmp_path), tmp_path / "reader.db"
     first, index = _open(archive, db)
-    first.analyse(index=index)
+    analyse(first, index=index)
     lines = archive.read_text(encoding="utf-8").splitlines()
     added = json.dumps({"id": "top", "date": "2021-01-01", "text": "An old note put first."})
     archive.write_text("\n".join([added, *lines]) + "\n", encoding="utf-8")  # every other line moves down one
     again, index = _open(archive, db)
-    again.analyse(index=index)  # only the new record is analysed; the others are read back
+    analyse(again, index=index)  # only the new record is analysed; the others are read back
     newest = index.newest(source_files([archive]), 3)
     assert [a.line for a in newest] == [a.line for a in again.view(ListQuery())[:3]]
     library = Library.listed(newest, source_files([archive]), ReadState.open(db))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from reader.articles import Article
 from reader.library import ListQuery
+from reader.pipeline import analyse
 from tests.conftest import make_library, write
 
 
@@ -15,7 +16,7 @@ def test_search_name_filter_and_order_combine(tmp_path: Path) -> None:
     write(tmp_path / "3.txt", "date 2022-09-02 Farming prices rose in Kenya.")
     write(tmp_path / "4.txt", "Undated: trade talks with Narendra Modi resumed.")
     library = make_library([tmp_path])
-    library.analyse()
+    analyse(library)
     assert library.names is not None
 
     def titles(query: ListQuery) -> list[str]:
@@ -64,7 +65,7 @@ def test_search_finds_word_starts_in_any_case_and_never_across_a_space() -> None
 
 def test_name_filters_placed_by_position_show_what_looking_up_shows() -> None:
     library = make_library()
-    library.analyse()
+    analyse(library)
     assert library.names is not None
     looked_up = {e.id: library.view(ListQuery(name=e.id)) for e in library.names.entities}
     library.prepare_name_filters()

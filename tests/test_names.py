@@ -7,11 +7,12 @@ from pathlib import Path
 
 from reader.library import Library
 from reader.names import article_names
+from reader.pipeline import analyse
 from tests.conftest import make_library, write
 
 
 def _entities(library: Library) -> dict[str, tuple[str, set[str]]]:
-    index = library.analyse()
+    index = analyse(library)
     assert index is not None
     return {e.name: (e.kind, e.aliases) for e in index.entities}
 
@@ -218,7 +219,7 @@ def _collection(tmp_path: Path, *bodies: str) -> dict[str, tuple[str, int]]:
     """The sidebar's rows for these articles: name -> (kind, how many articles)."""
     records = [json.dumps({"id": f"a{n}", "text": body}) for n, body in enumerate(bodies)]
     library = make_library([write(tmp_path / "news.jsonl", "\n".join(records) + "\n")])
-    index = library.analyse()
+    index = analyse(library)
     assert index is not None
     return {e.name: (e.kind, len(e.articles)) for rows in index.ranked_by_kind().values() for e in rows}
 

@@ -10,6 +10,7 @@ import pytest
 from reader.analysis.stories import Related
 from reader.articles import Article
 from reader.library import Library, ListQuery
+from reader.pipeline import analyse
 from tests.conftest import make_library, write
 
 QUAKE = [
@@ -35,12 +36,12 @@ def _library(tmp_path: Path, stories: list[list[tuple[str, str]]]) -> Library:
         for n, (date, body) in enumerate(story):
             write(tmp_path / f"story{s}_{n}.txt", f"\n  date {date} {body}\n")
     library = make_library([tmp_path])
-    library.analyse()
+    analyse(library)
     return library
 
 
 def test_the_seeds_are_one_story_in_date_order(seeds_library: Library) -> None:
-    seeds_library.analyse()
+    analyse(seeds_library)
     earliest = min(seeds_library.articles, key=lambda a: a.published or datetime.max)
     story = seeds_library.thread_articles(earliest)
     assert [a.iso_date for a in story] == ["2022-04-04", "2022-08-24", "2022-09-04", "2022-09-08", "2022-09-09"]
@@ -104,11 +105,12 @@ def test_building_threads_reports_how_far_each_stage_has_got(
     in articles."""
     monkeypatch.setattr("reader.analysis.stories.REPORT_EVERY", 2)
     reports: list[tuple[str, int, int]] = []
-    seeds_library.analyse(progress=lambda stage, done, total: reports.append((stage, done, total)))
+    analyse(seeds_library, progress=lambda stage, done, total: reports.append((stage, done, total)))
     stages = [stage for stage, _, _ in reports]
     assert stages == sorted(stages, key=["names", "profiles", "threads", "related"].index)  # one after another
     assert [(done, total) for stage, done, total in reports if stage == "related"][-1] == (5, 5)
-    assert [(done, total) for stage, done, total in reports if stage == "profiles"] == [(0, 5), (2, 5), (4, 5)]
+    # The pipeline names the stage at 0 before it starts (the bar shows it even when it is read back).
+    assert [(done, total) for stage, done, total in reports if stage == "profiles"] == [(0, 5), (0, 5), (2, 5), (4, 5)]
     assert [(done, total) for stage, done, total in reports if stage == "threads"] == [(0, 5), (2, 5), (4, 5)]
     assert seeds_library.stories is not None and len(seeds_library.stories.stories()) == 1
 

@@ -59,15 +59,15 @@ def export_command(arguments: Sequence[str]) -> int:
     try:
         _analysed(library, db)
     except sqlite3.DatabaseError as error:  # the index broke under it: recover, and analyse afresh
-        from reader.storage.database import is_damage
-        from reader.storage.read_marks import recover
+        from reader.pipeline import IndexLost, analyse, recover_index
 
-        if is_damage(error):
-            warn([recover(db, str(error))])
-        else:
-            warn([f"the analysis index in {db} could not be used ({error}); analysed without keeping it"])
+        try:
+            recovered = recover_index(library, error, db)
+        except IndexLost as lost:
+            recovered = str(lost)
+        warn([recovered or f"the analysis index in {db} could not be used ({error}); analysed without keeping it"])
         library = Library(collection, ReadState.open_readonly(db))
-        library.analyse()
+        analyse(library)
     selection = Selection(
         unread=options.unread,
         since=since,
@@ -95,27 +95,16 @@ def _opened(paths: list[str], db: Path) -> Collection:
 
 
 def _analysed(library: Library, db: Path) -> None:
-    """Names, threads and related articles, read back from the index where nothing changed and kept there
-    for next time. A database that cannot be written means analysing without keeping."""
-    from reader.storage.analysis_index import AnalysisIndex
+    """Names, threads and related articles by the reader's own pipeline, read back from the index where nothing
+    changed and kept there for next time. A database that cannot be written means analysing without keeping."""
+    from reader.pipeline import analyse, opened_index
 
     try:
         ReadState.open(db).close()  # makes the database, or brings an older one up to date
     except StoreError as error:
         warn([f"{error} (analysed without keeping it)"])
-    index = AnalysisIndex.open(db) if db.exists() else None
-    try:
-        if index is not None and library.restore(index):
-            if library.names is not None and library.names.fetching:
-                library.names.load(index.encoded_names(library.files))  # every article's, at once
-            if library.stories is None:
-                library.build_stories(index)
-            library.find_related(index)
-        else:
-            library.analyse(index=index)
-    finally:
-        if index is not None:
-            index.close()
+    with opened_index(db if db.exists() else None) as index:
+        analyse(library, index, every_name=True)
 
 
 def mark_command(arguments: Sequence[str]) -> int:

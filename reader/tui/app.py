@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 from reader.articles import Article, Problem
 from reader.config import Config, Settings
 from reader.library import Library, ListQuery
+from reader.pipeline import Arrivals, IndexLost, analyse, arrived_names, opened_index, recover_index
 from reader.sources.files import Collection, display_path
 from reader.storage.database import StoreError
 from reader.storage.read_marks import ReadChange
@@ -44,7 +45,6 @@ if TYPE_CHECKING:  # stories load with the analysis, off the start-up path; feed
     from reader.sources.feeds.subscriptions import Feed, Stored
 
 REFRESH_EVERY = 30 * 60  # seconds: feeds are fetched on start when the last refresh is older, and this often
-INCREMENTAL_MOST = 1000  # new articles added to the threads one by one; more: the threads are grouped again
 ADDED_PER_FRAME = 8  # new articles taken into the names and threads between two frames (17 ms each at 16,000)
 T = TypeVar("T")
 CONFIRM_OVER = 50  # marking more articles than this at once asks first
@@ -95,15 +95,8 @@ class ReaderApp(App[None]):
         self._refreshing = False
         self._no_index = False  # the index failed once: analyse without it
         self._pending_timer: Timer | None = None
-        self._arrivals = False  # a refresh brought articles: names and threads are found again after it
-        self._new_articles: list[Article] = []  # new since the last analysis
-        self._revised = False  # an article's text changed since the last analysis
         self._arrival_queue: deque[Stored] = deque()  # kept by the fetching threads, not yet taken in
-        # Analysis runs under way (a cancelled one counts until its thread ends): they read the articles, so
-        # what a refresh brings meanwhile waits in `_held` and joins once none runs.
-        self._analyses = 0
-        self._analyses_lock = threading.Lock()
-        self._held: list[Stored] = []
+        self.arrivals = Arrivals()  # what a refresh brings, held while an analysis runs, and the runs themselves
         self._arrival_timer: Timer | None = None
         self._fetch_progress: tuple[int, int, int] | None = None
         self.library = library
@@ -337,22 +330,14 @@ class ReaderApp(App[None]):
 
     def analyse(self, again: bool = False) -> None:
         """Start the analysis (cancelling one under way); feed arrivals wait until it is over."""
-        with self._analyses_lock:
-            self._analyses += 1
+        self.arrivals.analysis_started()
         self._analyse(again)
-
-    def _analysing(self) -> bool:
-        with self._analyses_lock:
-            return self._analyses > 0
 
     @work(thread=True, exclusive=True, group="analysis")
     def _analyse(self, again: bool = False) -> None:
-        """Names, then story threads, then related articles, each shown as it is ready. The index gives
-        back what an earlier start found and keeps what this one finds.
-
-        When no file changed since the last start, names and threads are read back at once, while the
-        articles are still being read; everything else waits until they all are. `again`: articles came
-        (a refresh), so names and threads are found again, reading back every unchanged article's names."""
+        """The pipeline's analysis beside the screen, each of names, threads and related articles shown as it
+        is ready. When no file changed since the last start, names and threads are read back at once, while the
+        articles are still being read; everything else waits until they all are."""
         worker = get_current_worker()
 
         def stop() -> bool:
@@ -374,8 +359,7 @@ class ReaderApp(App[None]):
         try:
             self._run_analysis(again, stop, progress, ready)
         finally:
-            with self._analyses_lock:
-                self._analyses -= 1
+            self.arrivals.analysis_ended()
             if not stop():
                 self.call_from_thread(self._analysis_over)
 
@@ -386,63 +370,48 @@ class ReaderApp(App[None]):
         progress: Callable[[str, int, int | None], None],
         ready: Callable[[], None],
     ) -> None:
-        from reader.storage.analysis_index import AnalysisIndex
+        started = [False]
 
-        path = self.library.read.path
-        index = AnalysisIndex.open(path) if path is not None and not self._no_index else None
-        try:
-            try:
-                if index is not None and not again and not self.library.analysed and self.library.restore(index):
-                    ready()
-            finally:  # reading the rest waited so as not to slow this down
-                self.call_from_thread(self._start_loading)
+        def articles_read() -> bool:
+            """Reading the rest waited so as not to slow the reading back down; now every article is waited for."""
+            self._start_reading()
+            started[0] = True
             while not self._all_read.wait(0.1):
                 if stop():
-                    return
+                    return False
             self.call_from_thread(self.index_words)  # beside the names: this process mostly waits for its pool
-            if again or self.library.names is None:
-                if self.library.find_names(progress, stop, index) is None or stop():
-                    return
-                ready()
-            self.library.prepare_name_filters()  # choosing a name then looks up none of its articles by id
-            if again or self.library.stories is None:
-                progress("profiles", 0, len(self.library))
-                self.library.build_stories(index, progress)
-                if stop():
-                    return
-                ready()
-            stories = self.library.stories
-            if stories is not None and stories.table is None:  # related articles: read back, or found in bulk
-                progress("related", 0, len(self.library))
-                self.library.find_related(index, progress)
-                gc.freeze()
+            return True
+
+        try:
+            with opened_index(None if self._no_index else self.library.read.path) as index:
+                try:
+                    names = analyse(self.library, index, again=again, progress=progress, stop=stop, ready=ready,
+                                    articles_read=articles_read)
+                finally:
+                    if not started[0]:
+                        self._start_reading()
+            gc.freeze()
         except sqlite3.Error as error:  # the index broke under it (a damaged file, a full disk): say so, go on
             if not stop():
                 self.call_from_thread(self._index_failed, error)
             return
-        finally:
-            if index is not None:
-                index.close()
-        if not stop():
+        if names is not None and not stop():
             self.call_from_thread(self._stories_ready)
+
+    def _start_reading(self) -> None:
+        self.call_from_thread(self._start_loading)
 
     def _index_failed(self, error: sqlite3.Error) -> None:
         """A damaged database is moved aside (the marks carried over) and the analysis starts again on a new
         one; any other failure of the index: the analysis goes on without keeping anything."""
-        from reader.storage.database import is_damage
-
-        message = f"The analysis index could not be used ({error}); names and threads are not kept this time."
-        if is_damage(error) and self.library.read.path is not None and not self._no_index:
-            try:
-                message = self.library.read.recover(str(error))
-            except (sqlite3.Error, OSError) as failure:
-                message = f"The database is damaged ({error}) and could not be replaced ({failure})."
-                self._no_index = True
-        else:
+        try:
+            message = recover_index(self.library, error, None if self._no_index else self.library.read.path)
+        except IndexLost as lost:
+            message, self._no_index = str(lost), True
+        if message is None:
+            message = f"The analysis index could not be used ({error}); names and threads are not kept this time."
             self._no_index = True
         self.notify(message, title="Index", severity="warning", timeout=20, markup=False)
-        self.library.names = None
-        self.library.stories = None
         self.analyse()
 
     @work(thread=True, exclusive=True, group="search")
@@ -542,24 +511,14 @@ class ReaderApp(App[None]):
             done, total, failed = progress
             text = f"Fetching feeds: {done:,} of {total:,}" + (f" · {failed:,} failed" if failed else "")
             self.indexing.report_text(text, (done, total))
-        taken: list[Stored] = []
+        arrived: list[Stored] = []
         while self._arrival_queue:
-            taken.append(self._arrival_queue.popleft())
-        if self._analysing():  # the analysis reads the articles: these join when it is over
-            self._held.extend(taken)
-            return
-        taken, self._held = self._held + taken, []
+            arrived.append(self._arrival_queue.popleft())
+        taken = self.arrivals.take(self.library, arrived)  # none while an analysis runs: they join when it is over
         if not taken:
             return
-        new = [article for stored in taken for article in stored.new]
-        if new:
-            self.library.extend(Collection(new, [], list(dict.fromkeys(a.path for a in new))))
-            self._new_articles.extend(a for a in new if self.library.article(a.id) is a)
-        revised = self.library.revise([article for stored in taken for article in stored.changed])
-        self._revised = self._revised or bool(revised)
         for stored in taken:
             self._feed_titles[stored.url] = one_line(stored.title) or stored.url
-        self._arrivals = True
         self.refresh_list()
         self._show_feed_counts()
 
@@ -577,22 +536,19 @@ class ReaderApp(App[None]):
 
     def _analysis_over(self) -> None:
         """No analysis reads the articles now: what came meanwhile joins the list, then names and threads."""
-        if self._analysing():  # a cancelled run's thread is still finishing: look again in a moment
+        if self.arrivals.analysing:  # a cancelled run's thread is still finishing: look again in a moment
             self.set_timer(PROGRESS_EVERY, self._analysis_over)
             return
-        if self._held:
+        if self.arrivals.held:
             self._take_arrivals()
         if not self._refreshing:
             self._settle_arrivals()
 
     def _settle_arrivals(self) -> None:
         """After a refresh (and any analysis under way): the articles it brought get their names and threads."""
-        if self._arrivals and self._loading is None and not self._analysing():
-            self._arrivals = False
-            new, self._new_articles = self._new_articles, []
-            revised, self._revised = self._revised, False
-            names, stories = self.library.names, self.library.stories
-            if names is not None and stories is not None and not revised and 0 < len(new) <= INCREMENTAL_MOST:
+        if self.arrivals.joined and self._loading is None and not self.arrivals.analysing:
+            new = self.arrivals.settled(self.library)
+            if new is not None:
                 # A few new articles: their names found, and each added to the threads as it is (no regrouping).
                 self.add_arrivals(new)
             else:
@@ -605,27 +561,10 @@ class ReaderApp(App[None]):
     def add_arrivals(self, articles: list[Article]) -> None:
         """The names of newly arrived articles, found here; then each joins the names and the threads on the
         screen's thread, a few at a time (each addition is a few milliseconds)."""
-        from reader.names import article_names
-        from reader.storage.analysis_index import AnalysisIndex
-
         worker = get_current_worker()
-        found = []
-        for article in articles:
-            if worker.is_cancelled:
-                return
-            found.append((article, article_names(article.body)))
-        stories = self.library.stories
-        if stories is not None and not stories.profiled:  # threads read back: weighed first, aside
-            path = self.library.read.path
-            index = AnalysisIndex.open(path) if path is not None and not self._no_index else None
-            try:
-                self.library.profile_stories(index)
-            except sqlite3.Error:
-                pass  # weighed without the index's names: the names already in memory serve
-            finally:
-                if index is not None:
-                    index.close()
-        if not worker.is_cancelled:
+        db = None if self._no_index else self.library.read.path
+        found = arrived_names(articles, self.library, db, lambda: worker.is_cancelled)
+        if found is not None and not worker.is_cancelled:
             self.call_from_thread(self._take_in, found)
 
     def _take_in(self, found: list[tuple[Article, list[ArticleName]]]) -> None:
