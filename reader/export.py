@@ -16,7 +16,8 @@ from datetime import datetime
 from typing import IO, Any
 
 from reader.articles import Article, age
-from reader.library import Library, ListQuery
+from reader.library import Library
+from reader.query import ListQuery
 from reader.sources.files import display_path
 from reader.text import blocks, displayable, one_line
 

@@ -9,13 +9,13 @@ import math
 from array import array
 from bisect import insort
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from reader.analysis.collector import collector_paused
 from reader.analysis.words import WordIndex
 from reader.articles import Article, Problem
+from reader.query import ListQuery
 from reader.sources.files import Collection
 from reader.storage.read_marks import ReadChange, ReadState
 
@@ -23,31 +23,6 @@ if TYPE_CHECKING:  # the name finder is imported when analysis starts, off the s
     from reader.analysis.stories import NamedArticles, Progress, Related, Stories, Thread
     from reader.names import ArticleName, CollectionName, NameIndex, NamesSummary
     from reader.storage.analysis_index import AnalysisIndex
-
-
-@dataclass(frozen=True, slots=True)
-class ListQuery:
-    """Which articles the list shows, and in what order."""
-
-    newest_first: bool = True
-    unread_only: bool = False
-    search: str = ""
-    name: int | None = None  # an index into the library's NameIndex entities
-    feed: str | None = None  # a feed's URL: only its articles
-    starred_only: bool = False
-
-    @property
-    def filtered(self) -> bool:
-        return (
-            self.unread_only
-            or self.starred_only
-            or bool(self.search.strip())
-            or self.name is not None
-            or self.feed is not None
-        )
-
-    def cleared(self) -> ListQuery:
-        return replace(self, unread_only=False, search="", name=None, feed=None, starred_only=False)
 
 
 class Library:

@@ -19,9 +19,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.library import Library, ListQuery
+from reader.library import Library
 from reader.names import article_names
 from reader.pipeline import analyse
+from reader.query import ListQuery
 from reader.sources.files import load
 from reader.storage.read_marks import ReadState
 

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from reader.analysis import workers
-from reader.library import Library, ListQuery
+from reader.library import Library
 from reader.names import NameIndex, article_names
 from reader.pipeline import analyse
+from reader.query import ListQuery
 from reader.sources.files import load, seeds_dir, source_files, stream
 from reader.storage.analysis_index import AnalysisIndex
 from reader.storage.read_marks import ReadState

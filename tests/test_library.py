@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from reader.articles import Article
-from reader.library import ListQuery
 from reader.pipeline import analyse
+from reader.query import ListQuery
 from tests.conftest import make_library, write
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from reader.articles import Article, Problem
-from reader.library import ListQuery
+from reader.query import ListQuery
 from reader.sources.files import load, parse_seed_text, seeds_dir, stream
 from reader.text import displayable, first_sentence, headline, paragraphs
 from tests.conftest import make_library, write

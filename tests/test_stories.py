@@ -9,8 +9,9 @@ import pytest
 
 from reader.analysis.stories import Related
 from reader.articles import Article
-from reader.library import Library, ListQuery
+from reader.library import Library
 from reader.pipeline import analyse
+from reader.query import ListQuery
 from tests.conftest import make_library, write
 
 QUAKE = [

@@ -10,7 +10,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events, on, work
@@ -23,12 +23,14 @@ from textual.worker import get_current_worker
 
 from reader.articles import Article, Problem
 from reader.config import Config, Settings
-from reader.library import Library, ListQuery
+from reader.library import Library
 from reader.pipeline import Arrivals, IndexLost, analyse, arrived_names, opened_index, recover_index
+from reader.query import ListQuery, from_saved, saved_filter
 from reader.sources.files import Collection, display_path
 from reader.storage.database import StoreError
 from reader.storage.read_marks import ReadChange
 from reader.text import counted, displayable, one_line
+from reader.tui.external import browse, run_command
 from reader.tui.keys import app_bindings, rebound
 from reader.tui.palette import ReaderCommands
 from reader.tui.widgets.article_list import ArticleList
@@ -46,7 +48,6 @@ if TYPE_CHECKING:  # stories load with the analysis, off the start-up path; feed
 
 REFRESH_EVERY = 30 * 60  # seconds: feeds are fetched on start when the last refresh is older, and this often
 ADDED_PER_FRAME = 8  # new articles taken into the names and threads between two frames (17 ms each at 16,000)
-T = TypeVar("T")
 CONFIRM_OVER = 50  # marking more articles than this at once asks first
 NARROW_COLUMNS = 100
 PANES = ("list", "article", "names")
@@ -620,40 +621,7 @@ class ReaderApp(App[None]):
         self.notify(f"Opened {displayable(link)}", markup=False)
 
     def _browse(self, link: str) -> None:
-        """The browser opens the link: the config's `browser` command, else $BROWSER or the system's. A browser
-        named in either may run in this terminal (w3m, lynx): the reader steps aside until it exits."""
-        import os
-        import webbrowser
-
-        if self.settings.browser:
-            self._run_command(self.settings.browser, url=link)
-        elif os.environ.get("BROWSER"):
-            self._stepped_aside(lambda: webbrowser.open(link))
-        else:
-            webbrowser.open(link)
-
-    def _run_command(self, command: str, *, url: str = "", text: str | None = None) -> int:
-        """Run a command from the config (no shell: its words, with {url} standing for the link), the reader
-        stepped aside so that it may use the terminal; `text` goes to its standard input. Its exit status."""
-        import shlex
-        import subprocess
-
-        given = shlex.split(command)
-        words = [word.replace("{url}", url) for word in given]
-        if url and not any("{url}" in word for word in given):
-            words.append(url)
-        data = text.encode("utf-8", "replace") if text is not None else None
-        return self._stepped_aside(lambda: subprocess.run(words, input=data).returncode)
-
-    def _stepped_aside(self, work: Callable[[], T]) -> T:
-        """`work`, with the terminal handed back to the shell while it runs (where Textual can do that)."""
-        from textual.app import SuspendNotSupported
-
-        try:
-            with self.suspend():
-                return work()
-        except SuspendNotSupported:
-            return work()
+        browse(self, link, self.settings.browser)
 
     def action_copy(self) -> None:
         """y: the article's link to the clipboard (its text when it has none), through the terminal (OSC 52)."""
@@ -677,7 +645,7 @@ class ReaderApp(App[None]):
 
         names = [(entity.name, entity.kind) for entity, _ in self.library.names_in(article)]
         try:
-            status = self._run_command(self.settings.pipe, text=plain_text(article, names, self.now()))
+            status = run_command(self, self.settings.pipe, text=plain_text(article, names, self.now()))
         except (OSError, ValueError) as error:
             self.notify(f"Could not run {self.settings.pipe!r}: {error}", severity="error", markup=False)
             return
@@ -699,13 +667,7 @@ class ReaderApp(App[None]):
         def named(name: str | None) -> None:
             if not name:
                 return
-            saved: dict[str, object] = {
-                "search": query.search.strip(),
-                "name": self.library.entity_name(query.name) if query.name is not None else None,
-                "feed": query.feed,
-                "unread_only": query.unread_only,
-                "starred_only": query.starred_only,
-            }
+            saved = saved_filter(query, self.library.entity_name(query.name) if query.name is not None else None)
             try:
                 self.library.read.save_filter(name, saved)
             except StoreError as error:
@@ -727,26 +689,16 @@ class ReaderApp(App[None]):
         saved = dict(self.library.read.saved_filters()).get(name)
         if saved is None:
             return
-        entity_id = None
-        wanted = saved.get("name")
-        if isinstance(wanted, str) and wanted:
-            names = self.library.names
-            found = next((e.id for e in names.entities if e.name == wanted), None) if names is not None else None
-            if found is None:
-                self.notify(f"“{wanted}” is not named in these articles (yet): the rest of the filter applies.",
-                            markup=False)
-            entity_id = found
-        feed = saved.get("feed")
-        self._set_query(
-            replace(
-                self.query_state.cleared(),
-                search=str(saved.get("search") or ""),
-                name=entity_id,
-                feed=feed if isinstance(feed, str) else None,
-                unread_only=bool(saved.get("unread_only")),
-                starred_only=bool(saved.get("starred_only")),
-            )
-        )
+        names = self.library.names
+
+        def entity_id(wanted: str) -> int | None:
+            return next((e.id for e in names.entities if e.name == wanted), None) if names is not None else None
+
+        query, missing = from_saved(saved, self.query_state, entity_id)
+        if missing is not None:
+            self.notify(f"“{missing}” is not named in these articles (yet): the rest of the filter applies.",
+                        markup=False)
+        self._set_query(query)
         self.show_pane("list")
 
     @on(NamesSidebar.SavedChosen)
