@@ -16,8 +16,8 @@ from reader.sources.feeds.subscriptions import Subscriptions
 from reader.storage.read_marks import ReadState
 from reader.tui.app import ReaderApp
 from tests.conftest import FIXED_NOW
-from tests.test_app import _ready, _screen_text
-from tests.test_feeds import rss
+from tests.sources.test_feeds import rss
+from tests.tui.test_app import _ready, _screen_text
 
 HARBOUR = [
     ("h1", "Dock strike in Antwerp", "https://harbour.example/1", "<p>Dockers in Antwerp struck on Monday.</p>"),

@@ -5,7 +5,7 @@ inside its body and covers one of the name's written forms; export is valid JSON
 
 CI runs a quick profile (READER_FUZZ_EXAMPLES, default 60 per property). Locally, for the issue's figure:
 
-    READER_FUZZ_EXAMPLES=10000 python3 -m pytest tests/test_fuzz.py -q
+    READER_FUZZ_EXAMPLES=10000 python3 -m pytest tests/core/test_fuzz.py -q
 """
 
 from __future__ import annotations

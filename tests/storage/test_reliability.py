@@ -25,7 +25,7 @@ from reader.storage.database import StoreError
 from reader.storage.read_marks import ReadState
 from reader.tui.app import ReaderApp
 from tests.conftest import FIXED_NOW, write
-from tests.test_app import _ready, _screen_text
+from tests.tui.test_app import _ready, _screen_text
 
 GOOD = [json.dumps({"id": f"g{i}", "date": f"2024-05-0{i + 1}", "text": f"Good story {i}."}) for i in range(4)]
 

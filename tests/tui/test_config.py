@@ -6,7 +6,7 @@ from pathlib import Path
 
 from reader.config import load
 from tests.conftest import FIXED_NOW, make_library
-from tests.test_app import _ready, _screen_text
+from tests.tui.test_app import _ready, _screen_text
 
 
 def _app(tmp_path: Path, config_text: str | None = None):  # type: ignore[no-untyped-def]

@@ -1,6 +1,6 @@
 """SVG snapshots of the main screen at two terminal sizes (Textual is pinned, so they are stable).
 
-After an intended change to the screen: `python3 -m pytest tests/test_snapshots.py --snapshot-update`,
+After an intended change to the screen: `python3 -m pytest tests/tui/test_snapshots.py --snapshot-update`,
 then look at the new SVGs before committing them.
 """
 
