@@ -18,7 +18,8 @@ from pathlib import Path
 from reader.articles import Article
 from reader.cli.common import DB_HELP, CommandError, Stdout, db_path, report_problems, warn
 from reader.library import Library
-from reader.sources.files import Collection, gathered, load, parse_date, read_article, seeds_dir
+from reader.session import opened_sources
+from reader.sources.files import load, parse_date, read_article
 from reader.storage.database import StoreError
 from reader.storage.read_marks import ReadState
 from reader.text import displayable
@@ -51,7 +52,7 @@ def export_command(arguments: Sequence[str]) -> int:
     until = _date(parser, "--until", options.until, end_of_day=True)
 
     db = db_path(options.db)
-    collection = _opened(options.paths, db)
+    collection = opened_sources(options.paths, db)
     report_problems(collection.problems)
     read_state = ReadState.open_readonly(db)
     warn(read_state.warnings)
@@ -84,14 +85,6 @@ def export_command(arguments: Sequence[str]) -> int:
     with Stdout() as out:
         write_export(library, articles, out, lines=options.jsonl, with_body=options.body)
     return 0
-
-
-def _opened(paths: list[str], db: Path) -> Collection:
-    """What `reader` opens with these PATHs: the files; with none, the subscribed feeds, else the seeds."""
-    from reader.sources.feeds import subscribed
-
-    feeds = None if paths else subscribed(db)
-    return load(paths or [seeds_dir()]) if feeds is None else gathered(feeds)
 
 
 def _analysed(library: Library, db: Path) -> None:

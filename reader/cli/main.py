@@ -12,8 +12,8 @@ from pathlib import Path
 
 from reader import __version__
 from reader.cli.common import db_path, report_problems
-from reader.library import Library
-from reader.sources.files import FIRST_BATCH, seeds_dir, source_files, stream
+from reader.session import opening
+from reader.sources.files import seeds_dir
 from reader.storage.database import ENV_VAR, StoreError, default_db_path
 from reader.storage.read_marks import ReadState
 from reader.text import displayable
@@ -88,30 +88,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     options = parser.parse_args(arguments)
 
-    paths = options.paths or [seeds_dir()]
     try:
         read_state = ReadState.open(db_path(options.db))
     except StoreError as error:
         print(f"reader: {error}", file=sys.stderr)
         return 2
-    from reader.sources.feeds import subscribed
-
-    feeds = None if options.paths else subscribed(read_state.path)
-    # The first screen shows articles at once: the newest, as the index kept them, when none of the files
-    # changed since; otherwise the first batch read. The app reads the rest while it runs. Feeds' articles
-    # come from the database, the newest first.
-    files = [] if feeds is not None else source_files(paths)
-    batches = feeds if feeds is not None else stream(paths)
-    library = _listed_from_index(read_state, files)
+    opened = opening(read_state, options.paths)
+    library = opened.library
     if library is None:
-        first = next(batches)
-        if not first.articles and feeds is None:  # a first batch with no articles is the whole of what there is
-            read_state.close()
-            report_problems(first.problems)
-            where = ", ".join(options.paths) if options.paths else str(seeds_dir())
-            print(f"reader: no articles found in {displayable(where)}", file=sys.stderr)
-            return 1
-        library = Library(first, read_state)
+        read_state.close()
+        report_problems(opened.first.problems if opened.first is not None else [])
+        where = ", ".join(options.paths) if options.paths else str(seeds_dir())
+        print(f"reader: no articles found in {displayable(where)}", file=sys.stderr)
+        return 1
     from reader.config import load as load_config
     from reader.tui.app import ReaderApp  # the UI (and Textual) only when it is needed
 
@@ -120,8 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = ReaderApp(
         library,
         warnings=read_state.warnings,
-        loading=batches,
-        feeds=feeds is not None,
+        loading=opened.rest,
+        feeds=opened.feeds,
         refresh_every=minutes * 60,
         config=config,
     )
@@ -134,30 +123,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         for warning in read_state.warnings[already:]:
             print(f"reader: {displayable(warning)}", file=sys.stderr)
     return app.return_code or 0
-
-
-def _listed_from_index(read_state: ReadState, files: list[str]) -> Library | None:
-    """A library of the newest articles of these files as the analysis index lists them, if it knows them
-    as they are now. When that is the whole collection (a small one), its names and threads come too."""
-    from reader.storage.analysis_index import AnalysisIndex
-
-    if read_state.path is None or not files:
-        return None
-    index = AnalysisIndex.open(read_state.path)
-    if index is None:
-        return None
-    try:
-        listed = index.newest(files, FIRST_BATCH)
-        if not listed:
-            return None
-        library = Library.listed(listed, files, read_state)
-        if len(listed) < FIRST_BATCH:  # names and threads on the first screen
-            library.restore(index)
-        else:  # the head of the names and the story count on the first screen; the rest read back behind it
-            library.restore_summary(index)
-        return library
-    finally:
-        index.close()
 
 
 def _config_path() -> Path:

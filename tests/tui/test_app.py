@@ -391,7 +391,8 @@ async def test_a_big_warm_start_shows_the_head_of_the_names_at_once_and_filters_
 async def test_a_collection_exported_before_opens_with_its_related_stories_and_weighs_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from reader.cli.main import _listed_from_index, main
+    from reader.cli.main import main
+    from reader.session import listed_from_index
     from reader.sources.files import source_files
 
     news, db = tmp_path / "seeds", tmp_path / "reader.db"
@@ -399,7 +400,7 @@ async def test_a_collection_exported_before_opens_with_its_related_stories_and_w
     assert main(["export", "--db", str(db), str(news)]) == 0
     capsys.readouterr()
     state = ReadState.open(db)
-    library = _listed_from_index(state, source_files([news]))
+    library = listed_from_index(state, source_files([news]))
     assert library is not None and library.names is not None  # the index export kept
     app = ReaderApp(library, loading=stream([news]), now=lambda: FIXED_NOW)
     async with app.run_test(size=(160, 45)) as pilot:
