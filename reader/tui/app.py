@@ -2,61 +2,50 @@
 
 from __future__ import annotations
 
-import gc
-import sqlite3
-import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import events, on, work
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
-from textual.worker import get_current_worker
 
-from reader.articles import Article, Problem
+from reader.articles import Article
 from reader.config import Config, Settings
 from reader.library import Library
-from reader.pipeline import Arrivals, IndexLost, analyse, arrived_names, opened_index, recover_index
 from reader.query import ListQuery, from_saved, saved_filter
 from reader.sources.files import Collection, display_path
 from reader.storage.database import StoreError
 from reader.storage.read_marks import ReadChange
-from reader.text import counted, displayable, one_line
+from reader.text import counted, displayable
+from reader.tui.background import BackgroundWork
 from reader.tui.external import browse, run_command
 from reader.tui.keys import app_bindings, rebound
 from reader.tui.palette import ReaderCommands
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.indexing import IndexingBar
-from reader.tui.widgets.names_sidebar import FeedRow, NamesSidebar
+from reader.tui.widgets.names_sidebar import NamesSidebar
 from reader.tui.widgets.reading_pane import ReadingPane
 
 if TYPE_CHECKING:  # stories load with the analysis, off the start-up path; feeds with the first refresh
-    from pathlib import Path
 
     from reader.analysis.stories import Thread
-    from reader.names import ArticleName
-    from reader.sources.feeds.refresh import RefreshReport
-    from reader.sources.feeds.subscriptions import Feed, Stored
 
 REFRESH_EVERY = 30 * 60  # seconds: feeds are fetched on start when the last refresh is older, and this often
-ADDED_PER_FRAME = 8  # new articles taken into the names and threads between two frames (17 ms each at 16,000)
 CONFIRM_OVER = 50  # marking more articles than this at once asks first
 NARROW_COLUMNS = 100
 PANES = ("list", "article", "names")
 TYPING_PAUSE = 0.2  # seconds without a key before a big archive is searched
 TYPING_PAUSE_FROM = 50_000  # articles; smaller collections are searched at every key
-PROGRESS_EVERY = 0.25  # seconds between reports of the analysis's progress
 
 
-class ReaderApp(App[None]):
+class ReaderApp(BackgroundWork):
     """Article list, reading pane and names sidebar, with read marks saved as they change."""
 
     CSS_PATH = "reader.tcss"
@@ -80,30 +69,15 @@ class ReaderApp(App[None]):
         `feeds`: the collection is the subscribed feeds' (refreshed on start when the last refresh is older
         than `refresh_every` seconds, and that often while the reader runs). `open_link` opens a web link
         (the browser, by default). `config`: the settings file (None: the defaults, never saved)."""
-        super().__init__()
+        super().__init__(library, loading, feeds)
         self.config = config
         self.settings = config.settings if config is not None else Settings()
         self.keys, key_problems = rebound(self.settings.keys)
         if self.settings.keys:
             self._bind_keys()
-        self.feeds = feeds
         self.refresh_every = refresh_every
         self._open_link = open_link
-        self._feed_titles: dict[str, str] = {}
-        self._feed_counts: dict[str, list[int]] | None = None  # (articles, unread) by feed URL
-        self._feed_counted = -1  # how many articles they were counted over
-        self._feed_errors: dict[str, str] = {}
-        self._refreshing = False
-        self._no_index = False  # the index failed once: analyse without it
         self._pending_timer: Timer | None = None
-        self._arrival_queue: deque[Stored] = deque()  # kept by the fetching threads, not yet taken in
-        self.arrivals = Arrivals()  # what a refresh brings, held while an analysis runs, and the runs themselves
-        self._arrival_timer: Timer | None = None
-        self._fetch_progress: tuple[int, int, int] | None = None
-        self.library = library
-        self._loading = loading
-        self._all_read = threading.Event()  # set once every article is read (analysis waits for it)
-        self._loading_started = False
         self._search_timer: Timer | None = None
         self.warnings = list(warnings)
         self.config_problems = (list(config.problems) if config is not None else []) + key_problems
@@ -126,18 +100,6 @@ class ReaderApp(App[None]):
     @property
     def article_list(self) -> ArticleList:
         return self.query_one(ArticleList)
-
-    @property
-    def reading(self) -> ReadingPane:
-        return self.query_one(ReadingPane)
-
-    @property
-    def names(self) -> NamesSidebar:
-        return self.query_one(NamesSidebar)
-
-    @property
-    def indexing(self) -> IndexingBar:
-        return self.query_one(IndexingBar)
 
     def on_resize(self, event: events.Resize) -> None:
         self._set_narrow(event.size.width < NARROW_COLUMNS)
@@ -279,303 +241,6 @@ class ReaderApp(App[None]):
         elif self.library.analysed or not self.library.listed_from_index:
             self.call_after_refresh(self._start_loading)  # after the first frame, like the analysis
         # else: listed from the index, so the names and threads can be read back first; then the rest
-
-    def _start_loading(self) -> None:
-        if self._loading is not None and not self._loading_started:
-            self._loading_started = True
-            self.load(self._loading)
-
-    # Loading and analysis in the background ---------------------------------------------------
-
-    @work(thread=True, exclusive=True, group="loading")
-    def load(self, batches: Iterator[Collection]) -> None:
-        """Read the rest of the collection, adding each batch to the list as it comes. Whatever goes wrong in
-        reading becomes a problem under `!`: the reader and every mark made stay."""
-        worker = get_current_worker()
-        try:
-            for batch in batches:
-                if worker.is_cancelled:
-                    return
-                self.call_from_thread(self._take, batch)
-        except Exception as error:  # the loader's last guard: never the app's end
-            failed = Collection([], [Problem("(loading)", f"reading stopped: {type(error).__name__}: {error}")], [])
-            self.call_from_thread(self._take, failed)
-        if not worker.is_cancelled:
-            self.call_from_thread(self._loaded)
-
-    def _take(self, batch: Collection) -> None:
-        self.library.extend(batch)
-        if self.feeds:
-            self._show_feed_counts()
-        # The article under the cursor stays under it, on the same line of the screen, however the list grows
-        # round it: a key pressed a moment after the list filled acts on the row that was seen.
-        self.refresh_list()
-        self.indexing.report("loading", len(self.library), None)
-
-    def _loaded(self) -> None:
-        """Every article is read: report problems; analysis can go on."""
-        self._loading = None
-        gc.freeze()  # the articles stay: the garbage collector need not walk them again
-        self._all_read.set()
-        if self.library.problems:
-            count = len(self.library.problems)
-            self.notify(
-                f"{counted(count, 'problem')} while loading. Press ! to see them.",
-                severity="warning",
-                timeout=8,
-                markup=False,
-            )
-        stories = self.library.stories
-        if stories is not None and stories.table is not None:
-            self.indexing.finish()
-
-    def analyse(self, again: bool = False) -> None:
-        """Start the analysis (cancelling one under way); feed arrivals wait until it is over."""
-        self.arrivals.analysis_started()
-        self._analyse(again)
-
-    @work(thread=True, exclusive=True, group="analysis")
-    def _analyse(self, again: bool = False) -> None:
-        """The pipeline's analysis beside the screen, each of names, threads and related articles shown as it
-        is ready. When no file changed since the last start, names and threads are read back at once, while the
-        articles are still being read; everything else waits until they all are."""
-        worker = get_current_worker()
-
-        def stop() -> bool:
-            return worker.is_cancelled
-
-        reported = [0.0]  # when the bar was last told
-
-        def progress(stage: str, done: int, total: int | None) -> None:
-            # A few times a second at most: each report waits for the UI thread to take it.
-            now = time.monotonic()
-            if not stop() and (now - reported[0] >= PROGRESS_EVERY or done == total or not done):
-                reported[0] = now
-                self.call_from_thread(self.indexing.report, stage, done, total)
-
-        def ready() -> None:
-            gc.freeze()  # what a phase made stays for the session: the collector need not walk it again
-            self.call_from_thread(self._names_ready)
-
-        try:
-            self._run_analysis(again, stop, progress, ready)
-        finally:
-            self.arrivals.analysis_ended()
-            if not stop():
-                self.call_from_thread(self._analysis_over)
-
-    def _run_analysis(
-        self,
-        again: bool,
-        stop: Callable[[], bool],
-        progress: Callable[[str, int, int | None], None],
-        ready: Callable[[], None],
-    ) -> None:
-        started = [False]
-
-        def articles_read() -> bool:
-            """Reading the rest waited so as not to slow the reading back down; now every article is waited for."""
-            self._start_reading()
-            started[0] = True
-            while not self._all_read.wait(0.1):
-                if stop():
-                    return False
-            self.call_from_thread(self.index_words)  # beside the names: this process mostly waits for its pool
-            return True
-
-        try:
-            with opened_index(None if self._no_index else self.library.read.path) as index:
-                try:
-                    names = analyse(self.library, index, again=again, progress=progress, stop=stop, ready=ready,
-                                    articles_read=articles_read)
-                finally:
-                    if not started[0]:
-                        self._start_reading()
-            gc.freeze()
-        except sqlite3.Error as error:  # the index broke under it (a damaged file, a full disk): say so, go on
-            if not stop():
-                self.call_from_thread(self._index_failed, error)
-            return
-        if names is not None and not stop():
-            self.call_from_thread(self._stories_ready)
-
-    def _start_reading(self) -> None:
-        self.call_from_thread(self._start_loading)
-
-    def _index_failed(self, error: sqlite3.Error) -> None:
-        """A damaged database is moved aside (the marks carried over) and the analysis starts again on a new
-        one; any other failure of the index: the analysis goes on without keeping anything."""
-        try:
-            message = recover_index(self.library, error, None if self._no_index else self.library.read.path)
-        except IndexLost as lost:
-            message, self._no_index = str(lost), True
-        if message is None:
-            message = f"The analysis index could not be used ({error}); names and threads are not kept this time."
-            self._no_index = True
-        self.notify(message, title="Index", severity="warning", timeout=20, markup=False)
-        self.analyse()
-
-    @work(thread=True, exclusive=True, group="search")
-    def index_words(self) -> None:
-        """Index every article's words: searching 400,000 articles then takes milliseconds."""
-        self.library.prepare_search()
-
-    # Feeds ------------------------------------------------------------------------------------
-
-    def _read_feeds(self) -> float | None:
-        """The subscribed feeds' titles and errors, from the database; returns when they were last refreshed."""
-        from reader.sources.feeds.subscriptions import Subscriptions
-
-        path = self.library.read.path
-        if path is None:
-            return None
-        try:
-            subscriptions = Subscriptions.open(path)
-            try:
-                feeds, last = subscriptions.feeds(), subscriptions.last_refresh()
-            finally:
-                subscriptions.close()
-        except Exception as error:  # sqlite3.Error and the like: the articles stay; say why the feeds do not show
-            self.notify(f"Feeds could not be read: {error}", severity="error", markup=False)
-            return None
-        self._feed_titles = {feed.url: one_line(feed.name) for feed in feeds}
-        self._feed_errors = {feed.url: one_line(feed.error) for feed in feeds if feed.error}
-        self.reading.feed_titles = self._feed_titles
-        self._show_feed_counts()
-        return last
-
-    def _show_feed_counts(self, change: ReadChange | None = None) -> None:
-        """The feeds' unread counts: counted over every article when articles came, adjusted by the articles a
-        change of read marks touched otherwise (a mark costs what it changed, not the collection)."""
-        counts = self._feed_counts
-        if counts is None or len(self.library) != self._feed_counted:
-            counts = self._feed_counts = {url: list(pair) for url, pair in self.library.feed_counts().items()}
-            self._feed_counted = len(self.library)
-        elif isinstance(change, ReadChange) and not change.star:
-            for article_id in change.ids:
-                article = self.library.article(article_id)
-                if article is not None and article.feed in counts:
-                    counts[article.feed][1] += -1 if change.read else 1
-        self.names.show_feeds(
-            [
-                FeedRow(url, title, counts[url][1] if url in counts else 0, self._feed_errors.get(url))
-                for url, title in self._feed_titles.items()
-            ]
-        )
-
-    def feed_problems(self) -> list[Problem]:
-        return [Problem(url, f"{self._feed_titles.get(url, url)}: {error}") for url, error in self._feed_errors.items()]
-
-    def action_refresh(self) -> None:
-        if not self.feeds:
-            self.notify("No feeds are subscribed. Subscribe with: reader feeds add URL", markup=False)
-            return
-        if self._refreshing:
-            return
-        path = self.library.read.path
-        if path is None:
-            return
-        self._refreshing = True
-        self._fetch_progress = None
-        self.indexing.report_text("Fetching feeds…", None)
-        # What the fetching threads bring is taken in on this thread a few times a second, all at once: they
-        # never wait for the screen, and 400 feeds arriving cost a few list updates, not 400.
-        self._arrival_timer = self.set_interval(PROGRESS_EVERY, self._take_arrivals)
-        self.refresh_feeds(path)
-
-    @work(thread=True, exclusive=True, group="feeds")
-    def refresh_feeds(self, path: Path) -> None:
-        """Fetch every feed; each feed's new articles join the list soon after they are kept."""
-        from reader.sources.feeds.refresh import RefreshReport, refresh
-
-        worker = get_current_worker()
-
-        def progress(done: int, total: int, failed: int) -> None:
-            self._fetch_progress = (done, total, failed)  # read by `_take_arrivals`
-
-        def arrived(feed: Feed, stored: Stored) -> None:
-            self._arrival_queue.append(stored)  # a deque: safe from any thread
-
-        try:
-            report = refresh(path, progress=progress, arrived=arrived, stop=lambda: worker.is_cancelled)
-        except Exception as error:  # the database or the event loop failed: say so, keep what is shown
-            report = RefreshReport()
-            report.failed.append(("", f"the refresh stopped: {error}"))
-        if not worker.is_cancelled:
-            self.call_from_thread(self._refreshed, report)
-
-    def _take_arrivals(self) -> None:
-        """The feeds kept since last time: their new articles join the list, changed ones take their new
-        text, titles and counts update, and the bar says how far the refresh is."""
-        progress = self._fetch_progress
-        if progress is not None and self._refreshing:
-            done, total, failed = progress
-            text = f"Fetching feeds: {done:,} of {total:,}" + (f" · {failed:,} failed" if failed else "")
-            self.indexing.report_text(text, (done, total))
-        arrived: list[Stored] = []
-        while self._arrival_queue:
-            arrived.append(self._arrival_queue.popleft())
-        taken = self.arrivals.take(self.library, arrived)  # none while an analysis runs: they join when it is over
-        if not taken:
-            return
-        for stored in taken:
-            self._feed_titles[stored.url] = one_line(stored.title) or stored.url
-        self.refresh_list()
-        self._show_feed_counts()
-
-    def _refreshed(self, report: RefreshReport) -> None:
-        if self._arrival_timer is not None:
-            self._arrival_timer.stop()
-            self._arrival_timer = None
-        self._take_arrivals()
-        self._refreshing = False
-        self._read_feeds()
-        self.indexing.finish()
-        failed = f" · {len(report.failed):,} failed (! shows why)" if report.failed else ""
-        self.notify(f"Feeds refreshed: {counted(report.new, 'new article')}{failed}.", markup=False)
-        self._settle_arrivals()
-
-    def _analysis_over(self) -> None:
-        """No analysis reads the articles now: what came meanwhile joins the list, then names and threads."""
-        if self.arrivals.analysing:  # a cancelled run's thread is still finishing: look again in a moment
-            self.set_timer(PROGRESS_EVERY, self._analysis_over)
-            return
-        if self.arrivals.held:
-            self._take_arrivals()
-        if not self._refreshing:
-            self._settle_arrivals()
-
-    def _settle_arrivals(self) -> None:
-        """After a refresh (and any analysis under way): the articles it brought get their names and threads."""
-        if self.arrivals.joined and self._loading is None and not self.arrivals.analysing:
-            new = self.arrivals.settled(self.library)
-            if new is not None:
-                # A few new articles: their names found, and each added to the threads as it is (no regrouping).
-                self.add_arrivals(new)
-            else:
-                # Many (or rewritten) articles: names are found for the new ones only (the index gives back every
-                # other's), merged, and the threads grouped again. What is shown stays until then.
-                self.workers.cancel_group(self, "analysis")
-                self.analyse(again=True)
-
-    @work(thread=True, exclusive=True, group="arrivals")
-    def add_arrivals(self, articles: list[Article]) -> None:
-        """The names of newly arrived articles, found here; then each joins the names and the threads on the
-        screen's thread, a few at a time (each addition is a few milliseconds)."""
-        worker = get_current_worker()
-        db = None if self._no_index else self.library.read.path
-        found = arrived_names(articles, self.library, db, lambda: worker.is_cancelled)
-        if found is not None and not worker.is_cancelled:
-            self.call_from_thread(self._take_in, found)
-
-    def _take_in(self, found: list[tuple[Article, list[ArticleName]]]) -> None:
-        """Add a few articles' names and threads, then let the screen breathe before the next few."""
-        for article, names in found[:ADDED_PER_FRAME]:
-            self.library.take_in(article, names)
-        if found[ADDED_PER_FRAME:]:
-            self.call_later(self._take_in, found[ADDED_PER_FRAME:])
-        else:
-            self._names_ready()
 
     def action_open_link(self) -> None:
         from reader.sources.feeds.html import is_openable
@@ -727,10 +392,6 @@ class ReaderApp(App[None]):
         self.reading.refresh_names()
         if self.query_state.name is not None:  # a name chosen from the summary: its articles are known now
             self.refresh_list()
-
-    def _stories_ready(self) -> None:
-        self.indexing.finish()
-        self._names_ready()
 
     # The list ---------------------------------------------------------------------------------
 
