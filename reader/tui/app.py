@@ -23,9 +23,9 @@ from reader.query import ListQuery, from_saved, saved_filter
 from reader.sources.files import Collection, display_path
 from reader.storage.database import StoreError
 from reader.storage.read_marks import ReadChange
-from reader.text import counted, displayable
+from reader.text import counted
 from reader.tui.background import BackgroundWork
-from reader.tui.external import browse, run_command
+from reader.tui.external import ExternalActions
 from reader.tui.keys import app_bindings, rebound
 from reader.tui.palette import ReaderCommands
 from reader.tui.widgets.article_list import ArticleList
@@ -45,7 +45,7 @@ TYPING_PAUSE = 0.2  # seconds without a key before a big archive is searched
 TYPING_PAUSE_FROM = 50_000  # articles; smaller collections are searched at every key
 
 
-class ReaderApp(BackgroundWork):
+class ReaderApp(BackgroundWork, ExternalActions):
     """Article list, reading pane and names sidebar, with read marks saved as they change."""
 
     CSS_PATH = "reader.tcss"
@@ -96,10 +96,6 @@ class ReaderApp(BackgroundWork):
             yield NamesSidebar(self.library, id="names")
         yield IndexingBar(id="indexing")
         yield Footer()
-
-    @property
-    def article_list(self) -> ArticleList:
-        return self.query_one(ArticleList)
 
     def on_resize(self, event: events.Resize) -> None:
         self._set_narrow(event.size.width < NARROW_COLUMNS)
@@ -241,81 +237,6 @@ class ReaderApp(BackgroundWork):
         elif self.library.analysed or not self.library.listed_from_index:
             self.call_after_refresh(self._start_loading)  # after the first frame, like the analysis
         # else: listed from the index, so the names and threads can be read back first; then the rest
-
-    def action_open_link(self) -> None:
-        from reader.sources.feeds.html import is_openable
-
-        article = self.opened or self.article_list.current
-        link = article.link if article is not None else None
-        if not is_openable(link):
-            self.notify("This article has no web link to open.", markup=False)
-            return
-        assert link is not None
-        self._open(link)
-
-    def action_links(self) -> None:
-        """Every web link of the open article: its own, then the ones its text refers to by number."""
-        from reader.sources.feeds.html import is_openable, referenced_links
-        from reader.tui.screens.links import LinksScreen
-
-        article = self.opened or self.article_list.current
-        if article is None:
-            return
-        links = [("article", article.link)] if article.link else []
-        links += [(f"[{number}]", url) for number, url in referenced_links(article.body)]
-        links = [(label, url) for label, url in links if is_openable(url)]
-        if not links:
-            self.notify("This article has no web links.", markup=False)
-            return
-
-        def chosen(url: str | None) -> None:
-            if url is not None:
-                self._open(url)
-
-        self.push_screen(LinksScreen(links), chosen)
-
-    def _open(self, link: str) -> None:
-        try:
-            if self._open_link is not None:
-                self._open_link(link)
-            else:
-                self._browse(link)
-        except Exception as error:  # a browser that cannot start: say so
-            self.notify(f"Could not open {displayable(link)}: {error}", severity="error", markup=False)
-            return
-        self.notify(f"Opened {displayable(link)}", markup=False)
-
-    def _browse(self, link: str) -> None:
-        browse(self, link, self.settings.browser)
-
-    def action_copy(self) -> None:
-        """y: the article's link to the clipboard (its text when it has none), through the terminal (OSC 52)."""
-        article = self.opened or self.article_list.current
-        if article is None:
-            return
-        what = article.link or f"{article.title}\n\n{article.body}"
-        self.copy_to_clipboard(what)
-        self.notify("Copied the link." if article.link else "Copied the article's text.", markup=False)
-
-    def action_pipe(self) -> None:
-        """|: the article as plain text to the config's `pipe` command (a mail or a note tool)."""
-        article = self.opened or self.article_list.current
-        if article is None:
-            return
-        if not self.settings.pipe:
-            where = self.config.path if self.config is not None else "the config file"
-            self.notify(f"No pipe command is set: add one under [commands] in {where}.", markup=False)
-            return
-        from reader.export import plain_text
-
-        names = [(entity.name, entity.kind) for entity, _ in self.library.names_in(article)]
-        try:
-            status = run_command(self, self.settings.pipe, text=plain_text(article, names, self.now()))
-        except (OSError, ValueError) as error:
-            self.notify(f"Could not run {self.settings.pipe!r}: {error}", severity="error", markup=False)
-            return
-        self.notify(f"Sent to {self.settings.pipe!r}" + (f" (it exited with {status})" if status else "."),
-                    markup=False)
 
     # Saved filters --------------------------------------------------------------------------
 

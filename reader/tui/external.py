@@ -4,11 +4,110 @@ terminal, a pipe for an article's text), run with the terminal handed to them wh
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TypeVar
 
 from textual.app import App
 
+from reader.articles import Article
+from reader.config import Config, Settings
+from reader.library import Library
+from reader.text import displayable
+from reader.tui.widgets.article_list import ArticleList
+
 T = TypeVar("T")
+
+
+class ExternalActions(App[None]):
+    """The reader's keys that reach outside it: a link to the browser (`o`, `O`), the clipboard (`y`), the
+    article to the config's pipe command (`|`). The app gives the article and the settings."""
+
+    library: Library
+    opened: Article | None
+    settings: Settings
+    config: Config | None
+    now: Callable[[], datetime]
+    _open_link: Callable[[str], object] | None
+
+    @property
+    def article_list(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    def action_open_link(self) -> None:
+        from reader.sources.feeds.html import is_openable
+
+        article = self.opened or self.article_list.current
+        link = article.link if article is not None else None
+        if not is_openable(link):
+            self.notify("This article has no web link to open.", markup=False)
+            return
+        assert link is not None
+        self._open(link)
+
+    def action_links(self) -> None:
+        """Every web link of the open article: its own, then the ones its text refers to by number."""
+        from reader.sources.feeds.html import is_openable, referenced_links
+        from reader.tui.screens.links import LinksScreen
+
+        article = self.opened or self.article_list.current
+        if article is None:
+            return
+        links = [("article", article.link)] if article.link else []
+        links += [(f"[{number}]", url) for number, url in referenced_links(article.body)]
+        links = [(label, url) for label, url in links if is_openable(url)]
+        if not links:
+            self.notify("This article has no web links.", markup=False)
+            return
+
+        def chosen(url: str | None) -> None:
+            if url is not None:
+                self._open(url)
+
+        self.push_screen(LinksScreen(links), chosen)
+
+    def _open(self, link: str) -> None:
+        try:
+            if self._open_link is not None:
+                self._open_link(link)
+            else:
+                self._browse(link)
+        except Exception as error:  # a browser that cannot start: say so
+            self.notify(f"Could not open {displayable(link)}: {error}", severity="error", markup=False)
+            return
+        self.notify(f"Opened {displayable(link)}", markup=False)
+
+    def _browse(self, link: str) -> None:
+        browse(self, link, self.settings.browser)
+
+    def action_copy(self) -> None:
+        """y: the article's link to the clipboard (its text when it has none), through the terminal (OSC 52)."""
+        article = self.opened or self.article_list.current
+        if article is None:
+            return
+        what = article.link or f"{article.title}\n\n{article.body}"
+        self.copy_to_clipboard(what)
+        self.notify("Copied the link." if article.link else "Copied the article's text.", markup=False)
+
+    def action_pipe(self) -> None:
+        """|: the article as plain text to the config's `pipe` command (a mail or a note tool)."""
+        article = self.opened or self.article_list.current
+        if article is None:
+            return
+        if not self.settings.pipe:
+            where = self.config.path if self.config is not None else "the config file"
+            self.notify(f"No pipe command is set: add one under [commands] in {where}.", markup=False)
+            return
+        from reader.export import plain_text
+
+        names = [(entity.name, entity.kind) for entity, _ in self.library.names_in(article)]
+        try:
+            status = run_command(self, self.settings.pipe, text=plain_text(article, names, self.now()))
+        except (OSError, ValueError) as error:
+            self.notify(f"Could not run {self.settings.pipe!r}: {error}", severity="error", markup=False)
+            return
+        self.notify(f"Sent to {self.settings.pipe!r}" + (f" (it exited with {status})" if status else "."),
+                    markup=False)
+
 
 
 def browse(app: App[None], link: str, browser: str | None) -> None:
