@@ -324,7 +324,7 @@ class Library:
         assert self.names is not None
         return [(article, _names_for(self.names, article.id)) for article in self.articles]
 
-    def take_in(self, article: Article, found: list[ArticleName]) -> None:
+    def add_to_analysis(self, article: Article, found: list[ArticleName]) -> None:
         """Add to the names and threads an article already listed (arrived from a feed), with its names found;
         after `profile_stories`. Nothing else is redone."""
         if self.names is None or self.stories is None or self.names.knows(article.id):
@@ -348,7 +348,7 @@ class Library:
         if self._search is not None and len(self._search) == len(self.articles) - 1:
             self._search.extend([article])
         if self.names is not None and self.stories is not None:
-            self.take_in(article, article_names(article.body))
+            self.add_to_analysis(article, article_names(article.body))
 
     # Stories ------------------------------------------------------------------------------------
 

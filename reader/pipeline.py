@@ -171,7 +171,7 @@ class Arrivals:
     def held(self) -> bool:
         return bool(self._held)
 
-    def take(self, library: Library, stored: list[Stored]) -> list[Stored]:
+    def join(self, library: Library, stored: list[Stored]) -> list[Stored]:
         """The feeds' kept articles join `library` (new ones added, changed ones revised), with any held before;
         returns what joined (nothing while an analysis runs: they are held until it is over)."""
         if self.analysing:

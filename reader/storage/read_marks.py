@@ -81,10 +81,10 @@ class ReadState:
             raise StoreError(database.unwritable(path, error)) from error
         state = cls(path, connection, warnings=warnings)
         state._read, state._starred = read, starred
-        state._take_in_kept_aside()
+        state._write_kept_aside()
         return state
 
-    def _take_in_kept_aside(self) -> None:
+    def _write_kept_aside(self) -> None:
         """Changes a closing reader could not write (the database was busy or full) are written now."""
         assert self.path is not None and self._connection is not None
         aside = _pending_path(self.path)

@@ -99,14 +99,14 @@ class BackgroundWork(App[None]):
             for batch in batches:
                 if worker.is_cancelled:
                     return
-                self.call_from_thread(self._take, batch)
+                self.call_from_thread(self._add_batch, batch)
         except Exception as error:  # the loader's last guard: never the app's end
             failed = Collection([], [Problem("(loading)", f"reading stopped: {type(error).__name__}: {error}")], [])
-            self.call_from_thread(self._take, failed)
+            self.call_from_thread(self._add_batch, failed)
         if not worker.is_cancelled:
             self.call_from_thread(self._loaded)
 
-    def _take(self, batch: Collection) -> None:
+    def _add_batch(self, batch: Collection) -> None:
         self.library.extend(batch)
         if self.feeds:
             self._show_feed_counts()
@@ -283,7 +283,7 @@ class BackgroundWork(App[None]):
         self.indexing.report_text("Fetching feeds…", None)
         # What the fetching threads bring is taken in on this thread a few times a second, all at once: they
         # never wait for the screen, and 400 feeds arriving cost a few list updates, not 400.
-        self._arrival_timer = self.set_interval(PROGRESS_EVERY, self._take_arrivals)
+        self._arrival_timer = self.set_interval(PROGRESS_EVERY, self._join_arrivals)
         self.refresh_feeds(path)
 
     @work(thread=True, exclusive=True, group="feeds")
@@ -294,7 +294,7 @@ class BackgroundWork(App[None]):
         worker = get_current_worker()
 
         def progress(done: int, total: int, failed: int) -> None:
-            self._fetch_progress = (done, total, failed)  # read by `_take_arrivals`
+            self._fetch_progress = (done, total, failed)  # read by `_join_arrivals`
 
         def arrived(feed: Feed, stored: Stored) -> None:
             self._arrival_queue.append(stored)  # a deque: safe from any thread
@@ -307,7 +307,7 @@ class BackgroundWork(App[None]):
         if not worker.is_cancelled:
             self.call_from_thread(self._refreshed, report)
 
-    def _take_arrivals(self) -> None:
+    def _join_arrivals(self) -> None:
         """The feeds kept since last time: their new articles join the list, changed ones take their new
         text, titles and counts update, and the bar says how far the refresh is."""
         progress = self._fetch_progress
@@ -318,7 +318,7 @@ class BackgroundWork(App[None]):
         arrived: list[Stored] = []
         while self._arrival_queue:
             arrived.append(self._arrival_queue.popleft())
-        taken = self.arrivals.take(self.library, arrived)  # none while an analysis runs: they join when it is over
+        taken = self.arrivals.join(self.library, arrived)  # none while an analysis runs: they join when it is over
         if not taken:
             return
         for stored in taken:
@@ -330,7 +330,7 @@ class BackgroundWork(App[None]):
         if self._arrival_timer is not None:
             self._arrival_timer.stop()
             self._arrival_timer = None
-        self._take_arrivals()
+        self._join_arrivals()
         self._refreshing = False
         self._read_feeds()
         self.indexing.finish()
@@ -344,7 +344,7 @@ class BackgroundWork(App[None]):
             self.set_timer(PROGRESS_EVERY, self._analysis_over)
             return
         if self.arrivals.held:
-            self._take_arrivals()
+            self._join_arrivals()
         if not self._refreshing:
             self._settle_arrivals()
 
@@ -369,13 +369,13 @@ class BackgroundWork(App[None]):
         db = None if self._no_index else self.library.read.path
         found = arrived_names(articles, self.library, db, lambda: worker.is_cancelled)
         if found is not None and not worker.is_cancelled:
-            self.call_from_thread(self._take_in, found)
+            self.call_from_thread(self._add_found_names, found)
 
-    def _take_in(self, found: list[tuple[Article, list[ArticleName]]]) -> None:
+    def _add_found_names(self, found: list[tuple[Article, list[ArticleName]]]) -> None:
         """Add a few articles' names and threads, then let the screen breathe before the next few."""
         for article, names in found[:ADDED_PER_FRAME]:
-            self.library.take_in(article, names)
+            self.library.add_to_analysis(article, names)
         if found[ADDED_PER_FRAME:]:
-            self.call_later(self._take_in, found[ADDED_PER_FRAME:])
+            self.call_later(self._add_found_names, found[ADDED_PER_FRAME:])
         else:
             self._names_ready()

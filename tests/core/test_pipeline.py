@@ -89,10 +89,10 @@ def test_arrivals_wait_while_an_analysis_runs_then_join() -> None:
     before = len(library)
     arrivals = Arrivals()
     arrivals.analysis_started()
-    assert arrivals.take(library, [Stored([_article(1)], [])]) == [] and arrivals.held
+    assert arrivals.join(library, [Stored([_article(1)], [])]) == [] and arrivals.held
     assert len(library) == before, "nothing joins under a running analysis"
     arrivals.analysis_ended()
-    joined = arrivals.take(library, [Stored([_article(2)], [])])
+    joined = arrivals.join(library, [Stored([_article(2)], [])])
     assert len(joined) == 2 and len(library) == before + 2 and arrivals.joined
     assert [a.id for a in arrivals.settled(library) or []] == ["feed-1", "feed-2"], "a few: added one by one"
 
@@ -100,8 +100,8 @@ def test_arrivals_wait_while_an_analysis_runs_then_join() -> None:
 def test_many_arrivals_or_no_names_yet_mean_analysing_again() -> None:
     library = Library(load([seeds_dir()]), ReadState.in_memory())
     arrivals = Arrivals()
-    arrivals.take(library, [Stored([_article(1)], [])])
+    arrivals.join(library, [Stored([_article(1)], [])])
     assert arrivals.settled(library) is None, "no names yet: the whole collection is analysed"
     analyse(library)
-    arrivals.take(library, [Stored([_article(n) for n in range(2, INCREMENTAL_MOST + 3)], [])])
+    arrivals.join(library, [Stored([_article(n) for n in range(2, INCREMENTAL_MOST + 3)], [])])
     assert arrivals.settled(library) is None
