@@ -583,3 +583,57 @@ def test_adding_an_address_that_is_no_feed_says_so(
     httpserver.expect_request("/missing").respond_with_data("gone fishing", status=404)
     status, _, err = _run(capsys, "feeds", "add", httpserver.url_for("/missing"), "--db", str(tmp_path / "r.db"))
     assert status == 1 and "404" in err
+
+
+# Issue 23: no feed, setting or full disk stops a refresh --------------------------------------------------
+
+
+def test_a_date_out_of_range_in_utc_leaves_the_entry_undated_and_the_refresh_goes_on(
+    httpserver: HTTPServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dated = RSS.format(
+        items="".join(
+            f"<item><title>{title}</title><guid>{guid}</guid><pubDate>{date}</pubDate>"
+            f"<description>{title} text.</description></item>"
+            for guid, title, date in (
+                ("a", "Dawn of time", "0001-01-01T00:00:00+05:00"),
+                ("b", "End of time", "9999-12-31T23:59:59-23:59"),
+                ("c", "Ordinary day", "Tue, 03 Mar 2026 21:15:00 -0500"),
+            )
+        )
+    )
+    httpserver.expect_request("/a-dated").respond_with_data(dated)
+    httpserver.expect_request("/b-plain").respond_with_data(rss(("p", "After it", "https://p.example/p", "<p>x</p>")))
+    db = str(tmp_path / "reader.db")
+    status, out, err = _run(capsys, "feeds", "add", httpserver.url_for("/a-dated"), "--db", db)
+    assert status == 0 and "Traceback" not in err and ": 3 articles." in out
+    subscribe_to(Path(db), httpserver.url_for("/b-plain"))
+    status, out, err = _run(capsys, "refresh", "--db", db)
+    assert status == 0 and err == "" and out.startswith("2 feeds, 1 new articles, 0 failed")
+    titles = {a.title: a.published for a in articles(Path(db))}
+    assert set(titles) == {"Dawn of time", "End of time", "Ordinary day", "After it"}
+    assert titles["Ordinary day"] is not None and titles["Ordinary day"].year == 2026
+
+
+def test_one_feeds_unexpected_fault_is_its_own_error_and_the_other_feeds_are_kept(
+    httpserver: HTTPServer, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.feeds import subscriptions as kept
+
+    real = kept.Subscriptions.store
+
+    def store(self, feed, parsed, etag, last_modified):  # type: ignore[no-untyped-def]
+        if feed.url.endswith("/bad"):
+            raise RuntimeError("a fault nobody foresaw")
+        return real(self, feed, parsed, etag, last_modified)
+
+    monkeypatch.setattr(kept.Subscriptions, "store", store)
+    for name in ("bad", "good1", "good2"):
+        httpserver.expect_request(f"/{name}").respond_with_data(
+            rss((name, f"Story {name}", f"https://s.example/{name}", "<p>x</p>"))
+        )
+        subscribe_to(db, httpserver.url_for(f"/{name}"))
+    report = refresh(db)
+    assert sorted(a.title for a in articles(db)) == ["Story good1", "Story good2"]
+    assert [(u, "a fault nobody foresaw" in r) for u, r in report.failed] == [(httpserver.url_for("/bad"), True)]
+    assert "a fault nobody foresaw" in str(feed_row(db, httpserver.url_for("/bad"))["error"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import fastfeedparser
@@ -131,9 +131,12 @@ def _date(value: object) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
     try:
-        return datetime.fromisoformat(value)
-    except ValueError:
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is not None:
+            moment.astimezone(UTC)  # a date that leaves the calendar in UTC (year 1 at +05:00) is no date
+    except (ValueError, OverflowError):
         return None
+    return moment
 
 
 def _keeping_offset(text: str) -> str | None:

@@ -24,6 +24,7 @@ from reader.feeds.html import is_openable
 from reader.feeds.parse import FeedError, ParsedFeed, parse_feed
 from reader.feeds.subscriptions import Feed, Stored, Subscriptions
 from reader.pool import process_pool
+from reader.text import one_line
 
 POOL_MIN_FEEDS = 50  # fewer feeds are read on the keeper thread: starting the pool would cost more
 
@@ -98,11 +99,16 @@ async def _refresh(
                 nonlocal done
                 if stop is not None and stop():
                     return
-                fetched = await fetcher.fetch(feed.url, feed.etag, feed.last_modified)
-                read: ParsedFeed | str | None = None
-                if fetched.error is None and not fetched.not_modified:
-                    read = await loop.run_in_executor(readers, read_or_reason, fetched)
-                await loop.run_in_executor(keeper, _keep, subscriptions, feed, fetched, read, report, arrived)
+                try:
+                    fetched = await fetcher.fetch(feed.url, feed.etag, feed.last_modified)
+                    read: ParsedFeed | str | None = None
+                    if fetched.error is None and not fetched.not_modified:
+                        read = await loop.run_in_executor(readers, read_or_reason, fetched)
+                    await loop.run_in_executor(keeper, _keep, subscriptions, feed, fetched, read, report, arrived)
+                except Exception as error:  # a fault nobody foresaw: that feed fails, the others go on
+                    reason = f"could not be kept ({type(error).__name__}: {one_line(str(error))[:160]})"
+                    report.failed.append((feed.url, reason))
+                    await loop.run_in_executor(keeper, _failed_quietly, subscriptions, feed, reason)
                 done += 1
                 if progress is not None:
                     progress(done, len(due), len(report.failed))
@@ -172,6 +178,14 @@ def _keep(
     report.changed += len(stored.changed)
     if arrived is not None and (stored.new or stored.changed):
         arrived(feed, stored)
+
+
+def _failed_quietly(subscriptions: Subscriptions, feed: Feed, reason: str) -> None:
+    """Record a feed's error when the database lets it (the fault may be the database's own)."""
+    try:
+        subscriptions.failed(feed, reason)
+    except Exception:  # the error is in the report already
+        pass
 
 
 _XML_DECLARED = re.compile(rb"^\s*<\?xml[^>]*encoding=", re.IGNORECASE)
