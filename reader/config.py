@@ -63,6 +63,7 @@ class Config:
     settings: Settings = field(default_factory=Settings)
     problems: list[str] = field(default_factory=list)
     writable: bool = True  # False when the file could not be read: it is never written over
+    key_lines: dict[str, int] = field(default_factory=dict)  # [keys] action -> its line in the file
 
     def save(self, **changes: Any) -> str | None:
         """Change settings and write them to the file (keeping its comments); returns a problem, or None."""
@@ -95,7 +96,8 @@ def load(path: Path | None = None) -> Config:
     if not path.exists():
         return config
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         config.problems.append(f"{path}: {error}; started with the default settings")
         config.writable = False
@@ -106,6 +108,7 @@ def load(path: Path | None = None) -> Config:
         if section == "keys" and isinstance(content, dict):
             keys = {str(action): value for action, value in content.items() if isinstance(value, str) and value}
             values["keys"] = keys
+            config.key_lines = _key_lines(text)
             bad = [str(action) for action, value in content.items() if not (isinstance(value, str) and value)]
             if bad:
                 shown = ", ".join(bad)
@@ -142,3 +145,16 @@ def _check(name: str, value: object, default: object) -> str | None:
         if not low <= value <= high:
             return f"{value} is not between {low:g} and {high:g}"
     return None
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Each setting of the [keys] section and the line it is on (so a problem with one can name its line)."""
+    lines: dict[str, int] = {}
+    section = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            section = stripped.strip("[] \t").split("]")[0].strip()
+        elif section == "keys" and "=" in stripped and not stripped.startswith("#"):
+            lines.setdefault(stripped.split("=", 1)[0].strip().strip("\"'"), number)
+    return lines

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from reader.config import load
 from tests.conftest import FIXED_NOW, make_library
 from tests.test_app import _ready, _screen_text
@@ -95,3 +97,34 @@ async def test_the_list_width_changed_with_plus_and_minus_is_kept(tmp_path: Path
         await pilot.press("minus")
     again.library.read.close()
     assert "list_width = 38" in path.read_text()
+
+
+# Issue 23: no setting stops the reader ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("setting", ['"esc"', '"qq"', '","', '"ctrl+"'])
+async def test_a_key_that_is_not_a_key_is_reported_with_its_line_and_ctrl_q_always_quits(
+    tmp_path: Path, setting: str
+) -> None:
+    app, _ = _app(tmp_path, f'# my keys\n[keys]\nnext_unread = "x"\nquit = {setting}\n')
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("line 4" in m and "quit" in m and "not a key" in m for m in messages), messages
+        await pilot.press("x")
+        assert app.opened is not None, "the good setting beside it is taken"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+    app.library.read.close()
+
+
+async def test_ctrl_q_quits_whatever_quit_is_bound_to(tmp_path: Path) -> None:
+    app, _ = _app(tmp_path, '[keys]\nquit = "x"\nnext_unread = "ctrl+q"\n')
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        assert any("ctrl+q always quits" in n.message for n in app._notifications)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+    app.library.read.close()

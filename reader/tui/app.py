@@ -80,7 +80,7 @@ class ReaderApp(App[None]):
         super().__init__()
         self.config = config
         self.settings = config.settings if config is not None else Settings()
-        self.keys, key_problems = rebound(self.settings.keys)
+        self.keys, key_problems = rebound(self.settings.keys, config.key_lines if config is not None else None)
         if self.settings.keys:
             self._bind_keys()
         self.feeds = feeds
@@ -202,7 +202,7 @@ class ReaderApp(App[None]):
             binding
             for bindings in self._bindings.key_to_bindings.values()
             for binding in bindings
-            if binding.action not in changed
+            if binding.action not in changed or binding.key == "ctrl+q"  # ctrl+q always quits
         ]
         ours = [binding for binding in app_bindings(self.keys) if binding.action in changed]
         self._bindings = BindingsMap(kept + ours)
