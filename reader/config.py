@@ -79,12 +79,17 @@ class Config:
                 section = next(s for s, names in _SECTIONS.items() if name in names)
                 if section not in document:
                     document[section] = tomlkit.table()
+                elif not isinstance(document[section], (tomlkit.items.Table, tomlkit.items.InlineTable)):
+                    return (
+                        f"settings could not be saved to {self.path}: [{section}] is not a section there"
+                        " (fix it by hand); the change lasts until you quit"
+                    )
                 document[section][name] = value
             self.path.parent.mkdir(parents=True, exist_ok=True)
             partial = self.path.with_name(self.path.name + ".partial")
             partial.write_text(tomlkit.dumps(document), encoding="utf-8")
             partial.replace(self.path)
-        except (OSError, tomlkit.exceptions.TOMLKitError) as error:
+        except (OSError, TypeError, ValueError, tomlkit.exceptions.TOMLKitError) as error:
             return f"settings could not be saved to {self.path}: {error}"
         return None
 
@@ -113,6 +118,9 @@ def load(path: Path | None = None) -> Config:
             if bad:
                 shown = ", ".join(bad)
                 config.problems.append(f'{path}: [keys] {shown}: a key is a string such as "n" or "ctrl+n"')
+            continue
+        if section in (*_SECTIONS, "keys") and not isinstance(content, dict):
+            config.problems.append(f"{path}: [{section}] is not a section ({section} = {content!r}); it is ignored")
             continue
         if section not in _SECTIONS or not isinstance(content, dict):
             config.problems.append(f"{path}: unknown section [{section}] (known: {', '.join([*_SECTIONS, 'keys'])})")

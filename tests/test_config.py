@@ -128,3 +128,28 @@ async def test_ctrl_q_quits_whatever_quit_is_bound_to(tmp_path: Path) -> None:
         await pilot.pause()
         assert not app.is_running
     app.library.read.close()
+
+
+@pytest.mark.parametrize(
+    "config_text",
+    [
+        "display = 5\n",
+        'display = "x"\n',
+        '[[display]]\nsort = "oldest"\n',
+        "[feeds]\nrefresh_minutes = 5\n[[display]]\n",
+    ],
+)
+async def test_a_section_of_the_wrong_type_is_reported_and_saving_never_crashes_or_touches_the_file(
+    tmp_path: Path, config_text: str
+) -> None:
+    app, path = _app(tmp_path, "# mine\n" + config_text)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        assert any("[display] is not a section" in n.message for n in app._notifications)
+        await pilot.press("s", "minus", "plus")
+        app.theme = "nord"
+        await pilot.pause()
+        assert app.is_running and not app.query_state.newest_first
+        assert any("could not be saved" in n.message for n in app._notifications)
+    app.library.read.close()
+    assert path.read_text() == "# mine\n" + config_text
