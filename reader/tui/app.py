@@ -670,26 +670,41 @@ class ReaderApp(App[None]):
     def _open(self, link: str) -> None:
         try:
             if self._open_link is not None:
-                self._open_link(link)
+                opened = self._open_link(link)
             else:
-                self._browse(link)
+                opened = self._browse(link)
         except Exception as error:  # a browser that cannot start: say so
             self.notify(f"Could not open {displayable(link)}: {error}", severity="error", markup=False)
             return
+        if opened is False:  # no browser found (no $BROWSER, no display): the link is shown, and can be copied
+            from reader.tui.screens.confirm import ConfirmScreen
+
+            def copy(yes: bool | None) -> None:
+                if yes:
+                    self.copy_to_clipboard(link)
+                    self.notify("Copied the link.", markup=False)
+
+            question = (
+                f"No browser opened {displayable(link)}\n(set $BROWSER, or browser under [commands] in the config)."
+                "\n\nCopy the link to the clipboard?"
+            )
+            self.push_screen(ConfirmScreen(question), copy)
+            return
         self.notify(f"Opened {displayable(link)}", markup=False)
 
-    def _browse(self, link: str) -> None:
+    def _browse(self, link: str) -> bool:
         """The browser opens the link: the config's `browser` command, else $BROWSER or the system's. A browser
-        named in either may run in this terminal (w3m, lynx): the reader steps aside until it exits."""
+        named in either may run in this terminal (w3m, lynx): the reader steps aside until it exits. False when
+        nothing opened it."""
         import os
         import webbrowser
 
         if self.settings.browser:
-            self._run_command(self.settings.browser, url=link)
+            return self._run_command(self.settings.browser, url=link) == 0
         elif os.environ.get("BROWSER"):
-            self._stepped_aside(lambda: webbrowser.open(link))
+            return bool(self._stepped_aside(lambda: webbrowser.open(link)))
         else:
-            webbrowser.open(link)
+            return bool(webbrowser.open(link))
 
     def _run_command(self, command: str, *, url: str = "", text: str | None = None) -> int:
         """Run a command from the config (no shell: its words, with {url} standing for the link), the reader
