@@ -637,3 +637,24 @@ def test_one_feeds_unexpected_fault_is_its_own_error_and_the_other_feeds_are_kep
     assert sorted(a.title for a in articles(db)) == ["Story good1", "Story good2"]
     assert [(u, "a fault nobody foresaw" in r) for u, r in report.failed] == [(httpserver.url_for("/bad"), True)]
     assert "a fault nobody foresaw" in str(feed_row(db, httpserver.url_for("/bad"))["error"])
+
+
+def test_opml_nested_5000_folders_deep_is_read_without_recursion(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    depth = 5000
+    opml = tmp_path / "deep.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><body>'
+        + "".join(f'<outline text="f{i}">' for i in range(depth))
+        + '<outline text="Deep" xmlUrl="https://deep.example/rss"/>'
+        + "</outline>" * depth
+        + '<outline text="After" xmlUrl="https://after.example/rss"/></body></opml>'
+    )
+    status, out, err = _run(capsys, "feeds", "import", str(opml), "--db", str(tmp_path / "reader.db"))
+    assert status == 0 and "Traceback" not in err and out.startswith("Imported 2 feeds.")
+    from reader.feeds.opml import read_opml
+
+    deep, after = read_opml(opml.read_text())
+    assert (deep.url, deep.tags[:2], len(deep.tags)) == ("https://deep.example/rss", ("f0", "f1"), depth)
+    assert (after.url, after.tags) == ("https://after.example/rss", ())
