@@ -10,6 +10,7 @@ reader starts with the defaults (and never writes over it). Writing keeps the fi
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -85,10 +86,18 @@ class Config:
                         " (fix it by hand); the change lasts until you quit"
                     )
                 document[section][name] = value
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_name(self.path.name + ".partial")
-            partial.write_text(tomlkit.dumps(document), encoding="utf-8")
-            partial.replace(self.path)
+            # Written beside the real file (a symlinked config stays a link) and put in its place at once, with
+            # the mode it had (a file kept private stays so; the partial one is never readable by others).
+            target = Path(os.path.realpath(self.path))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
+            partial = target.with_name(target.name + ".partial")
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if mode is not None else 0o666)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+                out.write(tomlkit.dumps(document))
+            if mode is not None:
+                os.chmod(partial, mode)
+            partial.replace(target)
         except (OSError, TypeError, ValueError, tomlkit.exceptions.TOMLKitError) as error:
             return f"settings could not be saved to {self.path}: {error}"
         return None

@@ -153,3 +153,22 @@ async def test_a_section_of_the_wrong_type_is_reported_and_saving_never_crashes_
         assert any("could not be saved" in n.message for n in app._notifications)
     app.library.read.close()
     assert path.read_text() == "# mine\n" + config_text
+
+
+def test_saving_writes_through_a_symlinked_config_and_keeps_its_mode(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    (tmp_path / "dotfiles").mkdir()
+    real = tmp_path / "dotfiles" / "reader.toml"
+    real.write_text("# kept in my dotfiles\n[display]\nmeasure = 72\n")
+    real.chmod(0o600)
+    link = tmp_path / "reader.toml"
+    link.symlink_to(real)
+    config = load(link)
+    assert config.save(sort="oldest") is None
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert 'sort = "oldest"' in real.read_text() and "# kept in my dotfiles" in real.read_text()
+    assert stat.S_IMODE(real.stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dotfiles", "reader.toml"]
+    assert sorted(p.name for p in real.parent.iterdir()) == ["reader.toml"], "no partial file is left"
