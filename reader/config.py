@@ -103,6 +103,13 @@ class Config:
         return None
 
 
+MAX_BYTES = 1024 * 1024  # a config is a few hundred bytes; a bigger file is not one
+
+
+class _NotReadable(Exception):
+    """The config path names something that is not a file to read."""
+
+
 def load(path: Path | None = None) -> Config:
     """The settings in the file (defaults where it says nothing); problems are reported, never raised."""
     path = path or config_path()
@@ -110,9 +117,17 @@ def load(path: Path | None = None) -> Config:
     if not path.exists():
         return config
     try:
-        text = path.read_text(encoding="utf-8")
+        # A named pipe would wait for ever and /dev/zero never ends: only a regular file of a sane size is read.
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            raise _NotReadable("not a regular file")
+        with path.open("rb") as file:
+            raw = file.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise _NotReadable(f"over {MAX_BYTES // 1024 // 1024} MB, too big for a config")
+        text = raw.decode("utf-8")
         data = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, _NotReadable) as error:
         config.problems.append(f"{path}: {error}; started with the default settings")
         config.writable = False
         return config

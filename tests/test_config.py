@@ -172,3 +172,23 @@ def test_saving_writes_through_a_symlinked_config_and_keeps_its_mode(tmp_path: P
     assert stat.S_IMODE(real.stat().st_mode) == 0o600
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dotfiles", "reader.toml"]
     assert sorted(p.name for p in real.parent.iterdir()) == ["reader.toml"], "no partial file is left"
+
+
+def test_only_a_regular_config_file_of_a_sane_size_is_read(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)
+    huge = tmp_path / "huge.toml"
+    huge.write_text("# padding\n" * 200_000)  # 2 MB of comments
+    for path, reason in ((fifo, "not a regular file"), (Path("/dev/zero"), "not a regular file"), (huge, "over 1 MB")):
+        loaded: list[object] = []
+        reading = threading.Thread(target=lambda path=path, loaded=loaded: loaded.append(load(path)), daemon=True)
+        reading.start()
+        reading.join(timeout=10)
+        assert loaded, f"reading {path} hangs"
+        [config] = loaded
+        assert isinstance(config, type(load(tmp_path / "none.toml")))
+        assert config.settings == type(config.settings)() and not config.writable
+        assert any(reason in problem and "default settings" in problem for problem in config.problems)
