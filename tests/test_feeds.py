@@ -658,3 +658,74 @@ def test_opml_nested_5000_folders_deep_is_read_without_recursion(
     deep, after = read_opml(opml.read_text())
     assert (deep.url, deep.tags[:2], len(deep.tags)) == ("https://deep.example/rss", ("f0", "f1"), depth)
     assert (after.url, after.tags) == ("https://after.example/rss", ())
+
+
+def test_one_surrogate_reference_in_one_title_loses_that_character_only(httpserver: HTTPServer, db: Path) -> None:
+    document = rss(
+        ("a", "Broken PLACEHOLDER title", "https://s.example/a", "<p>One.</p>"),
+        ("b", "Fine title", "https://s.example/b", "<p>Two.</p>"),
+    ).replace("PLACEHOLDER", "&#xD800;&#55296;&#xFFFE;")
+    httpserver.expect_request("/feed").respond_with_data(document)
+    subscribe_to(db, httpserver.url_for("/feed"))
+    assert refresh(db).failed == []
+    assert sorted(a.title for a in articles(db)) == ["Broken title", "Fine title"]
+
+
+def test_a_json_feed_with_a_utf8_byte_order_mark_is_read(httpserver: HTTPServer, db: Path) -> None:
+    document = json.dumps(
+        {"version": "https://jsonfeed.org/version/1.1", "title": "Marked", "items": [
+            {"id": "1", "title": "Café opens", "content_text": "A café opened.", "url": "https://j.example/1"}
+        ]}
+    )
+    httpserver.expect_request("/feed.json").respond_with_data(
+        b"\xef\xbb\xbf" + document.encode("utf-8"), content_type="application/feed+json"
+    )
+    subscribe_to(db, httpserver.url_for("/feed.json"))
+    assert refresh(db).failed == []
+    assert [a.title for a in articles(db)] == ["Café opens"]
+
+
+@pytest.mark.parametrize("sent", ["²".encode(), "²".encode("latin-1"), "١٢".encode()])
+def test_a_retry_after_that_is_not_ascii_digits_is_no_wait_and_no_url_error(
+    httpserver: HTTPServer, db: Path, sent: bytes
+) -> None:
+    value = sent.decode("latin-1")  # werkzeug sends a header's characters as Latin-1 bytes
+    httpserver.expect_request("/feed").respond_with_response(Response(status=503, headers={"Retry-After": value}))
+    url = httpserver.url_for("/feed")
+    subscribe_to(db, url)
+    [(failed, reason)] = refresh(db).failed
+    assert failed == url and reason.startswith("HTTP 503") and "URL" not in reason
+    assert feed_row(db, url)["retry_at"] is None
+
+
+def test_relative_entry_links_are_resolved_against_the_feed_and_xml_base(httpserver: HTTPServer, db: Path) -> None:
+    from reader.feeds.html import is_openable
+
+    atom = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Relative</title><id>urn:r</id><updated>2026-03-02T10:00:00Z</updated>
+<entry><id>urn:r:1</id><title>Own page</title><link href="/news/1"/><updated>2026-03-02T10:00:00Z</updated>
+<content type="html">&lt;p&gt;See &lt;a href="more"&gt;more&lt;/a&gt;.&lt;/p&gt;</content></entry>
+<entry xml:base="https://base.example/archive/"><id>urn:r:2</id><title>Based</title><link href="2.html"/>
+<updated>2026-03-02T10:00:00Z</updated><content type="text">Text.</content></entry>
+</feed>"""
+    httpserver.expect_request("/feeds/atom.xml").respond_with_data(atom, content_type="application/atom+xml")
+    subscribe_to(db, httpserver.url_for("/feeds/atom.xml"))
+    assert refresh(db).failed == []
+    links = {a.title: a.link for a in articles(db)}
+    assert links == {"Own page": httpserver.url_for("/news/1"), "Based": "https://base.example/archive/2.html"}
+    assert all(is_openable(link) for link in links.values())
+    [own] = [a for a in articles(db) if a.title == "Own page"]
+    assert own.body.endswith(f"[1] {httpserver.url_for('/news/more')}")
+
+
+def test_a_link_holding_a_newline_or_cr_never_reaches_the_browser_as_it_is(httpserver: HTTPServer, db: Path) -> None:
+    from reader.feeds.html import is_openable
+
+    document = rss(("a", "Split link", "https://s.example/a\r\nX-Injected: 1", "<p>x</p>"))
+    httpserver.expect_request("/feed").respond_with_data(document.replace("\r\n", "&#13;&#10;"))
+    subscribe_to(db, httpserver.url_for("/feed"))
+    refresh(db)
+    [article] = articles(db)
+    assert article.link is None or not any(c in article.link for c in "\r\n")
+    for bad in ("https://s.example/a\nb", "https://s.example/a\rb", "https://s.example/\x1b[2Ja"):
+        assert not is_openable(bad)

@@ -136,7 +136,7 @@ def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²" and "١٢" are digits to Python, not to HTTP
         return min(float(value), 86400.0)
     try:
         when = parsedate_to_datetime(value)

@@ -71,7 +71,7 @@ def to_text(html: str, base: str | None = None) -> tuple[str, list[str]]:
 
 def is_openable(link: str | None) -> bool:
     """Only web links are ever opened: never javascript:, file:, data: or anything else."""
-    if not link:
+    if not link or any(ord(c) < 0x20 or c == "\x7f" for c in link):  # a CR, LF or ESC in it: never passed on
         return False
     try:
         parts = urlsplit(link.strip())
