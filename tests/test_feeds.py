@@ -729,3 +729,21 @@ def test_a_link_holding_a_newline_or_cr_never_reaches_the_browser_as_it_is(https
     assert article.link is None or not any(c in article.link for c in "\r\n")
     for bad in ("https://s.example/a\nb", "https://s.example/a\rb", "https://s.example/\x1b[2Ja"):
         assert not is_openable(bad)
+
+
+def test_an_entry_of_100000_nested_divs_is_read_in_bounded_work_keeping_its_text(
+    httpserver: HTTPServer, db: Path
+) -> None:
+    from reader.feeds.html import to_text
+
+    depth = 100_000
+    html = '<div class="x">' * depth + "<p>The deep text.</p>" + "</div>" * depth + "<p>After it.</p>"
+    assert len(html) > 2_000_000
+    started = time.process_time()
+    text, _ = to_text(html)
+    took = time.process_time() - started
+    assert text == "The deep text.\n\nAfter it." and took < 5, took  # 26 s of CPU before the bound
+    httpserver.expect_request("/deep").respond_with_data(rss(("d", "Deep", "https://d.example/", html)))
+    subscribe_to(db, httpserver.url_for("/deep"))
+    assert refresh(db).failed == []
+    assert [a.body for a in articles(db)] == ["The deep text.\n\nAfter it."]
