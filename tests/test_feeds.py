@@ -747,3 +747,45 @@ def test_an_entry_of_100000_nested_divs_is_read_in_bounded_work_keeping_its_text
     subscribe_to(db, httpserver.url_for("/deep"))
     assert refresh(db).failed == []
     assert [a.body for a in articles(db)] == ["The deep text.\n\nAfter it."]
+
+
+def test_waiting_for_a_connection_to_a_busy_host_is_not_timed(db: Path) -> None:
+    def slow(request: Request) -> Response:
+        time.sleep(0.3)
+        return Response(rss((request.path, f"Story {request.path}", f"https://b.example{request.path}", "<p>x</p>")))
+
+    server = HTTPServer(threaded=True)
+    server.start()
+    try:
+        for number in range(40):
+            server.expect_request(f"/f{number}").respond_with_handler(slow)
+            subscribe_to(db, server.url_for(f"/f{number}"))
+        # 40 feeds, 4 at a time: 3 s of queueing, where each request alone takes 0.3 s of a 2 s limit
+        report = refresh(db, settings=FetchSettings(total_timeout=2, connect_timeout=1, per_host=4))
+    finally:
+        server.clear()
+        server.stop()
+    assert report.failed == [] and report.new == 40
+
+
+def test_a_connect_timeout_names_the_connect_limit() -> None:
+    import asyncio
+
+    import aiohttp
+
+    from reader.feeds.fetch import Fetcher
+
+    async def fetch() -> str | None:
+        fetcher = Fetcher(FetchSettings(connect_timeout=0.2, total_timeout=5))
+        try:
+
+            async def refused(*arguments: object, **options: object) -> object:
+                raise aiohttp.ConnectionTimeoutError("Connection timeout to host")
+
+            fetcher._session._request = refused  # type: ignore[method-assign]
+            return (await fetcher.fetch("http://slow.example/feed")).error
+        finally:
+            await fetcher.close()
+
+    error = asyncio.run(fetch())
+    assert error == "timed out connecting (no connection within 0.2 s)"
