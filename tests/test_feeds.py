@@ -789,3 +789,45 @@ def test_a_connect_timeout_names_the_connect_limit() -> None:
 
     error = asyncio.run(fetch())
     assert error == "timed out connecting (no connection within 0.2 s)"
+
+
+def test_a_full_disk_stops_the_refresh_cleanly_saying_so_and_loses_nothing(
+    httpserver: HTTPServer, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "reader.db"
+    ReadState.open(db).close()
+    documents: dict[str, str] = {}
+    for name in ("a", "b", "c"):
+        documents[name] = rss((f"{name}1", f"First {name}", f"https://{name}.example/1", "<p>First.</p>"))
+        httpserver.expect_request(f"/{name}").respond_with_handler(lambda r, name=name: Response(documents[name]))
+        subscribe_to(db, httpserver.url_for(f"/{name}"))
+    refresh(db)
+    kept = entries(db)
+    state = ReadState.open(db)
+    state.mark([kept[0][1]], True)
+    state.close()
+    for name in documents:
+        documents[name] = rss(
+            *[(f"{name}{i}", f"Story {name}{i}", f"https://{name}.example/{i}", "<p>" + "word " * 400 + "</p>")
+              for i in range(1, 30)]
+        )
+    opened = Subscriptions.open
+
+    def full(path: Path) -> Subscriptions:  # the disk has no page more to give
+        subscriptions = opened(path)
+        count = subscriptions._connection.execute("PRAGMA page_count").fetchone()[0]
+        subscriptions._connection.execute(f"PRAGMA max_page_count = {count}")
+        return subscriptions
+
+    monkeypatch.setattr(Subscriptions, "open", full)
+    status, out, err = _run(capsys, "refresh", "--db", str(db))
+    assert status == 1 and "Traceback" not in err
+    assert "disk is full" in err and "stopped" in err, err
+    httpserver.expect_request("/d").respond_with_data(documents["a"].replace("a.example", "d.example"))
+    status, out, err = _run(capsys, "feeds", "add", httpserver.url_for("/d"), "--db", str(db))
+    assert status == 1 and "disk is full" in err and "Traceback" not in err, err
+    monkeypatch.setattr(Subscriptions, "open", opened)
+    assert entries(db) == kept, "nothing kept is lost or half-written"
+    state = ReadState.open(db)
+    assert state.is_read(kept[0][1])
+    state.close()

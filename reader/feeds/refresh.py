@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
@@ -42,6 +43,7 @@ class RefreshReport:
     changed: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
     seconds: float = 0.0
+    stopped: str | None = None  # why the refresh stopped before every feed was asked (a full disk)
 
     def summary(self) -> str:
         parts = [f"{self.feeds} feeds", f"{self.new} new articles"]
@@ -52,7 +54,8 @@ class RefreshReport:
         if self.waiting:
             parts.append(f"{self.waiting} not asked (gone, or asked us to wait)")
         parts.append(f"{len(self.failed)} failed")
-        return ", ".join(parts) + f" in {self.seconds:.1f} s"
+        stopped = f"; stopped: {self.stopped}" if self.stopped else ""
+        return ", ".join(parts) + f" in {self.seconds:.1f} s" + stopped
 
 
 def refresh(
@@ -97,16 +100,22 @@ async def _refresh(
 
             async def one(feed: Feed) -> None:
                 nonlocal done
-                if stop is not None and stop():
+                if (stop is not None and stop()) or report.stopped:
                     return
                 try:
                     fetched = await fetcher.fetch(feed.url, feed.etag, feed.last_modified)
                     read: ParsedFeed | str | None = None
                     if fetched.error is None and not fetched.not_modified:
                         read = await loop.run_in_executor(readers, read_or_reason, fetched)
+                    if report.stopped:
+                        return
                     await loop.run_in_executor(keeper, _keep, subscriptions, feed, fetched, read, report, arrived)
                 except Exception as error:  # a fault nobody foresaw: that feed fails, the others go on
-                    reason = f"could not be kept ({type(error).__name__}: {one_line(str(error))[:160]})"
+                    if _disk_full(error):  # nothing more can be kept: stop, what is kept stays as it was
+                        report.stopped = "the disk is full (database or disk is full); what was kept is intact"
+                        reason = "not kept: the disk is full"
+                    else:
+                        reason = f"could not be kept ({type(error).__name__}: {one_line(str(error))[:160]})"
                     report.failed.append((feed.url, reason))
                     await loop.run_in_executor(keeper, _failed_quietly, subscriptions, feed, reason)
                 done += 1
@@ -178,6 +187,10 @@ def _keep(
     report.changed += len(stored.changed)
     if arrived is not None and (stored.new or stored.changed):
         arrived(feed, stored)
+
+
+def _disk_full(error: Exception) -> bool:
+    return isinstance(error, sqlite3.OperationalError) and "full" in str(error).lower()
 
 
 def _failed_quietly(subscriptions: Subscriptions, feed: Feed, reason: str) -> None:

@@ -570,6 +570,8 @@ class ReaderApp(App[None]):
         self._read_feeds()
         self.indexing.finish()
         failed = f" · {len(report.failed):,} failed (! shows why)" if report.failed else ""
+        if report.stopped:
+            self.notify(f"The refresh stopped: {report.stopped}.", severity="error", timeout=15, markup=False)
         self.notify(f"Feeds refreshed: {counted(report.new, 'new article')}{failed}.", markup=False)
         self._settle_arrivals()
 
