@@ -230,10 +230,13 @@ def test_a_changed_entry_keeps_its_read_mark_and_nothing_is_duplicated_or_droppe
 
 
 def test_the_same_link_from_two_feeds_is_one_article(httpserver: HTTPServer, db: Path) -> None:
+    # Without guids: an entry with its own guid is its feed's own article (issue 23), whatever its link.
     shared = ("x1", "Election called", "https://shared.example/election", "<p>An election was called.</p>")
-    httpserver.expect_request("/one").respond_with_data(rss(shared))
+    httpserver.expect_request("/one").respond_with_data(rss(shared).replace("<guid>x1</guid>", ""))
     httpserver.expect_request("/two").respond_with_data(
-        rss(("other-guid", *shared[1:]), ("y", "Own story", "https://two.example/own", "<p>Only here.</p>"))
+        rss(("other-guid", *shared[1:]), ("y", "Own story", "https://two.example/own", "<p>Only here.</p>")).replace(
+            "<guid>other-guid</guid>", ""
+        )
     )
     subscribe_to(db, httpserver.url_for("/one"))
     subscribe_to(db, httpserver.url_for("/two"))
@@ -831,3 +834,61 @@ def test_a_full_disk_stops_the_refresh_cleanly_saying_so_and_loses_nothing(
     state = ReadState.open(db)
     assert state.is_read(kept[0][1])
     state.close()
+
+
+FIVE_ON_THE_HOME_PAGE = [
+    (f"urn:story:{i}", f"Story {i}", "https://site.example/", f"<p>Text of story {i}.</p>") for i in range(1, 6)
+]
+
+
+def test_entries_with_their_own_guids_sharing_a_link_are_each_an_article(
+    httpserver: HTTPServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    httpserver.expect_request("/feed").respond_with_data(rss(*FIVE_ON_THE_HOME_PAGE))
+    httpserver.expect_request("/other").respond_with_data(
+        rss(("urn:story:1", "Another feed's story 1", "https://site.example/", "<p>Not the same story.</p>"))
+    )
+    db = str(tmp_path / "reader.db")
+    status, out, _ = _run(capsys, "feeds", "add", httpserver.url_for("/feed"), "--db", db)
+    assert status == 0 and ": 5 articles." in out
+    assert _run(capsys, "feeds", "add", httpserver.url_for("/other"), "--db", db)[0] == 0
+    assert sorted(a.title for a in articles(Path(db))) == [
+        "Another feed's story 1", "Story 1", "Story 2", "Story 3", "Story 4", "Story 5"
+    ], "one feed's entry never hides another's"
+    status, out, _ = _run(capsys, "feeds", "list", "--json", "--db", db)
+    assert sorted((f["entries"], f["unread"]) for f in json.loads(out)) == [(1, 1), (5, 5)]
+
+
+def test_a_database_that_merged_entries_by_their_link_parts_them_keeping_the_read_mark(
+    httpserver: HTTPServer, db: Path
+) -> None:
+    import hashlib
+
+    url = httpserver.url_for("/feed")
+    subscribe_to(db, url)
+    shared = hashlib.blake2b(b"link\nhttps://site.example/", digest_size=8).hexdigest()  # as the reader gave
+    with sqlite3.connect(db) as connection:
+        feed = connection.execute("SELECT id FROM feeds").fetchone()[0]
+        connection.executemany(
+            "INSERT INTO entries (feed, key, article_id, link, title, published, body, digest, seen_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (feed, guid, shared, link, title, "2026-03-03T21:15:00-05:00", f"Text of story {i + 1}.", "old", i)
+                for i, (guid, title, link, _) in enumerate(FIVE_ON_THE_HOME_PAGE)
+            ],
+        )
+    state = ReadState.open(db)
+    state.mark([shared], True)
+    state.close()
+    assert len(articles(db)) == 1, "as the issue found it"
+    httpserver.expect_request("/feed").respond_with_data(rss(*FIVE_ON_THE_HOME_PAGE))
+    report = refresh(db)
+    assert report.failed == []
+    parted = articles(db)
+    assert sorted(a.title for a in parted) == [f"Story {i}" for i in range(1, 6)]
+    assert shared in {a.id for a in parted}, "the first keeps its id"
+    state = ReadState.open(db)
+    assert all(state.is_read(a.id) for a in parted), "the read mark covers every one, as it did"
+    state.close()
+    assert len(entries(db)) == 5
+    assert refresh(db).new == 0, "parted once"

@@ -38,6 +38,7 @@ class Entry:
     published: datetime | None
     body: str
     links: list[str] = field(default_factory=list)
+    guid: bool = False  # the key is the feed's own id for the entry (not its link, nor a digest of its text)
 
 
 @dataclass(slots=True)
@@ -90,8 +91,9 @@ def _entry(item: Any, feed_url: str, bases: dict[str, str] | None = None) -> Ent
     if not body:  # a headline alone (many feeds carry no text): the headline is what there is to read
         body = title
     published = _date(item.get("published") or item.get("updated"))
-    key = str(item.get("id") or "").strip() or raw or _digest(title + "\n" + body)  # raw: as kept before
-    return Entry(key, headline(title, body), link, published, body, links)
+    own = str(item.get("id") or "").strip()  # fastfeedparser gives an entry without one its link as id
+    key = own or raw or _digest(title + "\n" + body)  # raw: as kept before links were resolved
+    return Entry(key, headline(title, body), link, published, body, links, guid=bool(own) and own != raw)
 
 
 _URL_BREAKS = re.compile(r"[\t\r\n]")
