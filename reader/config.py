@@ -32,6 +32,7 @@ class Settings:
     names_width: int = 26  # the names sidebar's width, in columns (20-60)
     # [feeds]
     refresh_minutes: float = 30.0  # 0: only when r is pressed
+    keep_days: float = 0.0  # entries a feed no longer carries go after this many days, starred ones never; 0: never
     # [commands]
     browser: str = ""  # a command that opens a link ({url} stands for it); empty: $BROWSER or the system's
     pipe: str = ""  # the command | sends the article to, on its standard input
@@ -41,11 +42,12 @@ class Settings:
 
 _SECTIONS = {
     "display": ("theme", "sort", "names", "measure", "list_width", "names_width"),
-    "feeds": ("refresh_minutes",),
+    "feeds": ("refresh_minutes", "keep_days"),
     "commands": ("browser", "pipe"),
 }
 _CHOICES = {"sort": ("newest", "oldest"), "names": ("article", "all")}
-_RANGES = {"measure": (0, 1000), "list_width": (20, 60), "names_width": (20, 60), "refresh_minutes": (0, 1e7)}
+_RANGES = {"measure": (0, 1000), "list_width": (20, 60), "names_width": (20, 60), "refresh_minutes": (0, 1e7),
+           "keep_days": (0, 1e6)}
 
 
 def config_path() -> Path:
@@ -157,7 +159,7 @@ def load(path: Path | None = None) -> Config:
             if problem is not None:
                 config.problems.append(f"{path}: [{section}] {name}: {problem}; the default is used")
             else:
-                values[name] = float(value) if name == "refresh_minutes" else value
+                values[name] = float(value) if name in ("refresh_minutes", "keep_days") else value
     config.settings = replace(Settings(), **values)
     return config
 

@@ -192,3 +192,12 @@ def test_only_a_regular_config_file_of_a_sane_size_is_read(tmp_path: Path) -> No
         assert isinstance(config, type(load(tmp_path / "none.toml")))
         assert config.settings == type(config.settings)() and not config.writable
         assert any(reason in problem and "default settings" in problem for problem in config.problems)
+
+
+def test_the_retention_of_entries_a_feed_no_longer_carries_is_a_setting(tmp_path: Path) -> None:
+    path = tmp_path / "reader.toml"
+    path.write_text("[feeds]\nkeep_days = 30\n")
+    assert load(path).settings.keep_days == 30.0 and load(tmp_path / "none.toml").settings.keep_days == 0
+    path.write_text("[feeds]\nkeep_days = -1\n")
+    config = load(path)
+    assert config.settings.keep_days == 0 and any("keep_days" in problem for problem in config.problems)

@@ -625,10 +625,10 @@ def test_one_feeds_unexpected_fault_is_its_own_error_and_the_other_feeds_are_kep
 
     real = kept.Subscriptions.store
 
-    def store(self, feed, parsed, etag, last_modified):  # type: ignore[no-untyped-def]
+    def store(self, feed, *arguments):  # type: ignore[no-untyped-def]
         if feed.url.endswith("/bad"):
             raise RuntimeError("a fault nobody foresaw")
-        return real(self, feed, parsed, etag, last_modified)
+        return real(self, feed, *arguments)
 
     monkeypatch.setattr(kept.Subscriptions, "store", store)
     for name in ("bad", "good1", "good2"):
@@ -892,3 +892,65 @@ def test_a_database_that_merged_entries_by_their_link_parts_them_keeping_the_rea
     state.close()
     assert len(entries(db)) == 5
     assert refresh(db).new == 0, "parted once"
+
+
+def test_an_entry_whose_guid_changes_every_fetch_is_recognised_by_its_content(
+    httpserver: HTTPServer, db: Path
+) -> None:
+    fetches = [0]
+
+    def handler(request: Request) -> Response:
+        fetches[0] += 1
+        return Response(
+            RSS.format(
+                items=f"<item><title>Tide tables</title><guid>urn:uuid:{fetches[0]}</guid>"
+                "<description>High water at 06:12.</description></item>"
+                f"<item><title>Fresh {fetches[0]}</title><guid>fresh-{fetches[0]}</guid>"
+                f"<description>New each time {fetches[0]}.</description></item>"
+            )
+        )
+
+    httpserver.expect_request("/feed").respond_with_handler(handler)
+    subscribe_to(db, httpserver.url_for("/feed"))
+    first = refresh(db)
+    assert [a.title for a in articles(db) if a.title == "Tide tables"] == ["Tide tables"]
+    tide = next(a.id for a in articles(db) if a.title == "Tide tables")
+    state = ReadState.open(db)
+    state.mark([tide], True)
+    state.close()
+    for _ in range(3):
+        assert refresh(db).new == 1, "only the genuinely new entry is new"
+    assert first.new == 2
+    titles = [a.title for a in articles(db)]
+    assert titles.count("Tide tables") == 1 and len(entries(db)) == 5
+    state = ReadState.open(db)
+    subscriptions = Subscriptions.open(db)
+    counts = subscriptions.counts(state.read_ids)
+    subscriptions.close()
+    state.close()
+    assert counts[httpserver.url_for("/feed")] == (5, 4), "the read copy stays read"
+
+
+def test_what_a_feed_no_longer_carries_goes_after_the_retention_keeping_starred(
+    httpserver: HTTPServer, db: Path
+) -> None:
+    documents = [
+        rss(*[(g, f"Story {g}", f"https://r.example/{g}", "<p>x</p>") for g in ("old", "starred", "now")]),
+        rss(("now", "Story now", "https://r.example/now", "<p>x</p>")),
+    ]
+    httpserver.expect_request("/feed").respond_with_handler(lambda r: Response(documents[0]))
+    subscribe_to(db, httpserver.url_for("/feed"))
+    refresh(db)
+    starred = next(a.id for a in articles(db) if a.title == "Story starred")
+    state = ReadState.open(db)
+    state.star([starred], True)
+    state.close()
+    documents.pop(0)
+    refresh(db, settings=FetchSettings(keep_days=30))
+    assert len(entries(db)) == 3, "nothing goes before the retention is over"
+    with sqlite3.connect(db) as connection:  # 40 days on
+        connection.execute("UPDATE entries SET seen_at = seen_at - 40 * 86400")
+    refresh(db, settings=FetchSettings(keep_days=0))
+    assert len(entries(db)) == 3, "0 keeps everything"
+    refresh(db, settings=FetchSettings(keep_days=30))
+    assert sorted(a.title for a in articles(db)) == ["Story now", "Story starred"]

@@ -83,7 +83,13 @@ def refresh_command(arguments: Sequence[str]) -> int:
             text = f"Fetching feeds: {done:,} of {total:,}" + (f" · {failed:,} failed" if failed else "")
             print(f"\r{text}\x1b[K", end="", file=sys.stderr, flush=True)
 
-    report = refresh(db, urls=options.urls or None, progress=progress)
+    from reader.config import load
+    from reader.feeds.fetch import FetchSettings
+
+    config = load()  # its problems are the app's to report; here only [feeds] keep_days is used
+    report = refresh(
+        db, urls=options.urls or None, progress=progress, settings=FetchSettings(keep_days=config.settings.keep_days)
+    )
     if showing:
         print("\r\x1b[K", end="", file=sys.stderr, flush=True)
     for url, reason in report.failed:

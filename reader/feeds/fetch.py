@@ -39,6 +39,7 @@ class FetchSettings:
     per_host: int = 4
     at_once: int = 32
     max_redirects: int = 5
+    keep_days: float = 0.0  # entries a feed no longer carries go after this many days (not starred ones); 0: never
 
 
 @dataclass(slots=True)

@@ -93,6 +93,7 @@ async def _refresh(
             due = [f for f in feeds if not f.gone and not (f.retry_at and f.retry_at > now)]
             report.feeds, report.waiting = len(feeds), len(feeds) - len(due)
             fetcher = Fetcher(settings)
+            keep_days = fetcher.settings.keep_days
             done = 0
             cores = os.cpu_count() or 1
             # Many feeds: their documents are read on every core, while this process fetches and keeps.
@@ -109,7 +110,9 @@ async def _refresh(
                         read = await loop.run_in_executor(readers, read_or_reason, fetched)
                     if report.stopped:
                         return
-                    await loop.run_in_executor(keeper, _keep, subscriptions, feed, fetched, read, report, arrived)
+                    await loop.run_in_executor(
+                        keeper, _keep, subscriptions, feed, fetched, read, report, arrived, keep_days
+                    )
                 except Exception as error:  # a fault nobody foresaw: that feed fails, the others go on
                     if _disk_full(error):  # nothing more can be kept: stop, what is kept stays as it was
                         report.stopped = "the disk is full (database or disk is full); what was kept is intact"
@@ -164,6 +167,7 @@ def _keep(
     read: ParsedFeed | str | None,
     report: RefreshReport,
     arrived: Arrived | None,
+    keep_days: float = 0,
 ) -> None:
     """Keep what one fetch brought, read already (on the keeper thread)."""
     if fetched.moved:
@@ -182,7 +186,7 @@ def _keep(
         subscriptions.failed(feed, read)
         report.failed.append((feed.url, read))
         return
-    stored = subscriptions.store(feed, read, fetched.etag, fetched.last_modified)
+    stored = subscriptions.store(feed, read, fetched.etag, fetched.last_modified, keep_days)
     report.new += len(stored.new)
     report.changed += len(stored.changed)
     if arrived is not None and (stored.new or stored.changed):

@@ -150,8 +150,13 @@ class Subscriptions:
 
     # Fetches ----------------------------------------------------------------------------------
 
-    def store(self, feed: Feed, parsed: ParsedFeed, etag: str | None, last_modified: str | None) -> Stored:
-        """Keep a fetched document's entries (one transaction): new ones added, changed ones updated, none removed."""
+    def store(
+        self, feed: Feed, parsed: ParsedFeed, etag: str | None, last_modified: str | None, keep_days: float = 0
+    ) -> Stored:
+        """Keep a fetched document's entries (one transaction): new ones added, changed ones updated. An entry
+        under a key not seen before with the text of one the document no longer carries is that one again (a
+        guid that changes on every fetch). With `keep_days`, entries the feed has not carried for that long
+        go, but starred ones; 0 keeps everything."""
         now = time.time()
         first_seen = datetime.fromtimestamp(now, UTC)
         entries = {entry.key: entry for entry in parsed.entries}  # a key twice in one document: the last wins
@@ -165,10 +170,14 @@ class Subscriptions:
                     "SELECT key, article_id, digest FROM entries WHERE feed = ?", (feed.id,)
                 )
             }
-            inserts, updates = [], []
+            inserts, updates, rekeyed = [], [], []
+            gone_by_text = {digest: key for key, (_, digest) in known.items() if key not in entries}
             for entry in entries.values():
                 digest = _digest(entry.title, entry.body, entry.link)
                 kept = known.get(entry.key)
+                if kept is None and (earlier := gone_by_text.pop(digest, None)) is not None:
+                    rekeyed.append((entry.key, feed.id, earlier))  # the same text under a new key: the same entry
+                    continue
                 if kept is not None:
                     if kept[1] != digest:
                         published = entry.published.isoformat() if entry.published else None
@@ -193,6 +202,10 @@ class Subscriptions:
                     )
                 )
                 new.append(_article(identity, feed.url, entry.link, entry.title, published_at, entry.body))
+            self._connection.executemany("UPDATE entries SET key = ? WHERE feed = ? AND key = ?", rekeyed)
+            self._connection.executemany(  # seen_at: when the feed last carried the entry
+                "UPDATE entries SET seen_at = ? WHERE feed = ? AND key = ?", ((now, feed.id, key) for key in entries)
+            )
             self._connection.executemany(
                 "INSERT INTO entries (feed, key, article_id, link, title, published, body, digest, seen_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -203,7 +216,14 @@ class Subscriptions:
                 " WHERE feed = ? AND key = ?",
                 updates,
             )
-            grew = 1 if inserts or updates or parted else 0
+            pruned = 0
+            if keep_days > 0:
+                pruned = self._connection.execute(
+                    "DELETE FROM entries WHERE feed = ? AND seen_at < ?"
+                    " AND article_id NOT IN (SELECT article_id FROM stars)",
+                    (feed.id, now - keep_days * 86400),
+                ).rowcount
+            grew = 1 if inserts or updates or parted or pruned else 0
             self._connection.execute(
                 "UPDATE feeds SET title = ?, site = ?, etag = ?, last_modified = ?, fetched_at = ?, error = NULL,"
                 " error_at = NULL, retry_at = NULL, gone = 0, version = version + ? WHERE id = ?",
@@ -216,7 +236,7 @@ class Subscriptions:
     def _part(self, feed: Feed) -> list[Article]:
         """Entries with their own ids that an earlier reader merged into one article by their shared link
         (a site's home page, say) get an article each, with the read mark and star the shared one had; the
-        first seen keeps the shared id. Inside `store`'s transaction; nothing to do once parted."""
+        first by feed and key keeps the shared id. Inside `store`'s transaction; nothing to do once parted."""
         merged = self._connection.execute(
             "SELECT e.key, e.article_id, e.link, e.title, e.published, e.body FROM entries e"
             " WHERE e.feed = ? AND e.key != coalesce(e.link, '') AND EXISTS (SELECT 1 FROM entries o"
@@ -226,7 +246,7 @@ class Subscriptions:
         parted: list[Article] = []
         for key, shared, link, title, published, body in merged:
             first = self._connection.execute(
-                "SELECT feed, key FROM entries WHERE article_id = ? ORDER BY seen_at, feed, key LIMIT 1", (shared,)
+                "SELECT feed, key FROM entries WHERE article_id = ? ORDER BY feed, key LIMIT 1", (shared,)
             ).fetchone()
             if tuple(first) == (feed.id, key):
                 continue

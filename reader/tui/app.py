@@ -514,6 +514,7 @@ class ReaderApp(App[None]):
     @work(thread=True, exclusive=True, group="feeds")
     def refresh_feeds(self, path: Path) -> None:
         """Fetch every feed; each feed's new articles join the list soon after they are kept."""
+        from reader.feeds.fetch import FetchSettings
         from reader.feeds.refresh import RefreshReport, refresh
 
         worker = get_current_worker()
@@ -525,7 +526,13 @@ class ReaderApp(App[None]):
             self._arrival_queue.append(stored)  # a deque: safe from any thread
 
         try:
-            report = refresh(path, progress=progress, arrived=arrived, stop=lambda: worker.is_cancelled)
+            report = refresh(
+                path,
+                progress=progress,
+                arrived=arrived,
+                stop=lambda: worker.is_cancelled,
+                settings=FetchSettings(keep_days=self.settings.keep_days),
+            )
         except Exception as error:  # the database or the event loop failed: say so, keep what is shown
             report = RefreshReport()
             report.failed.append(("", f"the refresh stopped: {error}"))
