@@ -10,6 +10,7 @@ reader starts with the defaults (and never writes over it). Writing keeps the fi
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -31,6 +32,7 @@ class Settings:
     names_width: int = 26  # the names sidebar's width, in columns (20-60)
     # [feeds]
     refresh_minutes: float = 30.0  # 0: only when r is pressed
+    keep_days: float = 0.0  # entries a feed no longer carries go after this many days, starred ones never; 0: never
     # [commands]
     browser: str = ""  # a command that opens a link ({url} stands for it); empty: $BROWSER or the system's
     pipe: str = ""  # the command | sends the article to, on its standard input
@@ -40,11 +42,12 @@ class Settings:
 
 _SECTIONS = {
     "display": ("theme", "sort", "names", "measure", "list_width", "names_width"),
-    "feeds": ("refresh_minutes",),
+    "feeds": ("refresh_minutes", "keep_days"),
     "commands": ("browser", "pipe"),
 }
 _CHOICES = {"sort": ("newest", "oldest"), "names": ("article", "all")}
-_RANGES = {"measure": (0, 1000), "list_width": (20, 60), "names_width": (20, 60), "refresh_minutes": (0, 1e7)}
+_RANGES = {"measure": (0, 1000), "list_width": (20, 60), "names_width": (20, 60), "refresh_minutes": (0, 1e7),
+           "keep_days": (0, 1e6)}
 
 
 def config_path() -> Path:
@@ -63,6 +66,7 @@ class Config:
     settings: Settings = field(default_factory=Settings)
     problems: list[str] = field(default_factory=list)
     writable: bool = True  # False when the file could not be read: it is never written over
+    key_lines: dict[str, int] = field(default_factory=dict)  # [keys] action -> its line in the file
 
     def save(self, **changes: Any) -> str | None:
         """Change settings and write them to the file (keeping its comments); returns a problem, or None."""
@@ -78,14 +82,34 @@ class Config:
                 section = next(s for s, names in _SECTIONS.items() if name in names)
                 if section not in document:
                     document[section] = tomlkit.table()
+                elif not isinstance(document[section], (tomlkit.items.Table, tomlkit.items.InlineTable)):
+                    return (
+                        f"settings could not be saved to {self.path}: [{section}] is not a section there"
+                        " (fix it by hand); the change lasts until you quit"
+                    )
                 document[section][name] = value
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_name(self.path.name + ".partial")
-            partial.write_text(tomlkit.dumps(document), encoding="utf-8")
-            partial.replace(self.path)
-        except (OSError, tomlkit.exceptions.TOMLKitError) as error:
+            # Written beside the real file (a symlinked config stays a link) and put in its place at once, with
+            # the mode it had (a file kept private stays so; the partial one is never readable by others).
+            target = Path(os.path.realpath(self.path))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
+            partial = target.with_name(target.name + ".partial")
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if mode is not None else 0o666)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+                out.write(tomlkit.dumps(document))
+            if mode is not None:
+                os.chmod(partial, mode)
+            partial.replace(target)
+        except (OSError, TypeError, ValueError, tomlkit.exceptions.TOMLKitError) as error:
             return f"settings could not be saved to {self.path}: {error}"
         return None
+
+
+MAX_BYTES = 1024 * 1024  # a config is a few hundred bytes; a bigger file is not one
+
+
+class _NotReadable(Exception):
+    """The config path names something that is not a file to read."""
 
 
 def load(path: Path | None = None) -> Config:
@@ -95,8 +119,17 @@ def load(path: Path | None = None) -> Config:
     if not path.exists():
         return config
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        # A named pipe would wait for ever and /dev/zero never ends: only a regular file of a sane size is read.
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            raise _NotReadable("not a regular file")
+        with path.open("rb") as file:
+            raw = file.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise _NotReadable(f"over {MAX_BYTES // 1024 // 1024} MB, too big for a config")
+        text = raw.decode("utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, _NotReadable) as error:
         config.problems.append(f"{path}: {error}; started with the default settings")
         config.writable = False
         return config
@@ -106,10 +139,14 @@ def load(path: Path | None = None) -> Config:
         if section == "keys" and isinstance(content, dict):
             keys = {str(action): value for action, value in content.items() if isinstance(value, str) and value}
             values["keys"] = keys
+            config.key_lines = _key_lines(text)
             bad = [str(action) for action, value in content.items() if not (isinstance(value, str) and value)]
             if bad:
                 shown = ", ".join(bad)
                 config.problems.append(f'{path}: [keys] {shown}: a key is a string such as "n" or "ctrl+n"')
+            continue
+        if section in (*_SECTIONS, "keys") and not isinstance(content, dict):
+            config.problems.append(f"{path}: [{section}] is not a section ({section} = {content!r}); it is ignored")
             continue
         if section not in _SECTIONS or not isinstance(content, dict):
             config.problems.append(f"{path}: unknown section [{section}] (known: {', '.join([*_SECTIONS, 'keys'])})")
@@ -122,7 +159,7 @@ def load(path: Path | None = None) -> Config:
             if problem is not None:
                 config.problems.append(f"{path}: [{section}] {name}: {problem}; the default is used")
             else:
-                values[name] = float(value) if name == "refresh_minutes" else value
+                values[name] = float(value) if name in ("refresh_minutes", "keep_days") else value
     config.settings = replace(Settings(), **values)
     return config
 
@@ -142,3 +179,16 @@ def _check(name: str, value: object, default: object) -> str | None:
         if not low <= value <= high:
             return f"{value} is not between {low:g} and {high:g}"
     return None
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Each setting of the [keys] section and the line it is on (so a problem with one can name its line)."""
+    lines: dict[str, int] = {}
+    section = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            section = stripped.strip("[] \t").split("]")[0].strip()
+        elif section == "keys" and "=" in stripped and not stripped.startswith("#"):
+            lines.setdefault(stripped.split("=", 1)[0].strip().strip("\"'"), number)
+    return lines

@@ -51,6 +51,9 @@ def export_command(arguments: Sequence[str]) -> int:
     since = _date(parser, "--since", options.since)
     until = _date(parser, "--until", options.until, end_of_day=True)
 
+    missing = [path for path in options.paths if not Path(path).exists()]
+    if missing:  # an export of what is not there would be an empty document that looks like a good one
+        raise CommandError(f"{displayable(missing[0])}: no such file or folder")
     db = db_path(options.db)
     collection = opened_sources(options.paths, db)
     report_problems(collection.problems)

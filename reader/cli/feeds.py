@@ -7,6 +7,7 @@ Everything a feed says (titles, URLs, errors) is printed through `displayable`: 
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -83,15 +84,23 @@ def refresh_command(arguments: Sequence[str]) -> int:
             text = f"Fetching feeds: {done:,} of {total:,}" + (f" · {failed:,} failed" if failed else "")
             print(f"\r{text}\x1b[K", end="", file=sys.stderr, flush=True)
 
-    report = refresh(db, urls=options.urls or None, progress=progress)
+    from reader.config import load
+    from reader.sources.feeds.fetch import FetchSettings
+
+    config = load()  # its problems are the app's to report; here only [feeds] keep_days is used
+    report = refresh(
+        db, urls=options.urls or None, progress=progress, settings=FetchSettings(keep_days=config.settings.keep_days)
+    )
     if showing:
         print("\r\x1b[K", end="", file=sys.stderr, flush=True)
     for url, reason in report.failed:
         print(f"reader refresh: {displayable(url)}: {displayable(reason)}", file=sys.stderr)
+    if report.stopped:
+        print(f"reader refresh: stopped: {report.stopped}", file=sys.stderr)
     if not options.quiet:
         print(report.summary())
     asked = report.feeds - report.waiting
-    return 1 if asked and len(report.failed) == asked else 0
+    return 1 if report.stopped or (asked and len(report.failed) == asked) else 0
 
 
 def _subscriptions(db: Path) -> Subscriptions:
@@ -119,6 +128,9 @@ def _add(db: Path, options: argparse.Namespace) -> int:
         done = subscribe(db, url)
     except SubscribeError as error:
         raise CommandError(displayable(str(error))) from error
+    except sqlite3.OperationalError as error:  # a full disk, say: nothing was kept
+        full = " (the disk is full)" if "full" in str(error).lower() else ""
+        raise CommandError(f"the feed could not be kept in {db}: {error}{full}") from error
     name = one_line(done.feed.name)
     if not done.new:
         print(f"Already subscribed to {name} ({displayable(done.feed.url)}).")

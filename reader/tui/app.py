@@ -72,7 +72,7 @@ class ReaderApp(BackgroundWork, ExternalActions):
         super().__init__(library, loading, feeds)
         self.config = config
         self.settings = config.settings if config is not None else Settings()
-        self.keys, key_problems = rebound(self.settings.keys)
+        self.keys, key_problems = rebound(self.settings.keys, config.key_lines if config is not None else None)
         if self.settings.keys:
             self._bind_keys()
         self.refresh_every = refresh_every
@@ -156,7 +156,7 @@ class ReaderApp(BackgroundWork, ExternalActions):
             binding
             for bindings in self._bindings.key_to_bindings.values()
             for binding in bindings
-            if binding.action not in changed
+            if binding.action not in changed or binding.key == "ctrl+q"  # ctrl+q always quits
         ]
         ours = [binding for binding in app_bindings(self.keys) if binding.action in changed]
         self._bindings = BindingsMap(kept + ours)

@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from reader.articles import Article, Problem
+from reader.config import Settings
 from reader.library import Library
 from reader.pipeline import Arrivals, IndexLost, analyse, arrived_names, opened_index, recover_index
 from reader.sources.files import Collection
@@ -40,6 +41,8 @@ PROGRESS_EVERY = 0.25  # seconds between reports of the analysis's progress
 
 class BackgroundWork(App[None]):
     """Loading, analysis and feeds beside the screen, for the reader's app."""
+
+    settings: Settings
 
     def __init__(self, library: Library, loading: Iterator[Collection] | None, feeds: bool) -> None:
         super().__init__()
@@ -289,6 +292,7 @@ class BackgroundWork(App[None]):
     @work(thread=True, exclusive=True, group="feeds")
     def refresh_feeds(self, path: Path) -> None:
         """Fetch every feed; each feed's new articles join the list soon after they are kept."""
+        from reader.sources.feeds.fetch import FetchSettings
         from reader.sources.feeds.refresh import RefreshReport, refresh
 
         worker = get_current_worker()
@@ -300,7 +304,13 @@ class BackgroundWork(App[None]):
             self._arrival_queue.append(stored)  # a deque: safe from any thread
 
         try:
-            report = refresh(path, progress=progress, arrived=arrived, stop=lambda: worker.is_cancelled)
+            report = refresh(
+                path,
+                progress=progress,
+                arrived=arrived,
+                stop=lambda: worker.is_cancelled,
+                settings=FetchSettings(keep_days=self.settings.keep_days),
+            )
         except Exception as error:  # the database or the event loop failed: say so, keep what is shown
             report = RefreshReport()
             report.failed.append(("", f"the refresh stopped: {error}"))
@@ -335,6 +345,8 @@ class BackgroundWork(App[None]):
         self._read_feeds()
         self.indexing.finish()
         failed = f" · {len(report.failed):,} failed (! shows why)" if report.failed else ""
+        if report.stopped:
+            self.notify(f"The refresh stopped: {report.stopped}.", severity="error", timeout=15, markup=False)
         self.notify(f"Feeds refreshed: {counted(report.new, 'new article')}{failed}.", markup=False)
         self._settle_arrivals()
 

@@ -68,16 +68,30 @@ class ExternalActions(App[None]):
     def _open(self, link: str) -> None:
         try:
             if self._open_link is not None:
-                self._open_link(link)
+                opened = self._open_link(link)
             else:
-                self._browse(link)
+                opened = self._browse(link)
         except Exception as error:  # a browser that cannot start: say so
             self.notify(f"Could not open {displayable(link)}: {error}", severity="error", markup=False)
             return
+        if opened is False:  # no browser found (no $BROWSER, no display): the link is shown, and can be copied
+            from reader.tui.screens.confirm import ConfirmScreen
+
+            def copy(yes: bool | None) -> None:
+                if yes:
+                    self.copy_to_clipboard(link)
+                    self.notify("Copied the link.", markup=False)
+
+            question = (
+                f"No browser opened {displayable(link)}\n(set $BROWSER, or browser under [commands] in the config)."
+                "\n\nCopy the link to the clipboard?"
+            )
+            self.push_screen(ConfirmScreen(question), copy)
+            return
         self.notify(f"Opened {displayable(link)}", markup=False)
 
-    def _browse(self, link: str) -> None:
-        browse(self, link, self.settings.browser)
+    def _browse(self, link: str) -> bool:
+        return browse(self, link, self.settings.browser)
 
     def action_copy(self) -> None:
         """y: the article's link to the clipboard (its text when it has none), through the terminal (OSC 52)."""
@@ -110,18 +124,19 @@ class ExternalActions(App[None]):
 
 
 
-def browse(app: App[None], link: str, browser: str | None) -> None:
+def browse(app: App[None], link: str, browser: str | None) -> bool:
     """The browser opens the link: the config's `browser` command, else $BROWSER or the system's. A browser
-    named in either may run in this terminal (w3m, lynx): the reader steps aside until it exits."""
+    named in either may run in this terminal (w3m, lynx): the reader steps aside until it exits. False when
+    nothing opened it."""
     import os
     import webbrowser
 
     if browser:
-        run_command(app, browser, url=link)
+        return run_command(app, browser, url=link) == 0
     elif os.environ.get("BROWSER"):
-        stepped_aside(app, lambda: webbrowser.open(link))
+        return bool(stepped_aside(app, lambda: webbrowser.open(link)))
     else:
-        webbrowser.open(link)
+        return bool(webbrowser.open(link))
 
 
 def run_command(app: App[None], command: str, *, url: str = "", text: str | None = None) -> int:

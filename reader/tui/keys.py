@@ -79,12 +79,20 @@ def app_bindings(keys: tuple[Key, ...] = KEYS) -> list[Binding]:
     ]
 
 
-def rebound(overrides: dict[str, str]) -> tuple[tuple[Key, ...], list[str]]:
+def rebound(overrides: dict[str, str], lines: dict[str, int] | None = None) -> tuple[tuple[Key, ...], list[str]]:
     """The key table with the keys the config gives for some actions ({"next_unread": "n,ctrl+n"}), and
-    what could not be taken (an action that does not exist)."""
+    what could not be taken (an action that does not exist, a key that is not one: reported and ignored;
+    `lines` names the line of each in the file)."""
     actions = {key.action for key in KEYS if key.action is not None}
     problems = [f"[keys] {name}: no such action (actions: {', '.join(sorted(actions))})"
                 for name in overrides if name not in actions]
+    overrides = dict(overrides)
+    for name, given in list(overrides.items()):
+        wrong = _not_a_key(given, name)
+        if wrong is not None:
+            where = f"line {lines[name]}: " if lines and name in lines else ""
+            problems.append(f"{where}[keys] {name} = {given!r}: {wrong}; ignored")
+            del overrides[name]
     keys = tuple(
         replace(key, keys=overrides[key.action], label=_label(overrides[key.action]))
         if key.action in overrides
@@ -96,3 +104,34 @@ def rebound(overrides: dict[str, str]) -> tuple[tuple[Key, ...], list[str]]:
 
 def _label(keys: str) -> str:
     return " / ".join(part.strip() for part in keys.split(",") if part.strip())
+
+
+_MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
+
+
+def _not_a_key(keys: str, action: str) -> str | None:
+    """Why `keys` (comma-separated Textual key names) is not a list of keys, or None when it is one."""
+    import unicodedata
+
+    from textual.keys import KEY_TO_UNICODE_NAME, REPLACED_KEYS, Keys
+
+    wrong = f"{keys!r} is not a key (keys are written as \"n\", \"ctrl+n\", \"escape\", \"comma\")"
+    named = {key.value for key in Keys if "+" not in key.value and not key.value.startswith("<")}
+    for part in keys.split(","):
+        part = part.strip()
+        if len(part) == 1 and part.isprintable() and not part.isspace():
+            continue  # a character stands for its key ("+" for plus)
+        *modifiers, name = part.split("+") if part else [""]
+        if not name or any(modifier not in _MODIFIERS for modifier in modifiers):
+            return wrong
+        if name not in named and not (len(name) == 1 and name.isprintable() and not name.isspace()):
+            try:
+                original = REPLACED_KEYS.get(name, name)  # "slash" is "solidus" to Unicode
+                character = unicodedata.lookup(KEY_TO_UNICODE_NAME.get(original, original))
+            except KeyError:
+                character = ""
+            if not (name.islower() and len(character) == 1 and character.isprintable() and not character.isspace()):
+                return wrong
+        if part == "ctrl+q" and action != "quit":
+            return "ctrl+q always quits"
+    return None

@@ -62,3 +62,13 @@ def test_export_honours_the_READER_DB_variable(tmp_path: Path) -> None:
     result = _reader("export", "--json", env_db=db)
     assert result.returncode == 0
     assert result.stdout.count('"read": true') == 1
+
+
+def test_export_of_a_path_that_is_not_there_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path / "here.txt", "Title: Here\n\nThe council met in Leeds.\n")
+    for paths in ([str(tmp_path / "nonexistent")], [str(tmp_path / "here.txt"), str(tmp_path / "nonexistent")]):
+        result = _reader("export", *paths, env_db=tmp_path / "r.db")
+        assert result.returncode == 1 and result.stdout == ""
+        assert f"reader export: {tmp_path / 'nonexistent'}: no such file or folder" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert _reader("export", str(tmp_path / "here.txt"), env_db=tmp_path / "r.db").returncode == 0

@@ -230,10 +230,13 @@ def test_a_changed_entry_keeps_its_read_mark_and_nothing_is_duplicated_or_droppe
 
 
 def test_the_same_link_from_two_feeds_is_one_article(httpserver: HTTPServer, db: Path) -> None:
+    # Without guids: an entry with its own guid is its feed's own article (issue 23), whatever its link.
     shared = ("x1", "Election called", "https://shared.example/election", "<p>An election was called.</p>")
-    httpserver.expect_request("/one").respond_with_data(rss(shared))
+    httpserver.expect_request("/one").respond_with_data(rss(shared).replace("<guid>x1</guid>", ""))
     httpserver.expect_request("/two").respond_with_data(
-        rss(("other-guid", *shared[1:]), ("y", "Own story", "https://two.example/own", "<p>Only here.</p>"))
+        rss(("other-guid", *shared[1:]), ("y", "Own story", "https://two.example/own", "<p>Only here.</p>")).replace(
+            "<guid>other-guid</guid>", ""
+        )
     )
     subscribe_to(db, httpserver.url_for("/one"))
     subscribe_to(db, httpserver.url_for("/two"))
@@ -583,3 +586,371 @@ def test_adding_an_address_that_is_no_feed_says_so(
     httpserver.expect_request("/missing").respond_with_data("gone fishing", status=404)
     status, _, err = _run(capsys, "feeds", "add", httpserver.url_for("/missing"), "--db", str(tmp_path / "r.db"))
     assert status == 1 and "404" in err
+
+
+# Issue 23: no feed, setting or full disk stops a refresh --------------------------------------------------
+
+
+def test_a_date_out_of_range_in_utc_leaves_the_entry_undated_and_the_refresh_goes_on(
+    httpserver: HTTPServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dated = RSS.format(
+        items="".join(
+            f"<item><title>{title}</title><guid>{guid}</guid><pubDate>{date}</pubDate>"
+            f"<description>{title} text.</description></item>"
+            for guid, title, date in (
+                ("a", "Dawn of time", "0001-01-01T00:00:00+05:00"),
+                ("b", "End of time", "9999-12-31T23:59:59-23:59"),
+                ("c", "Ordinary day", "Tue, 03 Mar 2026 21:15:00 -0500"),
+            )
+        )
+    )
+    httpserver.expect_request("/a-dated").respond_with_data(dated)
+    httpserver.expect_request("/b-plain").respond_with_data(rss(("p", "After it", "https://p.example/p", "<p>x</p>")))
+    db = str(tmp_path / "reader.db")
+    status, out, err = _run(capsys, "feeds", "add", httpserver.url_for("/a-dated"), "--db", db)
+    assert status == 0 and "Traceback" not in err and ": 3 articles." in out
+    subscribe_to(Path(db), httpserver.url_for("/b-plain"))
+    status, out, err = _run(capsys, "refresh", "--db", db)
+    assert status == 0 and err == "" and out.startswith("2 feeds, 1 new articles, 0 failed")
+    titles = {a.title: a.published for a in articles(Path(db))}
+    assert set(titles) == {"Dawn of time", "End of time", "Ordinary day", "After it"}
+    assert titles["Ordinary day"] is not None and titles["Ordinary day"].year == 2026
+
+
+def test_one_feeds_unexpected_fault_is_its_own_error_and_the_other_feeds_are_kept(
+    httpserver: HTTPServer, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.sources.feeds import subscriptions as kept
+
+    real = kept.Subscriptions.store
+
+    def store(self, feed, *arguments):  # type: ignore[no-untyped-def]
+        if feed.url.endswith("/bad"):
+            raise RuntimeError("a fault nobody foresaw")
+        return real(self, feed, *arguments)
+
+    monkeypatch.setattr(kept.Subscriptions, "store", store)
+    for name in ("bad", "good1", "good2"):
+        httpserver.expect_request(f"/{name}").respond_with_data(
+            rss((name, f"Story {name}", f"https://s.example/{name}", "<p>x</p>"))
+        )
+        subscribe_to(db, httpserver.url_for(f"/{name}"))
+    report = refresh(db)
+    assert sorted(a.title for a in articles(db)) == ["Story good1", "Story good2"]
+    assert [(u, "a fault nobody foresaw" in r) for u, r in report.failed] == [(httpserver.url_for("/bad"), True)]
+    assert "a fault nobody foresaw" in str(feed_row(db, httpserver.url_for("/bad"))["error"])
+
+
+def test_opml_nested_5000_folders_deep_is_read_without_recursion(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    depth = 5000
+    opml = tmp_path / "deep.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><body>'
+        + "".join(f'<outline text="f{i}">' for i in range(depth))
+        + '<outline text="Deep" xmlUrl="https://deep.example/rss"/>'
+        + "</outline>" * depth
+        + '<outline text="After" xmlUrl="https://after.example/rss"/></body></opml>'
+    )
+    status, out, err = _run(capsys, "feeds", "import", str(opml), "--db", str(tmp_path / "reader.db"))
+    assert status == 0 and "Traceback" not in err and out.startswith("Imported 2 feeds.")
+    from reader.sources.feeds.opml import read_opml
+
+    deep, after = read_opml(opml.read_text())
+    assert (deep.url, deep.tags[:2], len(deep.tags)) == ("https://deep.example/rss", ("f0", "f1"), depth)
+    assert (after.url, after.tags) == ("https://after.example/rss", ())
+
+
+def test_one_surrogate_reference_in_one_title_loses_that_character_only(httpserver: HTTPServer, db: Path) -> None:
+    document = rss(
+        ("a", "Broken PLACEHOLDER title", "https://s.example/a", "<p>One.</p>"),
+        ("b", "Fine title", "https://s.example/b", "<p>Two.</p>"),
+    ).replace("PLACEHOLDER", "&#xD800;&#55296;&#xFFFE;")
+    httpserver.expect_request("/feed").respond_with_data(document)
+    subscribe_to(db, httpserver.url_for("/feed"))
+    assert refresh(db).failed == []
+    assert sorted(a.title for a in articles(db)) == ["Broken title", "Fine title"]
+
+
+def test_a_json_feed_with_a_utf8_byte_order_mark_is_read(httpserver: HTTPServer, db: Path) -> None:
+    document = json.dumps(
+        {"version": "https://jsonfeed.org/version/1.1", "title": "Marked", "items": [
+            {"id": "1", "title": "Café opens", "content_text": "A café opened.", "url": "https://j.example/1"}
+        ]}
+    )
+    httpserver.expect_request("/feed.json").respond_with_data(
+        b"\xef\xbb\xbf" + document.encode("utf-8"), content_type="application/feed+json"
+    )
+    subscribe_to(db, httpserver.url_for("/feed.json"))
+    assert refresh(db).failed == []
+    assert [a.title for a in articles(db)] == ["Café opens"]
+
+
+@pytest.mark.parametrize("sent", ["²".encode(), "²".encode("latin-1"), "١٢".encode()])
+def test_a_retry_after_that_is_not_ascii_digits_is_no_wait_and_no_url_error(
+    httpserver: HTTPServer, db: Path, sent: bytes
+) -> None:
+    value = sent.decode("latin-1")  # werkzeug sends a header's characters as Latin-1 bytes
+    httpserver.expect_request("/feed").respond_with_response(Response(status=503, headers={"Retry-After": value}))
+    url = httpserver.url_for("/feed")
+    subscribe_to(db, url)
+    [(failed, reason)] = refresh(db).failed
+    assert failed == url and reason.startswith("HTTP 503") and "URL" not in reason
+    assert feed_row(db, url)["retry_at"] is None
+
+
+def test_relative_entry_links_are_resolved_against_the_feed_and_xml_base(httpserver: HTTPServer, db: Path) -> None:
+    from reader.sources.feeds.html import is_openable
+
+    atom = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Relative</title><id>urn:r</id><updated>2026-03-02T10:00:00Z</updated>
+<entry><id>urn:r:1</id><title>Own page</title><link href="/news/1"/><updated>2026-03-02T10:00:00Z</updated>
+<content type="html">&lt;p&gt;See &lt;a href="more"&gt;more&lt;/a&gt;.&lt;/p&gt;</content></entry>
+<entry xml:base="https://base.example/archive/"><id>urn:r:2</id><title>Based</title><link href="2.html"/>
+<updated>2026-03-02T10:00:00Z</updated><content type="text">Text.</content></entry>
+</feed>"""
+    httpserver.expect_request("/feeds/atom.xml").respond_with_data(atom, content_type="application/atom+xml")
+    subscribe_to(db, httpserver.url_for("/feeds/atom.xml"))
+    assert refresh(db).failed == []
+    links = {a.title: a.link for a in articles(db)}
+    assert links == {"Own page": httpserver.url_for("/news/1"), "Based": "https://base.example/archive/2.html"}
+    assert all(is_openable(link) for link in links.values())
+    [own] = [a for a in articles(db) if a.title == "Own page"]
+    assert own.body.endswith(f"[1] {httpserver.url_for('/news/more')}")
+
+
+def test_a_link_holding_a_newline_or_cr_never_reaches_the_browser_as_it_is(httpserver: HTTPServer, db: Path) -> None:
+    from reader.sources.feeds.html import is_openable
+
+    document = rss(("a", "Split link", "https://s.example/a\r\nX-Injected: 1", "<p>x</p>"))
+    httpserver.expect_request("/feed").respond_with_data(document.replace("\r\n", "&#13;&#10;"))
+    subscribe_to(db, httpserver.url_for("/feed"))
+    refresh(db)
+    [article] = articles(db)
+    assert article.link is None or not any(c in article.link for c in "\r\n")
+    for bad in ("https://s.example/a\nb", "https://s.example/a\rb", "https://s.example/\x1b[2Ja"):
+        assert not is_openable(bad)
+
+
+def test_an_entry_of_100000_nested_divs_is_read_in_bounded_work_keeping_its_text(
+    httpserver: HTTPServer, db: Path
+) -> None:
+    from reader.sources.feeds.html import to_text
+
+    depth = 100_000
+    html = '<div class="x">' * depth + "<p>The deep text.</p>" + "</div>" * depth + "<p>After it.</p>"
+    assert len(html) > 2_000_000
+    started = time.process_time()
+    text, _ = to_text(html)
+    took = time.process_time() - started
+    assert text == "The deep text.\n\nAfter it." and took < 5, took  # 26 s of CPU before the bound
+    httpserver.expect_request("/deep").respond_with_data(rss(("d", "Deep", "https://d.example/", html)))
+    subscribe_to(db, httpserver.url_for("/deep"))
+    assert refresh(db).failed == []
+    assert [a.body for a in articles(db)] == ["The deep text.\n\nAfter it."]
+
+
+def test_waiting_for_a_connection_to_a_busy_host_is_not_timed(db: Path) -> None:
+    def slow(request: Request) -> Response:
+        time.sleep(0.3)
+        return Response(rss((request.path, f"Story {request.path}", f"https://b.example{request.path}", "<p>x</p>")))
+
+    server = HTTPServer(threaded=True)
+    server.start()
+    try:
+        for number in range(40):
+            server.expect_request(f"/f{number}").respond_with_handler(slow)
+            subscribe_to(db, server.url_for(f"/f{number}"))
+        # 40 feeds, 4 at a time: 3 s of queueing, where each request alone takes 0.3 s of a 2 s limit
+        report = refresh(db, settings=FetchSettings(total_timeout=2, connect_timeout=1, per_host=4))
+    finally:
+        server.clear()
+        server.stop()
+    assert report.failed == [] and report.new == 40
+
+
+def test_a_connect_timeout_names_the_connect_limit() -> None:
+    import asyncio
+
+    import aiohttp
+
+    from reader.sources.feeds.fetch import Fetcher
+
+    async def fetch() -> str | None:
+        fetcher = Fetcher(FetchSettings(connect_timeout=0.2, total_timeout=5))
+        try:
+
+            async def refused(*arguments: object, **options: object) -> object:
+                raise aiohttp.ConnectionTimeoutError("Connection timeout to host")
+
+            fetcher._session._request = refused  # type: ignore[method-assign]
+            return (await fetcher.fetch("http://slow.example/feed")).error
+        finally:
+            await fetcher.close()
+
+    error = asyncio.run(fetch())
+    assert error == "timed out connecting (no connection within 0.2 s)"
+
+
+def test_a_full_disk_stops_the_refresh_cleanly_saying_so_and_loses_nothing(
+    httpserver: HTTPServer, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "reader.db"
+    ReadState.open(db).close()
+    documents: dict[str, str] = {}
+    for name in ("a", "b", "c"):
+        documents[name] = rss((f"{name}1", f"First {name}", f"https://{name}.example/1", "<p>First.</p>"))
+        httpserver.expect_request(f"/{name}").respond_with_handler(lambda r, name=name: Response(documents[name]))
+        subscribe_to(db, httpserver.url_for(f"/{name}"))
+    refresh(db)
+    kept = entries(db)
+    state = ReadState.open(db)
+    state.mark([kept[0][1]], True)
+    state.close()
+    for name in documents:
+        documents[name] = rss(
+            *[(f"{name}{i}", f"Story {name}{i}", f"https://{name}.example/{i}", "<p>" + "word " * 400 + "</p>")
+              for i in range(1, 30)]
+        )
+    opened = Subscriptions.open
+
+    def full(path: Path) -> Subscriptions:  # the disk has no page more to give
+        subscriptions = opened(path)
+        count = subscriptions._connection.execute("PRAGMA page_count").fetchone()[0]
+        subscriptions._connection.execute(f"PRAGMA max_page_count = {count}")
+        return subscriptions
+
+    monkeypatch.setattr(Subscriptions, "open", full)
+    status, out, err = _run(capsys, "refresh", "--db", str(db))
+    assert status == 1 and "Traceback" not in err
+    assert "disk is full" in err and "stopped" in err, err
+    httpserver.expect_request("/d").respond_with_data(documents["a"].replace("a.example", "d.example"))
+    status, out, err = _run(capsys, "feeds", "add", httpserver.url_for("/d"), "--db", str(db))
+    assert status == 1 and "disk is full" in err and "Traceback" not in err, err
+    monkeypatch.setattr(Subscriptions, "open", opened)
+    assert entries(db) == kept, "nothing kept is lost or half-written"
+    state = ReadState.open(db)
+    assert state.is_read(kept[0][1])
+    state.close()
+
+
+FIVE_ON_THE_HOME_PAGE = [
+    (f"urn:story:{i}", f"Story {i}", "https://site.example/", f"<p>Text of story {i}.</p>") for i in range(1, 6)
+]
+
+
+def test_entries_with_their_own_guids_sharing_a_link_are_each_an_article(
+    httpserver: HTTPServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    httpserver.expect_request("/feed").respond_with_data(rss(*FIVE_ON_THE_HOME_PAGE))
+    httpserver.expect_request("/other").respond_with_data(
+        rss(("urn:story:1", "Another feed's story 1", "https://site.example/", "<p>Not the same story.</p>"))
+    )
+    db = str(tmp_path / "reader.db")
+    status, out, _ = _run(capsys, "feeds", "add", httpserver.url_for("/feed"), "--db", db)
+    assert status == 0 and ": 5 articles." in out
+    assert _run(capsys, "feeds", "add", httpserver.url_for("/other"), "--db", db)[0] == 0
+    assert sorted(a.title for a in articles(Path(db))) == [
+        "Another feed's story 1", "Story 1", "Story 2", "Story 3", "Story 4", "Story 5"
+    ], "one feed's entry never hides another's"
+    status, out, _ = _run(capsys, "feeds", "list", "--json", "--db", db)
+    assert sorted((f["entries"], f["unread"]) for f in json.loads(out)) == [(1, 1), (5, 5)]
+
+
+def test_a_database_that_merged_entries_by_their_link_parts_them_keeping_the_read_mark(
+    httpserver: HTTPServer, db: Path
+) -> None:
+    import hashlib
+
+    url = httpserver.url_for("/feed")
+    subscribe_to(db, url)
+    shared = hashlib.blake2b(b"link\nhttps://site.example/", digest_size=8).hexdigest()  # as the reader gave
+    with sqlite3.connect(db) as connection:
+        feed = connection.execute("SELECT id FROM feeds").fetchone()[0]
+        connection.executemany(
+            "INSERT INTO entries (feed, key, article_id, link, title, published, body, digest, seen_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (feed, guid, shared, link, title, "2026-03-03T21:15:00-05:00", f"Text of story {i + 1}.", "old", i)
+                for i, (guid, title, link, _) in enumerate(FIVE_ON_THE_HOME_PAGE)
+            ],
+        )
+    state = ReadState.open(db)
+    state.mark([shared], True)
+    state.close()
+    assert len(articles(db)) == 1, "as the issue found it"
+    httpserver.expect_request("/feed").respond_with_data(rss(*FIVE_ON_THE_HOME_PAGE))
+    report = refresh(db)
+    assert report.failed == []
+    parted = articles(db)
+    assert sorted(a.title for a in parted) == [f"Story {i}" for i in range(1, 6)]
+    assert shared in {a.id for a in parted}, "the first keeps its id"
+    state = ReadState.open(db)
+    assert all(state.is_read(a.id) for a in parted), "the read mark covers every one, as it did"
+    state.close()
+    assert len(entries(db)) == 5
+    assert refresh(db).new == 0, "parted once"
+
+
+def test_an_entry_whose_guid_changes_every_fetch_is_recognised_by_its_content(
+    httpserver: HTTPServer, db: Path
+) -> None:
+    fetches = [0]
+
+    def handler(request: Request) -> Response:
+        fetches[0] += 1
+        return Response(
+            RSS.format(
+                items=f"<item><title>Tide tables</title><guid>urn:uuid:{fetches[0]}</guid>"
+                "<description>High water at 06:12.</description></item>"
+                f"<item><title>Fresh {fetches[0]}</title><guid>fresh-{fetches[0]}</guid>"
+                f"<description>New each time {fetches[0]}.</description></item>"
+            )
+        )
+
+    httpserver.expect_request("/feed").respond_with_handler(handler)
+    subscribe_to(db, httpserver.url_for("/feed"))
+    first = refresh(db)
+    assert [a.title for a in articles(db) if a.title == "Tide tables"] == ["Tide tables"]
+    tide = next(a.id for a in articles(db) if a.title == "Tide tables")
+    state = ReadState.open(db)
+    state.mark([tide], True)
+    state.close()
+    for _ in range(3):
+        assert refresh(db).new == 1, "only the genuinely new entry is new"
+    assert first.new == 2
+    titles = [a.title for a in articles(db)]
+    assert titles.count("Tide tables") == 1 and len(entries(db)) == 5
+    state = ReadState.open(db)
+    subscriptions = Subscriptions.open(db)
+    counts = subscriptions.counts(state.read_ids)
+    subscriptions.close()
+    state.close()
+    assert counts[httpserver.url_for("/feed")] == (5, 4), "the read copy stays read"
+
+
+def test_what_a_feed_no_longer_carries_goes_after_the_retention_keeping_starred(
+    httpserver: HTTPServer, db: Path
+) -> None:
+    documents = [
+        rss(*[(g, f"Story {g}", f"https://r.example/{g}", "<p>x</p>") for g in ("old", "starred", "now")]),
+        rss(("now", "Story now", "https://r.example/now", "<p>x</p>")),
+    ]
+    httpserver.expect_request("/feed").respond_with_handler(lambda r: Response(documents[0]))
+    subscribe_to(db, httpserver.url_for("/feed"))
+    refresh(db)
+    starred = next(a.id for a in articles(db) if a.title == "Story starred")
+    state = ReadState.open(db)
+    state.star([starred], True)
+    state.close()
+    documents.pop(0)
+    refresh(db, settings=FetchSettings(keep_days=30))
+    assert len(entries(db)) == 3, "nothing goes before the retention is over"
+    with sqlite3.connect(db) as connection:  # 40 days on
+        connection.execute("UPDATE entries SET seen_at = seen_at - 40 * 86400")
+    refresh(db, settings=FetchSettings(keep_days=0))
+    assert len(entries(db)) == 3, "0 keeps everything"
+    refresh(db, settings=FetchSettings(keep_days=30))
+    assert sorted(a.title for a in articles(db)) == ["Story now", "Story starred"]

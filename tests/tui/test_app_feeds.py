@@ -318,3 +318,33 @@ async def test_articles_arriving_during_the_analysis_wait_for_it_and_then_join(
         assert app.library.names is not None and app.library.names.knows(heat.id)
         app.library.related(heat)  # its related articles are found among articles the threads know
     app.library.read.close()
+
+
+# Issue 23 ------------------------------------------------------------------------------------------------
+
+
+async def test_o_says_when_no_browser_opened_the_link_and_offers_to_copy_it(
+    served: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import webbrowser
+
+    asked: list[str] = []
+    monkeypatch.delenv("BROWSER", raising=False)
+    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: asked.append(url) or False)  # no browser found
+    db, _ = served
+    app = _app(db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        titles = [a.title for a in app.article_list.articles]
+        app.article_list.move_to(app.article_list.articles[titles.index("Ferry cancelled")])
+        await pilot.press("enter", "o")
+        await pilot.pause()
+        assert asked == ["https://harbour.example/2"]
+        assert not any(n.message.startswith("Opened") for n in app._notifications)
+        screen = _screen_text(app)
+        assert "No browser opened" in screen and "https://harbour.example/2" in screen
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.clipboard == "https://harbour.example/2"
+        assert "Copied the link." in [n.message for n in app._notifications]
+    app.library.read.close()

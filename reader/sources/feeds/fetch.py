@@ -9,10 +9,12 @@ does: every outcome is a `Fetched`, with an error in words when it failed.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -37,6 +39,7 @@ class FetchSettings:
     per_host: int = 4
     at_once: int = 32
     max_redirects: int = 5
+    keep_days: float = 0.0  # entries a feed no longer carries go after this many days (not starred ones); 0: never
 
 
 @dataclass(slots=True)
@@ -64,11 +67,16 @@ class Fetcher:
     def __init__(self, settings: FetchSettings | None = None) -> None:
         self.settings = settings or FetchSettings()
         s = self.settings
+        # The connect limit is the socket's own (sock_connect), and each request waits for one of its host's
+        # slots and one of all before its clock starts: with aiohttp's `connect`, and its `total`, the wait for
+        # a slot of a busy host counted, and 200 feeds of one host answering in 0.5 s each timed out.
         self._session = aiohttp.ClientSession(
             headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
-            timeout=aiohttp.ClientTimeout(total=s.total_timeout, connect=s.connect_timeout),
+            timeout=aiohttp.ClientTimeout(total=s.total_timeout, sock_connect=s.connect_timeout),
             connector=aiohttp.TCPConnector(limit=s.at_once, limit_per_host=s.per_host),
         )
+        self._all = asyncio.Semaphore(s.at_once)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
 
     async def close(self) -> None:
         await self._session.close()
@@ -79,14 +87,20 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        host = _host(url)
+        slot = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host))
         try:
-            async with self._session.get(
-                url, headers=headers, allow_redirects=True, max_redirects=self.settings.max_redirects
-            ) as response:
-                return await self._read(url, response)
+            async with slot, self._all:
+                async with self._session.get(
+                    url, headers=headers, allow_redirects=True, max_redirects=self.settings.max_redirects
+                ) as response:
+                    return await self._read(url, response)
         except aiohttp.TooManyRedirects:
             return Fetched(url, url, error=f"more than {self.settings.max_redirects} redirects")
-        except TimeoutError:
+        except TimeoutError as error:
+            if isinstance(error, _CONNECT_TIMEOUT) or "Connection timeout" in str(error):
+                limit = self.settings.connect_timeout
+                return Fetched(url, url, error=f"timed out connecting (no connection within {limit:g} s)")
             return Fetched(url, url, error=f"timed out after {self.settings.total_timeout:g} s")
         except (aiohttp.InvalidURL, ValueError) as error:
             return Fetched(url, url, error=f"not a URL that can be fetched ({one_line(str(error))})")
@@ -131,12 +145,22 @@ class Fetcher:
         return result
 
 
+_CONNECT_TIMEOUT: type[Exception] | tuple[()] = getattr(aiohttp, "ConnectionTimeoutError", ())
+
+
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url).netloc.lower()
+    except ValueError:
+        return ""
+
+
 def _retry_after(value: str | None) -> float | None:
     """Seconds to wait, from a Retry-After header (seconds, or an HTTP date); capped at a day."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²" and "١٢" are digits to Python, not to HTTP
         return min(float(value), 86400.0)
     try:
         when = parsedate_to_datetime(value)

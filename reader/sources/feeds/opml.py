@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from xml.sax.saxutils import quoteattr
@@ -41,19 +42,23 @@ def read_opml(text: str) -> list[Listed]:
         raise ListError("not an OPML document (no <opml> with a <body>)")
     found: list[Listed] = []
 
-    def walk(outline: ElementTree.Element, folders: tuple[str, ...]) -> None:
-        for child in outline.findall("outline"):
-            url = (child.get("xmlUrl") or child.get("xmlurl") or "").strip()
-            name = one_line(child.get("title") or child.get("text") or "") or None
-            if url:
-                categories = [
-                    one_line(part).strip("/") for part in (child.get("category") or "").split(",") if part.strip()
-                ]
-                tags = tuple(dict.fromkeys([*folders, *(c for c in categories if c)]))
-                found.append(Listed(url, name, tags))
-            walk(child, (*folders, name) if not url and name else folders)
-
-    walk(body, ())
+    # Depth first, in document order, with a stack of its own: folders nested thousands deep are no recursion.
+    stack: list[tuple[Iterator[ElementTree.Element], tuple[str, ...]]] = [(iter(body.findall("outline")), ())]
+    while stack:
+        children, folders = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            continue
+        url = (child.get("xmlUrl") or child.get("xmlurl") or "").strip()
+        name = one_line(child.get("title") or child.get("text") or "") or None
+        if url:
+            categories = [
+                one_line(part).strip("/") for part in (child.get("category") or "").split(",") if part.strip()
+            ]
+            tags = tuple(dict.fromkeys([*folders, *(c for c in categories if c)]))
+            found.append(Listed(url, name, tags))
+        stack.append((iter(child.findall("outline")), (*folders, name) if not url and name else folders))
     return found
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import urljoin
 
 import fastfeedparser
 import fastfeedparser.main as _fastfeed
@@ -37,6 +38,7 @@ class Entry:
     published: datetime | None
     body: str
     links: list[str] = field(default_factory=list)
+    guid: bool = False  # the key is the feed's own id for the entry (not its link, nor a digest of its text)
 
 
 @dataclass(slots=True)
@@ -48,14 +50,18 @@ class ParsedFeed:
 
 def parse_feed(document: bytes, url: str) -> ParsedFeed:
     """The feed in `document` (fetched from `url`, which relative links resolve against)."""
-    if document.lstrip()[:1] == b"<":
+    unmarked = document[3:] if document.startswith(b"\xef\xbb\xbf") else document
+    if unmarked.lstrip()[:1] in (b"{", b"["):
+        document = unmarked  # JSON Feed with a byte order mark: JSON has none, its parser would not see JSON
+    elif unmarked.lstrip()[:1] == b"<":
         document = _legal_xml(document)
     try:
         parsed = fastfeedparser.parse(document)
     except Exception as error:  # the parser's errors are of many kinds; each means "not a readable feed"
         raise FeedError(_reason(error)) from error
     feed = parsed.get("feed") or {}
-    entries = [entry for item in parsed.get("entries") or () if (entry := _entry(item, url)) is not None]
+    bases = _xml_bases(document, url) if b"xml:base" in document[:2_000_000] else {}
+    entries = [entry for item in parsed.get("entries") or () if (entry := _entry(item, url, bases)) is not None]
     if not entries and (broken := _xml_error(document)) is not None:
         raise FeedError(f"not a feed that can be read (broken XML: {broken})")
     title = one_line(str(feed.get("title") or "")) or url
@@ -63,10 +69,17 @@ def parse_feed(document: bytes, url: str) -> ParsedFeed:
     return ParsedFeed(title, site if isinstance(site, str) else None, entries)
 
 
-def _entry(item: Any, feed_url: str) -> Entry | None:
+def _entry(item: Any, feed_url: str, bases: dict[str, str] | None = None) -> Entry | None:
     title = one_line(str(item.get("title") or ""))
-    link = item.get("link") or None
-    link = link.strip() if isinstance(link, str) and link.strip() else None
+    raw = item.get("link") or None
+    raw = raw.strip() if isinstance(raw, str) and raw.strip() else None
+    link = None
+    if raw is not None:  # resolved against the entry's xml:base or the feed's address; tab, CR, LF dropped
+        own_base = (bases or {}).get(str(item.get("id") or "").strip()) or (bases or {}).get(raw) or feed_url
+        try:
+            link = urljoin(own_base, _URL_BREAKS.sub("", raw)) or None
+        except ValueError:
+            link = None
     html, plain = _content(item)
     base = link or feed_url
     if plain is not None:
@@ -78,8 +91,43 @@ def _entry(item: Any, feed_url: str) -> Entry | None:
     if not body:  # a headline alone (many feeds carry no text): the headline is what there is to read
         body = title
     published = _date(item.get("published") or item.get("updated"))
-    key = str(item.get("id") or "").strip() or link or _digest(title + "\n" + body)
-    return Entry(key, headline(title, body), link, published, body, links)
+    own = str(item.get("id") or "").strip()  # fastfeedparser gives an entry without one its link as id
+    key = own or raw or _digest(title + "\n" + body)  # raw: as kept before links were resolved
+    return Entry(key, headline(title, body), link, published, body, links, guid=bool(own) and own != raw)
+
+
+_URL_BREAKS = re.compile(r"[\t\r\n]")
+
+
+def _xml_bases(document: bytes, url: str) -> dict[str, str]:
+    """Each entry's xml:base (resolved against the feed's address), by the entry's id and by its raw link:
+    fastfeedparser does not read xml:base."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(
+            document,
+            etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False),
+            base_url=url,
+        )
+    except (etree.XMLSyntaxError, ValueError):
+        return {}
+    if root is None:
+        return {}
+    bases: dict[str, str] = {}
+    for element in root.iter("{*}entry", "{*}item"):
+        base = element.base
+        if not base or base == url:
+            continue
+        for child in element:
+            name = etree.QName(child).localname if isinstance(child.tag, str) else ""
+            if name in ("id", "guid") and child.text:
+                bases.setdefault(child.text.strip(), base)
+            elif name == "link":
+                raw = (child.get("href") or child.text or "").strip()
+                if raw:
+                    bases.setdefault(raw, base)
+    return bases
 
 
 def _content(item: Any) -> tuple[str | None, str | None]:
@@ -102,7 +150,16 @@ def _content(item: Any) -> tuple[str | None, str | None]:
 
 
 _ILLEGAL_BYTES = bytes(range(32)).replace(b"\t", b"").replace(b"\n", b"").replace(b"\r", b"")
-_ILLEGAL_REFERENCES = re.compile(rb"&#(?:0*(?:[0-8]|1[1-2]|1[4-9]|2[0-9]|3[01])|[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]));")
+_REFERENCES = re.compile(rb"&#([xX][0-9a-fA-F]{1,16}|[0-9]{1,20});")
+
+
+def _illegal_reference(found: re.Match[bytes]) -> bytes:
+    """A character reference XML does not allow (a control, a surrogate such as &#xD800;, U+FFFE, beyond
+    U+10FFFF) goes; any other stays as written."""
+    number = found.group(1)
+    code = int(number[1:], 16) if number[:1] in b"xX" else int(number)
+    legal = code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+    return found.group(0) if legal else b""
 
 
 def _legal_xml(document: bytes) -> bytes:
@@ -111,7 +168,7 @@ def _legal_xml(document: bytes) -> bytes:
     if document.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00<\x00" in document[:64] or b"<\x00" in document[:64]:
         return document  # UTF-16: its bytes are not characters
     cleaned = document.translate(None, _ILLEGAL_BYTES)
-    return _ILLEGAL_REFERENCES.sub(b"", cleaned) if b"&#" in cleaned else cleaned
+    return _REFERENCES.sub(_illegal_reference, cleaned) if b"&#" in cleaned else cleaned
 
 
 def _xml_error(document: bytes) -> str | None:
@@ -131,9 +188,12 @@ def _date(value: object) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
     try:
-        return datetime.fromisoformat(value)
-    except ValueError:
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is not None:
+            moment.astimezone(UTC)  # a date that leaves the calendar in UTC (year 1 at +05:00) is no date
+    except (ValueError, OverflowError):
         return None
+    return moment
 
 
 def _keeping_offset(text: str) -> str | None:

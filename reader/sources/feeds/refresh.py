@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +25,7 @@ from reader.sources.feeds.fetch import Fetched, Fetcher, FetchSettings
 from reader.sources.feeds.html import is_openable
 from reader.sources.feeds.parse import FeedError, ParsedFeed, parse_feed
 from reader.sources.feeds.subscriptions import Feed, Stored, Subscriptions
+from reader.text import one_line
 
 POOL_MIN_FEEDS = 50  # fewer feeds are read on the keeper thread: starting the pool would cost more
 
@@ -41,6 +43,7 @@ class RefreshReport:
     changed: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
     seconds: float = 0.0
+    stopped: str | None = None  # why the refresh stopped before every feed was asked (a full disk)
 
     def summary(self) -> str:
         parts = [f"{self.feeds} feeds", f"{self.new} new articles"]
@@ -51,7 +54,8 @@ class RefreshReport:
         if self.waiting:
             parts.append(f"{self.waiting} not asked (gone, or asked us to wait)")
         parts.append(f"{len(self.failed)} failed")
-        return ", ".join(parts) + f" in {self.seconds:.1f} s"
+        stopped = f"; stopped: {self.stopped}" if self.stopped else ""
+        return ", ".join(parts) + f" in {self.seconds:.1f} s" + stopped
 
 
 def refresh(
@@ -89,6 +93,7 @@ async def _refresh(
             due = [f for f in feeds if not f.gone and not (f.retry_at and f.retry_at > now)]
             report.feeds, report.waiting = len(feeds), len(feeds) - len(due)
             fetcher = Fetcher(settings)
+            keep_days = fetcher.settings.keep_days
             done = 0
             cores = os.cpu_count() or 1
             # Many feeds: their documents are read on every core, while this process fetches and keeps.
@@ -96,13 +101,26 @@ async def _refresh(
 
             async def one(feed: Feed) -> None:
                 nonlocal done
-                if stop is not None and stop():
+                if (stop is not None and stop()) or report.stopped:
                     return
-                fetched = await fetcher.fetch(feed.url, feed.etag, feed.last_modified)
-                read: ParsedFeed | str | None = None
-                if fetched.error is None and not fetched.not_modified:
-                    read = await loop.run_in_executor(readers, read_or_reason, fetched)
-                await loop.run_in_executor(keeper, _keep, subscriptions, feed, fetched, read, report, arrived)
+                try:
+                    fetched = await fetcher.fetch(feed.url, feed.etag, feed.last_modified)
+                    read: ParsedFeed | str | None = None
+                    if fetched.error is None and not fetched.not_modified:
+                        read = await loop.run_in_executor(readers, read_or_reason, fetched)
+                    if report.stopped:
+                        return
+                    await loop.run_in_executor(
+                        keeper, _keep, subscriptions, feed, fetched, read, report, arrived, keep_days
+                    )
+                except Exception as error:  # a fault nobody foresaw: that feed fails, the others go on
+                    if _disk_full(error):  # nothing more can be kept: stop, what is kept stays as it was
+                        report.stopped = "the disk is full (database or disk is full); what was kept is intact"
+                        reason = "not kept: the disk is full"
+                    else:
+                        reason = f"could not be kept ({type(error).__name__}: {one_line(str(error))[:160]})"
+                    report.failed.append((feed.url, reason))
+                    await loop.run_in_executor(keeper, _failed_quietly, subscriptions, feed, reason)
                 done += 1
                 if progress is not None:
                     progress(done, len(due), len(report.failed))
@@ -149,6 +167,7 @@ def _keep(
     read: ParsedFeed | str | None,
     report: RefreshReport,
     arrived: Arrived | None,
+    keep_days: float = 0,
 ) -> None:
     """Keep what one fetch brought, read already (on the keeper thread)."""
     if fetched.moved:
@@ -167,11 +186,23 @@ def _keep(
         subscriptions.failed(feed, read)
         report.failed.append((feed.url, read))
         return
-    stored = subscriptions.store(feed, read, fetched.etag, fetched.last_modified)
+    stored = subscriptions.store(feed, read, fetched.etag, fetched.last_modified, keep_days)
     report.new += len(stored.new)
     report.changed += len(stored.changed)
     if arrived is not None and (stored.new or stored.changed):
         arrived(feed, stored)
+
+
+def _disk_full(error: Exception) -> bool:
+    return isinstance(error, sqlite3.OperationalError) and "full" in str(error).lower()
+
+
+def _failed_quietly(subscriptions: Subscriptions, feed: Feed, reason: str) -> None:
+    """Record a feed's error when the database lets it (the fault may be the database's own)."""
+    try:
+        subscriptions.failed(feed, reason)
+    except Exception:  # the error is in the report already
+        pass
 
 
 _XML_DECLARED = re.compile(rb"^\s*<\?xml[^>]*encoding=", re.IGNORECASE)

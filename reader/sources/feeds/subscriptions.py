@@ -2,7 +2,8 @@
 
 Nothing a fetch brings removes or changes what is kept, except an entry's own newer text: an entry is
 found again by its key within its feed, keeps the article id it was first given (and so its read mark),
-and stays after it drops out of the feed's document. The same link from two feeds is one article.
+and stays after it drops out of the feed's document. An entry with its own id (guid) is its feed's own
+article, whatever its link; one without is known by its link, so two feeds carrying that link give one.
 """
 
 from __future__ import annotations
@@ -62,10 +63,11 @@ class Stored:
     title: str = ""
 
 
-def article_id(feed_url: str, key: str, link: str | None) -> str:
-    """A new entry's article id: from its link (so two feeds carrying one link give one article), else from
-    its key within its feed. Kept with the entry from then on, whatever changes."""
-    source = f"link\n{_canonical(link)}" if link else f"entry\n{feed_url}\n{key}"
+def article_id(feed_url: str, key: str, link: str | None, guid: bool = False) -> str:
+    """A new entry's article id: from its feed and its own id (guid) when it has one (five entries that give
+    the site's home page as link are five articles); else from its link (so two feeds carrying one link give
+    one article), else from its key within its feed. Kept with the entry from then on, whatever changes."""
+    source = f"link\n{_canonical(link)}" if link and not guid else f"entry\n{feed_url}\n{key}"
     return hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
@@ -149,24 +151,34 @@ class Subscriptions:
 
     # Fetches ----------------------------------------------------------------------------------
 
-    def store(self, feed: Feed, parsed: ParsedFeed, etag: str | None, last_modified: str | None) -> Stored:
-        """Keep a fetched document's entries (one transaction): new ones added, changed ones updated, none removed."""
+    def store(
+        self, feed: Feed, parsed: ParsedFeed, etag: str | None, last_modified: str | None, keep_days: float = 0
+    ) -> Stored:
+        """Keep a fetched document's entries (one transaction): new ones added, changed ones updated. An entry
+        under a key not seen before with the text of one the document no longer carries is that one again (a
+        guid that changes on every fetch). With `keep_days`, entries the feed has not carried for that long
+        go, but starred ones; 0 keeps everything."""
         now = time.time()
         first_seen = datetime.fromtimestamp(now, UTC)
         entries = {entry.key: entry for entry in parsed.entries}  # a key twice in one document: the last wins
         new: list[Article] = []
         changed: list[Article] = []
         with transaction(self._connection):
+            parted = self._part(feed)
             known = {
                 key: (article, digest)
                 for key, article, digest in self._connection.execute(
                     "SELECT key, article_id, digest FROM entries WHERE feed = ?", (feed.id,)
                 )
             }
-            inserts, updates = [], []
+            inserts, updates, rekeyed = [], [], []
+            gone_by_text = {digest: key for key, (_, digest) in known.items() if key not in entries}
             for entry in entries.values():
                 digest = _digest(entry.title, entry.body, entry.link)
                 kept = known.get(entry.key)
+                if kept is None and (earlier := gone_by_text.pop(digest, None)) is not None:
+                    rekeyed.append((entry.key, feed.id, earlier))  # the same text under a new key: the same entry
+                    continue
                 if kept is not None:
                     if kept[1] != digest:
                         published = entry.published.isoformat() if entry.published else None
@@ -175,7 +187,7 @@ class Subscriptions:
                             _article(kept[0], feed.url, entry.link, entry.title, entry.published, entry.body)
                         )
                     continue
-                identity = article_id(feed.url, entry.key, entry.link)
+                identity = article_id(feed.url, entry.key, entry.link, entry.guid)
                 published_at = entry.published or first_seen  # undated: when it was first seen
                 inserts.append(
                     (
@@ -191,6 +203,10 @@ class Subscriptions:
                     )
                 )
                 new.append(_article(identity, feed.url, entry.link, entry.title, published_at, entry.body))
+            self._connection.executemany("UPDATE entries SET key = ? WHERE feed = ? AND key = ?", rekeyed)
+            self._connection.executemany(  # seen_at: when the feed last carried the entry
+                "UPDATE entries SET seen_at = ? WHERE feed = ? AND key = ?", ((now, feed.id, key) for key in entries)
+            )
             self._connection.executemany(
                 "INSERT INTO entries (feed, key, article_id, link, title, published, body, digest, seen_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -201,12 +217,52 @@ class Subscriptions:
                 " WHERE feed = ? AND key = ?",
                 updates,
             )
+            pruned = 0
+            if keep_days > 0:
+                pruned = self._connection.execute(
+                    "DELETE FROM entries WHERE feed = ? AND seen_at < ?"
+                    " AND article_id NOT IN (SELECT article_id FROM stars)",
+                    (feed.id, now - keep_days * 86400),
+                ).rowcount
+            grew = 1 if inserts or updates or parted or pruned else 0
             self._connection.execute(
                 "UPDATE feeds SET title = ?, site = ?, etag = ?, last_modified = ?, fetched_at = ?, error = NULL,"
                 " error_at = NULL, retry_at = NULL, gone = 0, version = version + ? WHERE id = ?",
-                (parsed.title, parsed.site, etag, last_modified, now, 1 if inserts or updates else 0, feed.id),
+                (parsed.title, parsed.site, etag, last_modified, now, grew, feed.id),
             )
+        fresh = {article.id for article in new}
+        new += [article for article in parted if article.id not in fresh]
         return Stored(new, changed, feed.url, parsed.title)
+
+    def _part(self, feed: Feed) -> list[Article]:
+        """Entries with their own ids that an earlier reader merged into one article by their shared link
+        (a site's home page, say) get an article each, with the read mark and star the shared one had; the
+        first by feed and key keeps the shared id. Inside `store`'s transaction; nothing to do once parted."""
+        merged = self._connection.execute(
+            "SELECT e.key, e.article_id, e.link, e.title, e.published, e.body FROM entries e"
+            " WHERE e.feed = ? AND e.key != coalesce(e.link, '') AND EXISTS (SELECT 1 FROM entries o"
+            " WHERE o.article_id = e.article_id AND (o.feed != e.feed OR o.key != e.key))",
+            (feed.id,),
+        ).fetchall()
+        parted: list[Article] = []
+        for key, shared, link, title, published, body in merged:
+            first = self._connection.execute(
+                "SELECT feed, key FROM entries WHERE article_id = ? ORDER BY feed, key LIMIT 1", (shared,)
+            ).fetchone()
+            if tuple(first) == (feed.id, key):
+                continue
+            identity = article_id(feed.url, key, link, guid=True)
+            self._connection.execute(
+                "UPDATE entries SET article_id = ? WHERE feed = ? AND key = ?", (identity, feed.id, key)
+            )
+            for table, column in (("read_marks", "read_at"), ("stars", "starred_at")):
+                self._connection.execute(
+                    f"INSERT OR IGNORE INTO {table} (article_id, {column})"
+                    f" SELECT ?, {column} FROM {table} WHERE article_id = ?",
+                    (identity, shared),
+                )
+            parted.append(_article(identity, feed.url, link, title, _parsed_date(published), body))
+        return parted
 
     def unchanged(self, feed: Feed) -> None:
         """The server said nothing changed (304): only when it was asked is noted."""
