@@ -177,9 +177,17 @@ def article_names(body: str) -> list[ArticleName]:
 def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> list[_Group]:
     # Same words in another order (family name first) are one person.
     by_words: dict[tuple[str, frozenset[str]], _Group] = {}
+    by_place: dict[str, _Group] = {}
     full: list[_Group] = []
     for group in groups.values():
         kind = group.kind
+        if kind == PLACE:  # every form of one place is one row: "U.S." and "United States", "Britain" and "UK"
+            known = place_name(group.mentions[0].text)
+            if known is not None:
+                if known in by_place:
+                    by_place[known].absorb(group)
+                    continue
+                by_place[known] = group
         if len(group.words) >= 2 and kind == PERSON:
             slot = (kind, frozenset(group.words))
             if slot in by_words:
