@@ -208,6 +208,14 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
         if long_group is not None and short_group is not None and short_group is not long_group:
             long_group.absorb(short_group)
             full.remove(short_group)
+    # "Mr Kennedy" after "Charles Kennedy": a title on the surname makes the full name a person, whatever
+    # kind the full name's own context gave it.
+    for group in [g for g in full if len(g.words) == 1 and any(m.cue == "title" for m in g.mentions)]:
+        word = next(iter(group.words))
+        fits = [g for g in full if len(g.words) >= 2 and _words(g.mentions[0].text)[-1:] == (word,)]
+        if len(fits) == 1 and fits[0].kind != PERSON and all(m.cue == "shape" for m in fits[0].mentions):
+            for mention in fits[0].mentions:
+                mention.kind = PERSON
     # Short forms and handles that fit exactly one fuller name.
     people = [(a, "".join(_ordered(a))) for a in full if len(a.words) >= 2 and a.kind == PERSON]
     for group in [g for g in full if len(g.words) == 1]:

@@ -325,6 +325,7 @@ _KINDS = {"PER": PERSON, "LOC": PLACE, "ORG": ORGANIZATION}  # MISC is learned s
 
 
 _STRONG_CUES = frozenset("title organisation team handle".split())  # rules that know what a name is
+_PLACE_BEFORE = frozenset("in near outside across around".split())  # words before a place, not a side
 _FILLING_CUES = frozenset("place acronym alias".split())  # rules heard where the tagger finds nothing
 
 
@@ -370,7 +371,12 @@ def find_mentions(text: str) -> list[Mention]:
                     continue  # "the U.S. Economy", "U.S. Dlrs": the country, and a word prose writes in lower case
             if kind and kind != PLACE and _not_a_name(text, phrase):
                 kind = ""
+            if kind == ORGANIZATION and len(phrase) == 1 and first and fold(words[first - 1].text) in _PLACE_BEFORE:
+                if place_name(phrase[0].text) is not None and not phrase[0].team:
+                    kind = PLACE  # "celebrated in Liverpool": the city, where "beat Liverpool" is the club
             cue = "team" if kind == ORGANIZATION and phrase[0].team else "shape"
+            if kind == PERSON and first and fold(words[first - 1].text) in PERSON_TITLES:
+                cue = "title"  # "Mr Kennedy": the title settles the kind, and joins the full name
             found.append(_mention(text, phrase, kind, cue))
     mentions = [m for m in ruled if m.cue in _STRONG_CUES or (m.cue == "acronym" and _bracketed_after(text, m))]
     taken = [(m.start, m.end) for m in mentions]
@@ -406,6 +412,8 @@ def _not_a_name(text: str, phrase: list[_Token]) -> bool:
         return True
     if len(phrase) == 1 and words[0].endswith("ing") and words[0] not in given_names():
         return True  # "Upon arrival, Taking stock": a verb
+    if len(phrase) == 1 and text[phrase[0].start - 1 : phrase[0].start].isdigit():
+        return True  # "40GB", "3D": a unit or a suffix written onto a number
     if len(phrase) == 2 and len(words[1]) == 1 and words[0] not in given_names():
         return True  # "Class B shares", "Group A": a grade
     if len(phrase) == 1 and _ACRONYM.match(phrase[0].text) and (phrase[0].table or _beside_code(text, phrase[0])):
