@@ -325,6 +325,12 @@ _KINDS = {"PER": PERSON, "LOC": PLACE, "ORG": ORGANIZATION}  # MISC is learned s
 
 
 _STRONG_CUES = frozenset("title organisation team handle".split())  # rules that know what a name is
+# Head words that name no organisation alone: "the Bank", "the Commission" are short forms of a fuller name.
+_BARE_HEADS = frozenset(
+    "bank commission association committee council ministry department agency company group union board court "
+    "fund government party exchange office bureau authority institute university federation league club "
+    "corporation".split()
+)
 _PLACE_BEFORE = frozenset("in near outside across around".split())  # words before a place, not a side
 _FILLING_CUES = frozenset("place acronym alias".split())  # rules heard where the tagger finds nothing
 
@@ -341,12 +347,12 @@ def find_mentions(text: str) -> list[Mention]:
     from reader.names.tagger import spans, tagger
 
     tokens = tokenize(text)
-    ruled = rule_mentions(text, tokens)
     words = [t for t in tokens if t.text != "\n"]
-    lowered = {fold(t.text) for t in words if t.text[:1].islower()}
+    lowered = lowered_words(words)
+    ruled = rule_mentions(text, tokens, lowered)
     found: list[Mention] = []
     if words:
-        for first, after, label in spans(tagger().tag(text, words)):
+        for first, after, label in spans(tagger().tag(text, words, lowered)):
             phrase = words[first:after]
             if all(t.skip for t in phrase):
                 continue
@@ -363,6 +369,13 @@ def find_mentions(text: str) -> list[Mention]:
                     first -= 2
                     phrase = [*words[first : first + 2], *phrase]
             kind = _KINDS.get(label, "")  # MISC: learned so that it is not shown, but it vetoes a guess
+            if not kind and len(phrase) > 1:  # "U.S.-Japan trade", "U.S. Dlrs" read as MISC: the country is a place
+                owner = _country_owner(text, phrase, set(), every=True)
+                if owner:
+                    found.append(_mention(text, phrase[:owner], PLACE, "place"))
+            if kind == ORGANIZATION and len(phrase) == 1 and fold(phrase[0].text) in _BARE_HEADS:
+                found.append(_mention(text, phrase, kind, "alias"))  # "the Bank said": a short form, or nothing
+                continue
             owner = _country_owner(text, phrase, lowered) if kind == ORGANIZATION else 0
             if owner:  # "U.S. Agriculture Department": the country, and its body
                 found.append(_mention(text, phrase[:owner], PLACE, "place"))
@@ -428,11 +441,13 @@ _OWNED_BODIES = frozenset(
 )
 
 
-def _country_owner(text: str, phrase: list[_Token], lowered: set[str]) -> int:
+def _country_owner(text: str, phrase: list[_Token], lowered: set[str], every: bool = False) -> int:
     """How many of an organisation's first words name the country that owns it ("U.S. Agriculture
     Department", "Japan Self-Defense Forces") or that a common word follows ("U.S. Economy"); 0 for any
-    other organisation ("Japan Airlines")."""
-    if len(phrase) < 2 or not any(fold(t.text) in _OWNED_BODIES or fold(t.text) in lowered for t in phrase[1:]):
+    other organisation ("Japan Airlines"). With `every`, the country that starts any phrase."""
+    if len(phrase) < 2:
+        return 0
+    if not every and not any(fold(t.text) in _OWNED_BODIES or fold(t.text) in lowered for t in phrase[1:]):
         return 0
     for size in (1, 2):
         if len(phrase) > size and fold(text[phrase[0].start : phrase[size - 1].end]).rstrip(".") in countries():
@@ -440,9 +455,14 @@ def _country_owner(text: str, phrase: list[_Token], lowered: set[str]) -> int:
     return 0
 
 
-def rule_mentions(text: str, tokens: list[_Token]) -> list[Mention]:
+def lowered_words(tokens: list[_Token]) -> set[str]:
+    """The words a text writes in lower case (folded): a capitalised one of them is likely no name."""
+    found = {t.text for t in tokens if t.text[:1].islower()}
+    return {w.lower() if w.isascii() else fold(w) for w in found}
+
+
+def rule_mentions(text: str, tokens: list[_Token], lowered: set[str]) -> list[Mention]:
     """The mentions the rules find in `text` (tokenised), each with its kind and the cue that gave it."""
-    lowered = {fold(t.text) for t in tokens if t.text[:1].islower()}
     mentions: list[Mention] = []
     i = 0
     while i < len(tokens):

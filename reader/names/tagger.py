@@ -152,10 +152,14 @@ FLAGS = (
 )
 
 
-def token_flags(text: str, tokens: Sequence[_Token]) -> list[list[int]]:
-    """Each token's flags (indices into FLAGS), from the rule tokeniser's marks and the text around it."""
+def token_flags(
+    text: str, tokens: Sequence[_Token], lowered: set[str] | None = None, breaks: list[int] | None = None
+) -> list[list[int]]:
+    """Each token's flags (indices into FLAGS), from the rule tokeniser's marks and the text around it;
+    `lowered`: the words the text writes in lower case, folded (extract.lowered_words), if known."""
     words = [t.text for t in tokens]
-    lowered = {fold(w) for w in words if w[:1].islower()}
+    if lowered is None:
+        lowered = {fold(w) for w in words if w[:1].islower()}
     capitals = [w[:1].isupper() for w in words]
     given = given_names()
     flags: list[list[int]] = []
@@ -167,6 +171,11 @@ def token_flags(text: str, tokens: Sequence[_Token]) -> list[list[int]]:
         word = words[index]
         if token.sentence_start:
             own.append(0)
+            stop = index and words[index - 1] in _FULL_STOPS and not (index > 1 and _abbreviation(words[index - 2]))
+            if breaks is not None and index and (token.line_start or stop):
+                breaks.append(index)  # a sentence ends before it (not after "J." or "St.")
+        elif token.line_start and breaks is not None and index:
+            breaks.append(index)
         if token.shouting:
             own.append(1)
         if token.team:
@@ -323,7 +332,9 @@ class Tagger:
         self._types[word] = index
         return index
 
-    def scores(self, text: str, tokens: Sequence[_Token]) -> np.ndarray:
+    def scores(
+        self, text: str, tokens: Sequence[_Token], lowered: set[str] | None = None, breaks: list[int] | None = None
+    ) -> np.ndarray:
         """Each token's score for each label, before the transitions."""
         n = len(tokens)
         ids = np.empty(n + 4, dtype=np.intp)
@@ -335,7 +346,7 @@ class Tagger:
         emissions += table[ids[3 : n + 3], 3] + table[ids[4:], 4]
         rows: list[int] = []
         columns: list[int] = []
-        for index, flags in enumerate(token_flags(text, tokens)):
+        for index, flags in enumerate(token_flags(text, tokens, lowered, breaks)):
             if flags:
                 rows.extend([index] * len(flags))
                 columns.extend(flags)
@@ -344,27 +355,19 @@ class Tagger:
         emissions += marked @ self._flags
         return emissions  # type: ignore[no-any-return]
 
-    def tag(self, text: str, tokens: Sequence[_Token]) -> list[str]:
+    def tag(self, text: str, tokens: Sequence[_Token], lowered: set[str] | None = None) -> list[str]:
         """The best labels, by Viterbi over each sentence, all sentences at once (a name never runs on
         past a line's end or a full stop after a word: one after an initial or "St" does not end a sentence)."""
         if not tokens:
             return []
-        emissions = self.scores(text, tokens)
-        breaks = {0}
-        for index in range(1, len(tokens)):
-            token = tokens[index]
-            if token.line_start or (
-                token.sentence_start and tokens[index - 1].text in _FULL_STOPS
-                and (index < 2 or not _abbreviation(tokens[index - 2].text))
-            ):
-                breaks.add(index)
+        edges = [0]
+        emissions = self.scores(text, tokens, lowered, edges)
         # Only stretches that could hold a name are decoded: tokens whose outside score does not clearly win,
         # a token either side, and the few tokens between two of them ("Bank of England").
         margin = emissions[:, 0] - emissions[:, 1:].max(axis=1)
         open_at = np.flatnonzero(margin < self.margin).tolist()
         starts: list[int] = []
         ends: list[int] = []
-        edges = sorted(breaks)
         sentence = 0  # the sentence [edges[sentence], limit) that holds the open token
         for index in open_at:
             while sentence + 1 < len(edges) and edges[sentence + 1] <= index:
