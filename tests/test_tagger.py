@@ -79,3 +79,16 @@ def test_a_product_or_format_is_not_a_name() -> None:
 
 def test_the_tagger_is_loaded_once() -> None:
     assert tagger() is tagger()
+
+
+def test_a_name_takes_the_kind_most_of_its_articles_give_it(tmp_path: Path) -> None:
+    from tests.test_names import _collection
+
+    rows = _collection(
+        tmp_path,
+        "GATT said its negotiators in Geneva met on Monday.",
+        "The United States asked GATT to rule on the dispute.",
+        "China applied to join GATT in July.",
+        "Japan answered a recent GATT questionnaire on trade.",  # read alone, GATT here is a place
+    )
+    assert rows["GATT"] == ("organization", 4)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the finder loads with the first article analysed, not with 
 _KIND_ORDER = {kind: index for index, kind in enumerate(KINDS)}
 _DEFINITION = re.compile(r"\s*\(([A-Z][A-Za-z&]{1,7})\)")  # an acronym defined in brackets after a name
 _CUE_KINDS = {"title": PERSON, "team": ORGANIZATION}  # cues that settle a name's kind (see _Group.kind)
+_MINORITY = 3  # a name's rarer kind joins its commoner one when it is a third as common or less
 _MISSPELLING_LENGTH = 5  # shorter names are one edit away from too many other words
 
 
@@ -612,6 +613,18 @@ class NameIndex:
                 current = into.get(low.id)
                 if current is None or rank[high.id] < rank[current.id]:
                     into[low.id] = high
+        # One name under two kinds ("GATT" a place in a few articles, an organisation in most): the kind most
+        # of its articles give it, unless the other is common too (Liverpool the club and the city: two rows).
+        by_name: dict[str, list[CollectionName]] = {}
+        for entity in ranked:
+            if entity.listed and entity.id not in into:
+                by_name.setdefault(" ".join(_words(entity.name)), []).append(entity)
+        for same in by_name.values():
+            top = same[0]
+            for other in same[1:]:
+                titled = other.kind == PERSON and other.evidence == TITLED
+                if other.kind != top.kind and not titled and len(other.articles) * _MINORITY <= len(top.articles):
+                    into[other.id] = top
         for old in list(into):  # a chain of merges ends at the most widely named (ranks only go down)
             target = into[old]
             while target.id in into:
