@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # the finder loads with the first article analysed, not with 
 _KIND_ORDER = {kind: index for index, kind in enumerate(KINDS)}
 _DEFINITION = re.compile(r"\s*\(([A-Z][A-Za-z&]{1,7})\)")  # an acronym defined in brackets after a name
 _CUE_KINDS = {"title": PERSON, "team": ORGANIZATION}  # cues that settle a name's kind (see _Group.kind)
-_MINORITY = 3  # a name's rarer kind joins its commoner one when it is a third as common or less
+_MINORITY = 2  # a name's rarer kind joins its commoner one when it is half as common or less
 _MISSPELLING_LENGTH = 5  # shorter names are one edit away from too many other words
 
 
@@ -223,7 +223,9 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
         word = next(iter(group.words))
         fits = [a for a, joined in people if word in a.words or word == joined]
         if group.kind != PERSON and not group.only_aliases:
-            fits = []
+            # a surname the tagger alone calls something else ("Singh said") is the person's short form
+            surname = [a for a in fits if _ordered(a)[-1:] == (word,)]
+            fits = surname if all(m.cue == "shape" for m in group.mentions) else []
         if len(fits) == 1:
             fits[0].absorb(group)
             full.remove(group)
@@ -615,15 +617,18 @@ class NameIndex:
                     into[low.id] = high
         # One name under two kinds ("GATT" a place in a few articles, an organisation in most): the kind most
         # of its articles give it, unless the other is common too (Liverpool the club and the city: two rows).
+        size = {entity.id: len(entity.articles) for entity in self.entities}
+        for joining, target in into.items():  # counting the articles of the rows about to join it ("Quad", a "person")
+            size[target.id] += size[joining]
         by_name: dict[str, list[CollectionName]] = {}
-        for entity in ranked:
+        for entity in sorted(ranked, key=lambda e: -size[e.id]):
             if entity.listed and entity.id not in into:
                 by_name.setdefault(" ".join(_words(entity.name)), []).append(entity)
         for same in by_name.values():
             top = same[0]
             for other in same[1:]:
                 titled = other.kind == PERSON and other.evidence == TITLED
-                if other.kind != top.kind and not titled and len(other.articles) * _MINORITY <= len(top.articles):
+                if other.kind != top.kind and not titled and size[other.id] * _MINORITY <= size[top.id]:
                     into[other.id] = top
         for old in list(into):  # a chain of merges ends at the most widely named (ranks only go down)
             target = into[old]

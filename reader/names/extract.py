@@ -8,6 +8,7 @@ name. Words that are capitalised only because they start a sentence or a heading
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from itertools import islice
@@ -356,8 +357,8 @@ def find_mentions(text: str) -> list[Mention]:
             phrase = words[first:after]
             if all(t.skip for t in phrase):
                 continue
-            while len(phrase) > 1 and phrase[-1].text in (".", ","):
-                phrase = phrase[:-1]  # "Acme Inc." ending a sentence: the name without the full stop
+            while len(phrase) > 1 and (phrase[-1].text in (".", ",") or phrase[-1].text[:1].islower()):
+                phrase = phrase[:-1]  # "Acme Inc." ending a sentence, "Cyber Security as well": not the name
             while len(phrase) > 1 and phrase[0].sentence_start and fold(phrase[0].text) in _FUNCTION_WORDS and (
                 place_name(text[phrase[0].start : phrase[-1].end]) is None and fold(phrase[0].text) != "new"
             ):
@@ -382,6 +383,11 @@ def find_mentions(text: str) -> list[Mention]:
                 phrase = phrase[owner:]
                 if all(fold(t.text) in lowered or not t.text[:1].isalpha() for t in phrase):
                     continue  # "the U.S. Economy", "U.S. Dlrs": the country, and a word prose writes in lower case
+            joined = [i for i, t in enumerate(phrase) if i and fold(t.text) in ("and", "&")]
+            if kind == PLACE and len(joined) == 1 and joined[0] + 1 < len(phrase):
+                # "U.S. And West Germany" (a wire's capitals): two places
+                found.append(_mention(text, phrase[: joined[0]], PLACE, "shape"))
+                phrase = phrase[joined[0] + 1 :]
             if kind and kind != PLACE and _not_a_name(text, phrase):
                 kind = ""
             if kind == ORGANIZATION and len(phrase) == 1 and first and fold(words[first - 1].text) in _PLACE_BEFORE:
@@ -392,6 +398,15 @@ def find_mentions(text: str) -> list[Mention]:
                 cue = "title"  # "Mr Kennedy": the title settles the kind, and joins the full name
             found.append(_mention(text, phrase, kind, cue))
     mentions = [m for m in ruled if m.cue in _STRONG_CUES or (m.cue == "acronym" and _bracketed_after(text, m))]
+    starts = [t.start for t in words]
+    for mention in [m for m in mentions if m.kind == ORGANIZATION and m.cue == "organisation"]:
+        first = bisect.bisect_left(starts, mention.start)
+        phrase = [t for t in words[first : first + 12] if t.end <= mention.end]
+        owner = _country_owner(text, phrase, lowered)
+        if owner and len(phrase) > owner:  # "U.S. Government", "U.S. Embassy": the country, and its body
+            mentions.append(_mention(text, phrase[:owner], PLACE, "place"))
+            rest = _mention(text, phrase[owner:], ORGANIZATION, "organisation")
+            mention.start, mention.text = rest.start, rest.text
     taken = [(m.start, m.end) for m in mentions]
     for model in found:
         if model.kind and not any(model.start < end and start < model.end for start, end in taken):
@@ -437,7 +452,7 @@ def _not_a_name(text: str, phrase: list[_Token]) -> bool:
 
 _OWNED_BODIES = frozenset(
     "ministry department government army navy force forces court agency bureau office embassy commission "
-    "parliament congress senate police treasury administration".split()
+    "parliament congress senate police treasury administration embassy".split()
 )
 
 
