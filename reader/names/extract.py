@@ -352,6 +352,7 @@ def find_mentions(text: str) -> list[Mention]:
     lowered = lowered_words(words)
     ruled = rule_mentions(text, tokens, lowered)
     found: list[Mention] = []
+    vetoed: list[tuple[int, int]] = []
     if words:
         for first, after, label in spans(tagger().tag(text, words, lowered)):
             phrase = words[first:after]
@@ -384,11 +385,17 @@ def find_mentions(text: str) -> list[Mention]:
                 if all(fold(t.text) in lowered or not t.text[:1].isalpha() for t in phrase):
                     continue  # "the U.S. Economy", "U.S. Dlrs": the country, and a word prose writes in lower case
             joined = [i for i, t in enumerate(phrase) if i and fold(t.text) in ("and", "&")]
-            if kind == PLACE and len(joined) == 1 and joined[0] + 1 < len(phrase):
+            both = len(joined) == 1 and joined[0] + 1 < len(phrase) and all(
+                place_name(text[part[0].start : part[-1].end]) is not None
+                for part in (phrase[: joined[0]], phrase[joined[0] + 1 :])
+            )
+            if len(joined) == 1 and joined[0] + 1 < len(phrase) and (kind == PLACE or both):
+                kind = PLACE  # "India & Japan hold talks": two places, not one organisation
                 # "U.S. And West Germany" (a wire's capitals): two places
                 found.append(_mention(text, phrase[: joined[0]], PLACE, "shape"))
                 phrase = phrase[joined[0] + 1 :]
             if kind and kind != PLACE and _not_a_name(text, phrase):
+                vetoed.append((phrase[0].start, phrase[-1].end))  # and no rule's guess there either
                 kind = ""
             if kind == ORGANIZATION and len(phrase) == 1 and first and fold(words[first - 1].text) in _PLACE_BEFORE:
                 if place_name(phrase[0].text) is not None and not phrase[0].team:
@@ -411,9 +418,11 @@ def find_mentions(text: str) -> list[Mention]:
     for model in found:
         if model.kind and not any(model.start < end and start < model.end for start, end in taken):
             mentions.append(model)
-    for guess in ruled:  # where the tagger reads nothing at all, the rules' places and acronyms ("OPEC said"),
+    shown = [*mentions, *(Mention(start, end, "", "", "veto") for start, end in vetoed)]
+    for guess in ruled:  # where no name is shown (the tagger read nothing, or MISC: "India-Japan talks"), the
+        # rules' places and acronyms ("OPEC said"),
         # and lone words that may be a fuller name's short form ("Singh met officials")
-        if guess.cue in _FILLING_CUES and not any(m.start < guess.end and guess.start < m.end for m in found):
+        if guess.cue in _FILLING_CUES and not any(m.start < guess.end and guess.start < m.end for m in shown):
             mentions.append(guess)
     mentions.sort(key=lambda m: m.start)
     return mentions
@@ -427,8 +436,12 @@ def _beside_code(text: str, token: _Token) -> bool:
 
 
 def _bracketed_after(text: str, mention: Mention) -> bool:
-    """ "Ministry of Defence (MoD)": an acronym defined in brackets right after a name."""
-    return text[mention.start - 1 : mention.start] == "(" and text[mention.end : mention.end + 1] == ")"
+    """ "Ministry of Defence (MoD)": an acronym defined in brackets right after a name (not after a title:
+    "External Affairs Minister (EAM)")."""
+    if text[mention.start - 1 : mention.start] != "(" or text[mention.end : mention.end + 1] != ")":
+        return False
+    before = text[max(0, mention.start - 30) : mention.start - 1].split()
+    return not before or fold(before[-1]) not in PERSON_TITLES
 
 
 def _not_a_name(text: str, phrase: list[_Token]) -> bool:
@@ -440,6 +453,10 @@ def _not_a_name(text: str, phrase: list[_Token]) -> bool:
         return True
     if len(phrase) == 1 and words[0].endswith("ing") and words[0] not in given_names():
         return True  # "Upon arrival, Taking stock": a verb
+    if len(phrase) == 1 and text[phrase[0].start - 1 : phrase[0].start] == "(":
+        before = text[max(0, phrase[0].start - 30) : phrase[0].start - 1].split()
+        if before and fold(before[-1]) in PERSON_TITLES:
+            return True  # "External Affairs Minister (EAM)": the title's abbreviation
     if len(phrase) == 1 and text[phrase[0].start - 1 : phrase[0].start].isdigit():
         return True  # "40GB", "3D": a unit or a suffix written onto a number
     if len(phrase) == 2 and len(words[1]) == 1 and words[0] not in given_names():
