@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the finder loads with the first article analysed, not with 
 _KIND_ORDER = {kind: index for index, kind in enumerate(KINDS)}
 _DEFINITION = re.compile(r"\s*\(([A-Z][A-Za-z&]{1,7})\)")  # an acronym defined in brackets after a name
 _CUE_KINDS = {"title": PERSON, "team": ORGANIZATION}  # cues that settle a name's kind (see _Group.kind)
+_MINORITY = 2  # a name's rarer kind joins its commoner one when it is half as common or less
 _MISSPELLING_LENGTH = 5  # shorter names are one edit away from too many other words
 
 
@@ -177,9 +178,17 @@ def article_names(body: str) -> list[ArticleName]:
 def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> list[_Group]:
     # Same words in another order (family name first) are one person.
     by_words: dict[tuple[str, frozenset[str]], _Group] = {}
+    by_place: dict[str, _Group] = {}
     full: list[_Group] = []
     for group in groups.values():
         kind = group.kind
+        if kind == PLACE:  # every form of one place is one row: "U.S." and "United States", "Britain" and "UK"
+            known = place_name(group.mentions[0].text)
+            if known is not None:
+                if known in by_place:
+                    by_place[known].absorb(group)
+                    continue
+                by_place[known] = group
         if len(group.words) >= 2 and kind == PERSON:
             slot = (kind, frozenset(group.words))
             if slot in by_words:
@@ -200,13 +209,23 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
         if long_group is not None and short_group is not None and short_group is not long_group:
             long_group.absorb(short_group)
             full.remove(short_group)
+    # "Mr Kennedy" after "Charles Kennedy": a title on the surname makes the full name a person, whatever
+    # kind the full name's own context gave it.
+    for group in [g for g in full if len(g.words) == 1 and any(m.cue == "title" for m in g.mentions)]:
+        word = next(iter(group.words))
+        fits = [g for g in full if len(g.words) >= 2 and _words(g.mentions[0].text)[-1:] == (word,)]
+        if len(fits) == 1 and fits[0].kind != PERSON and all(m.cue == "shape" for m in fits[0].mentions):
+            for mention in fits[0].mentions:
+                mention.kind = PERSON
     # Short forms and handles that fit exactly one fuller name.
     people = [(a, "".join(_ordered(a))) for a in full if len(a.words) >= 2 and a.kind == PERSON]
     for group in [g for g in full if len(g.words) == 1]:
         word = next(iter(group.words))
         fits = [a for a, joined in people if word in a.words or word == joined]
         if group.kind != PERSON and not group.only_aliases:
-            fits = []
+            # a surname the tagger alone calls something else ("Singh said") is the person's short form
+            surname = [a for a in fits if _ordered(a)[-1:] == (word,)]
+            fits = surname if all(m.cue == "shape" for m in group.mentions) else []
         if len(fits) == 1:
             fits[0].absorb(group)
             full.remove(group)
@@ -596,6 +615,21 @@ class NameIndex:
                 current = into.get(low.id)
                 if current is None or rank[high.id] < rank[current.id]:
                     into[low.id] = high
+        # One name under two kinds ("GATT" a place in a few articles, an organisation in most): the kind most
+        # of its articles give it, unless the other is common too (Liverpool the club and the city: two rows).
+        size = {entity.id: len(entity.articles) for entity in self.entities}
+        for joining, target in into.items():  # counting the articles of the rows about to join it ("Quad", a "person")
+            size[target.id] += size[joining]
+        by_name: dict[str, list[CollectionName]] = {}
+        for entity in sorted(ranked, key=lambda e: -size[e.id]):
+            if entity.listed and entity.id not in into:
+                by_name.setdefault(" ".join(_words(entity.name)), []).append(entity)
+        for same in by_name.values():
+            top = same[0]
+            for other in same[1:]:
+                titled = other.kind == PERSON and other.evidence == TITLED
+                if other.kind != top.kind and not titled and size[other.id] * _MINORITY <= size[top.id]:
+                    into[other.id] = top
         for old in list(into):  # a chain of merges ends at the most widely named (ranks only go down)
             target = into[old]
             while target.id in into:

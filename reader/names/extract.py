@@ -8,6 +8,7 @@ name. Words that are capitalised only because they start a sentence or a heading
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from itertools import islice
@@ -101,6 +102,7 @@ class _Token:
     team: bool = False  # a name in a results or standings row ("Stoke 4 3 1 0"): a side, not a place
     table: bool = False  # in a row of figures ("Shr 34 cts vs 1.19 dlrs", "Pay April 15"): no acronyms
     skip: bool = False  # wire furniture: a sign-off, a ticker code, a label ("NOTE:"), never a name
+    line_start: bool = False  # the first token of a line (of a paragraph, where prose is hard-wrapped)
 
 
 _SCORE = re.compile(r"^(?:\d{1,3}|\.\d{1,3}|\d/\d)$")  # 3, .556, 1/2; never a date, a price or 1,234
@@ -123,6 +125,7 @@ def tokenize(text: str) -> list[_Token]:
         if word == "\n" and wrapped and text[match.end() : match.end() + 1].isalnum():
             continue  # hard-wrapped prose ("Federal Deposit Insurance\nCorporation"): the break is a space
         token = _Token(match.start(), match.end(), word, previous in _SENTENCE_BREAK)
+        token.line_start = previous == "\n"
         tokens.append(token)
         if word == "\n":
             lines.append([])
@@ -319,10 +322,179 @@ def _capitalised(token: _Token) -> bool:
 _CODE_WITH_DIGITS = re.compile(r"^(?=(?:.*[A-Za-z]){3})(?=.*\d)")  # "MAY7", "JUL8": codes, never names ("G7" is)
 
 
+_KINDS = {"PER": PERSON, "LOC": PLACE, "ORG": ORGANIZATION}  # MISC is learned so that it is not shown
+
+
+_STRONG_CUES = frozenset("title organisation team handle".split())  # rules that know what a name is
+# Head words that name no organisation alone: "the Bank", "the Commission" are short forms of a fuller name.
+_BARE_HEADS = frozenset(
+    "bank commission association committee council ministry department agency company group union board court "
+    "fund government party exchange office bureau authority institute university federation league club "
+    "corporation".split()
+)
+_PLACE_BEFORE = frozenset("in near outside across around".split())  # words before a place, not a side
+_FILLING_CUES = frozenset("place acronym alias".split())  # rules heard where the tagger finds nothing
+
+
 def find_mentions(text: str) -> list[Mention]:
-    """Every name mention in `text`, in order, each with a kind."""
+    """Every name mention in `text`, in order, each with a kind.
+
+    Two readers: the trained tagger (reader/names/tagger.py), which reads every word in its context, and
+    the rules below, which know what the tagger cannot learn from newswire of 1996: a title before a name,
+    an organisation's head word, a firm's legal ending, a place in the gazetteer, a side in a results table,
+    a handle. Where a rule has such a cue its mention stands; everywhere else the tagger's names do ("Nokia
+    said", "Labour"), and the rules' guesses from a name's shape alone ("Taking", "Expected Agenda") are dropped.
+    """
+    from reader.names.tagger import spans, tagger
+
     tokens = tokenize(text)
-    lowered = {fold(t.text) for t in tokens if t.text[:1].islower()}
+    words = [t for t in tokens if t.text != "\n"]
+    lowered = lowered_words(words)
+    ruled = rule_mentions(text, tokens, lowered)
+    found: list[Mention] = []
+    vetoed: list[tuple[int, int]] = []
+    if words:
+        for first, after, label in spans(tagger().tag(text, words, lowered)):
+            phrase = words[first:after]
+            if all(t.skip for t in phrase):
+                continue
+            while len(phrase) > 1 and (phrase[-1].text in (".", ",") or phrase[-1].text[:1].islower()):
+                phrase = phrase[:-1]  # "Acme Inc." ending a sentence, "Cyber Security as well": not the name
+            while len(phrase) > 1 and phrase[0].sentence_start and fold(phrase[0].text) in _FUNCTION_WORDS and (
+                place_name(text[phrase[0].start : phrase[-1].end]) is None and fold(phrase[0].text) != "new"
+            ):
+                phrase = phrase[1:]  # "Later Jaishnakar added": the word that opens the sentence is no name
+            if label == "PER":  # "J. R. R. Tolkien": initials before the name
+                while first >= 2 and words[first - 1].text == "." and len(words[first - 2].text) == 1 and (
+                    words[first - 2].text.isupper()
+                ):
+                    first -= 2
+                    phrase = [*words[first : first + 2], *phrase]
+            kind = _KINDS.get(label, "")  # MISC: learned so that it is not shown, but it vetoes a guess
+            if not kind and len(phrase) > 1:  # "U.S.-Japan trade", "U.S. Dlrs" read as MISC: the country is a place
+                owner = _country_owner(text, phrase, set(), every=True)
+                if owner:
+                    found.append(_mention(text, phrase[:owner], PLACE, "place"))
+            if kind == ORGANIZATION and len(phrase) == 1 and fold(phrase[0].text) in _BARE_HEADS:
+                found.append(_mention(text, phrase, kind, "alias"))  # "the Bank said": a short form, or nothing
+                continue
+            owner = _country_owner(text, phrase, lowered) if kind == ORGANIZATION else 0
+            if owner:  # "U.S. Agriculture Department": the country, and its body
+                found.append(_mention(text, phrase[:owner], PLACE, "place"))
+                phrase = phrase[owner:]
+                if all(fold(t.text) in lowered or not t.text[:1].isalpha() for t in phrase):
+                    continue  # "the U.S. Economy", "U.S. Dlrs": the country, and a word prose writes in lower case
+            joined = [i for i, t in enumerate(phrase) if i and fold(t.text) in ("and", "&")]
+            both = len(joined) == 1 and joined[0] + 1 < len(phrase) and all(
+                place_name(text[part[0].start : part[-1].end]) is not None
+                for part in (phrase[: joined[0]], phrase[joined[0] + 1 :])
+            )
+            if len(joined) == 1 and joined[0] + 1 < len(phrase) and (kind == PLACE or both):
+                kind = PLACE  # "India & Japan hold talks": two places, not one organisation
+                # "U.S. And West Germany" (a wire's capitals): two places
+                found.append(_mention(text, phrase[: joined[0]], PLACE, "shape"))
+                phrase = phrase[joined[0] + 1 :]
+            if kind and kind != PLACE and _not_a_name(text, phrase):
+                vetoed.append((phrase[0].start, phrase[-1].end))  # and no rule's guess there either
+                kind = ""
+            if kind == ORGANIZATION and len(phrase) == 1 and first and fold(words[first - 1].text) in _PLACE_BEFORE:
+                if place_name(phrase[0].text) is not None and not phrase[0].team:
+                    kind = PLACE  # "celebrated in Liverpool": the city, where "beat Liverpool" is the club
+            cue = "team" if kind == ORGANIZATION and phrase[0].team else "shape"
+            if kind == PERSON and first and fold(words[first - 1].text) in PERSON_TITLES:
+                cue = "title"  # "Mr Kennedy": the title settles the kind, and joins the full name
+            found.append(_mention(text, phrase, kind, cue))
+    mentions = [m for m in ruled if m.cue in _STRONG_CUES or (m.cue == "acronym" and _bracketed_after(text, m))]
+    starts = [t.start for t in words]
+    for mention in [m for m in mentions if m.kind == ORGANIZATION and m.cue == "organisation"]:
+        first = bisect.bisect_left(starts, mention.start)
+        phrase = [t for t in words[first : first + 12] if t.end <= mention.end]
+        owner = _country_owner(text, phrase, lowered)
+        if owner and len(phrase) > owner:  # "U.S. Government", "U.S. Embassy": the country, and its body
+            mentions.append(_mention(text, phrase[:owner], PLACE, "place"))
+            rest = _mention(text, phrase[owner:], ORGANIZATION, "organisation")
+            mention.start, mention.text = rest.start, rest.text
+    taken = [(m.start, m.end) for m in mentions]
+    for model in found:
+        if model.kind and not any(model.start < end and start < model.end for start, end in taken):
+            mentions.append(model)
+    shown = [*mentions, *(Mention(start, end, "", "", "veto") for start, end in vetoed)]
+    for guess in ruled:  # where no name is shown (the tagger read nothing, or MISC: "India-Japan talks"), the
+        # rules' places and acronyms ("OPEC said"),
+        # and lone words that may be a fuller name's short form ("Singh met officials")
+        if guess.cue in _FILLING_CUES and not any(m.start < guess.end and guess.start < m.end for m in shown):
+            mentions.append(guess)
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _beside_code(text: str, token: _Token) -> bool:
+    line_start = text.rfind("\n", 0, token.start) + 1
+    line_end = text.find("\n", token.end)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    return any(_CODE_WITH_DIGITS.match(word) and not word.isdigit() for word in line.split())
+
+
+def _bracketed_after(text: str, mention: Mention) -> bool:
+    """ "Ministry of Defence (MoD)": an acronym defined in brackets right after a name (not after a title:
+    "External Affairs Minister (EAM)")."""
+    if text[mention.start - 1 : mention.start] != "(" or text[mention.end : mention.end + 1] != ")":
+        return False
+    before = text[max(0, mention.start - 30) : mention.start - 1].split()
+    return not before or fold(before[-1]) not in PERSON_TITLES
+
+
+def _not_a_name(text: str, phrase: list[_Token]) -> bool:
+    """What the rules know is no person or organisation, whatever its shape: an event or a document
+    ("Strategic Dialogue", "Cyber Security"), something named in quotation marks ("‘Dharma Guardian’"),
+    a wire service's credit ("(Reuters)"), a code in a row of figures ("UNTRD 12 cts")."""
+    words = [fold(t.text) for t in phrase]
+    if words[-1] in EVENT_WORDS or _quoted(text, phrase):
+        return True
+    if len(phrase) == 1 and words[0].endswith("ing") and words[0] not in given_names():
+        return True  # "Upon arrival, Taking stock": a verb
+    if len(phrase) == 1 and text[phrase[0].start - 1 : phrase[0].start] == "(":
+        before = text[max(0, phrase[0].start - 30) : phrase[0].start - 1].split()
+        if before and fold(before[-1]) in PERSON_TITLES:
+            return True  # "External Affairs Minister (EAM)": the title's abbreviation
+    if len(phrase) == 1 and text[phrase[0].start - 1 : phrase[0].start].isdigit():
+        return True  # "40GB", "3D": a unit or a suffix written onto a number
+    if len(phrase) == 2 and len(words[1]) == 1 and words[0] not in given_names():
+        return True  # "Class B shares", "Group A": a grade
+    if len(phrase) == 1 and _ACRONYM.match(phrase[0].text) and (phrase[0].table or _beside_code(text, phrase[0])):
+        return True  # "UNTRD 12 cts", "JUL8 UNTRD": a code among figures or codes
+    start, end = phrase[0].start, phrase[-1].end
+    return text[start - 1 : start] == "(" and text[end : end + 1] == ")" and " ".join(words) in NEWS_AGENCIES
+
+
+_OWNED_BODIES = frozenset(
+    "ministry department government army navy force forces court agency bureau office embassy commission "
+    "parliament congress senate police treasury administration embassy".split()
+)
+
+
+def _country_owner(text: str, phrase: list[_Token], lowered: set[str], every: bool = False) -> int:
+    """How many of an organisation's first words name the country that owns it ("U.S. Agriculture
+    Department", "Japan Self-Defense Forces") or that a common word follows ("U.S. Economy"); 0 for any
+    other organisation ("Japan Airlines"). With `every`, the country that starts any phrase."""
+    if len(phrase) < 2:
+        return 0
+    if not every and not any(fold(t.text) in _OWNED_BODIES or fold(t.text) in lowered for t in phrase[1:]):
+        return 0
+    for size in (1, 2):
+        if len(phrase) > size and fold(text[phrase[0].start : phrase[size - 1].end]).rstrip(".") in countries():
+            return size
+    return 0
+
+
+def lowered_words(tokens: list[_Token]) -> set[str]:
+    """The words a text writes in lower case (folded): a capitalised one of them is likely no name."""
+    found = {t.text for t in tokens if t.text[:1].islower()}
+    return {w.lower() if w.isascii() else fold(w) for w in found}
+
+
+def rule_mentions(text: str, tokens: list[_Token], lowered: set[str]) -> list[Mention]:
+    """The mentions the rules find in `text` (tokenised), each with its kind and the cue that gave it."""
     mentions: list[Mention] = []
     i = 0
     while i < len(tokens):
