@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -46,8 +45,11 @@ from reader.related import (
     RELATED_SIMILARITY,
     SHARED_LEAST,
     RelatedTable,
+    average_linkage,
     related_table,
 )
+from reader.story_copies import Copies, copy_key
+from reader.story_words import words_of
 
 TOPIC_SIMILARITY = 0.10  # average similarity that makes one topic (global word weights)
 EVENT_SIMILARITY = 0.075  # average similarity that makes one event inside a topic (topic word weights)
@@ -69,56 +71,6 @@ TEMPLATE_DF_SHARE = 0.005
 REPORT_EVERY = 5000  # articles between progress reports
 Progress = Callable[[str, int, int], None]  # (stage, articles done, articles in all)
 NamedArticles = list[tuple[Article, list[tuple[int, str, int]]]]  # each with its (entity id, name, mentions)
-
-_WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|\d+(?:[.,]\d+)?", re.UNICODE)
-_STOP_WORDS = frozenset(
-    """
-    a about above after again against all almost along also although always am among an and another any
-    are around as at back be became because become been before being below between both but by came can
-    could did do does doing done down during each either else even ever every few for from further get
-    gets got had has have having he her here hers herself him himself his how however i if in into is it
-    its itself just last least less like made make makes many may me might more most much must my myself
-    near need never new next no nor not now of off often on once one only or other others our ours out
-    over own per rather said same say says see seen she should since so some still such take than that
-    the their theirs them themselves then there these they this those though three through thus to too
-    two under until up upon us very via was we well were what when where whether which while who whom
-    whose why will with within without would year years yet you your yours week weeks day days time
-    today tomorrow yesterday told tell according including news report reports reported percent
-    monday tuesday wednesday thursday friday saturday sunday mr mrs ms
-    """.split()
-)
-
-
-def words_of(text: str) -> dict[str, int]:
-    """Distinctive words and numbers of a text: lower case, without stop words, plural -s folded."""
-    counts: dict[str, int] = {}  # a plain dict: a Counter calls back into Python for every new word
-    known = _NORMAL
-    for found, times in Counter(_WORD.findall(text.casefold())).items():  # each distinct word once
-        word = known.get(found, "?")
-        if word == "?":
-            if len(known) > _NORMAL_LIMIT:
-                known.clear()
-            word = known[found] = _normal(found)
-        if word:
-            counts[word] = counts.get(word, 0) + times
-    return counts
-
-
-def _normal(found: str) -> str:
-    """The word as profiles count it ("reports" -> "report"), or "" for a stop word or a too short one."""
-    word = found.replace("’", "'")
-    if word.endswith("'s"):
-        word = word[:-2]
-    if word in _STOP_WORDS or (len(word) < 3 and not word[0].isdigit()):
-        return ""
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
-        word = word[:-1]
-    return word
-
-
-_NORMAL: dict[str, str] = {}  # a collection's vocabulary is small next to its running text
-_NORMAL_LIMIT = 1_000_000
-
 
 @dataclass(slots=True)
 class Related:
@@ -150,8 +102,10 @@ class Thread:
         return self.articles.index(article_id)
 
 
+__all__ = ["NamedArticles", "Progress", "Related", "SavedStories", "Stories", "Thread", "words_of"]
+
 Feature = str  # a word, or NAME_MARK and an entity id: a string keeps its hash, so dict lookups are cheap
-NAME_MARK = "#"  # never in a word (see _WORD)
+NAME_MARK = "#"  # never in a word (see reader.story_words)
 Postings = defaultdict[Feature, "array[int]"]
 _ALONE = Thread(-1, "")  # in place of a thread of one article, read back before it is profiled
 
@@ -175,6 +129,8 @@ class Stories:
         # similarities add up feature by feature instead of article by article.
         self._posted_weights: defaultdict[Feature, array[float]] = defaultdict(_weights)
         self._labels: dict[Feature, str] = {}  # a name's feature -> the name (a word is its own label)
+        self._copies = Copies()  # which articles are versions of one story
+        self._copy_groups: dict[int, list[int]] | None = None
         self._thread_of: list[int] = []
         self._related: dict[str, list[Related]] = {}  # the pane and the sidebar both ask on every open
         self.threads: list[Thread] = []
@@ -316,6 +272,7 @@ class Stories:
         if self._member_of is not None:
             self._thread_of = self._threads_of_one(self._member_of)
         self._labels, self._postings, self._posted_weights, self._profiles = labels, postings, posted, profiles
+        self._find_copies([article for article, _ in articles], self._vector)
         self._related.clear()
         self.profiled = True
         self._member_of = None
@@ -332,6 +289,33 @@ class Stories:
                 self.threads[thread_id] = Thread(thread_id, "", [self._ids[index]])
                 thread_of[index] = thread_id
         return thread_of
+
+    def _find_copies(self, articles: list[Article], vector_of: Callable[[int], dict[Feature, float]]) -> None:
+        """Which articles are versions of one story: the same text, the same link, or near-identical profiles."""
+        self._copies, self._copy_groups = Copies(), None
+        for index, article in enumerate(articles):
+            self._copy(index, article, vector_of(index))
+
+    def _copy(
+        self, index: int, article: Article, vector: dict[Feature, float], own: dict[Feature, float] | None = None
+    ) -> int:
+        return self._copies.add(
+            index, copy_key(article.title, article.body), article.link, vector, self._postings.__getitem__,
+            lambda i: self._vectors[i] if self._vectors else self._vector(i), own,
+        )
+
+    def copies_of(self, article_id: str) -> list[str]:
+        """The versions of the article's story (the same text, or nearly, from other feeds or with other ids),
+        itself included, in the order they were listed; just the article when it has none (or before the
+        profiles are made)."""
+        index = self._position.get(article_id)
+        if index is None or index >= len(self._copies.root):
+            return [article_id]
+        groups = self._copy_groups
+        if groups is None:
+            groups = self._copy_groups = self._copies.groups()
+        members = groups.get(self._copies.root[index])
+        return [self._ids[i] for i in members] if members else [article_id]
 
     def _register(self, article: Article, counts: Counter[Feature]) -> int:
         index = len(self._ids)
@@ -370,6 +354,7 @@ class Stories:
         how far the profiles ("profiles") and then the grouping ("threads") have got."""
         self._counts, self._vectors, self._labels, self._postings = self._weighed(articles, words, progress)
         self._place([article for article, _ in articles])
+        self._find_copies([article for article, _ in articles], self._vectors.__getitem__)
         total = len(self._ids)
         topics = self._topics(progress)
         self._thread_of = [-1] * total
@@ -547,7 +532,7 @@ class Stories:
         links = self._links(members, local)
         position = {index: n for n, index in enumerate(members)}
         renumbered = {(position[a], position[b]): s for (a, b), s in links.items()}
-        return [[members[n] for n in group] for group in _average_linkage(len(members), renumbered, EVENT_SIMILARITY)]
+        return [[members[n] for n in group] for group in average_linkage(len(members), renumbered, EVENT_SIMILARITY)]
 
     def _new_thread(self, members: list[int]) -> Thread:
         thread = Thread(len(self.threads), "", [])
@@ -597,6 +582,8 @@ class Stories:
         vector = self._weigh(counts.items(), lambda f: len(self._postings[f]), total)
         _post(self._posted_weights, counts, vector)
         self._profiles.append(_compact(vector))
+        self._copy(index, article, vector, {f: float(n) for f, n in counts.items()})
+        self._copy_groups = None
         self._thread_of.append(-1)
         sums: defaultdict[int, float] = defaultdict(float)
         for other, similarity in self._neighbours(index):
@@ -784,52 +771,3 @@ def _cosine(a: dict[Feature, float], b: dict[Feature, float]) -> float:
         a, b = b, a
     total: float = sum(map(mul, a.values(), map(b.get, a, repeat(0.0))))  # at C speed, not a generator's
     return total
-
-
-def _average_linkage(count: int, links: dict[tuple[int, int], float], threshold: float) -> list[list[int]]:
-    """Groups whose members are, on average, at least `threshold` alike (a missing link counts as 0).
-
-    The usual agglomerative average linkage, run on the sparse graph of links: merges come off a heap,
-    and merging two groups adds up their links to every neighbour.
-    """
-    size = [1] * count
-    neighbours: list[dict[int, float]] = [{} for _ in range(count)]
-    for (a, b), similarity in links.items():
-        neighbours[a][b] = similarity
-        neighbours[b][a] = similarity
-    heap = [(-s, a, b) for (a, b), s in links.items() if s >= threshold]
-    heapq.heapify(heap)
-    parent = list(range(count))
-    alive = [True] * count
-    while heap:
-        negative, a, b = heapq.heappop(heap)
-        if not (alive[a] and alive[b]):
-            continue
-        average = neighbours[a].get(b, 0.0) / (size[a] * size[b])
-        if abs(average + negative) > 1e-12:
-            continue  # stale: a later entry holds the current average
-        if len(neighbours[a]) < len(neighbours[b]):
-            a, b = b, a  # merge the smaller neighbourhood into the larger
-        for other, total in neighbours[b].items():
-            if other == a:
-                continue
-            merged = neighbours[a].get(other, 0.0) + total
-            neighbours[a][other] = merged
-            neighbours[other][a] = merged
-            del neighbours[other][b]
-        neighbours[a].pop(b, None)
-        neighbours[b] = {}
-        size[a] += size[b]
-        alive[b] = False
-        parent[b] = a
-        for other, total in neighbours[a].items():
-            average = total / (size[a] * size[other])
-            if average >= threshold:
-                heapq.heappush(heap, (-average, a, other))
-    groups: defaultdict[int, list[int]] = defaultdict(list)
-    for index in range(count):
-        root = index
-        while parent[root] != root:
-            root = parent[root]
-        groups[root].append(index)
-    return sorted(groups.values(), key=lambda g: g[0])

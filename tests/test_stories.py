@@ -169,3 +169,53 @@ def test_a_story_that_went_quiet_starts_a_new_thread_when_it_comes_back(
     library = _library(tmp_path, [QUAKE, *meanwhile, later])
     first = next(a for a in library.articles if a.iso_date == "2024-01-02")
     assert [a.body for a in library.thread_articles(first)][-1].startswith("A year on")
+
+
+def _feed_article(article_id: str, feed: str, body: str, title: str = "Harbour crane collapse") -> Article:
+    return Article(article_id, feed, datetime(2024, 5, 6), title, body, feed=feed)
+
+
+CRANE = ("A container crane collapsed at the Port of Velmora on Monday, crushing two trucks and closing "
+         "berth four; the harbour master said no one was hurt and engineers from Ostrand Lifting were "
+         "inspecting the crane's cracked boom before cargo ships could dock again.")
+
+
+def test_identical_copies_from_two_feeds_share_a_copies_group(tmp_path: Path) -> None:
+    from reader.stories import Stories
+
+    articles = [
+        _feed_article("a", "https://one.example/feed", CRANE),
+        _feed_article("b", "https://two.example/rss", "  " + CRANE.upper().replace(" ", "  ") + "\n"),
+        _feed_article("c", "https://one.example/feed", QUAKE[0][1], "Hokkaido quake"),
+        _feed_article("d", "https://two.example/rss", CARS[0][1], "Toyota profit"),
+    ]
+    stories = Stories()
+    stories.build([(article, []) for article in articles])
+    assert stories.copies_of("a") == stories.copies_of("b") == ["a", "b"]  # the same words, spaced and cased apart
+    assert stories.copies_of("c") == ["c"] and stories.copies_of("d") == ["d"]
+
+
+def test_a_near_identical_version_from_another_feed_is_a_copy_and_the_library_lists_them(tmp_path: Path) -> None:
+    library = _library(tmp_path, [QUAKE, CARS])
+    first = library.articles[0]
+    version = Article("version", "other.txt", first.published, first.title, first.body.replace("Tuesday", "Monday"),
+                      feed="https://other.example/rss")
+    library.add(version)
+    assert [a.id for a in library.copies(version)] == [first.id, "version"]
+    assert library.copies(library.articles[1]) == [library.articles[1]]
+
+
+def test_link_lines_and_numbers_never_make_articles_related(tmp_path: Path) -> None:
+    from reader.stories import words_of
+
+    links = "\n\nLinks:\n[1] http://127.0.0.1:8080/feed/item/1\n[2] https://www.example.com/a/b?id=25\n"
+    assert words_of(links) == {"link": 1}
+    assert words_of("Shr 25 cts vs 30 cts\nNet 1,234,000 vs 987,000\nRevs 12.3 mln vs 10.1 mln") == {}
+    lone = [[("2024-01-03", f"{topic}{links}Figures: 2024, 127.0, 0.1, 8080.")] for topic in (
+        "The village fete raised money for a new church roof and the brass band played.",
+        "Shares of a shipping line fell after storms delayed its vessels in the Baltic.",
+    )]
+    library = _library(tmp_path, lone)
+    for article in library.articles:
+        assert library.related(article) == []
+        assert library.thread(article) is None
