@@ -406,6 +406,14 @@ class Library:
         """The story the article belongs to, or None when it stands alone (or threads are not built yet)."""
         return None if self.stories is None else self.stories.thread_of(article.id)
 
+    def copies(self, article: Article) -> list[Article]:
+        """The versions of the article's story (the same text, or nearly, from other feeds or ids), itself
+        included: one row of a list ("3 sources"), marked read together. Just the article until the stories
+        are profiled."""
+        if self.stories is None:
+            return [article]
+        return [a for a in (self.article(i) for i in self.stories.copies_of(article.id)) if a is not None]
+
     def thread_articles(self, article: Article) -> list[Article]:
         """The articles of the article's thread in date order; just the article when it stands alone."""
         thread = self.thread(article)
