@@ -20,7 +20,7 @@ ENV_VAR = "READER_CONFIG"
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Every setting, with its default. Sections of the file: [display], [feeds], [commands], [keys]."""
+    """Every setting, with its default. Sections of the file: [display], [feeds], [stories], [commands], [keys]."""
 
     # [display]
     theme: str = "textual-dark"
@@ -31,6 +31,8 @@ class Settings:
     names_width: int = 26  # the names sidebar's width, in columns (20-60)
     # [feeds]
     refresh_minutes: float = 30.0  # 0: only when r is pressed
+    # [stories]
+    thread_gap_days: float = 14.0  # a story thread no article joined for this many days has gone quiet
     # [commands]
     browser: str = ""  # a command that opens a link ({url} stands for it); empty: $BROWSER or the system's
     pipe: str = ""  # the command | sends the article to, on its standard input
@@ -41,10 +43,14 @@ class Settings:
 _SECTIONS = {
     "display": ("theme", "sort", "names", "measure", "list_width", "names_width"),
     "feeds": ("refresh_minutes",),
+    "stories": ("thread_gap_days",),
     "commands": ("browser", "pipe"),
 }
 _CHOICES = {"sort": ("newest", "oldest"), "names": ("article", "all")}
-_RANGES = {"measure": (0, 1000), "list_width": (20, 60), "names_width": (20, 60), "refresh_minutes": (0, 1e7)}
+_RANGES = {
+    "measure": (0, 1000), "list_width": (20, 60), "names_width": (20, 60), "refresh_minutes": (0, 1e7),
+    "thread_gap_days": (1, 3650),
+}
 
 
 def config_path() -> Path:
@@ -122,7 +128,7 @@ def load(path: Path | None = None) -> Config:
             if problem is not None:
                 config.problems.append(f"{path}: [{section}] {name}: {problem}; the default is used")
             else:
-                values[name] = float(value) if name == "refresh_minutes" else value
+                values[name] = float(value) if name in ("refresh_minutes", "thread_gap_days") else value
     config.settings = replace(Settings(), **values)
     return config
 

@@ -61,6 +61,7 @@ class Library:
         self.read = read_state
         self.names: NameIndex | None = None
         self.stories: Stories | None = None
+        self.thread_gap_days: float | None = None  # the setting; None: the threads' default (stories.QUIET_DAYS)
         # Until the names and threads are read back: the head of the names and the story count, as kept.
         self.summary: NamesSummary | None = None
         self._kept_story_count: int | None = None
@@ -321,7 +322,7 @@ class Library:
         saved = index.stored_stories(self.files) if index is not None else None
         stories = Stories.restored(saved) if saved is not None else None
         if stories is None:
-            stories = Stories()
+            stories = Stories() if self.thread_gap_days is None else Stories(self.thread_gap_days)
             stories.build(self._named_articles(), self._words(), progress)
             if index is not None:
                 index.save_stories(self.files, stories.saved())

@@ -11,8 +11,8 @@ Threads are built in two passes, the way a reader sorts a pile of clippings:
 1. Topics: one pass in date order; each article joins the topic whose centre (the sum of its articles'
    profiles) it is closest to, or starts a new one. Comparing with a whole topic, not with its closest
    article, means one shared word or name cannot chain two stories together; an article must share two
-   features with a topic to join it; and a topic that none of the last QUIET_ARTICLES articles joined has
-   gone quiet (a later article on the subject starts a thread of its own), so topics do not grow forever.
+   features with a topic to join it; and a topic that no article joined for `quiet_days` (the
+   `thread_gap_days` setting) has gone quiet: a later article on the subject starts a thread of its own.
 2. Events: inside each topic, words are weighed again against that topic only. "Earthquake" says
    nothing inside a pile of earthquake reports, while "Sumatra", "6.1" or "2013" tell one quake from
    another, so a topic that holds two events splits in two (average linkage on the topic's articles).
@@ -32,7 +32,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from itertools import repeat
 from operator import mul, truediv
@@ -58,10 +58,9 @@ NAME_WEIGHT = 2  # a shared name counts as much as a word used twice
 _FRONT_RUNNERS = 5
 _LOOKUP_FEATURES = 12
 RECENT_TOPICS = 5  # a feature's candidate topics: the few that used it most recently (a story still running)
-# A topic none of the last this many articles (in date order) joined has gone quiet: the news has moved
-# on, and a later article on the same subject starts a thread of its own. Counted in articles, not days,
-# so it keeps pace with the collection: a week or two of a few hundred feeds, a day of a news firehose.
-QUIET_ARTICLES = 3000
+# A topic no article joined for this many days has gone quiet: the news has moved on, and a later article on
+# the same subject starts a thread of its own (undated articles never make a topic quiet).
+QUIET_DAYS = 14.0
 # A pile of items cast in one mould (dividend notices, "what you need to know") about different names:
 # no name in more than this share of the pile, and the words most of it shares (in this share or more of
 # the pile) each common in the whole collection (in this share of all articles or more).
@@ -113,7 +112,8 @@ _ALONE = Thread(-1, "")  # in place of a thread of one article, read back before
 class Stories:
     """Profiles, the inverted index over them, and the threads built from them."""
 
-    def __init__(self) -> None:
+    def __init__(self, quiet_days: float = QUIET_DAYS) -> None:
+        self.quiet_days = quiet_days  # a thread no article joined for this many days has gone quiet
         # While threads are built: raw feature counts and unit-length TF-IDF profiles, as dicts.
         self._counts: list[Counter[Feature]] = []
         self._vectors: list[dict[Feature, float]] = []
@@ -411,7 +411,8 @@ class Stories:
         norms: list[float] = []
         members: list[list[int]] = []
         holders: defaultdict[Feature, list[int]] = defaultdict(list)  # feature -> topics whose centre has it
-        last_joined: list[int] = []  # when each topic was last joined, in articles seen
+        last_joined: list[datetime | None] = []  # each topic's latest dated article
+        quiet = timedelta(days=self.quiet_days)
         for done, index in enumerate(order):
             if progress is not None and done % REPORT_EVERY == 0:
                 progress("threads", done, len(order))
@@ -428,7 +429,9 @@ class Stories:
                 weight = vector[feature]
                 for topic in holders[feature][-RECENT_TOPICS:]:
                     dots[topic] = dots.get(topic, 0.0) + weight * centres[topic][feature]
-            dots = {topic: dot for topic, dot in dots.items() if done - last_joined[topic] <= QUIET_ARTICLES}
+            date = self._dates[index]
+            if date is not None:
+                dots = {t: dot for t, dot in dots.items() if (last := last_joined[t]) is None or date - last <= quiet}
             # Rank by the rarer features' share, then score the few front-runners exactly.
             front: Iterable[int] = dots
             if len(dots) > _FRONT_RUNNERS:
@@ -447,8 +450,9 @@ class Stories:
                 centres.append({})
                 members.append([])
                 norms.append(1.0)
-                last_joined.append(done)
-            last_joined[best] = done
+                last_joined.append(None)
+            if date is not None:
+                last_joined[best] = date
             centre = centres[best]
             square = norms[best] ** 2 if len(centre) else 0.0
             for feature, weight in vector.items():
@@ -587,7 +591,8 @@ class Stories:
         self._thread_of.append(-1)
         sums: defaultdict[int, float] = defaultdict(float)
         for other, similarity in self._neighbours(index):
-            sums[self._thread_of[other]] += similarity
+            if self._open(self._thread_of[other], article.published):
+                sums[self._thread_of[other]] += similarity
         best = max(sums, key=lambda t: (sums[t] / len(self.threads[t].articles), -t), default=None)
         if best is not None and sums[best] / len(self.threads[best].articles) >= TOPIC_SIMILARITY:
             thread = self.threads[best]
@@ -595,6 +600,13 @@ class Stories:
             self._order(thread, [self._position[a] for a in thread.articles] + [index])
             return thread
         return self._new_thread([index])
+
+    def _open(self, thread_id: int, date: datetime | None) -> bool:
+        """Whether the thread is still news at `date`: some dated article of it came at most `quiet_days` before."""
+        if date is None:
+            return True
+        dates = [d for a in self.threads[thread_id].articles if (d := self._dates[self._position[a]]) is not None]
+        return not dates or date - max(dates) <= timedelta(days=self.quiet_days)
 
     # Reading ------------------------------------------------------------------------------------
 

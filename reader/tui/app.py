@@ -80,6 +80,7 @@ class ReaderApp(App[None]):
         super().__init__()
         self.config = config
         self.settings = config.settings if config is not None else Settings()
+        library.thread_gap_days = self.settings.thread_gap_days
         self.keys, key_problems = rebound(self.settings.keys)
         if self.settings.keys:
             self._bind_keys()
