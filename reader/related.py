@@ -23,6 +23,8 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import mul
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # numpy and scipy load only when related articles are computed or read back
@@ -306,3 +308,21 @@ def average_linkage(count: int, links: dict[tuple[int, int], float], threshold: 
             root = parent[root]
         groups[root].append(index)
     return sorted(groups.values(), key=lambda g: g[0])
+
+
+def evidence(vector: dict[str, float], centre: dict[str, float]) -> bool:
+    """Whether an article shares enough with a topic to join it: as many features as related articles share."""
+    shared = 0
+    for feature in vector:
+        if feature in centre:
+            shared += 1
+            if shared >= SHARED_LEAST:
+                return True
+    return False
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    total: float = sum(map(mul, a.values(), map(b.get, a, repeat(0.0))))  # at C speed, not a generator's
+    return total

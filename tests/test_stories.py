@@ -219,3 +219,28 @@ def test_link_lines_and_numbers_never_make_articles_related(tmp_path: Path) -> N
     for article in library.articles:
         assert library.related(article) == []
         assert library.thread(article) is None
+
+
+def test_a_thread_is_titled_by_the_names_and_words_of_its_headlines_not_by_names_in_passing() -> None:
+    from reader.stories import Stories
+
+    told = [
+        ("Harlow Petroleum files for bankruptcy", "Harlow Petroleum filed for bankruptcy protection on Sunday after "
+         "losing its appeal over a damages award, the oil company told Newswire; creditors are owed billions."),
+        ("Harlow Petroleum creditors meet", "Creditors of Harlow Petroleum met in court over the bankruptcy filing "
+         "and the damages award, Newswire said; the oil company hopes to keep its refineries running."),
+        ("Harlow Petroleum bankruptcy judge sets hearing", "A judge set a hearing on Harlow Petroleum's bankruptcy "
+         "after creditors met; the oil company, Newswire said, owes billions over the damages award."),
+    ]
+    names = [(1, "Harlow Petroleum", 2), (2, "Newswire", 1)]  # the wire's own name, in every article
+    articles = [(Article(f"h{n}", "wire", datetime(2024, 4, 12 + n), title, body), names)
+                for n, (title, body) in enumerate(told)]
+    elsewhere = ["Wheat prices rose in Chicago.", "A ferry sailed late.", "Rain fell in Leeds."]
+    others = [(Article(f"o{n}", "wire", datetime(2024, 4, 12), f"Other news {n}", body), [])
+              for n, body in enumerate(elsewhere)]
+    stories = Stories()
+    stories.build(articles + others)
+    thread = stories.thread_of("h0")
+    assert thread is not None and len(thread.articles) == 3
+    assert thread.title.startswith("Harlow Petroleum") and "Newswire" not in thread.title, thread.title
+    assert all(word in " ".join(t for t, _ in told).casefold() for word in thread.title.casefold().split(" · ")[1:])
