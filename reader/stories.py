@@ -275,9 +275,11 @@ class Stories:
         total = len(counted)
         posted: defaultdict[Feature, array[float]] = defaultdict(_weights)
         profiles = []
+        features: list[tuple[Feature, ...]] = []  # what copies are told by
         for index, found in enumerate(counted):
             assert found is not None
             counted[index] = None  # weighed: its counts are not needed any more
+            features.append(found[0])
             vector = self._weigh(zip(*found, strict=True), lambda f: len(postings[f]), total)
             _post(posted, found[0], vector)
             profiles.append(_compact(vector))
@@ -285,7 +287,7 @@ class Stories:
         if self._member_of is not None:
             self._thread_of = self._threads_of_one(self._member_of)
         self._labels, self._postings, self._posted_weights, self._profiles = labels, postings, posted, profiles
-        self._find_copies([article for article, _ in articles], self._vector)
+        self._find_copies([article for article, _ in articles], self._vector, features.__getitem__)
         self._related.clear()
         self.profiled = True
         self._member_of = None
@@ -303,19 +305,20 @@ class Stories:
                 thread_of[index] = thread_id
         return thread_of
 
-    def _find_copies(self, articles: list[Article], vector_of: Callable[[int], dict[Feature, float]]) -> None:
-        """Which articles are versions of one story: the same text, the same link, or near-identical profiles."""
+    def _find_copies(
+        self,
+        articles: list[Article],
+        vector_of: Callable[[int], dict[Feature, float]],
+        features_of: Callable[[int], Iterable[Feature]],
+    ) -> None:
+        """Which articles are versions of one story: the same text, the same link, or nearly the same words."""
         self._copies, self._copy_groups = Copies(), None
         for index, article in enumerate(articles):
-            self._copy(index, article, vector_of(index))
+            self._copy(index, article, vector_of(index), features_of(index))
 
-    def _copy(
-        self, index: int, article: Article, vector: dict[Feature, float], own: dict[Feature, float] | None = None
-    ) -> int:
-        return self._copies.add(
-            index, copy_key(article.title, article.body), article.link, vector, self._postings.__getitem__,
-            lambda i: self._vectors[i] if self._vectors else self._vector(i), own,
-        )
+    def _copy(self, index: int, article: Article, vector: dict[Feature, float], features: Iterable[Feature]) -> int:
+        key = copy_key(article.title, article.body)
+        return self._copies.add(index, key, article.link, vector, features, self._postings.__getitem__)
 
     def copies_of(self, article_id: str) -> list[str]:
         """The versions of the article's story (the same text, or nearly, from other feeds or with other ids),
@@ -368,7 +371,7 @@ class Stories:
         how far the profiles ("profiles") and then the grouping ("threads") have got."""
         self._counts, self._vectors, self._labels, self._postings = self._weighed(articles, words, progress)
         self._place([article for article, _ in articles])
-        self._find_copies([article for article, _ in articles], self._vectors.__getitem__)
+        self._find_copies([article for article, _ in articles], self._vectors.__getitem__, self._counts.__getitem__)
         total = len(self._ids)
         topics = self._topics(progress)
         self._thread_of = [-1] * total
@@ -615,7 +618,7 @@ class Stories:
         vector = self._weigh(counts.items(), lambda f: len(self._postings[f]), total)
         _post(self._posted_weights, counts, vector)
         self._profiles.append(_compact(vector))
-        self._copy(index, article, vector, {f: float(n) for f, n in counts.items()})
+        self._copy(index, article, vector, counts)
         self._copy_groups = None
         self._thread_of.append(-1)
         sums: defaultdict[int, float] = defaultdict(float)

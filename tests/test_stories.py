@@ -244,3 +244,27 @@ def test_a_thread_is_titled_by_the_names_and_words_of_its_headlines_not_by_names
     assert thread is not None and len(thread.articles) == 3
     assert thread.title.startswith("Harlow Petroleum") and "Newswire" not in thread.title, thread.title
     assert all(word in " ".join(t for t, _ in told).casefold() for word in thread.title.casefold().split(" · ")[1:])
+
+
+def test_two_reports_of_one_event_from_two_feeds_share_a_thread_and_a_copies_group_and_other_news_does_not() -> None:
+    from reader.stories import Stories
+
+    version = CRANE.replace("on Monday", "on Monday morning").replace("engineers", "inspectors")
+    recall = ("Toyota Motor is recalling 400,000 pickup trucks in North America over a faulty steering column, the "
+              "carmaker said; dealers in Japan will replace the part free and no crashes have been linked to it.")
+    port = [(7, "Port of Velmora", 1), (8, "Ostrand Lifting", 1)]
+    toyota = [(1, "Toyota Motor", 1), (2, "Japan", 1)]
+    articles = [
+        (Article("a", "one", datetime(2024, 5, 6), "Crane collapses at Velmora port", CRANE, feed="one"), port),
+        (Article("b", "two", datetime(2024, 5, 6, 5), "Velmora harbour crane falls", version, feed="two"), port),
+        (Article("c", "one", datetime(2024, 1, 2), "Toyota profit rises", CARS[0][1]), toyota),
+        (Article("d", "two", datetime(2024, 1, 4), "Toyota recalls pickups", recall), toyota),
+        (Article("e", "one", datetime(2024, 1, 2), "Hokkaido quake", QUAKE[0][1]), [(2, "Japan", 1)]),
+    ]
+    stories = Stories()
+    stories.build(articles)
+    thread = stories.thread_of("a")
+    assert thread is not None and thread.articles == ["a", "b"] and stories.copies_of("b") == ["a", "b"]
+    # Two pieces about one company share a few words and names, but they are not versions of one text.
+    assert stories.copies_of("c") == ["c"] and stories.copies_of("d") == ["d"]
+    assert stories.thread_of("e") is None
