@@ -21,7 +21,7 @@ ENV_VAR = "READER_CONFIG"
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Every setting, with its default. Sections of the file: [display], [feeds], [commands], [keys]."""
+    """Every setting, with its default. Sections of the file: [display], [feeds], [stories], [commands], [keys]."""
 
     # [display]
     theme: str = "textual-dark"
@@ -33,6 +33,8 @@ class Settings:
     # [feeds]
     refresh_minutes: float = 30.0  # 0: only when r is pressed
     keep_days: float = 0.0  # entries a feed no longer carries go after this many days, starred ones never; 0: never
+    # [stories]
+    thread_gap_days: float = 14.0  # a story thread no article joined for this many days has gone quiet
     # [commands]
     browser: str = ""  # a command that opens a link ({url} stands for it); empty: $BROWSER or the system's
     pipe: str = ""  # the command | sends the article to, on its standard input
@@ -43,11 +45,14 @@ class Settings:
 _SECTIONS = {
     "display": ("theme", "sort", "names", "measure", "list_width", "names_width"),
     "feeds": ("refresh_minutes", "keep_days"),
+    "stories": ("thread_gap_days",),
     "commands": ("browser", "pipe"),
 }
 _CHOICES = {"sort": ("newest", "oldest"), "names": ("article", "all")}
-_RANGES = {"measure": (0, 1000), "list_width": (20, 60), "names_width": (20, 60), "refresh_minutes": (0, 1e7),
-           "keep_days": (0, 1e6)}
+_RANGES = {
+    "measure": (0, 1000), "list_width": (20, 60), "names_width": (20, 60), "refresh_minutes": (0, 1e7),
+    "keep_days": (0, 1e6), "thread_gap_days": (1, 3650),
+}
 
 
 def config_path() -> Path:
@@ -159,7 +164,7 @@ def load(path: Path | None = None) -> Config:
             if problem is not None:
                 config.problems.append(f"{path}: [{section}] {name}: {problem}; the default is used")
             else:
-                values[name] = float(value) if name in ("refresh_minutes", "keep_days") else value
+                values[name] = float(value) if name in ("refresh_minutes", "keep_days", "thread_gap_days") else value
     config.settings = replace(Settings(), **values)
     return config
 

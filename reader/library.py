@@ -36,6 +36,7 @@ class Library:
         self.read = read_state
         self.names: NameIndex | None = None
         self.stories: Stories | None = None
+        self.thread_gap_days: float | None = None  # the setting; None: the threads' default (stories.QUIET_DAYS)
         # Until the names and threads are read back: the head of the names and the story count, as kept.
         self.summary: NamesSummary | None = None
         self._kept_story_count: int | None = None
@@ -279,7 +280,7 @@ class Library:
         saved = index.stored_stories(self.files) if index is not None else None
         stories = Stories.restored(saved) if saved is not None else None
         if stories is None:
-            stories = Stories()
+            stories = Stories() if self.thread_gap_days is None else Stories(self.thread_gap_days)
             stories.build(self._named_articles(), self._words(), progress)
             if index is not None:
                 index.save_stories(self.files, stories.saved())
@@ -363,6 +364,14 @@ class Library:
     def thread(self, article: Article) -> Thread | None:
         """The story the article belongs to, or None when it stands alone (or threads are not built yet)."""
         return None if self.stories is None else self.stories.thread_of(article.id)
+
+    def copies(self, article: Article) -> list[Article]:
+        """The versions of the article's story (the same text, or nearly, from other feeds or ids), itself
+        included: one row of a list ("3 sources"), marked read together. Just the article until the stories
+        are profiled."""
+        if self.stories is None:
+            return [article]
+        return [a for a in (self.article(i) for i in self.stories.copies_of(article.id)) if a is not None]
 
     def thread_articles(self, article: Article) -> list[Article]:
         """The articles of the article's thread in date order; just the article when it stands alone."""

@@ -16,11 +16,15 @@ second start or export reads it back instead of weighing the articles again.
 
 from __future__ import annotations
 
+import heapq
 import json
 import struct
 from array import array
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import mul
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # numpy and scipy load only when related articles are computed or read back
@@ -255,3 +259,70 @@ def _heaviest(pairs: sparse.csr_matrix, tie: NDArray[np.int64]) -> tuple[NDArray
     rank = np.arange(len(order)) - np.repeat(pairs.indptr[:-1], counts)
     kept = rank < SHARED_KEPT
     return pairs.indices[order][kept].astype(np.int32), np.minimum(counts, SHARED_KEPT).astype(np.int64)
+
+
+def average_linkage(count: int, links: dict[tuple[int, int], float], threshold: float) -> list[list[int]]:
+    """Groups whose members are, on average, at least `threshold` alike (a missing link counts as 0).
+
+    The usual agglomerative average linkage, run on the sparse graph of links: merges come off a heap,
+    and merging two groups adds up their links to every neighbour.
+    """
+    size = [1] * count
+    neighbours: list[dict[int, float]] = [{} for _ in range(count)]
+    for (a, b), similarity in links.items():
+        neighbours[a][b] = similarity
+        neighbours[b][a] = similarity
+    heap = [(-s, a, b) for (a, b), s in links.items() if s >= threshold]
+    heapq.heapify(heap)
+    parent = list(range(count))
+    alive = [True] * count
+    while heap:
+        negative, a, b = heapq.heappop(heap)
+        if not (alive[a] and alive[b]):
+            continue
+        average = neighbours[a].get(b, 0.0) / (size[a] * size[b])
+        if abs(average + negative) > 1e-12:
+            continue  # stale: a later entry holds the current average
+        if len(neighbours[a]) < len(neighbours[b]):
+            a, b = b, a  # merge the smaller neighbourhood into the larger
+        for other, total in neighbours[b].items():
+            if other == a:
+                continue
+            merged = neighbours[a].get(other, 0.0) + total
+            neighbours[a][other] = merged
+            neighbours[other][a] = merged
+            del neighbours[other][b]
+        neighbours[a].pop(b, None)
+        neighbours[b] = {}
+        size[a] += size[b]
+        alive[b] = False
+        parent[b] = a
+        for other, total in neighbours[a].items():
+            average = total / (size[a] * size[other])
+            if average >= threshold:
+                heapq.heappush(heap, (-average, a, other))
+    groups: defaultdict[int, list[int]] = defaultdict(list)
+    for index in range(count):
+        root = index
+        while parent[root] != root:
+            root = parent[root]
+        groups[root].append(index)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+def evidence(vector: dict[str, float], centre: dict[str, float]) -> bool:
+    """Whether an article shares enough with a topic to join it: as many features as related articles share."""
+    shared = 0
+    for feature in vector:
+        if feature in centre:
+            shared += 1
+            if shared >= SHARED_LEAST:
+                return True
+    return False
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    total: float = sum(map(mul, a.values(), map(b.get, a, repeat(0.0))))  # at C speed, not a generator's
+    return total

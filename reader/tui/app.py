@@ -72,6 +72,7 @@ class ReaderApp(BackgroundWork, ExternalActions):
         super().__init__(library, loading, feeds)
         self.config = config
         self.settings = config.settings if config is not None else Settings()
+        library.thread_gap_days = self.settings.thread_gap_days
         self.keys, key_problems = rebound(self.settings.keys, config.key_lines if config is not None else None)
         if self.settings.keys:
             self._bind_keys()

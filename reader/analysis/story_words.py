@@ -1,0 +1,77 @@
+"""The words a story is told in: what related articles and story threads compare.
+
+Only words count. Links ("[1] http://127.0.0.1/…"), numbers, tickers ("<SRD>", "$AAPL", "NYSE: IBM") and the
+labels of tables ("Shr 25 cts vs 30 cts", "APR … NIL") are taken out first: two articles that share a port
+number, a year or the label of a price table are not therefore one story.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]", re.UNICODE)
+_NUMBER = re.compile(r"(?<![\w.])\d[\d.,:/%-]*")
+# A link, an address on the web or by mail, or a bare host and port: none of its pieces is a word.
+_LINK = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+|\S+@\S+\.\w+|\b\d{1,3}(?:\.\d{1,3}){3}\S*", re.IGNORECASE)
+# A ticker: "<SRD>", "$AAPL", "(NYSE: IBM)".
+_TICKER = re.compile(r"<[^<>\s]{1,12}>|\$[A-Z]{1,5}\b|\b(?:NYSE|NASDAQ|Nasdaq|AMEX|LSE|TSX|OTC)\s*:\s*[A-Z.]+")
+_STOP_WORDS = frozenset(
+    """
+    a about above after again against all almost along also although always am among an and another any
+    are around as at back be became because become been before being below between both but by came can
+    could did do does doing done down during each either else even ever every few for from further get
+    gets got had has have having he her here hers herself him himself his how however i if in into is it
+    its itself just last least less like made make makes many may me might more most much must my myself
+    near need never new next no nor not now of off often on once one only or other others our ours out
+    over own per rather said same say says see seen she should since so some still such take than that
+    the their theirs them themselves then there these they this those though three through thus to too
+    two under until up upon us very via was we well were what when where whether which while who whom
+    whose why will with within without would year years yet you your yours week weeks day days time
+    today tomorrow yesterday told tell according including news report reports reported percent
+    monday tuesday wednesday thursday friday saturday sunday mr mrs ms vs
+    """.split()
+)
+
+
+def words_of(text: str) -> dict[str, int]:
+    """Distinctive words of a text: lower case, without stop words, plural -s folded; no numbers, links,
+    tickers, and nothing from the rows of a table."""
+    if "/" in text or "@" in text or "www." in text:
+        text = _LINK.sub(" ", text)
+    if "<" in text or "$" in text or ":" in text:
+        text = _TICKER.sub(" ", text)
+    found: Counter[str] = Counter()
+    for line in text.casefold().splitlines() if "\n" in text else (text.casefold(),):
+        words = _WORD.findall(line)
+        numbers = len(_NUMBER.findall(line)) if any(c.isdigit() for c in line) else 0
+        if numbers >= 2 and 2 * numbers >= len(words):
+            continue  # a row of a table: its words are labels ("Shr", "Net", "Revs"), not what it is about
+        found.update(words)
+    counts: dict[str, int] = {}  # a plain dict: a Counter calls back into Python for every new word
+    known = _NORMAL
+    for each, times in found.items():  # each distinct word once
+        word = known.get(each, "?")
+        if word == "?":
+            if len(known) > _NORMAL_LIMIT:
+                known.clear()
+            word = known[each] = _normal(each)
+        if word:
+            counts[word] = counts.get(word, 0) + times
+    return counts
+
+
+def _normal(found: str) -> str:
+    """The word as profiles count it ("reports" -> "report"), or "" for a stop word or a too short one."""
+    word = found.replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    if word in _STOP_WORDS or len(word) < 3:
+        return ""
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        word = word[:-1]
+    return word
+
+
+_NORMAL: dict[str, str] = {}  # a collection's vocabulary is small next to its running text
+_NORMAL_LIMIT = 1_000_000
