@@ -271,3 +271,23 @@ def test_two_reports_of_one_event_from_two_feeds_share_a_thread_and_a_copies_gro
     # Two pieces about one company share a few words and names, but they are not versions of one text.
     assert stories.copies_of("c") == ["c"] and stories.copies_of("d") == ["d"]
     assert stories.thread_of("e") is None
+
+
+@pytest.mark.xfail(strict=True, reason="issue 25: threads still gather one company's news (a profit and a recall)")
+def test_two_different_events_of_one_company_do_not_share_a_thread() -> None:
+    """A profit report and a recall two days apart name the same carmaker and country: two stories, not one."""
+    from reader.analysis.stories import Stories
+
+    recall = ("Toyota Motor is recalling 400,000 pickup trucks in North America over a faulty steering column, the "
+              "carmaker said; dealers in Japan will replace the part free and no crashes have been linked to it.")
+    toyota = [(1, "Toyota Motor", 1), (2, "Japan", 1)]
+    articles = [
+        (Article("a", "one", datetime(2024, 5, 6), "Crane collapses at Velmora port", CRANE, feed="one"), []),
+        (Article("c", "one", datetime(2024, 1, 2), "Toyota profit rises", CARS[0][1]), toyota),
+        (Article("d", "two", datetime(2024, 1, 4), "Toyota recalls pickups", recall), toyota),
+        (Article("e", "one", datetime(2024, 1, 2), "Hokkaido quake", QUAKE[0][1]), [(2, "Japan", 1)]),
+    ]
+    stories = Stories()
+    stories.build(articles)
+    profit = stories.thread_of("c")
+    assert profit is None or "d" not in profit.articles, profit
