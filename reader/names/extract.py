@@ -122,8 +122,11 @@ def tokenize(text: str) -> list[_Token]:
     wrapped = _hard_wrapped(text)
     for match in _TOKEN.finditer(text):
         word = match.group()
-        if word == "\n" and wrapped and text[match.end() : match.end() + 1].isalnum():
-            continue  # hard-wrapped prose ("Federal Deposit Insurance\nCorporation"): the break is a space
+        if word == "\n" and text[match.end() : match.end() + 1].isalnum():
+            if wrapped or (previous[:1].isupper() and _broken_name(text, match.start())):
+                # hard-wrapped prose ("Federal Deposit Insurance\nCorporation"), or a name broken by a line's
+                # end ("Britain, West\nGermany"): the break is a space
+                continue
         token = _Token(match.start(), match.end(), word, previous in _SENTENCE_BREAK)
         token.line_start = previous == "\n"
         tokens.append(token)
@@ -179,6 +182,28 @@ def _hard_wrapped(text: str) -> bool:
     lengths = sorted(len(line) for line in lines)
     open_ended = sum(not line.rstrip().endswith((".", ":", '"')) for line in lines)
     return 50 <= lengths[len(lengths) // 2] <= 80 and open_ended > len(lines) // 2
+
+
+_PROSE_LINE = 45  # characters: a wrapped line of prose fills its width (Reuters: 60-70), a heading rarely does
+_LAST_WORDS = re.compile(r"(?:[A-Z][\w.'’-]*\s)?[A-Z][\w.'’-]*$")
+_FIRST_WORDS = re.compile(r"[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*)?")
+
+
+def _broken_name(text: str, at: int) -> bool:
+    """Whether the single line break at `at`, between two capitalised words, is a space inside a name: the
+    words across it make a place the gazetteer knows ("West\nGermany"), or the line is wrapped prose (it fills
+    its width, holds words in lower case and no figures, as a heading, a list or a table row does not)."""
+    before = _LAST_WORDS.search(text, max(0, at - 40), at)
+    after = _FIRST_WORDS.match(text, at + 1)
+    if before is None or after is None:
+        return False
+    for left in (before.group(), before.group().split()[-1]):
+        for right in (after.group(), after.group().split()[0]):
+            if " " in f"{left} {right}".strip() and place_name(f"{left} {right}") is not None:
+                return True
+    line = text[text.rfind("\n", 0, at) + 1 : at]
+    lower = sum(1 for word in line.split() if word[:1].islower() and len(word) > 1)
+    return len(line.strip()) >= _PROSE_LINE and lower >= 2 and _DIGIT.search(line) is None
 
 
 def _numbers(line: list[_Token]) -> int:

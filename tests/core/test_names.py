@@ -302,3 +302,20 @@ def test_a_party_and_state_after_a_politician_is_not_a_name() -> None:
 
     found = article_names("Sen. Chris Dodd, D-Conn, a co-sponsor of the bill, and Rep. Joe Smith, R-Texas, agreed.")
     assert [(n.name, n.kind) for n in found] == [("Chris Dodd", "person"), ("Joe Smith", "person")]
+
+
+def test_a_line_break_inside_a_name_is_a_space() -> None:
+    # wire copy is wrapped at about 70 columns: a name may be broken across the lines of a paragraph
+    names = _found(
+        "Suffield Financial Corp said  \n"
+        "Jon Googel and Benjamin Sisti of Colonial Realty, West\n"
+        "Hartford, Conn., purchased 175,900 shares of its stock for\n"
+        "3,416,624.\n"
+        "    The company said the purchase equals 5.2 pct of its\n"
+        "outstanding shares.\n"
+        " Reuter\n"
+    )
+    assert names["West Hartford"][0] == "place" and "West" not in names and "Hartford" not in names
+    # a list of short lines is no wrapped prose: each line's names stay its own
+    names = _found("Draw for the second round:\nUnited States at Netherlands\nCzech Republic at Germany\n")
+    assert {"Netherlands", "Czechia"} <= set(names)
