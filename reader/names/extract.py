@@ -429,6 +429,7 @@ def find_mentions(text: str) -> list[Mention]:
             if kind == PERSON and first and fold(words[first - 1].text) in PERSON_TITLES:
                 cue = "title"  # "Mr Kennedy": the title settles the kind, and joins the full name
             found.append(_mention(text, phrase, kind, cue))
+    found = _whole_places(ruled, found)
     mentions = [m for m in ruled if m.cue in _STRONG_CUES or (m.cue == "acronym" and _bracketed_after(text, m))]
     starts = [t.start for t in words]
     for mention in [m for m in mentions if m.kind == ORGANIZATION and m.cue == "organisation"]:
@@ -451,6 +452,20 @@ def find_mentions(text: str) -> list[Mention]:
             mentions.append(guess)
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _whole_places(ruled: list[Mention], found: list[Mention]) -> list[Mention]:
+    """ "West Germany", "West Hartford": a place the gazetteer knows by several words is one place, where the
+    tagger read its words as places of their own ("West", "Germany")."""
+    for guess in ruled:
+        if guess.cue != "place" or " " not in guess.text:
+            continue
+        inside = [m for m in found if m.start < guess.end and guess.start < m.end]
+        if len(inside) >= 2 and all(m.kind == PLACE and guess.start <= m.start and m.end <= guess.end for m in inside):
+            found = [m for m in found if m not in inside]
+            found.append(Mention(guess.start, guess.end, guess.text, PLACE, "shape"))
+    found.sort(key=lambda m: m.start)
+    return found
 
 
 def _beside_code(text: str, token: _Token) -> bool:
