@@ -50,6 +50,7 @@ _TOKEN = re.compile(
     r"|[^\W\d_](?:[^\W_]|[’'](?!s\b)(?=[^\W\d_])|-(?=[^\W\d_]))*"  # words, with inner - and ' but not 's
     r"|\d+(?:[.,:/+\-]\d+)*"
     r"|\n"
+    r"|\^M(?=\n|$)"  # a carriage return in caret notation at a line's end ("REUTER^M"): no text
     r"|[^\w\s]",
     re.UNICODE,
 )
@@ -122,6 +123,8 @@ def tokenize(text: str) -> list[_Token]:
     wrapped = _hard_wrapped(text)
     for match in _TOKEN.finditer(text):
         word = match.group()
+        if word == "^M":
+            continue
         if word == "\n" and text[match.end() : match.end() + 1].isalnum():
             if wrapped or (previous[:1].isupper() and _broken_name(text, match.start())):
                 # hard-wrapped prose ("Federal Deposit Insurance\nCorporation"), or a name broken by a line's

@@ -327,3 +327,8 @@ def test_a_place_of_several_words_is_one_place() -> None:
     assert names["West Germany"][0] == "place" and "West" not in names and "Germany" not in names
     names = _found("the Group of Five comprising the United States,\nJapan, West Germany, France and Britain.")
     assert names["West Germany"][0] == "place" and "West" not in names
+
+
+def test_a_sign_off_with_a_carriage_return_in_caret_notation_is_furniture() -> None:
+    body = "Sales rose to 12 mln from 10 mln, the company said.^M\n    Net 1.0 mln vs 0.1 mln\nREUTER^M"
+    assert _found(body) == {}
