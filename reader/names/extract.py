@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass
 from itertools import islice
 
@@ -432,7 +433,7 @@ def find_mentions(text: str) -> list[Mention]:
             if kind == PERSON and first and fold(words[first - 1].text) in PERSON_TITLES:
                 cue = "title"  # "Mr Kennedy": the title settles the kind, and joins the full name
             found.append(_mention(text, phrase, kind, cue))
-    found = _whole_places(ruled, found)
+    found = _whole_places(ruled, _possessive_pairs(text, found))
     mentions = [m for m in ruled if m.cue in _STRONG_CUES or (m.cue == "acronym" and _bracketed_after(text, m))]
     starts = [t.start for t in words]
     for mention in [m for m in mentions if m.kind == ORGANIZATION and m.cue == "organisation"]:
@@ -455,6 +456,31 @@ def find_mentions(text: str) -> list[Mention]:
             mentions.append(guess)
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+_AND = re.compile(r"\s+(?:and|&)\s+")
+
+
+def _possessive_pairs(text: str, found: list[Mention]) -> list[Mention]:
+    """ "rated AAA by Standard and Poor's": two organisations joined by "and", the possessive on the second,
+    are one organisation's name, when neither is named alone elsewhere in the text ("Ford and Chrysler's
+    sales", after "Ford said", are two) and neither is a place."""
+    named = Counter(fold(m.text) for m in found)
+    merged: list[Mention] = []
+    for mention in found:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.kind == mention.kind == ORGANIZATION
+            and _AND.fullmatch(text, last.end, mention.start)
+            and _POSSESSIVE.match(text, mention.end)
+            and all(named[fold(m.text)] == 1 and place_name(m.text) is None for m in (last, mention))
+        ):
+            end = mention.end + 2
+            merged[-1] = Mention(last.start, end, " ".join(text[last.start : end].split()), ORGANIZATION, "shape")
+            continue
+        merged.append(mention)
+    return merged
 
 
 def _whole_places(ruled: list[Mention], found: list[Mention]) -> list[Mention]:

@@ -332,3 +332,10 @@ def test_a_place_of_several_words_is_one_place() -> None:
 def test_a_sign_off_with_a_carriage_return_in_caret_notation_is_furniture() -> None:
     body = "Sales rose to 12 mln from 10 mln, the company said.^M\n    Net 1.0 mln vs 0.1 mln\nREUTER^M"
     assert _found(body) == {}
+
+
+def test_two_names_joined_by_and_with_one_possessive_are_one_organisation() -> None:
+    names = _found("The issue is rated AAA by Standard and Poor's and secured by Federal Home Loan Mortgage Corp.")
+    assert names["Standard and Poor's"][0] == "organization" and "Standard" not in names and "Poor" not in names
+    names = _found("Ford said sales rose. Ford and Chrysler's dealers agreed.")  # each named alone too: two
+    assert "Ford" in names and "Ford and Chrysler's" not in names
