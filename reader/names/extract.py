@@ -411,8 +411,10 @@ def find_mentions(text: str) -> list[Mention]:
             if owner:  # "U.S. Agriculture Department": the country, and its body
                 found.append(_mention(text, phrase[:owner], PLACE, "place"))
                 phrase = phrase[owner:]
-                if all(fold(t.text) in lowered or not t.text[:1].isalpha() for t in phrase):
+                if all(fold(t.text) in lowered or not t.text[:1].isalpha() for t in phrase) or _generic(phrase):
                     continue  # "the U.S. Economy", "U.S. Dlrs": the country, and a word prose writes in lower case
+            if kind == ORGANIZATION and len(phrase) == 1 and fold(phrase[0].text) in _LEGAL_ENDINGS:
+                continue  # "Ltd", "Corp": a firm's legal ending names no firm alone
             joined = [i for i, t in enumerate(phrase) if i and fold(t.text) in ("and", "&")]
             both = len(joined) == 1 and joined[0] + 1 < len(phrase) and all(
                 place_name(text[part[0].start : part[-1].end]) is not None
@@ -440,8 +442,11 @@ def find_mentions(text: str) -> list[Mention]:
         first = bisect.bisect_left(starts, mention.start)
         phrase = [t for t in words[first : first + 12] if t.end <= mention.end]
         owner = _country_owner(text, phrase, lowered)
-        if owner and len(phrase) > owner:  # "U.S. Government", "U.S. Embassy": the country, and its body
+        if owner and len(phrase) > owner:  # "U.S. Embassy": the country, and its body
             mentions.append(_mention(text, phrase[:owner], PLACE, "place"))
+            if _generic(phrase[owner:]):  # "U.S. Government securities": the country, and a generic word
+                mentions.remove(mention)
+                continue
             rest = _mention(text, phrase[owner:], ORGANIZATION, "organisation")
             mention.start, mention.text = rest.start, rest.text
     taken = [(m.start, m.end) for m in mentions]
@@ -481,6 +486,11 @@ def _possessive_pairs(text: str, found: list[Mention]) -> list[Mention]:
             continue
         merged.append(mention)
     return merged
+
+
+def _generic(phrase: list[_Token]) -> bool:
+    """ "Government", "Ministry": a head word alone, which names no organisation in particular."""
+    return len(phrase) == 1 and fold(phrase[0].text) in _BARE_HEADS
 
 
 def _whole_places(ruled: list[Mention], found: list[Mention]) -> list[Mention]:

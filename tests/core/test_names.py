@@ -339,3 +339,10 @@ def test_two_names_joined_by_and_with_one_possessive_are_one_organisation() -> N
     assert names["Standard and Poor's"][0] == "organization" and "Standard" not in names and "Poor" not in names
     names = _found("Ford said sales rose. Ford and Chrysler's dealers agreed.")  # each named alone too: two
     assert "Ford" in names and "Ford and Chrysler's" not in names
+
+
+def test_a_generic_word_is_no_name_alone() -> None:
+    names = _found("RMJ is one of the largest U.S. Government securities brokers, beside a U.S.\nGovernment agency.")
+    assert names["United States"][0] == "place" and "Government" not in names
+    names = _found("Industrial Equity (Pacific) Ltd, a Hong Kong investment firm, said it raised its stake.")
+    assert "Ltd" not in names
