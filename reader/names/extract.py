@@ -598,6 +598,19 @@ def rule_mentions(text: str, tokens: list[_Token], lowered: set[str]) -> list[Me
                     break
             else:
                 break
+        firm = j if tokens[i].shouting else _bracketed_firm(tokens, j)
+        if firm > j:  # "Cheung Kong (Holdings) Ltd": one firm; "Bache Securities (Japan) Ltd": a firm, and a place
+            first = i
+            while first < j - 1 and tokens[first].sentence_start and fold(tokens[first].text) in _FUNCTION_WORDS:
+                first += 1
+            inner = tokens[j + 1 : j + _bracket_width(tokens, j)]
+            if place_name(text[inner[0].start : inner[-1].end]) is not None:
+                mentions.append(_mention(text, tokens[first:j], ORGANIZATION, "organisation"))
+                mentions.append(_mention(text, inner, PLACE, "place"))
+            else:
+                mentions.append(_mention(text, tokens[first:firm], ORGANIZATION, "organisation"))
+            i = firm
+            continue
         firm = _firm_ending(tokens, j)
         if firm > j:  # "Merrill Lynch and Co Inc", "Smith Barney, Harris Upham and Co": one firm
             first = i
@@ -679,6 +692,30 @@ def _possessive_firm(tokens: list[_Token], start: int, phrase: list[_Token]) -> 
         if tokens[owner].sentence_start and fold(tokens[owner].text) in _FUNCTION_WORDS:
             owner += 2
     return owner
+
+
+def _bracket_width(tokens: list[_Token], start: int) -> int:
+    """How many tokens from the "(" at `start` to its ")" (exclusive)."""
+    close = start + 1
+    while tokens[close].text != ")":
+        close += 1
+    return close - start
+
+
+def _bracketed_firm(tokens: list[_Token], after: int) -> int:
+    """Where a firm's name with a bracketed part before its legal ending ends ("Indosuez Asia (Singapore) Ltd"):
+    one to three capitalised words in brackets, then "Ltd", "Inc" or the like; `after` when it is none."""
+    if after >= len(tokens) or tokens[after].text != "(":
+        return after
+    close = after + 1
+    while close < len(tokens) and close - after <= 3 and _capitalised(tokens[close]):
+        close += 1
+    if close == after + 1 or close + 1 >= len(tokens) or tokens[close].text != ")":
+        return after
+    end = close + 1
+    while end < len(tokens) and _capitalised(tokens[end]) and fold(tokens[end].text) in _LEGAL_ENDINGS:
+        end += 1
+    return end if end > close + 1 else after
 
 
 def _drop_from(mentions: list[Mention], start: int) -> None:

@@ -346,3 +346,10 @@ def test_a_generic_word_is_no_name_alone() -> None:
     assert names["United States"][0] == "place" and "Government" not in names
     names = _found("Industrial Equity (Pacific) Ltd, a Hong Kong investment firm, said it raised its stake.")
     assert "Ltd" not in names
+
+
+def test_a_firm_with_a_bracketed_part_before_its_legal_ending() -> None:
+    names = _found("Industrial Equity (Pacific) Ltd, a Hong Kong investment firm, said it raised its stake.")
+    assert names["Industrial Equity"][0] == "organization" and names["Pacific"][0] == "place"
+    names = _found("The three are Cheung Kong (Holdings) Ltd <CKGH.HK> and Hongkong Electric Holdings Ltd.")
+    assert names["Cheung Kong (Holdings) Ltd"][0] == "organization" and "Cheung Kong" not in names
