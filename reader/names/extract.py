@@ -399,6 +399,11 @@ def find_mentions(text: str) -> list[Mention]:
                 ):
                     first -= 2
                     phrase = [*words[first : first + 2], *phrase]
+            if len(phrase) == 1 and phrase[0].sentence_start and fold(phrase[0].text) in _FUNCTION_WORDS and (
+                not phrase[0].text.isupper()
+            ):
+                vetoed.append((phrase[0].start, phrase[0].end))  # "Us", "May" opening a sentence: a word, not "US"
+                continue
             kind = _KINDS.get(label, "")  # MISC: learned so that it is not shown, but it vetoes a guess
             if not kind and len(phrase) > 1:  # "U.S.-Japan trade", "U.S. Dlrs" read as MISC: the country is a place
                 owner = _country_owner(text, phrase, set(), every=True)

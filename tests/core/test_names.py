@@ -353,3 +353,8 @@ def test_a_firm_with_a_bracketed_part_before_its_legal_ending() -> None:
     assert names["Industrial Equity"][0] == "organization" and names["Pacific"][0] == "place"
     names = _found("The three are Cheung Kong (Holdings) Ltd <CKGH.HK> and Hongkong Electric Holdings Ltd.")
     assert names["Cheung Kong (Holdings) Ltd"][0] == "organization" and "Cheung Kong" not in names
+
+
+def test_a_word_that_opens_a_sentence_is_no_country_by_its_letters() -> None:
+    names = _found("Rates fell in the US, dealers said.\nUs investors, they said, bought bonds.")
+    assert names["United States"] == ("place", ["US"])  # "Us" is the pronoun
