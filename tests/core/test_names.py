@@ -358,3 +358,9 @@ def test_a_firm_with_a_bracketed_part_before_its_legal_ending() -> None:
 def test_a_word_that_opens_a_sentence_is_no_country_by_its_letters() -> None:
     names = _found("Rates fell in the US, dealers said.\nUs investors, they said, bought bonds.")
     assert names["United States"] == ("place", ["US"])  # "Us" is the pronoun
+
+
+def test_initials_joined_by_and_are_the_one_organisation_they_stand_for() -> None:
+    names = _found("Standard and Poor's Corp said it cut the rating. S and P said the outlook was negative.")
+    assert names["Standard and Poor's Corp"] == ("organization", ["Standard and Poor's Corp", "S and P"])
+    assert "S and P" not in names
