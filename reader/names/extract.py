@@ -436,6 +436,8 @@ def find_mentions(text: str) -> list[Mention]:
             if kind == ORGANIZATION and len(phrase) == 1 and first and fold(words[first - 1].text) in _PLACE_BEFORE:
                 if place_name(phrase[0].text) is not None and not phrase[0].team:
                     kind = PLACE  # "celebrated in Liverpool": the city, where "beat Liverpool" is the club
+            if kind == PERSON and phrase[-1] is words[after - 1] and _employer(words, after):
+                kind = ORGANIZATION  # "Smith Barney analyst Craig Sloane": the firm a person works for
             cue = "team" if kind == ORGANIZATION and phrase[0].team else "shape"
             if kind == PERSON and first and fold(words[first - 1].text) in PERSON_TITLES:
                 cue = "title"  # "Mr Kennedy": the title settles the kind, and joins the full name
@@ -491,6 +493,20 @@ def _possessive_pairs(text: str, found: list[Mention]) -> list[Mention]:
             continue
         merged.append(mention)
     return merged
+
+
+_OCCUPATIONS = frozenset("analyst analysts economist economists strategist trader dealer".split())
+
+
+def _employer(words: list[_Token], after: int) -> bool:
+    """A name set before a role in lower case and a person's name ("Kidder Peabody analyst Herbert Buchbinder",
+    "Salomon economist John Lipsky"): the employer, not a person."""
+    if after + 1 >= len(words) or not words[after].text.islower() or not _capitalised(words[after + 1]):
+        return False
+    role = words[after].text
+    return (role in _OCCUPATIONS or role in _ROLE_NOUNS or role in PERSON_TITLES) and (
+        fold(words[after + 1].text) in given_names() or (after + 2 < len(words) and _capitalised(words[after + 2]))
+    )
 
 
 def _generic(phrase: list[_Token]) -> bool:

@@ -364,3 +364,10 @@ def test_initials_joined_by_and_are_the_one_organisation_they_stand_for() -> Non
     names = _found("Standard and Poor's Corp said it cut the rating. S and P said the outlook was negative.")
     assert names["Standard and Poor's Corp"] == ("organization", ["Standard and Poor's Corp", "S and P"])
     assert "S and P" not in names
+
+
+def test_a_name_before_a_role_and_a_person_is_the_employer() -> None:
+    names = _found('"There are other buyers," added Kidder Peabody analyst Adam F. Cuhney, and Smith Barney analyst '
+                   "Craig Sloane agreed.")
+    assert names["Kidder Peabody"][0] == names["Smith Barney"][0] == "organization"
+    assert names["Adam F. Cuhney"][0] == names["Craig Sloane"][0] == "person"
