@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # the finder loads with the first article analysed, not with 
 
 _KIND_ORDER = {kind: index for index, kind in enumerate(KINDS)}
 _DEFINITION = re.compile(r"\s*\(([A-Z][A-Za-z&]{1,7})\)")  # an acronym defined in brackets after a name
+_INITIALS = re.compile(r"^[A-Z](?:\s*(?:and|&)\s*[A-Z])+$")  # "S and P", "S&P": a firm's initials
 _CUE_KINDS = {"title": PERSON, "team": ORGANIZATION}  # cues that settle a name's kind (see _Group.kind)
 _MINORITY = 2  # a name's rarer kind joins its commoner one when it is half as common or less
 _MISSPELLING_LENGTH = 5  # shorter names are one edit away from too many other words
@@ -209,6 +210,14 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
         if long_group is not None and short_group is not None and short_group is not long_group:
             long_group.absorb(short_group)
             full.remove(short_group)
+    # "S and P" after "Standard and Poor's Corp": initials joined by "and", of exactly one organisation named in full.
+    for group in [g for g in full if g.kind == ORGANIZATION and _INITIALS.match(g.mentions[0].text)]:
+        letters = "".join(c for c in group.mentions[0].text if c.isupper())
+        fits = [g for g in full if g is not group and g.kind == ORGANIZATION and len(g.words) >= 2
+                and _abbreviates(letters, g.mentions[0].text)]
+        if len(fits) == 1:
+            fits[0].absorb(group)
+            full.remove(group)
     # "Mr Kennedy" after "Charles Kennedy": a title on the surname makes the full name a person, whatever
     # kind the full name's own context gave it.
     for group in [g for g in full if len(g.words) == 1 and any(m.cue == "title" for m in g.mentions)]:

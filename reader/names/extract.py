@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass
 from itertools import islice
 
@@ -50,6 +51,7 @@ _TOKEN = re.compile(
     r"|[^\W\d_](?:[^\W_]|[’'](?!s\b)(?=[^\W\d_])|-(?=[^\W\d_]))*"  # words, with inner - and ' but not 's
     r"|\d+(?:[.,:/+\-]\d+)*"
     r"|\n"
+    r"|\^M(?=\n|$)"  # a carriage return in caret notation at a line's end ("REUTER^M"): no text
     r"|[^\w\s]",
     re.UNICODE,
 )
@@ -122,8 +124,13 @@ def tokenize(text: str) -> list[_Token]:
     wrapped = _hard_wrapped(text)
     for match in _TOKEN.finditer(text):
         word = match.group()
-        if word == "\n" and wrapped and text[match.end() : match.end() + 1].isalnum():
-            continue  # hard-wrapped prose ("Federal Deposit Insurance\nCorporation"): the break is a space
+        if word == "^M":
+            continue
+        if word == "\n" and text[match.end() : match.end() + 1].isalnum():
+            if wrapped or (previous[:1].isupper() and _broken_name(text, match.start())):
+                # hard-wrapped prose ("Federal Deposit Insurance\nCorporation"), or a name broken by a line's
+                # end ("Britain, West\nGermany"): the break is a space
+                continue
         token = _Token(match.start(), match.end(), word, previous in _SENTENCE_BREAK)
         token.line_start = previous == "\n"
         tokens.append(token)
@@ -179,6 +186,28 @@ def _hard_wrapped(text: str) -> bool:
     lengths = sorted(len(line) for line in lines)
     open_ended = sum(not line.rstrip().endswith((".", ":", '"')) for line in lines)
     return 50 <= lengths[len(lengths) // 2] <= 80 and open_ended > len(lines) // 2
+
+
+_PROSE_LINE = 45  # characters: a wrapped line of prose fills its width (Reuters: 60-70), a heading rarely does
+_LAST_WORDS = re.compile(r"(?:[A-Z][\w.'’-]*\s)?[A-Z][\w.'’-]*$")
+_FIRST_WORDS = re.compile(r"[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*)?")
+
+
+def _broken_name(text: str, at: int) -> bool:
+    """Whether the single line break at `at`, between two capitalised words, is a space inside a name: the
+    words across it make a place the gazetteer knows ("West\nGermany"), or the line is wrapped prose (it fills
+    its width, holds words in lower case and no figures, as a heading, a list or a table row does not)."""
+    before = _LAST_WORDS.search(text, max(0, at - 40), at)
+    after = _FIRST_WORDS.match(text, at + 1)
+    if before is None or after is None:
+        return False
+    for left in (before.group(), before.group().split()[-1]):
+        for right in (after.group(), after.group().split()[0]):
+            if " " in f"{left} {right}".strip() and place_name(f"{left} {right}") is not None:
+                return True
+    line = text[text.rfind("\n", 0, at) + 1 : at]
+    lower = sum(1 for word in line.split() if word[:1].islower() and len(word) > 1)
+    return len(line.strip()) >= _PROSE_LINE and lower >= 2 and _DIGIT.search(line) is None
 
 
 def _numbers(line: list[_Token]) -> int:
@@ -370,6 +399,11 @@ def find_mentions(text: str) -> list[Mention]:
                 ):
                     first -= 2
                     phrase = [*words[first : first + 2], *phrase]
+            if len(phrase) == 1 and phrase[0].sentence_start and fold(phrase[0].text) in _FUNCTION_WORDS and (
+                not phrase[0].text.isupper()
+            ):
+                vetoed.append((phrase[0].start, phrase[0].end))  # "Us", "May" opening a sentence: a word, not "US"
+                continue
             kind = _KINDS.get(label, "")  # MISC: learned so that it is not shown, but it vetoes a guess
             if not kind and len(phrase) > 1:  # "U.S.-Japan trade", "U.S. Dlrs" read as MISC: the country is a place
                 owner = _country_owner(text, phrase, set(), every=True)
@@ -382,8 +416,10 @@ def find_mentions(text: str) -> list[Mention]:
             if owner:  # "U.S. Agriculture Department": the country, and its body
                 found.append(_mention(text, phrase[:owner], PLACE, "place"))
                 phrase = phrase[owner:]
-                if all(fold(t.text) in lowered or not t.text[:1].isalpha() for t in phrase):
+                if all(fold(t.text) in lowered or not t.text[:1].isalpha() for t in phrase) or _generic(phrase):
                     continue  # "the U.S. Economy", "U.S. Dlrs": the country, and a word prose writes in lower case
+            if kind == ORGANIZATION and len(phrase) == 1 and fold(phrase[0].text) in _LEGAL_ENDINGS:
+                continue  # "Ltd", "Corp": a firm's legal ending names no firm alone
             joined = [i for i, t in enumerate(phrase) if i and fold(t.text) in ("and", "&")]
             both = len(joined) == 1 and joined[0] + 1 < len(phrase) and all(
                 place_name(text[part[0].start : part[-1].end]) is not None
@@ -400,18 +436,24 @@ def find_mentions(text: str) -> list[Mention]:
             if kind == ORGANIZATION and len(phrase) == 1 and first and fold(words[first - 1].text) in _PLACE_BEFORE:
                 if place_name(phrase[0].text) is not None and not phrase[0].team:
                     kind = PLACE  # "celebrated in Liverpool": the city, where "beat Liverpool" is the club
+            if kind == PERSON and phrase[-1] is words[after - 1] and _employer(words, after):
+                kind = ORGANIZATION  # "Smith Barney analyst Craig Sloane": the firm a person works for
             cue = "team" if kind == ORGANIZATION and phrase[0].team else "shape"
             if kind == PERSON and first and fold(words[first - 1].text) in PERSON_TITLES:
                 cue = "title"  # "Mr Kennedy": the title settles the kind, and joins the full name
             found.append(_mention(text, phrase, kind, cue))
+    found = _whole_places(ruled, _possessive_pairs(text, found))
     mentions = [m for m in ruled if m.cue in _STRONG_CUES or (m.cue == "acronym" and _bracketed_after(text, m))]
     starts = [t.start for t in words]
     for mention in [m for m in mentions if m.kind == ORGANIZATION and m.cue == "organisation"]:
         first = bisect.bisect_left(starts, mention.start)
         phrase = [t for t in words[first : first + 12] if t.end <= mention.end]
         owner = _country_owner(text, phrase, lowered)
-        if owner and len(phrase) > owner:  # "U.S. Government", "U.S. Embassy": the country, and its body
+        if owner and len(phrase) > owner:  # "U.S. Embassy": the country, and its body
             mentions.append(_mention(text, phrase[:owner], PLACE, "place"))
+            if _generic(phrase[owner:]):  # "U.S. Government securities": the country, and a generic word
+                mentions.remove(mention)
+                continue
             rest = _mention(text, phrase[owner:], ORGANIZATION, "organisation")
             mention.start, mention.text = rest.start, rest.text
     taken = [(m.start, m.end) for m in mentions]
@@ -426,6 +468,64 @@ def find_mentions(text: str) -> list[Mention]:
             mentions.append(guess)
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+_AND = re.compile(r"\s+(?:and|&)\s+")
+
+
+def _possessive_pairs(text: str, found: list[Mention]) -> list[Mention]:
+    """ "rated AAA by Standard and Poor's": two organisations joined by "and", the possessive on the second,
+    are one organisation's name, when neither is named alone elsewhere in the text ("Ford and Chrysler's
+    sales", after "Ford said", are two) and neither is a place."""
+    named = Counter(fold(m.text) for m in found)
+    merged: list[Mention] = []
+    for mention in found:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.kind == mention.kind == ORGANIZATION
+            and _AND.fullmatch(text, last.end, mention.start)
+            and _POSSESSIVE.match(text, mention.end)
+            and all(named[fold(m.text)] == 1 and place_name(m.text) is None for m in (last, mention))
+        ):
+            end = mention.end + 2
+            merged[-1] = Mention(last.start, end, " ".join(text[last.start : end].split()), ORGANIZATION, "shape")
+            continue
+        merged.append(mention)
+    return merged
+
+
+_OCCUPATIONS = frozenset("analyst analysts economist economists strategist trader dealer".split())
+
+
+def _employer(words: list[_Token], after: int) -> bool:
+    """A name set before a role in lower case and a person's name ("Kidder Peabody analyst Herbert Buchbinder",
+    "Salomon economist John Lipsky"): the employer, not a person."""
+    if after + 1 >= len(words) or not words[after].text.islower() or not _capitalised(words[after + 1]):
+        return False
+    role = words[after].text
+    return (role in _OCCUPATIONS or role in _ROLE_NOUNS or role in PERSON_TITLES) and (
+        fold(words[after + 1].text) in given_names() or (after + 2 < len(words) and _capitalised(words[after + 2]))
+    )
+
+
+def _generic(phrase: list[_Token]) -> bool:
+    """ "Government", "Ministry": a head word alone, which names no organisation in particular."""
+    return len(phrase) == 1 and fold(phrase[0].text) in _BARE_HEADS
+
+
+def _whole_places(ruled: list[Mention], found: list[Mention]) -> list[Mention]:
+    """ "West Germany", "West Hartford": a place the gazetteer knows by several words is one place, where the
+    tagger read its words as places of their own ("West", "Germany")."""
+    for guess in ruled:
+        if guess.cue != "place" or " " not in guess.text:
+            continue
+        inside = [m for m in found if m.start < guess.end and guess.start < m.end]
+        if len(inside) >= 2 and all(m.kind == PLACE and guess.start <= m.start and m.end <= guess.end for m in inside):
+            found = [m for m in found if m not in inside]
+            found.append(Mention(guess.start, guess.end, guess.text, PLACE, "shape"))
+    found.sort(key=lambda m: m.start)
+    return found
 
 
 def _beside_code(text: str, token: _Token) -> bool:
@@ -519,6 +619,19 @@ def rule_mentions(text: str, tokens: list[_Token], lowered: set[str]) -> list[Me
                     break
             else:
                 break
+        firm = j if tokens[i].shouting else _bracketed_firm(tokens, j)
+        if firm > j:  # "Cheung Kong (Holdings) Ltd": one firm; "Bache Securities (Japan) Ltd": a firm, and a place
+            first = i
+            while first < j - 1 and tokens[first].sentence_start and fold(tokens[first].text) in _FUNCTION_WORDS:
+                first += 1
+            inner = tokens[j + 1 : j + _bracket_width(tokens, j)]
+            if place_name(text[inner[0].start : inner[-1].end]) is not None:
+                mentions.append(_mention(text, tokens[first:j], ORGANIZATION, "organisation"))
+                mentions.append(_mention(text, inner, PLACE, "place"))
+            else:
+                mentions.append(_mention(text, tokens[first:firm], ORGANIZATION, "organisation"))
+            i = firm
+            continue
         firm = _firm_ending(tokens, j)
         if firm > j:  # "Merrill Lynch and Co Inc", "Smith Barney, Harris Upham and Co": one firm
             first = i
@@ -600,6 +713,30 @@ def _possessive_firm(tokens: list[_Token], start: int, phrase: list[_Token]) -> 
         if tokens[owner].sentence_start and fold(tokens[owner].text) in _FUNCTION_WORDS:
             owner += 2
     return owner
+
+
+def _bracket_width(tokens: list[_Token], start: int) -> int:
+    """How many tokens from the "(" at `start` to its ")" (exclusive)."""
+    close = start + 1
+    while tokens[close].text != ")":
+        close += 1
+    return close - start
+
+
+def _bracketed_firm(tokens: list[_Token], after: int) -> int:
+    """Where a firm's name with a bracketed part before its legal ending ends ("Indosuez Asia (Singapore) Ltd"):
+    one to three capitalised words in brackets, then "Ltd", "Inc" or the like; `after` when it is none."""
+    if after >= len(tokens) or tokens[after].text != "(":
+        return after
+    close = after + 1
+    while close < len(tokens) and close - after <= 3 and _capitalised(tokens[close]):
+        close += 1
+    if close == after + 1 or close + 1 >= len(tokens) or tokens[close].text != ")":
+        return after
+    end = close + 1
+    while end < len(tokens) and _capitalised(tokens[end]) and fold(tokens[end].text) in _LEGAL_ENDINGS:
+        end += 1
+    return end if end > close + 1 else after
 
 
 def _drop_from(mentions: list[Mention], start: int) -> None:

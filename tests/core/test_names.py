@@ -302,3 +302,72 @@ def test_a_party_and_state_after_a_politician_is_not_a_name() -> None:
 
     found = article_names("Sen. Chris Dodd, D-Conn, a co-sponsor of the bill, and Rep. Joe Smith, R-Texas, agreed.")
     assert [(n.name, n.kind) for n in found] == [("Chris Dodd", "person"), ("Joe Smith", "person")]
+
+
+def test_a_line_break_inside_a_name_is_a_space() -> None:
+    # wire copy is wrapped at about 70 columns: a name may be broken across the lines of a paragraph
+    names = _found(
+        "Suffield Financial Corp said  \n"
+        "Jon Googel and Benjamin Sisti of Colonial Realty, West\n"
+        "Hartford, Conn., purchased 175,900 shares of its stock for\n"
+        "3,416,624.\n"
+        "    The company said the purchase equals 5.2 pct of its\n"
+        "outstanding shares.\n"
+        " Reuter\n"
+    )
+    assert names["West Hartford"][0] == "place" and "West" not in names and "Hartford" not in names
+    # a list of short lines is no wrapped prose: each line's names stay its own
+    names = _found("Draw for the second round:\nUnited States at Netherlands\nCzech Republic at Germany\n")
+    assert {"Netherlands", "Czechia"} <= set(names)
+
+
+def test_a_place_of_several_words_is_one_place() -> None:
+    # the tagger, trained on news of 1996, reads "West" and "Germany" as two places
+    names = _found("invest in Britain, West\nGermany, France and other countries")
+    assert names["West Germany"][0] == "place" and "West" not in names and "Germany" not in names
+    names = _found("the Group of Five comprising the United States,\nJapan, West Germany, France and Britain.")
+    assert names["West Germany"][0] == "place" and "West" not in names
+
+
+def test_a_sign_off_with_a_carriage_return_in_caret_notation_is_furniture() -> None:
+    body = "Sales rose to 12 mln from 10 mln, the company said.^M\n    Net 1.0 mln vs 0.1 mln\nREUTER^M"
+    assert _found(body) == {}
+
+
+def test_two_names_joined_by_and_with_one_possessive_are_one_organisation() -> None:
+    names = _found("The issue is rated AAA by Standard and Poor's and secured by Federal Home Loan Mortgage Corp.")
+    assert names["Standard and Poor's"][0] == "organization" and "Standard" not in names and "Poor" not in names
+    names = _found("Ford said sales rose. Ford and Chrysler's dealers agreed.")  # each named alone too: two
+    assert "Ford" in names and "Ford and Chrysler's" not in names
+
+
+def test_a_generic_word_is_no_name_alone() -> None:
+    names = _found("RMJ is one of the largest U.S. Government securities brokers, beside a U.S.\nGovernment agency.")
+    assert names["United States"][0] == "place" and "Government" not in names
+    names = _found("Industrial Equity (Pacific) Ltd, a Hong Kong investment firm, said it raised its stake.")
+    assert "Ltd" not in names
+
+
+def test_a_firm_with_a_bracketed_part_before_its_legal_ending() -> None:
+    names = _found("Industrial Equity (Pacific) Ltd, a Hong Kong investment firm, said it raised its stake.")
+    assert names["Industrial Equity"][0] == "organization" and names["Pacific"][0] == "place"
+    names = _found("The three are Cheung Kong (Holdings) Ltd <CKGH.HK> and Hongkong Electric Holdings Ltd.")
+    assert names["Cheung Kong (Holdings) Ltd"][0] == "organization" and "Cheung Kong" not in names
+
+
+def test_a_word_that_opens_a_sentence_is_no_country_by_its_letters() -> None:
+    names = _found("Rates fell in the US, dealers said.\nUs investors, they said, bought bonds.")
+    assert names["United States"] == ("place", ["US"])  # "Us" is the pronoun
+
+
+def test_initials_joined_by_and_are_the_one_organisation_they_stand_for() -> None:
+    names = _found("Standard and Poor's Corp said it cut the rating. S and P said the outlook was negative.")
+    assert names["Standard and Poor's Corp"] == ("organization", ["Standard and Poor's Corp", "S and P"])
+    assert "S and P" not in names
+
+
+def test_a_name_before_a_role_and_a_person_is_the_employer() -> None:
+    names = _found('"There are other buyers," added Kidder Peabody analyst Adam F. Cuhney, and Smith Barney analyst '
+                   "Craig Sloane agreed.")
+    assert names["Kidder Peabody"][0] == names["Smith Barney"][0] == "organization"
+    assert names["Adam F. Cuhney"][0] == names["Craig Sloane"][0] == "person"
