@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib.resources import files
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -340,7 +340,13 @@ class Tagger:
         ids = np.empty(n + 4, dtype=np.intp)
         ids[:2] = self._type(_PAD[0])
         ids[n + 2 :] = self._type(_PAD[1])
-        ids[2 : n + 2] = [self._type(t.text) for t in tokens]
+        known = self._types.get
+        words = [t.text for t in tokens]
+        seen = [known(word) for word in words]  # a dictionary look-up for every word seen before
+        if None in seen:
+            ids[2 : n + 2] = [self._type(word) for word in words]  # in order: the cache may start again on the way
+        else:
+            ids[2 : n + 2] = cast("list[int]", seen)
         table = self._table
         emissions = table[ids[:n], 0] + table[ids[1 : n + 1], 1] + table[ids[2 : n + 2], 2]
         emissions += table[ids[3 : n + 3], 3] + table[ids[4:], 4]
@@ -380,38 +386,45 @@ class Tagger:
             else:
                 starts.append(first)
                 ends.append(after)
-        labels = [0] * len(tokens)
         if not starts:
             return ["O"] * len(tokens)
-        lengths = np.array(ends) - np.array(starts)
-        longest = int(lengths.max())
+        # The stretches longest first, so that at each step the ones still running are a prefix: the work
+        # is their total length, not their number times the longest.
+        order = sorted(range(len(starts)), key=lambda k: starts[k] - ends[k])
+        opening = order.index(0)  # where the stretch that may open the text went
+        starts = [starts[k] for k in order]
+        lengths = np.array([ends[k] for k in order]) - np.array(starts)
+        longest = int(lengths[0])
         count = len(starts)
-        # emissions laid out sentence by sentence, padded to the longest
-        where = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])
+        running = np.searchsorted(-lengths, -np.arange(longest)).tolist()  # how many are longer than each step
+        # emissions laid out stretch by stretch, padded to the longest
+        where = np.concatenate([np.arange(s, s + n) for s, n in zip(starts, lengths.tolist(), strict=True)])
         row = np.repeat(np.arange(count), lengths)
         column = where - np.repeat(np.array(starts), lengths)
         grid = np.zeros((count, longest, len(LABELS)), dtype=np.float32)
         grid[row, column] = emissions[where]
         moves = self._moves
-        bests = np.empty((longest, count, len(LABELS)), dtype=np.float32)
         choices = np.zeros((longest, count, len(LABELS)), dtype=np.intp)
-        best = bests[0] = grid[:, 0] + moves[0]  # after an outside token, as a stretch always is…
-        if starts[0] == 0:
-            best[0] = grid[0, 0] + self._opening  # …but the text's first, which has no transition before it
+        best = grid[:, 0] + moves[0]  # after an outside token, as a stretch always is…
+        if starts[opening] == 0:
+            best[opening] = grid[opening, 0] + self._opening  # …but the text's first, which has no transition before it
         for step in range(1, longest):
-            total = best[:, :, None] + moves  # sentence × previous label × label
-            choices[step] = total.argmax(axis=1)
-            best = bests[step] = total.max(axis=1) + grid[:, step]
-        finals = bests[lengths - 1, np.arange(count)].argmax(axis=1).tolist()
-        back = choices.tolist()
-        for sentence in range(count):
-            start, length = starts[sentence], int(lengths[sentence])
-            last = finals[sentence]
-            labels[start + length - 1] = last
-            for step in range(length - 1, 0, -1):
-                last = back[step][sentence][last]
-                labels[start + step - 1] = last
-        return [LABELS[label] for label in labels]
+            live = running[step]
+            total = best[:live, :, None] + moves  # stretch × previous label × label
+            choices[step, :live] = total.argmax(axis=1)
+            best[:live] = total.max(axis=1) + grid[:live, step]  # a finished stretch keeps its last scores
+        finals = best.argmax(axis=1)
+        # Back through the stretches at once: each joins at its own last step, with its best final label.
+        path = np.empty((count, longest), dtype=np.intp)
+        last = finals.copy()  # a stretch's entry is first read at its own last step, so it is still its final
+        for step in range(longest - 1, -1, -1):
+            live = running[step]
+            path[:live, step] = last[:live]
+            if step:
+                last[:live] = choices[step, np.arange(live), last[:live]]
+        chosen = np.zeros(len(tokens), dtype=np.intp)
+        chosen[where] = path[row, column]
+        return [LABELS[label] for label in chosen.tolist()]
 
 
 _FULL_STOPS = frozenset(".!?;")
