@@ -314,39 +314,45 @@ class Tagger:
             return np.zeros(len(LABELS), dtype=np.float32)
         return self._weights[rows].sum(axis=0)  # type: ignore[no-any-return]
 
-    def _type(self, word: str) -> int:
-        found = self._types.get(word)
-        if found is not None:
-            return found
-        if len(self._types) >= _CACHE_LIMIT:
+    def _ids(self, words: list[str]) -> list[int]:
+        """Each word's row in the score table; the words not seen before get theirs all at once."""
+        known = self._types.get
+        seen = [known(word) for word in words]  # a dictionary look-up for every word seen before
+        if None not in seen:
+            return cast("list[int]", seen)
+        new = list(dict.fromkeys(w for w, index in zip(words, seen, strict=True) if index is None))
+        if len(self._types) + len(new) > _CACHE_LIMIT:  # start again, keeping the text's own words together
             self._types.clear()
-        index = len(self._types)
-        if index >= len(self._table):
-            grown = np.zeros((len(self._table) * 2, len(OFFSETS), len(LABELS)), dtype=np.float32)
+            new = list(dict.fromkeys(words))
+        first = len(self._types)
+        if first + len(new) > len(self._table):
+            size = len(self._table)
+            while size < first + len(new):
+                size *= 2
+            grown = np.zeros((size, len(OFFSETS), len(LABELS)), dtype=np.float32)
             grown[: len(self._table)] = self._table
             self._table = grown
-        # table[w, k]: word w's part of the score of a token OFFSETS[k] places before it
+        # table[w, k]: word w's part of the score of a token OFFSETS[k] places before it, the sum of its
+        # features' blocks; each word's rows end with the blocks' zero row, so that no word has none.
         own = self._features
-        rows = [row for f in word_features(word)[0] if (row := own.get(f)) is not None]
-        self._table[index] = self._blocks[rows].sum(axis=0) if rows else 0.0
-        self._types[word] = index
-        return index
+        empty = len(self._blocks) - 1
+        rows: list[int] = []
+        bounds: list[int] = []
+        for word in new:
+            bounds.append(len(rows))
+            rows.extend([row for f in word_features(word)[0] if (row := own.get(f)) is not None])
+            rows.append(empty)
+        self._table[first : first + len(new)] = np.add.reduceat(self._blocks[rows], bounds, axis=0)
+        for index, word in enumerate(new, first):
+            self._types[word] = index
+        return cast("list[int]", [known(word) for word in words])
 
     def scores(
         self, text: str, tokens: Sequence[_Token], lowered: set[str] | None = None, breaks: list[int] | None = None
     ) -> np.ndarray:
         """Each token's score for each label, before the transitions."""
         n = len(tokens)
-        ids = np.empty(n + 4, dtype=np.intp)
-        ids[:2] = self._type(_PAD[0])
-        ids[n + 2 :] = self._type(_PAD[1])
-        known = self._types.get
-        words = [t.text for t in tokens]
-        seen = [known(word) for word in words]  # a dictionary look-up for every word seen before
-        if None in seen:
-            ids[2 : n + 2] = [self._type(word) for word in words]  # in order: the cache may start again on the way
-        else:
-            ids[2 : n + 2] = cast("list[int]", seen)
+        ids = np.array(self._ids([_PAD[0], _PAD[0], *(t.text for t in tokens), _PAD[1], _PAD[1]]), dtype=np.intp)
         table = self._table
         emissions = table[ids[:n], 0] + table[ids[1 : n + 1], 1] + table[ids[2 : n + 2], 2]
         emissions += table[ids[3 : n + 3], 3] + table[ids[4:], 4]
