@@ -377,42 +377,35 @@ class Tagger:
         # Only stretches that could hold a name are decoded: tokens whose outside score does not clearly win,
         # a token either side, and the few tokens between two of them ("Bank of England").
         margin = emissions[:, 0] - emissions[:, 1:].max(axis=1)
-        open_at = np.flatnonzero(margin < self.margin).tolist()
-        starts: list[int] = []
-        ends: list[int] = []
-        sentence = 0  # the sentence [edges[sentence], limit) that holds the open token
-        for index in open_at:
-            while sentence + 1 < len(edges) and edges[sentence + 1] <= index:
-                sentence += 1
-            floor = edges[sentence]
-            limit = edges[sentence + 1] if sentence + 1 < len(edges) else len(tokens)
-            first, after = max(index - 1, floor), min(index + 2, limit)
-            if ends and ends[-1] > floor and first <= ends[-1] + _GAP:
-                ends[-1] = after
-            else:
-                starts.append(first)
-                ends.append(after)
-        if not starts:
+        open_at = np.flatnonzero(margin < self.margin)
+        if not open_at.size:
             return ["O"] * len(tokens)
+        bounds = np.array([*edges, len(tokens)])
+        sentence = np.searchsorted(bounds, open_at, side="right") - 1  # the sentence that holds each open token
+        firsts = np.maximum(open_at - 1, bounds[sentence])
+        afters = np.minimum(open_at + 2, bounds[sentence + 1])
+        opens = np.ones(len(open_at), dtype=bool)  # an open token that starts a stretch of its own
+        opens[1:] = (sentence[1:] != sentence[:-1]) | (firsts[1:] > afters[:-1] + _GAP)
+        closes = np.append(opens[1:], True)
         # The stretches longest first, so that at each step the ones still running are a prefix: the work
         # is their total length, not their number times the longest.
-        order = sorted(range(len(starts)), key=lambda k: starts[k] - ends[k])
-        opening = order.index(0)  # where the stretch that may open the text went
-        starts = [starts[k] for k in order]
-        lengths = np.array([ends[k] for k in order]) - np.array(starts)
+        order = np.argsort(firsts[opens] - afters[closes], kind="stable")
+        opening = int(np.flatnonzero(order == 0)[0])  # where the stretch that may open the text went
+        starts_at = firsts[opens][order]
+        lengths = afters[closes][order] - starts_at
         longest = int(lengths[0])
-        count = len(starts)
+        count = len(starts_at)
         running = np.searchsorted(-lengths, -np.arange(longest)).tolist()  # how many are longer than each step
         # emissions laid out stretch by stretch, padded to the longest
-        where = np.concatenate([np.arange(s, s + n) for s, n in zip(starts, lengths.tolist(), strict=True)])
         row = np.repeat(np.arange(count), lengths)
-        column = where - np.repeat(np.array(starts), lengths)
+        column = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        where = starts_at[row] + column
         grid = np.zeros((count, longest, len(LABELS)), dtype=np.float32)
         grid[row, column] = emissions[where]
         moves = self._moves
         choices = np.zeros((longest, count, len(LABELS)), dtype=np.intp)
         best = grid[:, 0] + moves[0]  # after an outside token, as a stretch always is…
-        if starts[opening] == 0:
+        if starts_at[opening] == 0:
             best[opening] = grid[opening, 0] + self._opening  # …but the text's first, which has no transition before it
         for step in range(1, longest):
             live = running[step]
@@ -422,12 +415,13 @@ class Tagger:
         finals = best.argmax(axis=1)
         # Back through the stretches at once: each joins at its own last step, with its best final label.
         path = np.empty((count, longest), dtype=np.intp)
+        stretches = np.arange(count)
         last = finals.copy()  # a stretch's entry is first read at its own last step, so it is still its final
         for step in range(longest - 1, -1, -1):
             live = running[step]
             path[:live, step] = last[:live]
             if step:
-                last[:live] = choices[step, np.arange(live), last[:live]]
+                last[:live] = choices[step, stretches[:live], last[:live]]
         chosen = np.zeros(len(tokens), dtype=np.intp)
         chosen[where] = path[row, column]
         return [LABELS[label] for label in chosen.tolist()]
