@@ -120,24 +120,29 @@ _MONTHS = frozenset(
 def tokenize(text: str) -> list[_Token]:
     tokens: list[_Token] = []
     previous = "\n"
-    lines: list[list[_Token]] = [[]]
+    line: list[_Token] = []
+    lines = [line]
     wrapped = _hard_wrapped(text)
+    breaks = _SENTENCE_BREAK
     for match in _TOKEN.finditer(text):
         word = match.group()
         if word == "^M":
             continue
-        if word == "\n" and text[match.end() : match.end() + 1].isalnum():
-            if wrapped or (previous[:1].isupper() and _broken_name(text, match.start())):
+        start, end = match.span()
+        if word == "\n":
+            if text[end : end + 1].isalnum() and (
+                wrapped or (previous[:1].isupper() and _broken_name(text, start))
+            ):
                 # hard-wrapped prose ("Federal Deposit Insurance\nCorporation"), or a name broken by a line's
                 # end ("Britain, West\nGermany"): the break is a space
                 continue
-        token = _Token(match.start(), match.end(), word, previous in _SENTENCE_BREAK)
-        token.line_start = previous == "\n"
-        tokens.append(token)
-        if word == "\n":
-            lines.append([])
+            tokens.append(_Token(start, end, word, previous in breaks, line_start=previous == "\n"))
+            line = []
+            lines.append(line)
         else:
-            lines[-1].append(token)
+            token = _Token(start, end, word, previous in breaks, line_start=previous == "\n")
+            tokens.append(token)
+            line.append(token)
         previous = word
     lines = [line for line in lines if line]
     digits = _DIGIT.search(text) is not None  # most prose has a few; a text without any has no tables
@@ -156,18 +161,21 @@ def tokenize(text: str) -> list[_Token]:
     if len(lines) > 1:
         _mark_sign_off(lines[-1])
     _mark_trailing_credit(tokens)
-    _mark_affiliations(tokens)
+    _mark_affiliations(text, tokens)
     return tokens
 
 
 _PARTY_STATE = re.compile(r"^[DRI]-([A-Z][a-z]+|[A-Z]{2})$")
+_PARTY_MARK = re.compile(r"[DRI]-[A-Z]")  # in the text wherever a token can match _PARTY_STATE
 
 
-def _mark_affiliations(tokens: list[_Token]) -> None:
+def _mark_affiliations(text: str, tokens: list[_Token]) -> None:
     """ "Sen. Chris Dodd, D-Conn, said": a party and a state after a politician's name and a comma, never a name
     of its own (the state is read by the abbreviation table or the place table)."""
     from reader.names.gazetteer import STATE_ABBREVIATIONS, place_name
 
+    if not _PARTY_MARK.search(text):
+        return  # most texts have none: one search over the text instead of a match per token
     for index in range(1, len(tokens)):
         token = tokens[index]
         found = _PARTY_STATE.match(token.text)

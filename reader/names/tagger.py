@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib.resources import files
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -314,33 +314,45 @@ class Tagger:
             return np.zeros(len(LABELS), dtype=np.float32)
         return self._weights[rows].sum(axis=0)  # type: ignore[no-any-return]
 
-    def _type(self, word: str) -> int:
-        found = self._types.get(word)
-        if found is not None:
-            return found
-        if len(self._types) >= _CACHE_LIMIT:
+    def _ids(self, words: list[str]) -> list[int]:
+        """Each word's row in the score table; the words not seen before get theirs all at once."""
+        known = self._types.get
+        seen = [known(word) for word in words]  # a dictionary look-up for every word seen before
+        if None not in seen:
+            return cast("list[int]", seen)
+        new = list(dict.fromkeys(w for w, index in zip(words, seen, strict=True) if index is None))
+        if len(self._types) + len(new) > _CACHE_LIMIT:  # start again, keeping the text's own words together
             self._types.clear()
-        index = len(self._types)
-        if index >= len(self._table):
-            grown = np.zeros((len(self._table) * 2, len(OFFSETS), len(LABELS)), dtype=np.float32)
+            new = list(dict.fromkeys(words))
+        first = len(self._types)
+        if first + len(new) > len(self._table):
+            size = len(self._table)
+            while size < first + len(new):
+                size *= 2
+            grown = np.zeros((size, len(OFFSETS), len(LABELS)), dtype=np.float32)
             grown[: len(self._table)] = self._table
             self._table = grown
-        # table[w, k]: word w's part of the score of a token OFFSETS[k] places before it
+        # table[w, k]: word w's part of the score of a token OFFSETS[k] places before it, the sum of its
+        # features' blocks; each word's rows end with the blocks' zero row, so that no word has none.
         own = self._features
-        rows = [row for f in word_features(word)[0] if (row := own.get(f)) is not None]
-        self._table[index] = self._blocks[rows].sum(axis=0) if rows else 0.0
-        self._types[word] = index
-        return index
+        empty = len(self._blocks) - 1
+        rows: list[int] = []
+        bounds: list[int] = []
+        for word in new:
+            bounds.append(len(rows))
+            rows.extend([row for f in word_features(word)[0] if (row := own.get(f)) is not None])
+            rows.append(empty)
+        self._table[first : first + len(new)] = np.add.reduceat(self._blocks[rows], bounds, axis=0)
+        for index, word in enumerate(new, first):
+            self._types[word] = index
+        return cast("list[int]", [known(word) for word in words])
 
     def scores(
         self, text: str, tokens: Sequence[_Token], lowered: set[str] | None = None, breaks: list[int] | None = None
     ) -> np.ndarray:
         """Each token's score for each label, before the transitions."""
         n = len(tokens)
-        ids = np.empty(n + 4, dtype=np.intp)
-        ids[:2] = self._type(_PAD[0])
-        ids[n + 2 :] = self._type(_PAD[1])
-        ids[2 : n + 2] = [self._type(t.text) for t in tokens]
+        ids = np.array(self._ids([_PAD[0], _PAD[0], *(t.text for t in tokens), _PAD[1], _PAD[1]]), dtype=np.intp)
         table = self._table
         emissions = table[ids[:n], 0] + table[ids[1 : n + 1], 1] + table[ids[2 : n + 2], 2]
         emissions += table[ids[3 : n + 3], 3] + table[ids[4:], 4]
@@ -365,53 +377,54 @@ class Tagger:
         # Only stretches that could hold a name are decoded: tokens whose outside score does not clearly win,
         # a token either side, and the few tokens between two of them ("Bank of England").
         margin = emissions[:, 0] - emissions[:, 1:].max(axis=1)
-        open_at = np.flatnonzero(margin < self.margin).tolist()
-        starts: list[int] = []
-        ends: list[int] = []
-        sentence = 0  # the sentence [edges[sentence], limit) that holds the open token
-        for index in open_at:
-            while sentence + 1 < len(edges) and edges[sentence + 1] <= index:
-                sentence += 1
-            floor = edges[sentence]
-            limit = edges[sentence + 1] if sentence + 1 < len(edges) else len(tokens)
-            first, after = max(index - 1, floor), min(index + 2, limit)
-            if ends and ends[-1] > floor and first <= ends[-1] + _GAP:
-                ends[-1] = after
-            else:
-                starts.append(first)
-                ends.append(after)
-        labels = [0] * len(tokens)
-        if not starts:
+        open_at = np.flatnonzero(margin < self.margin)
+        if not open_at.size:
             return ["O"] * len(tokens)
-        lengths = np.array(ends) - np.array(starts)
-        longest = int(lengths.max())
-        count = len(starts)
-        # emissions laid out sentence by sentence, padded to the longest
-        where = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])
+        bounds = np.array([*edges, len(tokens)])
+        sentence = np.searchsorted(bounds, open_at, side="right") - 1  # the sentence that holds each open token
+        firsts = np.maximum(open_at - 1, bounds[sentence])
+        afters = np.minimum(open_at + 2, bounds[sentence + 1])
+        opens = np.ones(len(open_at), dtype=bool)  # an open token that starts a stretch of its own
+        opens[1:] = (sentence[1:] != sentence[:-1]) | (firsts[1:] > afters[:-1] + _GAP)
+        closes = np.append(opens[1:], True)
+        # The stretches longest first, so that at each step the ones still running are a prefix: the work
+        # is their total length, not their number times the longest.
+        order = np.argsort(firsts[opens] - afters[closes], kind="stable")
+        opening = int(np.flatnonzero(order == 0)[0])  # where the stretch that may open the text went
+        starts_at = firsts[opens][order]
+        lengths = afters[closes][order] - starts_at
+        longest = int(lengths[0])
+        count = len(starts_at)
+        running = np.searchsorted(-lengths, -np.arange(longest)).tolist()  # how many are longer than each step
+        # emissions laid out stretch by stretch, padded to the longest
         row = np.repeat(np.arange(count), lengths)
-        column = where - np.repeat(np.array(starts), lengths)
+        column = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        where = starts_at[row] + column
         grid = np.zeros((count, longest, len(LABELS)), dtype=np.float32)
         grid[row, column] = emissions[where]
         moves = self._moves
-        bests = np.empty((longest, count, len(LABELS)), dtype=np.float32)
         choices = np.zeros((longest, count, len(LABELS)), dtype=np.intp)
-        best = bests[0] = grid[:, 0] + moves[0]  # after an outside token, as a stretch always is…
-        if starts[0] == 0:
-            best[0] = grid[0, 0] + self._opening  # …but the text's first, which has no transition before it
+        best = grid[:, 0] + moves[0]  # after an outside token, as a stretch always is…
+        if starts_at[opening] == 0:
+            best[opening] = grid[opening, 0] + self._opening  # …but the text's first, which has no transition before it
         for step in range(1, longest):
-            total = best[:, :, None] + moves  # sentence × previous label × label
-            choices[step] = total.argmax(axis=1)
-            best = bests[step] = total.max(axis=1) + grid[:, step]
-        finals = bests[lengths - 1, np.arange(count)].argmax(axis=1).tolist()
-        back = choices.tolist()
-        for sentence in range(count):
-            start, length = starts[sentence], int(lengths[sentence])
-            last = finals[sentence]
-            labels[start + length - 1] = last
-            for step in range(length - 1, 0, -1):
-                last = back[step][sentence][last]
-                labels[start + step - 1] = last
-        return [LABELS[label] for label in labels]
+            live = running[step]
+            total = best[:live, :, None] + moves  # stretch × previous label × label
+            choices[step, :live] = total.argmax(axis=1)
+            best[:live] = total.max(axis=1) + grid[:live, step]  # a finished stretch keeps its last scores
+        finals = best.argmax(axis=1)
+        # Back through the stretches at once: each joins at its own last step, with its best final label.
+        path = np.empty((count, longest), dtype=np.intp)
+        stretches = np.arange(count)
+        last = finals.copy()  # a stretch's entry is first read at its own last step, so it is still its final
+        for step in range(longest - 1, -1, -1):
+            live = running[step]
+            path[:live, step] = last[:live]
+            if step:
+                last[:live] = choices[step, stretches[:live], last[:live]]
+        chosen = np.zeros(len(tokens), dtype=np.intp)
+        chosen[where] = path[row, column]
+        return [LABELS[label] for label in chosen.tolist()]
 
 
 _FULL_STOPS = frozenset(".!?;")
