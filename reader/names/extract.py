@@ -1,9 +1,9 @@
 """Finding mentions of people, places and organisations in an article's text.
 
-A rule-based finder: capitalised phrases are gathered in one pass over a regex tokenisation, then
-judged by cues a reader would use: a title before a name ("Defence Minister Rajnath Singh"), an
-organisation head word ("Ministry of Defence"), a known place, an acronym, or the shape of a personal
-name. Words that are capitalised only because they start a sentence or a heading are not names.
+The trained tagger (`tagger.py`) reads the tokens (`tokens.py`) and proposes names; the rules here stand
+where they have a cue the tagger cannot learn (a title before a name, an organisation's head word or
+legal ending, a side in a results table, a handle), fill in places, acronyms and short forms where it
+reads nothing, and veto what is no name (events, credits, codes, a generic word alone).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
-from itertools import islice
 
 from reader.names.gazetteer import (
     BARE_TITLES,
@@ -32,6 +31,19 @@ from reader.names.gazetteer import (
     place_name,
 )
 from reader.names.kinds import ORGANIZATION, PERSON, PLACE
+from reader.names.tokens import (
+    ACRONYM,
+    AFFILIATION,
+    CODE_WITH_DIGITS,
+    CONNECTORS,
+    FUNCTION_WORDS,
+    TRAILING,
+    VERB_ENDINGS,
+    Token,
+    capitalised,
+    is_demonym,
+    tokenize,
+)
 
 
 @dataclass(slots=True)
@@ -43,320 +55,6 @@ class Mention:
     text: str
     kind: str
     cue: str  # "title", "organisation", "team", "place", "acronym", "handle", "shape" or "alias"
-
-
-_TOKEN = re.compile(
-    r"@[A-Za-z0-9_]+"  # a handle: @narendramodi
-    r"|(?:[A-Z]\.){2,}"  # dotted initials: U.S.
-    r"|[^\W\d_](?:[^\W_]|[’'](?!s\b)(?=[^\W\d_])|-(?=[^\W\d_]))*"  # words, with inner - and ' but not 's
-    r"|\d+(?:[.,:/+\-]\d+)*"
-    r"|\n"
-    r"|\^M(?=\n|$)"  # a carriage return in caret notation at a line's end ("REUTER^M"): no text
-    r"|[^\w\s]",
-    re.UNICODE,
-)
-_CONNECTORS = frozenset("of the for de da del della der den van von bin binti al el la le du dos das y".split())
-_TRAILING = TITLE_WORDS | _CONNECTORS  # words a name does not end with
-_SENTENCE_BREAK = frozenset(".!?:;\n\"“”‘'([—–")
-_FUNCTION_WORDS = frozenset(
-    """
-    a an the this that these those there then than thus though although as at by for from in into of on
-    onto to with within without upon after before during since until while when where whether which who
-    whom whose what why how all any both each every either neither no nor not only also just even still
-    yet so but and or if once he she it they we you i me him her them us our their his its my your
-    is are was were be been being has have had do does did will would shall should can could may might
-    must many much more most some such other another again ago already always never here today tomorrow
-    yesterday meanwhile however moreover besides following according regarding amid among between
-    against across about above below under over through throughout towards toward via per
-    new first second third last next earlier later recently now please read see also except despite
-    given including unlike like instead whereas nearly almost perhaps indeed only just very
-    january february march april june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday
-    """.split()
-)
-_VERB_ENDINGS = ("ing", "ed", "ly")
-_AFFILIATION = ("-based", "-led", "-owned", "-controlled", "-run", "-backed")
-_ACRONYM = re.compile(r"^(?:[A-Z][A-Z0-9&]{1,6}|[A-Z][a-z]?[A-Z]{1,4}|(?:[A-Z]\.){2,})$")
-_DEMONYMS = frozenset(
-    """french dutch swiss thai greek iraqi israeli pakistani saudi kuwaiti afghan omani qatari yemeni
-    bangladeshi nepali emirati somali american european african mexican korean german cuban chilean
-    asian australian austrian belgian brazilian canadian colombian egyptian indian indonesian iranian
-    italian jordanian malaysian mongolian nigerian norwegian russian serbian syrian ukrainian
-    palestinian venezuelan argentine filipino kenyan libyan moroccan peruvian sudanese tunisian
-    british english irish scottish welsh danish finnish polish spanish swedish turkish
-    japanese chinese taiwanese vietnamese lebanese portuguese burmese sri lankan congolese
-    western eastern northern southern indo""".split()
-)
-
-
-def _is_demonym(word: str) -> bool:
-    folded = fold(word)
-    return folded in _DEMONYMS or folded.rstrip("s") in _DEMONYMS
-
-
-@dataclass(slots=True)
-class _Token:
-    start: int
-    end: int
-    text: str
-    sentence_start: bool
-    shouting: bool = False  # inside an all-capitals line, where capitals say nothing
-    team: bool = False  # a name in a results or standings row ("Stoke 4 3 1 0"): a side, not a place
-    table: bool = False  # in a row of figures ("Shr 34 cts vs 1.19 dlrs", "Pay April 15"): no acronyms
-    skip: bool = False  # wire furniture: a sign-off, a ticker code, a label ("NOTE:"), never a name
-    line_start: bool = False  # the first token of a line (of a paragraph, where prose is hard-wrapped)
-
-
-_SCORE = re.compile(r"^(?:\d{1,3}|\.\d{1,3}|\d/\d)$")  # 3, .556, 1/2; never a date, a price or 1,234
-_ROW_WORDS = _CONNECTORS | {"and", "v", "vs", "at"}  # the only lower-case words a results row holds
-# Lower-case words a row of figures holds besides units ("Shr 34 cts vs 1.19 dlrs", "Pay April 15").
-_FIGURE_WORDS = frozenset("vs v versus to and of prior from".split())
-_MONTHS = frozenset(
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
-
-
-def tokenize(text: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    previous = "\n"
-    line: list[_Token] = []
-    lines = [line]
-    wrapped = _hard_wrapped(text)
-    breaks = _SENTENCE_BREAK
-    for match in _TOKEN.finditer(text):
-        word = match.group()
-        if word == "^M":
-            continue
-        start, end = match.span()
-        if word == "\n":
-            if text[end : end + 1].isalnum() and (
-                wrapped or (previous[:1].isupper() and _broken_name(text, start))
-            ):
-                # hard-wrapped prose ("Federal Deposit Insurance\nCorporation"), or a name broken by a line's
-                # end ("Britain, West\nGermany"): the break is a space
-                continue
-            tokens.append(_Token(start, end, word, previous in breaks, line_start=previous == "\n"))
-            line = []
-            lines.append(line)
-        else:
-            token = _Token(start, end, word, previous in breaks, line_start=previous == "\n")
-            tokens.append(token)
-            line.append(token)
-        previous = word
-    lines = [line for line in lines if line]
-    digits = _DIGIT.search(text) is not None  # most prose has a few; a text without any has no tables
-    furniture = "<" in text or "(" in text or ":" in text
-    figures = [_figures(line) for line in lines] if digits else []
-    for number, line in enumerate(lines):
-        _mark_line(line, digits)
-        # A row of figures among others ("Pay April 15" under "Qtly div 25 cts"), or one with several numbers.
-        if figures and figures[number] and not line[0].team:
-            beside = (number and figures[number - 1]) or (number + 1 < len(lines) and figures[number + 1])
-            if beside or _numbers(line) >= 2:
-                for token in line:
-                    token.table = True
-        if furniture:
-            _mark_furniture(line)
-    if len(lines) > 1:
-        _mark_sign_off(lines[-1])
-    _mark_trailing_credit(tokens)
-    _mark_affiliations(text, tokens)
-    return tokens
-
-
-_PARTY_STATE = re.compile(r"^[DRI]-([A-Z][a-z]+|[A-Z]{2})$")
-_PARTY_MARK = re.compile(r"[DRI]-[A-Z]")  # in the text wherever a token can match _PARTY_STATE
-
-
-def _mark_affiliations(text: str, tokens: list[_Token]) -> None:
-    """ "Sen. Chris Dodd, D-Conn, said": a party and a state after a politician's name and a comma, never a name
-    of its own (the state is read by the abbreviation table or the place table)."""
-    from reader.names.gazetteer import STATE_ABBREVIATIONS, place_name
-
-    if not _PARTY_MARK.search(text):
-        return  # most texts have none: one search over the text instead of a match per token
-    for index in range(1, len(tokens)):
-        token = tokens[index]
-        found = _PARTY_STATE.match(token.text)
-        if found is None or tokens[index - 1].text != ",":
-            continue
-        state = found.group(1)
-        if state.lower() in STATE_ABBREVIATIONS or place_name(state) is not None or state.isupper():
-            token.skip = True
-
-
-def _hard_wrapped(text: str) -> bool:
-    """Prose broken into lines of 50 to 80 characters (wire copy, mail): most lines end mid-sentence."""
-    lines = [line for line in text.split("\n") if line.strip()]
-    if len(lines) < 3:
-        return False
-    lengths = sorted(len(line) for line in lines)
-    open_ended = sum(not line.rstrip().endswith((".", ":", '"')) for line in lines)
-    return 50 <= lengths[len(lengths) // 2] <= 80 and open_ended > len(lines) // 2
-
-
-_PROSE_LINE = 45  # characters: a wrapped line of prose fills its width (Reuters: 60-70), a heading rarely does
-_LAST_WORDS = re.compile(r"(?:[A-Z][\w.'’-]*\s)?[A-Z][\w.'’-]*$")
-_FIRST_WORDS = re.compile(r"[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*)?")
-
-
-def _broken_name(text: str, at: int) -> bool:
-    """Whether the single line break at `at`, between two capitalised words, is a space inside a name: the
-    words across it make a place the gazetteer knows ("West\nGermany"), or the line is wrapped prose (it fills
-    its width, holds words in lower case and no figures, as a heading, a list or a table row does not)."""
-    before = _LAST_WORDS.search(text, max(0, at - 40), at)
-    after = _FIRST_WORDS.match(text, at + 1)
-    if before is None or after is None:
-        return False
-    for left in (before.group(), before.group().split()[-1]):
-        for right in (after.group(), after.group().split()[0]):
-            if " " in f"{left} {right}".strip() and place_name(f"{left} {right}") is not None:
-                return True
-    line = text[text.rfind("\n", 0, at) + 1 : at]
-    lower = sum(1 for word in line.split() if word[:1].islower() and len(word) > 1)
-    return len(line.strip()) >= _PROSE_LINE and lower >= 2 and _DIGIT.search(line) is None
-
-
-def _numbers(line: list[_Token]) -> int:
-    return sum(t.text[0].isdigit() for t in line)
-
-
-def _figures(line: list[_Token]) -> bool:
-    """A line that reads like a row of a table of figures: a capitalised label, numbers, units, "vs"."""
-    numbers = _numbers(line)
-    if not numbers or not (line[0].text[0].isupper() or line[0].text[0].isdigit()):
-        return False
-    words = [t.text for t in line if t.text[0].isalpha()]
-    if len(words) > 2 * numbers + 1:
-        return False
-    return all(
-        word[0].isupper() or fold(word) in _FIGURE_WORDS or fold(word) in _MONTHS or fold(word) not in _FUNCTION_WORDS
-        for word in words
-    )
-
-
-def _mark_furniture(line: list[_Token]) -> None:
-    """Ticker codes ("<SRD>", "(NYSE: IBM)", "(IBM.N)") and labels at a line's start ("NOTE:")."""
-    if len(line) >= 2 and line[0].text.isupper() and line[0].text.isalpha() and line[1].text == ":":
-        line[0].skip = True
-    for index, token in enumerate(line):
-        if token.text == "<":
-            close = next((k for k in range(index + 1, min(index + 6, len(line))) if line[k].text == ">"), None)
-            if close is not None and all(_code(t.text) or t.text in ".-" for t in line[index + 1 : close]):
-                for code in line[index + 1 : close]:
-                    code.skip = True
-        elif token.text == "(":
-            close = next((k for k in range(index + 1, min(index + 7, len(line))) if line[k].text == ")"), None)
-            if close is None:
-                continue
-            inner = line[index + 1 : close]
-            texts = [t.text for t in inner]
-            exchange = ":" in texts and all(_code(t) for t in texts[texts.index(":") + 1 :])
-            suffixed = len(texts) == 3 and _code(texts[0]) and texts[1] == "." and texts[2].isupper()
-            if exchange or suffixed:
-                for inner_token in inner:
-                    inner_token.skip = True
-
-
-def _code(word: str) -> bool:
-    """A ticker or market code: a short run of capitals (and digits)."""
-    return 1 <= len(word) <= 6 and word.isupper() and word.isalnum()
-
-
-def _mark_sign_off(line: list[_Token]) -> None:
-    """A wire's last line that is only a credit ("Reuter", "AP", "(AFP)"): furniture, not a mention."""
-    words = [t for t in line if t.text[0].isalpha()]
-    others = [t for t in line if not t.text[0].isalpha() and t.text not in "()-–—"]
-    if 1 <= len(words) <= 2 and not others and all(t.text[0].isupper() for t in words):
-        for token in words:
-            token.skip = True
-
-
-def _mark_trailing_credit(tokens: list[_Token]) -> None:
-    """ "… the European Community.  REUTER": a credit in capitals after the story's last sentence."""
-    last = list(islice((t for t in reversed(tokens) if t.text != "\n"), 2))
-    if len(last) == 2 and last[0].text.isupper() and last[0].text.isalpha() and len(last[0].text) > 1:
-        if last[1].text in (".", "!", "?", '"', "”"):
-            last[0].skip = True
-
-
-_DIGIT = re.compile(r"\d")
-
-
-def _mark_line(line: list[_Token], digits: bool = True) -> None:
-    """Flag all-capitals lines (wire headlines) and results rows, whose capitals mean something else."""
-    joined = "".join(t.text for t in line if t.text[0].isalpha())
-    capitals = sum(map(str.isupper, joined))  # map over the characters: C speed
-    letters = capitals + sum(map(str.islower, joined))
-    words = [t for t in line if t.text[0].isalpha() and len(t.text) > 1]
-    shouted = (letters >= 12 and capitals > 0.8 * letters) or (len(words) >= 2 and capitals == letters)
-    if shouted or _title_case(line, words):
-        for token in line:
-            token.shouting = True
-    if digits:
-        _mark_results_row(line)
-
-
-def _title_case(line: list[_Token], words: list[_Token]) -> bool:
-    """A headline in Title Case ("Biden Says He Will Visit Tokyo Next Week"): a short line without figures,
-    nearly every word of four letters or more capitalised, and among the capitalised words at least two that
-    prose writes in lower case ("He", "Will", "In"). Its capitals say no more than an all-capitals line's; a
-    row of names ("Prime Minister Narendra Modi and President Joe Biden") has no such words, and a table of
-    names and scores has figures."""
-    if not 4 <= len(words) <= 20 or any(_DIGIT.search(t.text) for t in line):
-        return False
-    long = [t.text for t in words if len(t.text) >= 4]
-    if not long or sum(w[0].isupper() for w in long) < 0.8 * len(long):
-        return False
-    lowered = sum(1 for t in words if t.text[0].isupper() and t.text.lower() in _FUNCTION_WORDS)
-    return lowered >= 2
-
-
-def _mark_results_row(line: list[_Token]) -> None:
-    """ "Stoke 2 Barnsley 0", "CHICAGO 71 64 .526 10": each name in such a row is followed by a score, and
-    there are two sides, or one side with several figures ("Pay April 15" is no result)."""
-    if not line or not line[0].text[0].isupper() or not any(_SCORE.match(t.text) for t in line):
-        return
-    names: list[list[_Token]] = []
-    scores = 0
-    i = 0
-    while i < len(line):
-        token = line[i]
-        if token.text[0].isupper():
-            j = i
-            while j < len(line) and (line[j].text[0].isupper() or fold(line[j].text) in _CONNECTORS):
-                j += 1
-            if any(fold(t.text) in _MONTHS for t in line[i:j]):
-                return  # a date, not a side
-            names.append(line[i:j])
-            if j < len(line) and line[j].text == "(":  # "Red Star ( Yugoslavia ) 70"
-                close = next((k for k in range(j, min(j + 6, len(line))) if line[k].text == ")"), None)
-                j = close + 1 if close is not None else j
-            if j >= len(line) or not _SCORE.match(line[j].text):
-                return
-            i = j
-        elif token.text[0].isalpha() and fold(token.text) not in _ROW_WORDS:
-            return  # prose, not a table
-        else:
-            scores += bool(_SCORE.match(token.text))
-            i += 1
-    if len(names) < 2 and scores < 2:
-        return
-    for name in names:
-        for token in name:
-            token.team = True
-
-
-def _capitalised(token: _Token) -> bool:
-    text = token.text
-    first = text[0]
-    if token.skip or (not text.isalpha() and _CODE_WITH_DIGITS.match(text)):
-        return False
-    return first.isupper() or (first == "@" and len(text) > 1)
-
-
-_CODE_WITH_DIGITS = re.compile(r"^(?=(?:.*[A-Za-z]){3})(?=.*\d)")  # "MAY7", "JUL8": codes, never names ("G7" is)
 
 
 _KINDS = {"PER": PERSON, "LOC": PLACE, "ORG": ORGANIZATION}  # MISC is learned so that it is not shown
@@ -397,7 +95,7 @@ def find_mentions(text: str) -> list[Mention]:
                 continue
             while len(phrase) > 1 and (phrase[-1].text in (".", ",") or phrase[-1].text[:1].islower()):
                 phrase = phrase[:-1]  # "Acme Inc." ending a sentence, "Cyber Security as well": not the name
-            while len(phrase) > 1 and phrase[0].sentence_start and fold(phrase[0].text) in _FUNCTION_WORDS and (
+            while len(phrase) > 1 and phrase[0].sentence_start and fold(phrase[0].text) in FUNCTION_WORDS and (
                 place_name(text[phrase[0].start : phrase[-1].end]) is None and fold(phrase[0].text) != "new"
             ):
                 phrase = phrase[1:]  # "Later Jaishnakar added": the word that opens the sentence is no name
@@ -407,7 +105,7 @@ def find_mentions(text: str) -> list[Mention]:
                 ):
                     first -= 2
                     phrase = [*words[first : first + 2], *phrase]
-            if len(phrase) == 1 and phrase[0].sentence_start and fold(phrase[0].text) in _FUNCTION_WORDS and (
+            if len(phrase) == 1 and phrase[0].sentence_start and fold(phrase[0].text) in FUNCTION_WORDS and (
                 not phrase[0].text.isupper()
             ):
                 vetoed.append((phrase[0].start, phrase[0].end))  # "Us", "May" opening a sentence: a word, not "US"
@@ -506,18 +204,18 @@ def _possessive_pairs(text: str, found: list[Mention]) -> list[Mention]:
 _OCCUPATIONS = frozenset("analyst analysts economist economists strategist trader dealer".split())
 
 
-def _employer(words: list[_Token], after: int) -> bool:
+def _employer(words: list[Token], after: int) -> bool:
     """A name set before a role in lower case and a person's name ("Kidder Peabody analyst Herbert Buchbinder",
     "Salomon economist John Lipsky"): the employer, not a person."""
-    if after + 1 >= len(words) or not words[after].text.islower() or not _capitalised(words[after + 1]):
+    if after + 1 >= len(words) or not words[after].text.islower() or not capitalised(words[after + 1]):
         return False
     role = words[after].text
     return (role in _OCCUPATIONS or role in _ROLE_NOUNS or role in PERSON_TITLES) and (
-        fold(words[after + 1].text) in given_names() or (after + 2 < len(words) and _capitalised(words[after + 2]))
+        fold(words[after + 1].text) in given_names() or (after + 2 < len(words) and capitalised(words[after + 2]))
     )
 
 
-def _generic(phrase: list[_Token]) -> bool:
+def _generic(phrase: list[Token]) -> bool:
     """ "Government", "Ministry": a head word alone, which names no organisation in particular."""
     return len(phrase) == 1 and fold(phrase[0].text) in _BARE_HEADS
 
@@ -536,11 +234,11 @@ def _whole_places(ruled: list[Mention], found: list[Mention]) -> list[Mention]:
     return found
 
 
-def _beside_code(text: str, token: _Token) -> bool:
+def _beside_code(text: str, token: Token) -> bool:
     line_start = text.rfind("\n", 0, token.start) + 1
     line_end = text.find("\n", token.end)
     line = text[line_start : line_end if line_end >= 0 else len(text)]
-    return any(_CODE_WITH_DIGITS.match(word) and not word.isdigit() for word in line.split())
+    return any(CODE_WITH_DIGITS.match(word) and not word.isdigit() for word in line.split())
 
 
 def _bracketed_after(text: str, mention: Mention) -> bool:
@@ -552,7 +250,7 @@ def _bracketed_after(text: str, mention: Mention) -> bool:
     return not before or fold(before[-1]) not in PERSON_TITLES
 
 
-def _not_a_name(text: str, phrase: list[_Token]) -> bool:
+def _not_a_name(text: str, phrase: list[Token]) -> bool:
     """What the rules know is no person or organisation, whatever its shape: an event or a document
     ("Strategic Dialogue", "Cyber Security"), something named in quotation marks ("‘Dharma Guardian’"),
     a wire service's credit ("(Reuters)"), a code in a row of figures ("UNTRD 12 cts")."""
@@ -569,7 +267,7 @@ def _not_a_name(text: str, phrase: list[_Token]) -> bool:
         return True  # "40GB", "3D": a unit or a suffix written onto a number
     if len(phrase) == 2 and len(words[1]) == 1 and words[0] not in given_names():
         return True  # "Class B shares", "Group A": a grade
-    if len(phrase) == 1 and _ACRONYM.match(phrase[0].text) and (phrase[0].table or _beside_code(text, phrase[0])):
+    if len(phrase) == 1 and ACRONYM.match(phrase[0].text) and (phrase[0].table or _beside_code(text, phrase[0])):
         return True  # "UNTRD 12 cts", "JUL8 UNTRD": a code among figures or codes
     start, end = phrase[0].start, phrase[-1].end
     return text[start - 1 : start] == "(" and text[end : end + 1] == ")" and " ".join(words) in NEWS_AGENCIES
@@ -581,7 +279,7 @@ _OWNED_BODIES = frozenset(
 )
 
 
-def _country_owner(text: str, phrase: list[_Token], lowered: set[str], every: bool = False) -> int:
+def _country_owner(text: str, phrase: list[Token], lowered: set[str], every: bool = False) -> int:
     """How many of an organisation's first words name the country that owns it ("U.S. Agriculture
     Department", "Japan Self-Defense Forces") or that a common word follows ("U.S. Economy"); 0 for any
     other organisation ("Japan Airlines"). With `every`, the country that starts any phrase."""
@@ -595,33 +293,33 @@ def _country_owner(text: str, phrase: list[_Token], lowered: set[str], every: bo
     return 0
 
 
-def lowered_words(tokens: list[_Token]) -> set[str]:
+def lowered_words(tokens: list[Token]) -> set[str]:
     """The words a text writes in lower case (folded): a capitalised one of them is likely no name."""
     found = {t.text for t in tokens if t.text[:1].islower()}
     return {w.lower() if w.isascii() else fold(w) for w in found}
 
 
-def rule_mentions(text: str, tokens: list[_Token], lowered: set[str]) -> list[Mention]:
+def rule_mentions(text: str, tokens: list[Token], lowered: set[str]) -> list[Mention]:
     """The mentions the rules find in `text` (tokenised), each with its kind and the cue that gave it."""
     mentions: list[Mention] = []
     i = 0
     while i < len(tokens):
-        if not _capitalised(tokens[i]):
+        if not capitalised(tokens[i]):
             i += 1
             continue
         j = i + 1
         while j < len(tokens):
             token = tokens[j]
-            if _capitalised(token) and not token.text.startswith("@"):
+            if capitalised(token) and not token.text.startswith("@"):
                 j += 1
             elif token.text == "." and len(tokens[j - 1].text) == 1 and tokens[j - 1].text.isupper():
                 j += 1  # an initial: "U. Khurelsukh"
-            elif fold(token.text) in _CONNECTORS:
+            elif fold(token.text) in CONNECTORS:
                 # "bin Salman", "von der Leyen": particles, as long as a capitalised word follows them
                 k = j
-                while k < len(tokens) and k - j < 3 and fold(tokens[k].text) in _CONNECTORS:
+                while k < len(tokens) and k - j < 3 and fold(tokens[k].text) in CONNECTORS:
                     k += 1
-                if k < len(tokens) and _capitalised(tokens[k]) and not tokens[k].text.startswith("@"):
+                if k < len(tokens) and capitalised(tokens[k]) and not tokens[k].text.startswith("@"):
                     j = k
                 else:
                     break
@@ -630,7 +328,7 @@ def rule_mentions(text: str, tokens: list[_Token], lowered: set[str]) -> list[Me
         firm = j if tokens[i].shouting else _bracketed_firm(tokens, j)
         if firm > j:  # "Cheung Kong (Holdings) Ltd": one firm; "Bache Securities (Japan) Ltd": a firm, and a place
             first = i
-            while first < j - 1 and tokens[first].sentence_start and fold(tokens[first].text) in _FUNCTION_WORDS:
+            while first < j - 1 and tokens[first].sentence_start and fold(tokens[first].text) in FUNCTION_WORDS:
                 first += 1
             inner = tokens[j + 1 : j + _bracket_width(tokens, j)]
             if place_name(text[inner[0].start : inner[-1].end]) is not None:
@@ -643,12 +341,12 @@ def rule_mentions(text: str, tokens: list[_Token], lowered: set[str]) -> list[Me
         firm = _firm_ending(tokens, j)
         if firm > j:  # "Merrill Lynch and Co Inc", "Smith Barney, Harris Upham and Co": one firm
             first = i
-            while first >= 2 and tokens[first - 1].text == "," and _capitalised(tokens[first - 2]) and i - first < 8:
+            while first >= 2 and tokens[first - 1].text == "," and capitalised(tokens[first - 2]) and i - first < 8:
                 first -= 2  # the partners' names before the comma, each of one or two words
-                if first >= 1 and _capitalised(tokens[first - 1]) and not tokens[first].sentence_start:
+                if first >= 1 and capitalised(tokens[first - 1]) and not tokens[first].sentence_start:
                     first -= 1
             while first < i and (tokens[first].text == "," or (
-                tokens[first].sentence_start and fold(tokens[first].text) in _FUNCTION_WORDS
+                tokens[first].sentence_start and fold(tokens[first].text) in FUNCTION_WORDS
             )):
                 first += 1  # "Meanwhile, Goldman, Sachs and Co": not the word that opens the sentence
             _drop_from(mentions, tokens[first].start)
@@ -661,7 +359,7 @@ def rule_mentions(text: str, tokens: list[_Token], lowered: set[str]) -> list[Me
             i = joined
             continue
         phrase = tokens[i:j]
-        while phrase and (phrase[-1].text == "." or fold(phrase[-1].text) in _CONNECTORS):
+        while phrase and (phrase[-1].text == "." or fold(phrase[-1].text) in CONNECTORS):
             phrase = phrase[:-1]
         owner = _possessive_firm(tokens, i, phrase)
         if owner is not None:  # "Moody's Investors Service Inc", "McDonald's Corp": the firm's own name
@@ -687,7 +385,7 @@ def rule_mentions(text: str, tokens: list[_Token], lowered: set[str]) -> list[Me
 _ROLE_NOUNS = frozenset("counterpart counterparts leader chief head aide adviser advisor official".split())
 
 
-def _after_role(tokens: list[_Token], start: int) -> bool:
+def _after_role(tokens: list[Token], start: int) -> bool:
     """A name set after a role and a comma: "the Minister of Defence, …", "their counterparts, …"."""
     if start < 2 or tokens[start - 1].text != ",":
         return False
@@ -695,7 +393,7 @@ def _after_role(tokens: list[_Token], start: int) -> bool:
     return any(word in PERSON_TITLES or word in _ROLE_NOUNS for word in before)
 
 
-def _beside_titled(tokens: list[_Token], start: int, mentions: list[Mention]) -> bool:
+def _beside_titled(tokens: list[Token], start: int, mentions: list[Mention]) -> bool:
     """ "… counterparts, Yoshimasa Hayashi and Nobuo Kishi": named in one breath with a titled person."""
     if start < 2 or tokens[start - 1].text not in ("and", "&") or not mentions:
         return False
@@ -706,24 +404,24 @@ def _beside_titled(tokens: list[_Token], start: int, mentions: list[Mention]) ->
 _LEGAL_ENDINGS = frozenset("inc corp co ltd plc llc".split())
 
 
-def _possessive_firm(tokens: list[_Token], start: int, phrase: list[_Token]) -> int | None:
+def _possessive_firm(tokens: list[Token], start: int, phrase: list[Token]) -> int | None:
     """Where a firm's name that holds a possessive starts ("Moody's Investors Service Inc"): the phrase ends
     with a legal ending and follows "X's", X no place ("Japan's Finance Ministry" is Japan's)."""
     if not phrase or fold(phrase[-1].text) not in _LEGAL_ENDINGS or start < 3 or phrase[0].shouting:
         return None
-    if tokens[start - 1].text != "s" or tokens[start - 2].text not in ("'", "’") or not _capitalised(tokens[start - 3]):
+    if tokens[start - 1].text != "s" or tokens[start - 2].text not in ("'", "’") or not capitalised(tokens[start - 3]):
         return None
     owner = start - 3
     if place_name(tokens[owner].text) is not None:
         return None
-    if owner >= 2 and tokens[owner - 1].text in ("and", "&") and _capitalised(tokens[owner - 2]):
+    if owner >= 2 and tokens[owner - 1].text in ("and", "&") and capitalised(tokens[owner - 2]):
         owner -= 2  # "Standard and Poor's Corp"
-        if tokens[owner].sentence_start and fold(tokens[owner].text) in _FUNCTION_WORDS:
+        if tokens[owner].sentence_start and fold(tokens[owner].text) in FUNCTION_WORDS:
             owner += 2
     return owner
 
 
-def _bracket_width(tokens: list[_Token], start: int) -> int:
+def _bracket_width(tokens: list[Token], start: int) -> int:
     """How many tokens from the "(" at `start` to its ")" (exclusive)."""
     close = start + 1
     while tokens[close].text != ")":
@@ -731,18 +429,18 @@ def _bracket_width(tokens: list[_Token], start: int) -> int:
     return close - start
 
 
-def _bracketed_firm(tokens: list[_Token], after: int) -> int:
+def _bracketed_firm(tokens: list[Token], after: int) -> int:
     """Where a firm's name with a bracketed part before its legal ending ends ("Indosuez Asia (Singapore) Ltd"):
     one to three capitalised words in brackets, then "Ltd", "Inc" or the like; `after` when it is none."""
     if after >= len(tokens) or tokens[after].text != "(":
         return after
     close = after + 1
-    while close < len(tokens) and close - after <= 3 and _capitalised(tokens[close]):
+    while close < len(tokens) and close - after <= 3 and capitalised(tokens[close]):
         close += 1
     if close == after + 1 or close + 1 >= len(tokens) or tokens[close].text != ")":
         return after
     end = close + 1
-    while end < len(tokens) and _capitalised(tokens[end]) and fold(tokens[end].text) in _LEGAL_ENDINGS:
+    while end < len(tokens) and capitalised(tokens[end]) and fold(tokens[end].text) in _LEGAL_ENDINGS:
         end += 1
     return end if end > close + 1 else after
 
@@ -753,27 +451,27 @@ def _drop_from(mentions: list[Mention], start: int) -> None:
         mentions.pop()
 
 
-def _capitalised_run(tokens: list[_Token], start: int) -> int:
+def _capitalised_run(tokens: list[Token], start: int) -> int:
     """Where a run of capitalised words (with connectors inside) that starts at `start` ends."""
     end = start
     while end < len(tokens) and (
-        _capitalised(tokens[end]) or (end > start and fold(tokens[end].text) in _CONNECTORS and end + 1 < len(tokens)
-                                      and _capitalised(tokens[end + 1]))
+        capitalised(tokens[end]) or (end > start and fold(tokens[end].text) in CONNECTORS and end + 1 < len(tokens)
+                                      and capitalised(tokens[end + 1]))
     ):
         end += 1
     return end
 
 
-def _firm_ending(tokens: list[_Token], after: int) -> int:
+def _firm_ending(tokens: list[Token], after: int) -> int:
     """ "Merrill Lynch and Co", "Smith & Sons Ltd": where such a firm's name ends (`after` when it is none)."""
     if after + 1 >= len(tokens) or tokens[after].text not in ("and", "&") or tokens[after - 1].team:
         return after
-    if fold(tokens[after + 1].text) not in FIRM_ENDINGS or not _capitalised(tokens[after + 1]):
+    if fold(tokens[after + 1].text) not in FIRM_ENDINGS or not capitalised(tokens[after + 1]):
         return after
     return _capitalised_run(tokens, after + 1)
 
 
-def _joined_organisation(tokens: list[_Token], start: int, after: int) -> int:
+def _joined_organisation(tokens: list[Token], start: int, after: int) -> int:
     """Where an organisation named with "and" inside ends ("Food and Drug Administration", "Organisation for
     Economic Cooperation and Development"); `after` when the words around "and" are two names."""
     if after + 1 >= len(tokens) or tokens[after].text not in ("and", "&") or tokens[start].shouting:
@@ -782,7 +480,7 @@ def _joined_organisation(tokens: list[_Token], start: int, after: int) -> int:
     if end == after + 1:
         return after
     left = [fold(t.text) for t in tokens[start:after]]
-    while left and left[0] in _FUNCTION_WORDS:
+    while left and left[0] in FUNCTION_WORDS:
         left = left[1:]  # "The Securities …"
     right = [fold(t.text) for t in tokens[after + 1 : end]]
     if not left:
@@ -790,26 +488,26 @@ def _joined_organisation(tokens: list[_Token], start: int, after: int) -> int:
     head = _organisation_head(left)
     plain_left = (
         len(left) <= 2
-        and not any(w in _CONNECTORS or w in TITLE_WORDS for w in left)  # "President Reagan and White House": two
+        and not any(w in CONNECTORS or w in TITLE_WORDS for w in left)  # "President Reagan and White House": two
         and left[0] not in given_names()  # "Paul Volcker and International Monetary Fund": two
         and place_name(" ".join(left)) is None
     )
     plural = right[-1].endswith("ies") or right[-1][:-1] in ORGANISATION_WORDS  # "Defence and Foreign Ministries": two
     if right[-1] in ORGANISATION_WORDS and not plural and len(right) <= 3 and plain_left:
         return end  # the head word comes after "and": "Securities and Exchange Commission"
-    opens = head == 0 and len(left) > 2 and left[1] in _CONNECTORS
+    opens = head == 0 and len(left) > 2 and left[1] in CONNECTORS
     plain = len(right) <= 2 and _organisation_head(right) is None and not any(w in ORGANISATION_WORDS for w in right)
     if opens and plain and place_name(" ".join(right)) is None and right[0] not in TITLE_WORDS:
         return end  # "Ministry of Trade and Industry"
     return after
 
 
-def _ticker_follows(tokens: list[_Token], end: int) -> bool:
+def _ticker_follows(tokens: list[Token], end: int) -> bool:
     """A name followed by its ticker code ("Rhone-Poulenc <RHON.PA>", "Apple (NASDAQ: AAPL)") is a company."""
     return end + 1 < len(tokens) and tokens[end].text in ("<", "(") and tokens[end + 1].skip
 
 
-def _bracketed(tokens: list[_Token], start: int, end: int) -> bool:
+def _bracketed(tokens: list[Token], start: int, end: int) -> bool:
     """A name in angle brackets: how wire services mark a company's name ("<Nissan Motor Co Ltd>")."""
     if start == 0 or tokens[start - 1].text != "<":
         return False
@@ -819,24 +517,24 @@ def _bracketed(tokens: list[_Token], start: int, end: int) -> bool:
     return close < len(tokens) and tokens[close].text == ">"
 
 
-def _credit(tokens: list[_Token], start: int, end: int) -> bool:
+def _credit(tokens: list[Token], start: int, end: int) -> bool:
     """ "(Reuters)", "(AP)": a wire service credited in brackets, not named in the story."""
     if start == 0 or end >= len(tokens) or tokens[start - 1].text != "(" or tokens[end].text != ")":
         return False
     return " ".join(fold(t.text) for t in tokens[start:end]) in NEWS_AGENCIES
 
 
-def _joined_to_event(tokens: list[_Token], after: int) -> bool:
+def _joined_to_event(tokens: list[Token], after: int) -> bool:
     """ "Special Strategic and Global Partnership": the first half of a named event or agreement."""
     if after + 1 >= len(tokens) or tokens[after].text not in ("and", "&"):
         return False
     end = after + 1
-    while end < len(tokens) and _capitalised(tokens[end]):
+    while end < len(tokens) and capitalised(tokens[end]):
         end += 1
     return end > after + 1 and fold(tokens[end - 1].text) in EVENT_WORDS
 
 
-def _judge(text: str, phrase: list[_Token], lowered: set[str]) -> list[Mention]:
+def _judge(text: str, phrase: list[Token], lowered: set[str]) -> list[Mention]:
     """Decide which part of a capitalised phrase is a name, and of what kind."""
     if not phrase:
         return []
@@ -853,7 +551,7 @@ def _judge(text: str, phrase: list[_Token], lowered: set[str]) -> list[Mention]:
         at, name = title
         return _judge(text, phrase[:at], lowered) + [_mention(text, phrase[name:], PERSON, "title")]
     for index, word in enumerate(words[:-1]):
-        if word.endswith(_AFFILIATION):
+        if word.endswith(AFFILIATION):
             # "Ontario-based Magna", "Communist-led CGT": what is based or led somewhere is an organisation.
             return [_mention(text, phrase[index + 1 :], ORGANIZATION, "organisation")]
     lead = next((n for n, word in enumerate(words) if word not in _DETERMINERS), 0)
@@ -883,7 +581,7 @@ def _judge(text: str, phrase: list[_Token], lowered: set[str]) -> list[Mention]:
         elif cue == "title" and words[k - 1] in ("of", "the") and len(phrase) - k >= 3 and place_name(words[k]) is None:
             k += 1  # the office's department: "Chancellor of the Exchequer Nigel Lawson"
         elif (
-            _is_demonym(phrase[k].text)
+            is_demonym(phrase[k].text)
             and place_name(phrase[k].text) is None
             and place_name(text[phrase[k].start : phrase[-1].end]) is None  # "Saudi Arabia" is no Saudi
         ):
@@ -893,11 +591,11 @@ def _judge(text: str, phrase: list[_Token], lowered: set[str]) -> list[Mention]:
         else:
             break
     rest = phrase[k:]
-    while rest and fold(rest[0].text) in _CONNECTORS:
+    while rest and fold(rest[0].text) in CONNECTORS:
         rest = rest[1:]
     if len(rest) > 1 and place_name(text[rest[0].start : rest[-1].end]) is not None:
         return [_mention(text, rest, PLACE, "place")]  # "Soviet Union": a place, whatever its last word
-    while rest and fold(rest[-1].text) in _TRAILING:
+    while rest and fold(rest[-1].text) in TRAILING:
         rest = rest[:-1]  # "India-Japan Foreign (Ministers)": a title after the name is not part of it
     if not rest:
         return []
@@ -915,7 +613,7 @@ def _judge(text: str, phrase: list[_Token], lowered: set[str]) -> list[Mention]:
     # "US Joe Biden", "Japan Yasukazu Hamada": a place, then a person.
     for split in range(1, len(rest)):
         head = _mention(text, rest[:split], PLACE, "place")
-        if fold(head.text).rstrip(".") in countries() and _capitalised(rest[split]):
+        if fold(head.text).rstrip(".") in countries() and capitalised(rest[split]):
             found.append(head)
             rest = rest[split:]
             break
@@ -923,7 +621,7 @@ def _judge(text: str, phrase: list[_Token], lowered: set[str]) -> list[Mention]:
     return found
 
 
-def _name_or_nothing(text: str, rest: list[_Token], lowered: set[str], cue: str) -> list[Mention]:
+def _name_or_nothing(text: str, rest: list[Token], lowered: set[str], cue: str) -> list[Mention]:
     words = [fold(t.text) for t in rest]
     if len(rest) == 1:
         token = rest[0]
@@ -931,31 +629,31 @@ def _name_or_nothing(text: str, rest: list[_Token], lowered: set[str], cue: str)
             return [_mention(text, rest, PERSON, "handle")]
         if words[0] in TIME_ZONES or words[0] in COMMON_ACRONYMS:
             return []
-        if _ACRONYM.match(token.text) and words[0] not in TITLE_WORDS:
+        if ACRONYM.match(token.text) and words[0] not in TITLE_WORDS:
             return [_mention(text, rest, ORGANIZATION, "acronym")]
-        if words[0] in EVENT_WORDS or _is_demonym(token.text):
+        if words[0] in EVENT_WORDS or is_demonym(token.text):
             return []
         if cue == "title" and not _common(words[0], lowered, sentence_start=False):
             return [_mention(text, rest, PERSON, "title")]
         if _common(words[0], lowered, sentence_start=token.sentence_start):
             return []
         return [_mention(text, rest, PERSON, "alias")]  # kept only if it matches a fuller name
-    if words[-1] in EVENT_WORDS or any(_is_demonym(t.text) for t in rest):
+    if words[-1] in EVENT_WORDS or any(is_demonym(t.text) for t in rest):
         return []
     if cue == "title":
         return [_mention(text, rest, PERSON, "title")]
     if any(w in ("of", "the", "for") for w in words):
         return []  # people's names take particles ("bin", "van"), not "of" or "the"
-    if any(w in _FUNCTION_WORDS for w in words if w not in _CONNECTORS):
+    if any(w in FUNCTION_WORDS for w in words if w not in CONNECTORS):
         return []
-    if any(_common(w, lowered, sentence_start=False) for w in words if w not in _CONNECTORS):
+    if any(_common(w, lowered, sentence_start=False) for w in words if w not in CONNECTORS):
         return []
     if sum(t.text != "." for t in rest) > 4:  # "J. R. R. Tolkien" is four words
         return []
     return [_mention(text, rest, PERSON, "shape")]
 
 
-def _inner_title(phrase: list[_Token], words: list[str]) -> tuple[int, int] | None:
+def _inner_title(phrase: list[Token], words: list[str]) -> tuple[int, int] | None:
     """Where a person's title stands inside a phrase, and where the name after it starts, with the title's
     qualifiers before it: "Treasury Secretary James Baker", "Federal Reserve Board Chairman Paul Volcker",
     "U.K. Chancellor of the Exchequer Nigel Lawson" (the office's department after "of" is no name)."""
@@ -969,9 +667,9 @@ def _inner_title(phrase: list[_Token], words: list[str]) -> tuple[int, int] | No
                 return None
             start += 1  # "of the Exchequer"
         name = words[start:]
-        if len([w for w in name if w not in _CONNECTORS]) > 4 or name[0] in _CONNECTORS:
+        if len([w for w in name if w not in CONNECTORS]) > 4 or name[0] in CONNECTORS:
             return None
-        if any(w in TITLE_WORDS or w in ORGANISATION_WORDS or w in _FUNCTION_WORDS or w in EVENT_WORDS for w in name):
+        if any(w in TITLE_WORDS or w in ORGANISATION_WORDS or w in FUNCTION_WORDS or w in EVENT_WORDS for w in name):
             return None
         if place_name(" ".join(t.text for t in phrase[start:])) is not None or _shouted(phrase[start]):
             return None
@@ -979,7 +677,7 @@ def _inner_title(phrase: list[_Token], words: list[str]) -> tuple[int, int] | No
     return None
 
 
-def _shouted(token: _Token) -> bool:
+def _shouted(token: Token) -> bool:
     return len(token.text) > 1 and token.text.isupper()
 
 
@@ -987,15 +685,15 @@ def _common(word: str, lowered: set[str], *, sentence_start: bool) -> bool:
     """A word that is ordinary English here: a function word, or written in lower case elsewhere."""
     if len(word) == 1:
         return False  # an initial, not the "s" of a possessive seen elsewhere
-    if word in _FUNCTION_WORDS or word in lowered:
+    if word in FUNCTION_WORDS or word in lowered:
         return True
-    return sentence_start and word.endswith(_VERB_ENDINGS) and place_name(word) is None
+    return sentence_start and word.endswith(VERB_ENDINGS) and place_name(word) is None
 
 
 def _organisation_head(words: list[str]) -> int | None:
     """Index of an organisation head word: "Ministry" in "Ministry of Defence", "Ministry" in "Defence Ministry"."""
     for index, word in enumerate(words):
-        if word in ORGANISATION_WORDS and (index == len(words) - 1 or words[index + 1] in _CONNECTORS):
+        if word in ORGANISATION_WORDS and (index == len(words) - 1 or words[index + 1] in CONNECTORS):
             if index == 0 and len(words) == 1:
                 return None  # a bare "Ministry" or "Council" names nothing in particular
             return index
@@ -1008,7 +706,7 @@ _STATE_BODIES = frozenset(
 )
 
 
-def _country_prefix(phrase: list[_Token], words: list[str], start: int, head: int) -> int:
+def _country_prefix(phrase: list[Token], words: list[str], start: int, head: int) -> int:
     """Where a state body's own name starts after the country that owns it ("U.S. Agriculture Department",
     "Japan Self Defense Forces"); 0 when it does not start with a country, or is a firm ("Japan Airlines")."""
     if words[head] not in _STATE_BODIES:
@@ -1020,7 +718,7 @@ def _country_prefix(phrase: list[_Token], words: list[str], start: int, head: in
     return 0
 
 
-def _after_person_titles(phrase: list[_Token], words: list[str], head: int) -> int:
+def _after_person_titles(phrase: list[Token], words: list[str], head: int) -> int:
     """Skip "Chairman of the" in "Chairman of the State Great Khural": a role before the organisation; and a
     word before the name ("The", "Meanwhile"), but not one that is part of it ("First Boston", "New York")."""
     start = 0
@@ -1031,11 +729,11 @@ def _after_person_titles(phrase: list[_Token], words: list[str], head: int) -> i
             start = of + 1
     for index in range(start, head):
         if words[index] in TITLE_WORDS and words[index] not in ORGANISATION_WORDS:
-            if index + 1 < len(words) and words[index + 1] in _CONNECTORS:
+            if index + 1 < len(words) and words[index + 1] in CONNECTORS:
                 start = index + 1
-                while start < head and words[start] in _CONNECTORS:
+                while start < head and words[start] in CONNECTORS:
                     start += 1
-        if index == start and words[index] in _FUNCTION_WORDS and not _place_start(words, index):
+        if index == start and words[index] in FUNCTION_WORDS and not _place_start(words, index):
             if words[index] in _DETERMINERS or phrase[index].sentence_start:
                 start = index + 1
     return start
@@ -1049,7 +747,7 @@ def _place_start(words: list[str], index: int) -> bool:
     return any(place_name(" ".join(words[index:end])) for end in range(index + 2, min(index + 4, len(words) + 1)))
 
 
-def _hyphenated_places(token: _Token) -> list[Mention]:
+def _hyphenated_places(token: Token) -> list[Mention]:
     parts = token.text.split("-")
     if len(parts) < 2 or not all(place_name(p) for p in parts):
         return []
@@ -1061,7 +759,7 @@ def _hyphenated_places(token: _Token) -> list[Mention]:
     return mentions
 
 
-def _places_only(text: str, phrase: list[_Token]) -> list[Mention]:
+def _places_only(text: str, phrase: list[Token]) -> list[Mention]:
     """Known places in an all-capitals phrase, longest first: "NEW YORK", not "YORK"."""
     found = []
     i = 0
@@ -1077,7 +775,7 @@ def _places_only(text: str, phrase: list[_Token]) -> list[Mention]:
     return found
 
 
-def _quoted(text: str, phrase: list[_Token]) -> bool:
+def _quoted(text: str, phrase: list[Token]) -> bool:
     before = text[phrase[0].start - 1 : phrase[0].start]
     if before not in ("‘", "“", '"', "'"):
         return False
@@ -1090,7 +788,7 @@ def _quoted(text: str, phrase: list[_Token]) -> bool:
 _POSSESSIVE = re.compile(r"[’']s\b")
 
 
-def _mention(text: str, phrase: list[_Token], kind: str, cue: str) -> Mention:
+def _mention(text: str, phrase: list[Token], kind: str, cue: str) -> Mention:
     start, end = phrase[0].start, phrase[-1].end
     written = text[start:end]
     return Mention(start, end, written if "\n" not in written else " ".join(written.split()), kind, cue)

@@ -37,7 +37,7 @@ from reader.names.gazetteer import (
 )
 
 if TYPE_CHECKING:
-    from reader.names.extract import _Token
+    from reader.names.tokens import Token
 
 LABELS = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC")
 OFFSETS = (-2, -1, 0, 1, 2)
@@ -153,7 +153,7 @@ FLAGS = (
 
 
 def token_flags(
-    text: str, tokens: Sequence[_Token], lowered: set[str] | None = None, breaks: list[int] | None = None
+    text: str, tokens: Sequence[Token], lowered: set[str] | None = None, breaks: list[int] | None = None
 ) -> list[list[int]]:
     """Each token's flags (indices into FLAGS), from the rule tokeniser's marks and the text around it;
     `lowered`: the words the text writes in lower case, folded (extract.lowered_words), if known."""
@@ -220,14 +220,14 @@ def token_flags(
     return flags
 
 
-def sequence(text: str) -> list[_Token]:
+def sequence(text: str) -> list[Token]:
     """The tokens the tagger reads: the rule tokeniser's, without its line breaks."""
-    from reader.names.extract import tokenize
+    from reader.names.tokens import tokenize
 
     return [t for t in tokenize(text) if t.text != "\n"]
 
 
-def crf_items(text: str, tokens: Sequence[_Token], rare: frozenset[str] = frozenset()) -> list[list[str]]:
+def crf_items(text: str, tokens: Sequence[Token], rare: frozenset[str] = frozenset()) -> list[list[str]]:
     """Each token's features as strings, for training (the tagger itself sums cached vectors instead). A
     `rare` word is given without its identity, as an unknown word is seen in use, so that the model learns
     to read unknown names by their shape and their neighbours ("Nokia said") rather than by heart."""
@@ -348,7 +348,7 @@ class Tagger:
         return cast("list[int]", [known(word) for word in words])
 
     def scores(
-        self, text: str, tokens: Sequence[_Token], lowered: set[str] | None = None, breaks: list[int] | None = None
+        self, text: str, tokens: Sequence[Token], lowered: set[str] | None = None, breaks: list[int] | None = None
     ) -> np.ndarray:
         """Each token's score for each label, before the transitions."""
         n = len(tokens)
@@ -367,7 +367,7 @@ class Tagger:
         emissions += marked @ self._flags
         return emissions  # type: ignore[no-any-return]
 
-    def tag(self, text: str, tokens: Sequence[_Token], lowered: set[str] | None = None) -> list[str]:
+    def tag(self, text: str, tokens: Sequence[Token], lowered: set[str] | None = None) -> list[str]:
         """The best labels, by Viterbi over each sentence, all sentences at once (a name never runs on
         past a line's end or a full stop after a word: one after an initial or "St" does not end a sentence)."""
         if not tokens:
