@@ -30,17 +30,13 @@ import gzip
 import json
 import random
 import re
-import tempfile
 import time
 from collections import Counter
-from pathlib import Path
 
-from benchmarks.archives import REUTERS, reuters_jsonl
+from benchmarks.archives import REUTERS, reuters_named
 from reader.library import Library
 from reader.names import KINDS, ORGANIZATION, PERSON, PLACE
 from reader.names.gazetteer import fold, place_name, places
-from reader.sources.files import load
-from reader.storage.read_marks import ReadState
 
 # Country codes whose words are not the country's name.
 COUNTRY_CODES = {"usa": "United States", "uk": "United Kingdom", "ussr": "Soviet Union"}
@@ -219,16 +215,11 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
     options = parser.parse_args()
-    archive = reuters_jsonl()
-    if archive is None:
-        print(f"skipped: {REUTERS} not found")
-        return
-    collection = load([archive])
-    with tempfile.TemporaryDirectory() as folder:
-        library = Library(collection, ReadState.open(Path(folder) / "reader.db"))
-        started = time.perf_counter()
-        library.find_names()
-        seconds = time.perf_counter() - started
+    with reuters_named() as named:
+        if named is None:
+            print(f"skipped: {REUTERS} not found")
+            return
+        library, seconds = named
         print(f"Reuters-21578: {len(library.articles):,} articles, names found in {seconds:.1f} s")
         score_names(library, gold_terms())
         marked = top_rows(library, options.top)

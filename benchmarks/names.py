@@ -78,23 +78,13 @@ def main() -> None:
 
 def reuters() -> None:
     """The app's full name analysis of Reuters-21578, from a fresh index (a pool of processes, cold caches)."""
-    import tempfile
+    from benchmarks.archives import REUTERS, reuters_named
 
-    from benchmarks.archives import REUTERS, reuters_jsonl
-    from reader.library import Library
-    from reader.sources.files import load
-    from reader.storage.read_marks import ReadState
-
-    archive = reuters_jsonl()
-    if archive is None:
-        print(f"reuters: skipped, {REUTERS} not found")
-        return
-    collection = load([archive])
-    with tempfile.TemporaryDirectory() as folder:
-        library = Library(collection, ReadState.open(Path(folder) / "reader.db"))
-        started = time.perf_counter()
-        library.find_names()
-        seconds = time.perf_counter() - started
+    with reuters_named() as named:
+        if named is None:
+            print(f"reuters: skipped, {REUTERS} not found")
+            return
+        library, seconds = named
     print(f"Reuters-21578: {len(library.articles):,} articles, names found in {seconds:.1f} s (cold, all cores)")
 
 
