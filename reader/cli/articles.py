@@ -57,6 +57,8 @@ def export_command(arguments: Sequence[str]) -> int:
     db = db_path(options.db)
     collection = opened_sources(options.paths, db)
     report_problems(collection.problems)
+    if options.paths and not collection.articles:  # an empty document would look like a good export of nothing
+        raise CommandError(f"no articles could be read from {displayable(', '.join(options.paths))}")
     read_state = ReadState.open_readonly(db)
     warn(read_state.warnings)
     library = Library(collection, read_state)

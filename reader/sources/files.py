@@ -92,7 +92,8 @@ def stream(paths: Iterable[str | Path], first: int = FIRST_BATCH) -> Iterator[Co
     files: list[str] = []
     for path in _source_files(paths, problems):
         files.append(str(path))
-        reported = hidden = 0
+        alike: dict[str, tuple[str, int]] = {}  # a record's problem (its words) -> where first, and how often
+        hidden = 0
         for item in _guarded(path):
             if isinstance(item, Article):
                 item = _told_apart(item, seen)
@@ -102,22 +103,37 @@ def stream(paths: Iterable[str | Path], first: int = FIRST_BATCH) -> Iterator[Co
             else:
                 found = item
             if found is not None:
-                if reported < PROBLEMS_PER_FILE or found.path == str(path):  # the file's own: always said
+                if found.path == str(path):  # the file's own: always said, at once
                     problems.append(found)
-                    reported += 1
+                elif found.reason in alike:
+                    first_at, count = alike[found.reason]
+                    alike[found.reason] = first_at, count + 1
+                elif len(alike) < PROBLEMS_PER_FILE:
+                    alike[found.reason] = found.path, 1
                 else:
                     hidden += 1
             if len(articles) >= size:
                 yield Collection(articles, problems[:], files)
                 articles, files, size = [], [], size * 2
                 problems.clear()  # the same list: _source_files adds to it
+        problems.extend(_said_once(str(path), alike))
         if hidden:
-            more = f"{hidden:,} more problems like these (the first {reported} are listed)"
+            more = f"{hidden:,} more problems of other kinds (the first {len(alike)} kinds are listed)"
             problems.append(Problem(str(path), more))
     yield Collection(articles, problems, files)
 
 
-PROBLEMS_PER_FILE = 200  # a file with thousands of bad lines lists its first 200, then how many more
+PROBLEMS_PER_FILE = 200  # kinds of problem listed for one file, then how many more
+
+
+def _said_once(path: str, alike: dict[str, tuple[str, int]]) -> Iterator[Problem]:
+    """A file's problems, each kind once: where it is when it is met once, else how many records have it."""
+    for reason, (first_at, count) in alike.items():
+        if count == 1:
+            yield Problem(first_at, reason)
+        else:
+            line = first_at.rsplit(":", 1)[-1]
+            yield Problem(path, f"{count:,} records: {reason} (the first at line {line})")
 
 
 def _where(article: Article) -> str:
@@ -405,7 +421,8 @@ def _open_archive(path: str) -> BinaryIO:
 
 
 def read_jsonl(path: Path) -> Iterator[Article | Problem]:
-    """Read a JSON Lines archive: one object a line with `text`, and optional `date`, `title`, `id`.
+    """Read a JSON Lines archive: one object a line with its text (`text`, `body`, `content`, `description` or
+    `summary`), and optional date (`date`, `published`, `time`), title (`title`, `headline`) and `id`.
 
     Memory stays bounded whatever the file holds: a line longer than `MAX_ARTICLE_BYTES` is skipped
     without being held, and reading stops (with a problem) after `MAX_FILE_BYTES`, decompressed."""
@@ -503,6 +520,24 @@ def parse_jsonl_record(raw: bytes, path: str, line: int, offset: int | None = No
         return Problem(where, f"could not be read ({type(error).__name__}: {displayable(str(error))[:160]})")
 
 
+TEXT_FIELDS = ("text", "body", "content", "description", "summary")  # the names archives give the article text
+TITLE_FIELDS = ("title", "headline")
+DATE_FIELDS = ("date", "published", "time")
+
+
+def _first_text(record: dict[str, object], names: tuple[str, ...]) -> tuple[str, str | None]:
+    """The first of `names` whose value in `record` is text that is not blank, and that text (else None)."""
+    for name in names:
+        value = record.get(name)
+        if isinstance(value, str) and value.strip():
+            return name, value
+    return names[0], None
+
+
+def _named(names: tuple[str, ...]) -> str:
+    return ", ".join(f"'{name}'" for name in names)
+
+
 def _record(raw: bytes, path: str, line: int, offset: int | None) -> Article | Problem:
     where = f"{path}:{line}"
     note = None
@@ -519,16 +554,18 @@ def _record(raw: bytes, path: str, line: int, offset: int | None) -> Article | P
         return Problem(where, f"not JSON this reader can read: {displayable(str(error))[:120]}")
     if not isinstance(record, dict):
         return Problem(where, "not a JSON object")
-    body = record.get("text")
-    if not isinstance(body, str) or not body.strip():
-        return Problem(where, "no 'text' (the article body is required)")
+    body_field, body = _first_text(record, TEXT_FIELDS)
+    if body is None:
+        return Problem(where, f"no article text (none of {_named(TEXT_FIELDS)} holds any)")
     body = without_surrogates(body.strip())
-    if body != record["text"].strip():
-        note = _join(note, "its text holds lone surrogate escapes, shown as �")
-    title = without_surrogates(record["title"]) if isinstance(record.get("title"), str) else None
-    published = parse_date(record.get("date"))
-    if published is None and record.get("date") not in (None, ""):
-        shown = displayable(repr(record.get("date")))[:80]
+    if body != cast(str, record[body_field]).strip():
+        note = _join(note, f"its {body_field} holds lone surrogate escapes, shown as �")
+    title = _first_text(record, TITLE_FIELDS)[1]
+    title = without_surrogates(title) if title is not None else None
+    date_field = next((name for name in DATE_FIELDS if record.get(name) not in (None, "")), "date")
+    published = parse_date(record.get(date_field))
+    if published is None and record.get(date_field) not in (None, ""):
+        shown = displayable(repr(record.get(date_field)))[:80]
         note = _join(note, f"date {shown} is not a date I can read; loaded as undated")
     elif published is not None and published > datetime.now() + timedelta(days=FUTURE_DAYS):
         note = _join(note, f"dated {published.date().isoformat()}, in the future: it sorts before today's news")

@@ -258,3 +258,14 @@ def test_bad_arguments_get_a_message_and_an_exit_status(
     )
     assert result.returncode == status and message in result.stderr and "Traceback" not in result.stderr
     assert "\x1b" not in result.stderr
+
+
+def test_export_of_files_with_nothing_readable_fails_and_says_why_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path / "bare.jsonl", "".join(json.dumps({"n": i}) + "\n" for i in range(50)))
+    status, out, err = _run(capsys, "export", str(tmp_path / "bare.jsonl"), "--db", str(tmp_path / "r.db"))
+    assert status == 1
+    assert out == ""
+    assert err.count("no article text") == 1 and "50 records" in err
+    assert "no articles could be read" in err
