@@ -231,9 +231,19 @@ def _ends_with_abbreviation(text: str, dot: int) -> bool:
     return token.lower() in ABBREVIATIONS
 
 
+def _untitled_headline(body: str) -> str:
+    """What a person would take as the headline of a body without a title: a first line in capitals (a wire
+    record's "BERKEY INC <BKY> 4TH QTR NET" above its dateline) alone, else the first sentence."""
+    sentence = first_sentence(body)
+    first_line = body.strip().split("\n", 1)[0].strip()
+    if "\n" in sentence and any(c.isalpha() for c in first_line) and not any(c.islower() for c in first_line):
+        return first_line
+    return sentence
+
+
 def headline(title: str | None, body: str) -> str:
     """The title if there is one, else the body's first sentence, on one line and of readable length."""
-    text = one_line(title) if title and title.strip() else one_line(first_sentence(body))
+    text = one_line(title) if title and title.strip() else one_line(_untitled_headline(body))
     if len(text) <= _HEADLINE_MAX:
         return text
     cut = text.rfind(" ", 0, _HEADLINE_MAX - 1)

@@ -209,3 +209,12 @@ def test_archives_own_field_names_are_read_and_a_repeated_problem_is_said_once(t
     bare = [p for p in collection.problems if p.path.startswith(str(tmp_path / "bare.jsonl"))]
     assert len(bare) == 1
     assert bare[0].reason.startswith("300 records: no article text") and "line 1" in bare[0].reason
+
+
+def test_an_untitled_wire_record_is_headed_by_its_capitals_line_not_its_first_paragraph() -> None:
+    body = ("BERKEY INC <BKY> 4TH QTR NET\nGREENWICH, Conn., March 2 -\n    Oper shr profit 12 cts vs loss 1.06 dlrs\n"
+            "    Oper net profit 1,017,000 vs loss 6,086,000")
+    assert headline(None, body) == "BERKEY INC <BKY> 4TH QTR NET"
+    wrapped = "Showers continued throughout the week in\nthe Bahia cocoa zone. The dry period means more."
+    assert headline(None, wrapped) == "Showers continued throughout the week in the Bahia cocoa zone."
+    assert headline(None, "FED SETS RATES. The Fed said so.") == "FED SETS RATES."
