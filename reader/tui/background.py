@@ -114,8 +114,9 @@ class BackgroundWork(App[None]):
         if self.feeds:
             self._show_feed_counts()
         # The article under the cursor stays under it, on the same line of the screen, however the list grows
-        # round it: a key pressed a moment after the list filled acts on the row that was seen.
-        self.refresh_list()
+        # round it: a key pressed a moment after the list filled acts on the row that was seen. A cursor on the
+        # first row stays on the first row: the newest article of a cold open, not the newest of the first batch.
+        self.refresh_list(keep_cursor=self.article_list.cursor > 0)
         self.indexing.report("loading", len(self.library), None)
 
     def _loaded(self) -> None:

@@ -313,6 +313,27 @@ async def test_a_big_archive_is_listed_at_once_and_fills_while_the_rest_is_read(
     library.read.close()
 
 
+async def test_a_cold_open_of_an_archive_starts_on_its_newest_article_however_the_rows_arrive(tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    days = [date(1987, 2, 26) + timedelta(days=i) for i in range(300)]  # oldest first, as the Reuters file is
+    records = [json.dumps({"id": f"r{i}", "date": day.isoformat(), "body": f"Wire {i}."}) for i, day in enumerate(days)]
+    archive = write(tmp_path / "wire.jsonl", "\n".join(records) + "\n")
+    batches = stream([archive], first=40)
+    library = Library(next(batches), ReadState.open(tmp_path / "reader.db"))
+    app = ReaderApp(library, loading=batches, now=lambda: FIXED_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot)
+        assert len(library) == 300
+        newest = days[-1].isoformat()
+        assert app.article_list.cursor == 0 and app.article_list.current is not None
+        assert app.article_list.current.iso_date == newest
+        assert round(app.article_list.scroll_offset.y) == 0
+        top_row = next(line for line in _screen_text(app).splitlines() if "1987-" in line)
+        assert newest in top_row  # the first row shown is the newest, under the cursor
+    library.read.close()
+
+
 async def test_a_warm_start_shows_names_and_stories_read_back_and_opens_listed_articles(tmp_path: Path) -> None:
     from reader.sources.files import load, source_files
     from reader.storage.analysis_index import AnalysisIndex
