@@ -24,6 +24,7 @@ from reader.pipeline import Arrivals, IndexLost, analyse, arrived_names, opened_
 from reader.sources.files import Collection
 from reader.storage.read_marks import ReadChange
 from reader.text import counted, one_line
+from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.indexing import IndexingBar
 from reader.tui.widgets.names_sidebar import FeedRow, NamesSidebar
 from reader.tui.widgets.reading_pane import ReadingPane
@@ -116,7 +117,7 @@ class BackgroundWork(App[None]):
         # The article under the cursor stays under it, on the same line of the screen, however the list grows
         # round it: a key pressed a moment after the list filled acts on the row that was seen. A cursor on the
         # first row stays on the first row: the newest article of a cold open, not the newest of the first batch.
-        self.refresh_list(keep_cursor=self.article_list.cursor > 0)
+        self.refresh_list(keep_cursor=self.query_one(ArticleList).cursor > 0)
         self.indexing.report("loading", len(self.library), None)
 
     def _loaded(self) -> None:
