@@ -276,7 +276,7 @@ class BackgroundWork(App[None]):
 
     def action_refresh(self) -> None:
         if not self.feeds:
-            self.notify("No feeds are subscribed. Subscribe with: reader feeds add URL", markup=False)
+            self.notify(self._why_no_refresh(), markup=False, timeout=8)
             return
         if self._refreshing:
             return
@@ -290,6 +290,30 @@ class BackgroundWork(App[None]):
         # never wait for the screen, and 400 feeds arriving cost a few list updates, not 400.
         self._arrival_timer = self.set_interval(PROGRESS_EVERY, self._join_arrivals)
         self.refresh_feeds(path)
+
+    def _why_no_refresh(self) -> str:
+        """What `r` would do in a session of files or seeds: the subscribed feeds (perhaps subscribed since it
+        started) open in a session of their own."""
+        from reader.sources.feeds.subscriptions import Subscriptions
+        from reader.sources.files import seeds_dir
+
+        count = 0
+        path = self.library.read.path
+        if path is not None and path.exists():
+            try:
+                subscriptions = Subscriptions.open(path)
+                try:
+                    count = len(subscriptions.feeds())
+                finally:
+                    subscriptions.close()
+            except Exception:  # sqlite3.Error and the like: say what can be said without them
+                count = 0
+        if count == 0:
+            return "No feeds are subscribed. Subscribe with: reader feeds add URL"
+        seeds = str(seeds_dir())
+        shown = "the built-in seeds" if all(f.startswith(seeds) for f in self.library.files) else "files"
+        feeds = "the subscribed feed opens" if count == 1 else f"the {count:,} subscribed feeds open"
+        return f"This session shows {shown}, which r does not fetch; {feeds} with `reader` alone."
 
     @work(thread=True, exclusive=True, group="feeds")
     def refresh_feeds(self, path: Path) -> None:

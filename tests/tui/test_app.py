@@ -657,3 +657,26 @@ async def test_a_saved_filter_is_recalled_after_a_restart_from_the_sidebar_and_t
         assert "Saved filters" not in _screen_text(again)
     again.library.read.close()
     assert ReadState.open(db).saved_filters() == []
+
+
+async def test_r_in_a_session_of_files_says_where_the_subscribed_feeds_open(tmp_path: Path) -> None:
+    from reader.sources.feeds.subscriptions import Subscriptions
+
+    db = tmp_path / "reader.db"
+    news = tmp_path / "news"
+    shutil.copytree(seeds_dir(), news)
+    app = make_app(make_library([news], db=db))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot)
+        await pilot.press("r")
+        said = [n.message for n in app._notifications]
+        assert "No feeds are subscribed. Subscribe with: reader feeds add URL" in said
+        subscriptions = Subscriptions.open(db)  # subscribed in a shell while the reader runs
+        for number in range(23):
+            subscriptions.add(f"https://news{number}.example/feed.xml")
+        subscriptions.close()
+        await pilot.press("r")
+        said = [n.message for n in app._notifications][-1]
+        assert said == ("This session shows files, which r does not fetch; the 23 subscribed feeds open with "
+                        "`reader` alone.")
+    app.library.read.close()
