@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.timer import Timer
 from textual.worker import get_current_worker
@@ -52,6 +52,7 @@ class BackgroundWork(App[None]):
         self._loading = loading
         self._all_read = threading.Event()  # set once every article is read (analysis waits for it)
         self._loading_started = False
+        self._touched = False  # a key pressed or a click since the start
         self._no_index = False  # the index failed once: analyse without it
         self.arrivals = Arrivals()  # what a refresh brings, held while an analysis runs, and the runs themselves
         self._arrival_queue: deque[Stored] = deque()  # kept by the fetching threads, not yet taken in
@@ -62,6 +63,11 @@ class BackgroundWork(App[None]):
         self._feed_counts: dict[str, list[int]] | None = None  # (articles, unread) by feed URL
         self._feed_counted = -1  # how many articles they were counted over
         self._feed_errors: dict[str, str] = {}
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self._touched = True  # the user has acted: from now on the cursor stays where it is
+        await super().on_event(event)
 
     @property
     def reading(self) -> ReadingPane:
@@ -115,9 +121,9 @@ class BackgroundWork(App[None]):
         if self.feeds:
             self._show_feed_counts()
         # The article under the cursor stays under it, on the same line of the screen, however the list grows
-        # round it: a key pressed a moment after the list filled acts on the row that was seen. A cursor on the
-        # first row stays on the first row: the newest article of a cold open, not the newest of the first batch.
-        self.refresh_list(keep_cursor=self.query_one(ArticleList).cursor > 0)
+        # round it: a key pressed a moment after the list filled acts on the row that was seen. Until a key or a
+        # click, the cursor stays on the first row: the newest article of a cold open, not the first batch's.
+        self.refresh_list(keep_cursor=self._touched or self.query_one(ArticleList).cursor > 0)
         self.indexing.report("loading", len(self.library), None)
 
     def _loaded(self) -> None:
