@@ -51,6 +51,13 @@ class Library:
         self._rank: list[int] | None = None
         # The unfiltered list, kept: rebuilding (and freeing) 400,000 entries costs 15 ms at every filter change.
         self._everything: list[Article] | None = None
+        # Each article that has copies (another version of its story) -> its group's ids, in the order listed;
+        # made once per analysis (`prepare_copies`), so that the list shows each story once without asking the
+        # threads row by row.
+        self._copy_groups: dict[str, tuple[str, ...]] = {}
+        self.copies_made = 0  # how many times the groups were made: the screen shows them again when it grows
+        # The unfiltered list one row per story, with the list and the groups it was made from.
+        self._stories_once: tuple[list[Article], dict[str, tuple[str, ...]], list[Article]] | None = None
 
     @classmethod
     def listed(cls, articles: list[Article], files: list[str], read_state: ReadState) -> Library:
@@ -332,6 +339,7 @@ class Library:
             return
         self.names.add(article.id, found)
         self.stories.add(article, _names_for(self.names, article.id))
+        self._add_copy(article)
         self._name_positions = None  # a name's articles are looked up by id until they are placed again
 
     def add(self, article: Article) -> None:
@@ -373,6 +381,51 @@ class Library:
             return [article]
         return [a for a in (self.article(i) for i in self.stories.copies_of(article.id)) if a is not None]
 
+    def copy_group(self, article: Article) -> tuple[str, ...] | None:
+        """The ids of the article's story's versions, itself included, when it has copies (see `copies`); None
+        when it has none, or the groups are not made yet (`prepare_copies`)."""
+        return self._copy_groups.get(article.id)
+
+    def prepare_copies(self, index: AnalysisIndex | None = None) -> None:
+        """Note which articles are copies of one another, so the list shows each story once: told by the profiled
+        stories (one pass over the articles, off the UI thread: a second or so at 400,000) and kept in `index`,
+        or read back from it for threads read back (which are not profiled)."""
+        stories = self.stories
+        if stories is None:
+            return
+        groups: dict[str, tuple[str, ...]] = {}
+        if stories.profiled:
+            for article in self.articles:
+                if article.id not in groups:
+                    ids = stories.copies_of(article.id)
+                    if len(ids) > 1:
+                        group = tuple(ids)
+                        groups.update(dict.fromkeys(group, group))
+            if index is not None:
+                index.save_copies(self.files, [list(group) for group in dict.fromkeys(groups.values())])
+        else:
+            kept = index.stored_copies(self.files) if index is not None else None
+            if kept is None:
+                return  # told when the threads are weighed (a refresh's arrivals), not before
+            for ids in kept:
+                group = tuple(i for i in ids if i in self._by_id)
+                if len(group) > 1:
+                    groups.update(dict.fromkeys(group, group))
+        self._copy_groups = groups  # one assignment: the screen's thread sees the old groups or the new
+        self.copies_made += 1
+
+    def _add_copy(self, article: Article) -> None:
+        """An article added to the threads may be a copy of one already here: its group grows."""
+        if self.stories is None:
+            return
+        ids = self.stories.copies_of(article.id)
+        if len(ids) > 1:
+            group = tuple(ids)
+            groups = dict(self._copy_groups)
+            groups.update(dict.fromkeys(group, group))
+            self._copy_groups = groups
+            self.copies_made += 1
+
     def thread_articles(self, article: Article) -> list[Article]:
         """The articles of the article's thread in date order; just the article when it stands alone."""
         thread = self.thread(article)
@@ -399,8 +452,9 @@ class Library:
 
     # Views ------------------------------------------------------------------------------------
 
-    def view(self, query: ListQuery) -> list[Article]:
+    def view(self, query: ListQuery, *, one_per_story: bool = False) -> list[Article]:
         """The articles the list shows for `query`: filtered, newest (or oldest) first, undated last.
+        `one_per_story`: a story's copies (`copy_group`) are listed once, by the first of them in the order.
 
         A name filter starts from the name's own articles rather than the whole collection, so it
         costs what that name's articles cost, even among 400,000.
@@ -408,7 +462,13 @@ class Library:
         if not query.filtered and query.newest_first:
             if self._everything is None:
                 self._everything = list(map(self.articles.__getitem__, self._newest_first))
-            return self._everything  # shared: callers only read it
+            if not one_per_story or not self._copy_groups:
+                return self._everything  # shared: callers only read it
+            once = self._stories_once
+            if once is None or once[0] is not self._everything or once[1] is not self._copy_groups:
+                groups = self._copy_groups  # made beside the screen: the list is kept with the groups it was made by
+                once = self._stories_once = (self._everything, groups, self._one_per_story(self._everything, groups))
+            return once[2]  # shared too
         order: list[int] = self._newest_first
         if query.name is not None:
             order = sorted(self._named(query.name), key=self._ranks().__getitem__)
@@ -428,8 +488,27 @@ class Library:
             order = dated[::-1] + order[len(dated) :]
         articles = self.articles
         if query.unread_only:
-            return [articles[i] for i in order if not self.read.is_read(articles[i].id)]
-        return list(map(articles.__getitem__, order))
+            listed = [articles[i] for i in order if not self.read.is_read(articles[i].id)]
+        else:
+            listed = list(map(articles.__getitem__, order))
+        return self._one_per_story(listed) if one_per_story else listed
+
+    def _one_per_story(self, listed: list[Article], groups: dict[str, tuple[str, ...]] | None = None) -> list[Article]:
+        """`listed` with each group of copies shown once, by the first of them listed (one pass, a dict lookup
+        per article; nothing when no article has a copy)."""
+        groups = self._copy_groups if groups is None else groups
+        if not groups:
+            return listed
+        shown: set[str] = set()
+        kept = []
+        for article in listed:
+            group = groups.get(article.id)
+            if group is None:
+                kept.append(article)
+            elif group[0] not in shown:
+                shown.add(group[0])
+                kept.append(article)
+        return kept
 
     def _named(self, entity_id: int) -> Iterable[int]:
         """The positions of the listed articles that name the entity, nearly newest first."""

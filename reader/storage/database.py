@@ -71,7 +71,8 @@ CREATE TABLE IF NOT EXISTS collections (
     stories    INTEGER,
     names      TEXT NOT NULL,
     threads    TEXT,
-    related    BLOB
+    related    BLOB,
+    copies     TEXT
 );
 DROP TABLE IF EXISTS stories;
 """
@@ -85,7 +86,9 @@ _OLD_COLLECTIONS = "DROP TABLE IF EXISTS collections"
 _ARTICLE_COLUMNS = {"title": "TEXT", "published": "TEXT", "line": "INTEGER", "byte_offset": "INTEGER"}
 # Version 7 keeps each collection's related articles (reader.analysis.related), found in bulk, beside its threads,
 # and finds an article by id alone (`reader show`, `reader mark`).
-_COLLECTION_COLUMNS = {"related": "BLOB"}
+# Later, which articles are copies of one story (reader.analysis.copies), so a list reopened shows each story once
+# without weighing the articles again.
+_COLLECTION_COLUMNS = {"related": "BLOB", "copies": "TEXT"}
 # Version 8 also notes which analysis found each source's names (index.ANALYSIS_VERSION): a source analysed by
 # older rules has its articles' names found again, not read back.
 _SOURCE_COLUMNS = {"analysis": "INTEGER NOT NULL DEFAULT 0"}

@@ -86,6 +86,7 @@ class ReaderApp(BackgroundWork, ExternalActions):
         self.query_state = ListQuery(newest_first=self.settings.sort == "newest")
         self.opened: Article | None = None
         self.pane = "list"  # the pane shown in the narrow layout
+        self._copies_shown = 0  # the library's groups of copies the list was last shown with
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -312,7 +313,9 @@ class ReaderApp(BackgroundWork, ExternalActions):
     def _names_ready(self) -> None:
         self.names.rebuild()
         self.reading.refresh_names()
-        if self.query_state.name is not None:  # a name chosen from the summary: its articles are known now
+        copies = self.library.copies_made != self._copies_shown  # the list shows each story once from now on
+        self._copies_shown = self.library.copies_made
+        if copies or self.query_state.name is not None:  # a name chosen from the summary: its articles are known
             self.refresh_list()
 
     # The list ---------------------------------------------------------------------------------
@@ -336,7 +339,7 @@ class ReaderApp(BackgroundWork, ExternalActions):
     def refresh_list(self, keep_cursor: bool = True) -> None:
         """Re-run the query and show it, keeping the cursor on the same article where possible."""
         keep = self.article_list.current if keep_cursor else None
-        self.article_list.show(self.library.view(self.query_state), keep=keep)
+        self.article_list.show(self.library.view(self.query_state, one_per_story=True), keep=keep)
         self._update_counts()
         self._update_filter_bar()
 
@@ -344,7 +347,8 @@ class ReaderApp(BackgroundWork, ExternalActions):
         unread = self.library.unread_count()
         shown = len(self.article_list.articles)
         total = len(self.library)
-        self.sub_title = f"{unread:,} unread / {total:,} articles" + (f" · {shown:,} shown" if shown != total else "")
+        filtered = self.query_state.filtered  # unfiltered, a story told by several sources is one row: not a filter
+        self.sub_title = f"{unread:,} unread / {total:,} articles" + (f" · {shown:,} shown" if filtered else "")
         if self.opened is None:
             self.reading.show(None)  # the welcome text counts articles too
 
@@ -400,8 +404,10 @@ class ReaderApp(BackgroundWork, ExternalActions):
             self.notify(f"{display_path(problem.path)}: {problem.reason}", severity="warning", markup=False)
         self.opened = article
         self.article_list.move_to(article)
-        if not self.library.is_read(article):
-            self._save(lambda: self.library.mark([article], True))
+        versions = self.library.copies(article) if self.library.copy_group(article) is not None else [article]
+        unread = [a for a in versions if not self.library.is_read(a)]
+        if unread:  # the story is read, in whichever version: every copy is marked, in one step for u
+            self._save(lambda: self.library.mark(unread, True))
         self.reading.show(article)
         self.names.show_article(article)
         if self.narrow:
@@ -490,11 +496,13 @@ class ReaderApp(BackgroundWork, ExternalActions):
     def action_toggle_read(self) -> None:
         shown = self.focused if isinstance(self.focused, ArticleList) else self.article_list
         article = shown.current
-        if article is not None:
-            self._save(lambda: self.library.mark([article], not self.library.is_read(article)))
+        if article is not None:  # a story's row: every version of it
+            articles, read = shown.row_articles(article), not shown.is_row_read(article)
+            self._save(lambda: self.library.mark(articles, read))
 
     def action_mark_all_read(self) -> None:
-        articles = [a for a in self.article_list.articles if not self.library.is_read(a)]
+        listed = self.article_list
+        articles = [a for row in listed.articles for a in listed.row_articles(row) if not self.library.is_read(a)]
 
         def mark() -> None:
             change = self._save(lambda: self.library.mark(articles, True))
@@ -613,6 +621,27 @@ class ReaderApp(BackgroundWork, ExternalActions):
             self._set_query(self.query_state.cleared())
         if was_searching or not self.article_list.has_focus:
             self.article_list.focus()
+
+    # A story's versions ------------------------------------------------------------------------
+
+    def action_toggle_versions(self) -> None:
+        """v: a story's row unfolds into a row per version (its copies from other feeds), or folds back."""
+        shown = self.focused if isinstance(self.focused, ArticleList) else self.article_list
+        if not shown.toggle_versions():
+            waiting = self.library.stories is None or not self.library.stories.profiled
+            self.notify("Copies of stories are still being looked for…" if waiting
+                        else "This article has no other version.", markup=False)
+
+    def action_next_version(self) -> None:
+        """V: the open article's story in its next version (another feed's copy), round to the first."""
+        article = self.opened or self.article_list.current
+        group = self.library.copy_group(article) if article is not None else None
+        if article is None or group is None:
+            self.notify("This article has no other version.", markup=False)
+            return
+        following = self.library.article(group[(group.index(article.id) + 1) % len(group)])
+        if following is not None:
+            self.open_article(following)
 
     @on(NamesSidebar.RelatedChosen)
     def _on_related_chosen(self, message: NamesSidebar.RelatedChosen) -> None:

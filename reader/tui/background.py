@@ -255,6 +255,7 @@ class BackgroundWork(App[None]):
         self._feed_titles = {feed.url: one_line(feed.name) for feed in feeds}
         self._feed_errors = {feed.url: one_line(feed.error) for feed in feeds if feed.error}
         self.reading.feed_titles = self._feed_titles
+        self.query_one(ArticleList).feed_titles = self._feed_titles
         self._show_feed_counts()
         return last
 

@@ -35,6 +35,9 @@ KEYS: tuple[Key, ...] = (
     Key("U", "U", "show only unread articles (again to show all)", "unread_only", "Unread only"),
     Key("asterisk", "*", "star the article (or take its star off); u undoes", "star", "Star"),
     Key("S", "S", "show only starred articles (again to show all)", "starred_only"),
+    Key("v", "v", "a story told by several sources (“▸ 3 sources”): a row per version, or one row again "
+        "(a click on the mark too)", "toggle_versions"),
+    Key("V", "V", "the open story in its next version (another source's copy)", "next_version"),
     Key("right_square_bracket", "]", "next article in this story (date order)", "story_next", "Story ›"),
     Key("left_square_bracket", "[", "previous article in this story", "story_previous"),
     Key("right_curly_bracket", "}", "next unread article in this story", "story_next_unread"),
