@@ -10,6 +10,7 @@ from array import array
 from bisect import insort
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from itertools import filterfalse
 from typing import TYPE_CHECKING
 
 from reader.analysis.collector import collector_paused
@@ -55,9 +56,10 @@ class Library:
         # made once per analysis (`prepare_copies`), so that the list shows each story once without asking the
         # threads row by row.
         self._copy_groups: dict[str, tuple[str, ...]] = {}
+        self._copy_rows = _CopyRows()  # which versions a list of one row per story leaves out
         self.copies_made = 0  # how many times the groups were made: the screen shows them again when it grows
         # The unfiltered list one row per story, with the list and the groups it was made from.
-        self._stories_once: tuple[list[Article], dict[str, tuple[str, ...]], list[Article]] | None = None
+        self._stories_once: tuple[list[Article], _CopyRows, list[Article]] | None = None
 
     @classmethod
     def listed(cls, articles: list[Article], files: list[str], read_state: ReadState) -> Library:
@@ -411,8 +413,21 @@ class Library:
                 group = tuple(i for i in ids if i in self._by_id)
                 if len(group) > 1:
                     groups.update(dict.fromkeys(group, group))
-        self._copy_groups = groups  # one assignment: the screen's thread sees the old groups or the new
+        rows = self._rows_for(groups)
+        self._copy_groups, self._copy_rows = groups, rows  # the screen's thread sees the old groups or the new
         self.copies_made += 1
+
+    def _rows_for(self, groups: dict[str, tuple[str, ...]]) -> _CopyRows:
+        """Each group's newest version (the one that stands for the story in a list) and the others."""
+        rows = _CopyRows()
+        for group in dict.fromkeys(groups.values()):
+            positions = sorted((p for p in map(self._by_id.get, group) if p is not None),
+                               key=lambda p: (self._when[p], p))
+            if len(positions) > 1:
+                versions = [self.articles[p] for p in positions]
+                rows.stories.append(versions)
+                rows.hidden.update(versions[1:])
+        return rows
 
     def _add_copy(self, article: Article) -> None:
         """An article added to the threads may be a copy of one already here: its group grows."""
@@ -423,7 +438,7 @@ class Library:
             group = tuple(ids)
             groups = dict(self._copy_groups)
             groups.update(dict.fromkeys(group, group))
-            self._copy_groups = groups
+            self._copy_groups, self._copy_rows = groups, self._rows_for(groups)
             self.copies_made += 1
 
     def thread_articles(self, article: Article) -> list[Article]:
@@ -462,12 +477,13 @@ class Library:
         if not query.filtered and query.newest_first:
             if self._everything is None:
                 self._everything = list(map(self.articles.__getitem__, self._newest_first))
-            if not one_per_story or not self._copy_groups:
+            if not one_per_story or not self._copy_rows.hidden:
                 return self._everything  # shared: callers only read it
             once = self._stories_once
-            if once is None or once[0] is not self._everything or once[1] is not self._copy_groups:
-                groups = self._copy_groups  # made beside the screen: the list is kept with the groups it was made by
-                once = self._stories_once = (self._everything, groups, self._one_per_story(self._everything, groups))
+            if once is None or once[0] is not self._everything or once[1] is not self._copy_rows:
+                rows = self._copy_rows  # made beside the screen: the list is kept with the groups it was made by
+                once = self._stories_once = (self._everything, rows, list(filterfalse(rows.hidden.__contains__,
+                                                                                    self._everything)))
             return once[2]  # shared too
         order: list[int] = self._newest_first
         if query.name is not None:
@@ -493,21 +509,23 @@ class Library:
             listed = list(map(articles.__getitem__, order))
         return self._one_per_story(listed) if one_per_story else listed
 
-    def _one_per_story(self, listed: list[Article], groups: dict[str, tuple[str, ...]] | None = None) -> list[Article]:
-        """`listed` with each group of copies shown once, by the first of them listed (one pass, a dict lookup
-        per article; nothing when no article has a copy)."""
-        groups = self._copy_groups if groups is None else groups
-        if not groups:
+    def _one_per_story(self, listed: list[Article]) -> list[Article]:
+        """`listed` with each story of several versions listed once: by its newest version, or, when a filter
+        leaves that out, by its newest one listed. A C-level pass over the list; the stories are walked only
+        when the list leaves some out (a filter)."""
+        rows = self._copy_rows
+        if not rows.hidden:
             return listed
-        shown: set[str] = set()
-        kept = []
-        for article in listed:
-            group = groups.get(article.id)
-            if group is None:
-                kept.append(article)
-            elif group[0] not in shown:
-                shown.add(group[0])
-                kept.append(article)
+        kept = list(filterfalse(rows.hidden.__contains__, listed))
+        if len(kept) == len(listed):
+            return listed
+        present = set(listed)
+        back = set()
+        for versions in rows.stories:
+            if versions[0] not in present:
+                back.update(next(([v] for v in versions if v in present), []))
+        if back:  # rare: a filter left out the newest version of some story, but not all of them
+            kept = [a for a in listed if a in back or a not in rows.hidden]
         return kept
 
     def _named(self, entity_id: int) -> Iterable[int]:
@@ -560,6 +578,15 @@ class Library:
 
 
 _EPOCH = datetime(1970, 1, 1)
+
+
+class _CopyRows:
+    """A list's view of the stories told in several versions: each one's versions newest first, and the set of
+    those a list of one row per story leaves out (all but the newest)."""
+
+    def __init__(self) -> None:
+        self.stories: list[list[Article]] = []
+        self.hidden: set[Article] = set()
 
 
 def _newest_first_key(article: Article) -> float:
