@@ -39,6 +39,14 @@ CREATE TABLE IF NOT EXISTS saved_filters (
     saved_at REAL NOT NULL
 );
 """
+# Later, where the reader left each session's list (the article under its cursor), to open there again.
+_PLACES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS places (
+    session    TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL,
+    left_at    REAL NOT NULL
+);
+"""
 # Version 2 adds the analysis index (reader.storage.analysis_index): what was found in each source file, so a second
 # start does not analyse unchanged files again. Read marks are kept by article id, apart from it.
 # Version 4 adds what was built over each collection (a set of source files): its names, merged
@@ -211,12 +219,13 @@ def made_ready(path: Path) -> sqlite3.Connection:
             version = connection.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if version == 0 and not tables:
-                _run_script(connection, _SCHEMA + _STARS_SCHEMA + _INDEX_SCHEMA + _FEEDS_SCHEMA + _NEWEST_INDEX)
+                _run_script(connection, _SCHEMA + _STARS_SCHEMA + _PLACES_SCHEMA + _INDEX_SCHEMA + _FEEDS_SCHEMA
+                            + _NEWEST_INDEX)
                 connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             elif 1 <= version < SCHEMA_VERSION and "read_marks" in tables:  # an older reader's: keep it, add
                 if version < 6:
                     connection.execute(_OLD_COLLECTIONS)
-                _run_script(connection, _STARS_SCHEMA + _INDEX_SCHEMA + _FEEDS_SCHEMA)
+                _run_script(connection, _STARS_SCHEMA + _PLACES_SCHEMA + _INDEX_SCHEMA + _FEEDS_SCHEMA)
                 _add_columns(connection)
                 _run_script(connection, _NEWEST_INDEX)
                 connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -225,6 +234,8 @@ def made_ready(path: Path) -> sqlite3.Connection:
             else:  # this version's, perhaps made before it kept stars, saved filters or the analysis's version
                 if "saved_filters" not in tables:
                     _run_script(connection, _STARS_SCHEMA)
+                if "places" not in tables:
+                    _run_script(connection, _PLACES_SCHEMA)
                 _add_columns(connection)
     except sqlite3.DatabaseError as error:
         connection.close()

@@ -87,6 +87,7 @@ class ReaderApp(BackgroundWork, ExternalActions):
         self.opened: Article | None = None
         self.pane = "list"  # the pane shown in the narrow layout
         self._copies_shown = 0  # the library's groups of copies the list was last shown with
+        self._left_at: str | None = None  # the article the list was left on last time, until it is listed
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -142,12 +143,36 @@ class ReaderApp(BackgroundWork, ExternalActions):
             return
         self.show_pane(PANES[(PANES.index(self.pane) + step) % len(PANES)])
 
+    def action_back_to_list(self) -> None:
+        """h, Left, Backspace in the article or the names: back to the list (the narrow layout shows it again)."""
+        if self.narrow:
+            self.show_pane("list")
+        else:
+            self.article_list.focus()
+
     async def action_quit(self) -> None:
         """q: in the narrow layout, back to the list first (as newsboat's q is); from the list, quit."""
         if self.narrow and self.pane != "list":
             self.show_pane("list")
             return
+        self._keep_place()
         await super().action_quit()
+
+    @property
+    def session(self) -> str:
+        """What this session shows, as where the list was left is kept: the feeds, or these files."""
+        if self.feeds:
+            return "feeds"
+        import hashlib
+
+        files = "\n".join(sorted(self.library.files)).encode("utf-8", "surrogateescape")
+        return "files " + hashlib.blake2b(files, digest_size=12).hexdigest()
+
+    def _keep_place(self) -> None:
+        """The article under the list's cursor, to open there next time (as mutt and newsboat do)."""
+        current = self.article_list.current
+        if current is not None and (self._left_at is None or self._touched):  # not before the last place shows
+            self.library.read.keep_place(self.session, current.id)
 
     def _bind_keys(self) -> None:
         """The config's keys for some actions, in place of the key table's."""
@@ -217,6 +242,7 @@ class ReaderApp(BackgroundWork, ExternalActions):
         self.show_pane("list")
         self._show_saved()
         self.reading.feeds = self.feeds
+        self._left_at = self.library.read.place(self.session)
         self.refresh_list()
         self.names.rebuild()
         if self.feeds:
@@ -339,7 +365,13 @@ class ReaderApp(BackgroundWork, ExternalActions):
     def refresh_list(self, keep_cursor: bool = True) -> None:
         """Re-run the query and show it, keeping the cursor on the same article where possible."""
         keep = self.article_list.current if keep_cursor else None
+        if self._left_at is not None and not self._touched:  # back where the list was left, once it is listed
+            left = self.library.article(self._left_at)
+            if left is not None:
+                keep = left
         self.article_list.show(self.library.view(self.query_state, one_per_story=True), keep=keep)
+        if self._left_at is not None and (self._touched or self.article_list.current is keep is not None):
+            self._left_at = None
         self._update_counts()
         self._update_filter_bar()
 
@@ -510,6 +542,28 @@ class ReaderApp(BackgroundWork, ExternalActions):
                 self.notify(f"Marked {counted(len(change.ids), 'article')} read. u undoes.", markup=False)
 
         self._confirmed(len(articles), f"Mark {counted(len(articles), 'article')} in this list read?", mark)
+
+    def action_mark_feed_read(self) -> None:
+        """A: every article of the feed of the article under the cursor (or open, or the feed filtered by) read."""
+        article = self.opened if self.opened is not None and not self.article_list.has_focus else None
+        article = article or self.article_list.current
+        feed = self.query_state.feed or (article.feed if article is not None else None)
+        if feed is None:
+            self.notify("A marks a feed's articles read, and this article is from a file: M marks the list read.",
+                        markup=False)
+            return
+        articles = [a for a in self.library.articles if a.feed == feed and not self.library.is_read(a)]
+        title = self._feed_titles.get(feed, feed)
+        if not articles:
+            self.notify(f"Every article of {title} is already read.", markup=False)
+            return
+
+        def mark() -> None:
+            change = self._save(lambda: self.library.mark(articles, True))
+            if isinstance(change, ReadChange):
+                self.notify(f"Marked {counted(len(change.ids), 'article')} of {title} read. u undoes.", markup=False)
+
+        self._confirmed(len(articles), f"Mark {counted(len(articles), 'article')} of {title} read?", mark)
 
     def _confirmed(self, count: int, question: str, then: Callable[[], None]) -> None:
         """Do `then` at once for a few articles; over `CONFIRM_OVER`, after the reader says yes."""

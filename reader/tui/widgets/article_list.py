@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from rich.text import Text
 from textual import events
+from textual.binding import Binding
 from textual.message import Message
 
 from reader.articles import Article
@@ -32,6 +33,7 @@ def source_of(article: Article, feed_titles: dict[str, str]) -> str:
 class ArticleList(VirtualList):
     """The left pane. Virtual: only the rows on screen are ever drawn."""
 
+    BINDINGS = [Binding("l,right", "choose", "Open", show=False)]  # as in newsboat and mutt
     COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | {
         "article-list--unread",
         "article-list--read",

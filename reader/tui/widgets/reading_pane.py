@@ -31,6 +31,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         Binding("k", "scroll_up", "Scroll up", show=False),
         Binding("g", "scroll_home", "Top", show=False),
         Binding("G", "scroll_end", "Bottom", show=False),
+        Binding("h,left,backspace", "app.back_to_list", "Back to the list", show=False),  # as in newsboat and mutt
     ]
     COMPONENT_CLASSES = {
         "reading-pane--headline",
