@@ -543,6 +543,16 @@ class ReaderApp(BackgroundWork, ExternalActions):
 
         self._confirmed(len(articles), f"Mark {counted(len(articles), 'article')} in this list read?", mark)
 
+    def action_refresh_feed(self) -> None:
+        """Ctrl+R: fetch only the feed of the article under the cursor (or the feed the list is filtered by)."""
+        article = self.opened if self.opened is not None and not self.article_list.has_focus else None
+        article = article or self.article_list.current
+        feed = self.query_state.feed or (article.feed if article is not None else None)
+        if self.feeds and feed is None:
+            self.notify("This article is not a feed's: r refreshes every feed.", markup=False)
+            return
+        self._refresh([feed] if feed is not None else None)
+
     def action_mark_feed_read(self) -> None:
         """A: every article of the feed of the article under the cursor (or open, or the feed filtered by) read."""
         article = self.opened if self.opened is not None and not self.article_list.has_focus else None

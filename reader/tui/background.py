@@ -282,6 +282,10 @@ class BackgroundWork(App[None]):
         return [Problem(url, f"{self._feed_titles.get(url, url)}: {error}") for url, error in self._feed_errors.items()]
 
     def action_refresh(self) -> None:
+        self._refresh()
+
+    def _refresh(self, urls: list[str] | None = None) -> None:
+        """Fetch every feed, or those of `urls`, in the background."""
         if not self.feeds:
             self.notify(self._why_no_refresh(), markup=False, timeout=8)
             return
@@ -292,11 +296,11 @@ class BackgroundWork(App[None]):
             return
         self._refreshing = True
         self._fetch_progress = None
-        self.indexing.report_text("Fetching feeds…", None)
+        self.indexing.report_text("Fetching feeds…" if urls is None else "Fetching the feed…", None)
         # What the fetching threads bring is taken in on this thread a few times a second, all at once: they
         # never wait for the screen, and 400 feeds arriving cost a few list updates, not 400.
         self._arrival_timer = self.set_interval(PROGRESS_EVERY, self._join_arrivals)
-        self.refresh_feeds(path)
+        self.refresh_feeds(path, urls)
 
     def _why_no_refresh(self) -> str:
         """What `r` would do in a session of files or seeds: the subscribed feeds (perhaps subscribed since it
@@ -323,8 +327,8 @@ class BackgroundWork(App[None]):
         return f"This session shows {shown}, which r does not fetch; {feeds} with `reader` alone."
 
     @work(thread=True, exclusive=True, group="feeds")
-    def refresh_feeds(self, path: Path) -> None:
-        """Fetch every feed; each feed's new articles join the list soon after they are kept."""
+    def refresh_feeds(self, path: Path, urls: list[str] | None = None) -> None:
+        """Fetch every feed (or those of `urls`); each feed's new articles join the list soon after they are kept."""
         from reader.sources.feeds.fetch import FetchSettings
         from reader.sources.feeds.refresh import RefreshReport, refresh
 
@@ -339,6 +343,7 @@ class BackgroundWork(App[None]):
         try:
             report = refresh(
                 path,
+                urls=urls,
                 progress=progress,
                 arrived=arrived,
                 stop=lambda: worker.is_cancelled,

@@ -60,6 +60,7 @@ KEYS: tuple[Key, ...] = (
     Key("c", "c", "names: this article / all articles (below 100 columns, first shows the names)", "names_scope",
         "Names"),
     Key("r", "r", "refresh every feed now (in the background; new articles join the list)", "refresh", "Refresh"),
+    Key("ctrl+r", "Ctrl+R", "refresh only the feed of the article under the cursor", "refresh_feed"),
     Key("o", "o", "open the article's link in the browser ($BROWSER; http and https only)", "open_link"),
     Key("O", "O", "the article's links, also those its text numbers [1], [2]…: Enter or the number opens one",
         "links"),
