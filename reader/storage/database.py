@@ -100,7 +100,11 @@ _COLLECTION_COLUMNS = {"related": "BLOB", "copies": "TEXT"}
 # Version 8 also notes which analysis found each source's names (index.ANALYSIS_VERSION): a source analysed by
 # older rules has its articles' names found again, not read back.
 _SOURCE_COLUMNS = {"analysis": "INTEGER NOT NULL DEFAULT 0"}
-_ADDED_COLUMNS = (("analyses", _ARTICLE_COLUMNS), ("collections", _COLLECTION_COLUMNS), ("sources", _SOURCE_COLUMNS))
+# Later, whether a feed's title is the one its subscriber gave it (newsboat's "~Title", OPML's text), which a
+# refresh keeps, rather than the feed's own.
+_NAMED_FEED_COLUMNS = {"named": "INTEGER NOT NULL DEFAULT 0"}
+_ADDED_COLUMNS = (("analyses", _ARTICLE_COLUMNS), ("collections", _COLLECTION_COLUMNS), ("sources", _SOURCE_COLUMNS),
+                  ("feeds", _NAMED_FEED_COLUMNS))
 # Version 8 adds feed subscriptions and their entries (reader.sources.feeds.subscriptions): an entry is kept by its
 # key within its feed (guid, Atom id, link or a digest), with the article id it was first given, so a
 # changed entry keeps its read mark; entries that drop out of a feed's document are kept.
@@ -119,7 +123,8 @@ CREATE TABLE IF NOT EXISTS feeds (
     error_at      REAL,
     retry_at      REAL,
     gone          INTEGER NOT NULL DEFAULT 0,
-    version       INTEGER NOT NULL DEFAULT 0
+    version       INTEGER NOT NULL DEFAULT 0,
+    named         INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS entries (
     feed       INTEGER NOT NULL,
