@@ -796,6 +796,30 @@ class ReaderApp(BackgroundWork, ExternalActions):
 
         self.push_screen(TimelineScreen(self.library, articles, thread.title, anchor), opened)
 
+    def action_related(self) -> None:
+        """R: the related stories of the open article (or the one under the cursor), each headline whole."""
+        from reader.tui.screens.related import RelatedScreen
+
+        if isinstance(self.screen, RelatedScreen):
+            return
+        anchor = self.opened or self.article_list.current
+        if anchor is None:
+            return
+        stories = self.library.stories
+        if stories is None or stories.table is None and not stories.profiled:
+            self.notify("Related stories are still being worked out…", markup=False)
+            return
+        related = self.library.related_articles(anchor)
+        if not related:
+            self.notify("No other article is related to this one.", markup=False)
+            return
+
+        def opened(article: Article | None) -> None:
+            if article is not None:
+                self.open_article(article)
+
+        self.push_screen(RelatedScreen(self.library, anchor, related), opened)
+
     @on(NamesSidebar.Chosen)
     def _on_name_chosen(self, message: NamesSidebar.Chosen) -> None:
         self._set_query(replace(self.query_state, name=message.entity.id))

@@ -47,6 +47,8 @@ KEYS: tuple[Key, ...] = (
     Key("right_curly_bracket", "}", "next unread article in this story", "story_next_unread"),
     Key("t", "t", "this story as a timeline: every article in date order, open any", "timeline", "Timeline"),
     Key("T", "T", "mark every article in this story read (u undoes)", "mark_thread_read"),
+    Key("R", "R", "the article's related stories in a view of their own: whole headlines, what they share; Enter "
+        "opens one", "related"),
     Key("slash", "/", "search headlines and text; the list filters as you type", "search", "Search", True),
     Key("greater_than_sign", ">", "next match of the search in the article (matches are marked)", "next_match"),
     Key("less_than_sign", "<", "previous match of the search in the article", "previous_match"),

@@ -706,3 +706,23 @@ async def test_an_export_after_the_reader_analysed_reads_everything_back_and_ana
     assert main(["export", "--db", str(db), str(news)]) == 0
     document = json.loads(capsys.readouterr().out)
     assert len(document["articles"]) == 5 and document["threads"] and all(a["related"] for a in document["articles"])
+
+
+async def test_capital_r_shows_the_related_stories_with_whole_headlines_and_enter_opens_one() -> None:
+    app = make_app(make_library())
+    async with app.run_test(size=(200, 50)) as pilot:
+        await _ready(pilot)
+        await pilot.press("enter")
+        await _ready(pilot)
+        related = app.library.related_articles(app.opened)
+        assert related
+        best = related[0][1]
+        await pilot.press("R")
+        await pilot.pause()
+        screen = _screen_text(app)
+        words = best.title.split()  # the whole headline, wrapped, where the sidebar has room for a few words
+        assert " ".join(words[:6]) in screen and " ".join(words[-3:]) in screen, screen
+        assert f"{round(related[0][0].score * 100)}% alike" in screen
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.opened is best

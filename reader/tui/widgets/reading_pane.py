@@ -203,6 +203,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         if not related:
             return
         text.append("\n\nRelated stories", self._style("reading-pane--subheading"))
+        text.append("  (R opens them in a view of their own)", self._style("reading-pane--hint"))
         for found, other in related:
             text.append(f"\n{other.iso_date or 'undated'}  ", self._style("reading-pane--meta"))
             text.append(one_line(other.title))
