@@ -31,10 +31,12 @@ class FeedServer:
 
     def __init__(self) -> None:
         self.documents: dict[str, tuple[str, bytes]] = {}
-        documents = self.documents
+        self.agents: list[str] = []  # the User-Agent of every request, in order
+        documents, agents = self.documents, self.agents
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+                agents.append(self.headers.get("User-Agent", ""))
                 kind, body = documents.get(self.path, ("text/plain", b""))
                 self.send_response(200 if self.path in documents else 404)
                 self.send_header("Content-Type", kind)

@@ -165,3 +165,16 @@ def test_reader_sync_says_what_it_did_and_never_prints_a_traceback(
     done = _reader(db, config, "sync")
     assert done.returncode == 0 and "1 sent" in done.stdout, done.stderr
     assert remote_of(db, story) in coldsweat.unread()
+
+
+def test_reader_refresh_with_sync_set_syncs_and_fetches_nothing_itself(
+    coldsweat: Coldsweat, feed_server: FeedServer, db: Path, tmp_path: Path
+) -> None:
+    config = tmp_path / "reader.toml"
+    config.write_text(f'[sync]\nservice = "fever"\nurl = "{coldsweat.url}"\nuser = "{USER}"\npassword = "{PASSWORD}"\n')
+    asked_before = len(feed_server.agents)
+    done = _reader(db, config, "refresh")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Synced with 127.0.0.1") and "12 new articles" in done.stdout
+    assert "Feeds:" not in done.stdout and "feeds, 0 new" not in done.stdout
+    assert len(feed_server.agents) == asked_before, "the server fetches the feeds; the reader never does"

@@ -164,6 +164,15 @@ class SyncStore:
             self._connection.execute("DELETE FROM analyses WHERE source = ?", (row[0],))
             self._connection.execute("DELETE FROM sources WHERE path = ?", (row[0],))
 
+    def unsynced_feeds(self) -> list[str]:
+        """The URLs of the feeds subscribed here alone (the reader fetches them itself)."""
+        return [
+            str(url)
+            for (url,) in self._connection.execute(
+                "SELECT url FROM feeds WHERE id NOT IN (SELECT feed FROM sync_feeds) ORDER BY url"
+            )
+        ]
+
     def synced_feeds(self) -> set[str]:
         """The URLs of the feeds the server gives (the reader does not fetch them itself)."""
         return {
