@@ -242,7 +242,8 @@ class BackgroundWork(App[None]):
     # Feeds ------------------------------------------------------------------------------------
 
     def _read_feeds(self) -> float | None:
-        """The subscribed feeds' titles and errors, from the database; returns when they were last refreshed."""
+        """The subscribed feeds' titles and errors, from the database; returns when they were last refreshed (None
+        when the start should refresh anyway)."""
         from reader.sources.feeds.subscriptions import Subscriptions
 
         path = self.library.read.path
@@ -262,6 +263,8 @@ class BackgroundWork(App[None]):
         self._feed_errors = {feed.url: one_line(feed.error) for feed in feeds if feed.error}
         self.reading.feed_titles = self._feed_titles
         self._show_feed_counts()
+        if self.settings.sync is not None:
+            return None  # with [sync], every start syncs (the marks queued meanwhile go at once)
         return last
 
     def _show_feed_counts(self, change: ReadChange | None = None) -> None:

@@ -50,3 +50,26 @@ async def test_r_syncs_and_the_header_says_when_it_last_synced_or_that_it_failed
             assert "the last sync failed" in _screen_text(app)
     finally:
         app.library.read.close()
+
+
+async def test_every_start_syncs_when_sync_is_set(tmp_path: Path) -> None:
+    server = GReaderServer("me", "secret")
+    account = SyncAccount("greader", server.url, "me", "secret")
+    db = tmp_path / "reader.db"
+    ReadState.open(db).close()
+    sync(db, account)  # just now: a feed refresh would wait refresh_minutes
+    server.items[2].tags.add(READ)
+    batches = subscribed(db)
+    assert batches is not None
+    library = Library(next(batches), ReadState.open(db))
+    config = Config(tmp_path / "reader.toml", Settings(sync=account))
+    app = ReaderApp(library, now=lambda: FIXED_NOW, loading=batches, feeds=True, refresh_every=1800, config=config)
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            await _ready(pilot)
+            await _ready(pilot)
+            second = next(a for a in app.library.articles if a.title == "Story 2")
+            assert app.library.read.is_read(second.id)
+    finally:
+        app.library.read.close()
+        server.close()
