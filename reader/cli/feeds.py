@@ -248,6 +248,18 @@ def _list(db: Path, options: argparse.Namespace) -> int:
 
 def _remove(db: Path, options: argparse.Namespace) -> int:
     subscriptions = _subscriptions(db)
+    from reader.sources.sync.store import SyncStore
+
+    store = SyncStore.open(db)
+    try:
+        synced = options.url in store.synced_feeds()
+    finally:
+        store.close()
+    if synced:
+        subscriptions.close()
+        raise CommandError(
+            f"{displayable(options.url)} is the sync server's: unsubscribe on the server, and the next sync removes it"
+        )
     try:
         removed = subscriptions.remove(options.url)
     finally:

@@ -84,3 +84,22 @@ def test_item_ids_are_kept_in_their_short_form() -> None:
     assert short_id("31") == "31"
     assert short_id("-1") == str(2**64 - 1)  # the signed form some servers give
     assert short_id("tag:google.com,2005:reader/item/zz") is None
+
+
+def test_a_synced_feed_is_unsubscribed_on_the_server_not_here(
+    server: GReaderServer, db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reader.cli.main import main
+
+    sync(db, SyncAccount("greader", server.url, "me", "secret"))
+    assert main(["feeds", "remove", "http://example.invalid/wire.xml", "--db", str(db)]) == 1
+    assert "is the sync server's: unsubscribe on the server" in capsys.readouterr().err
+    del server.feeds["feed/1"]  # unsubscribed on the server: its items go with it
+    server.items = {n: item for n, item in server.items.items() if item.feed != "feed/1"}
+    report = sync(db, SyncAccount("greader", server.url, "me", "secret"))
+    assert report.feeds_removed == 1
+    connection = sqlite3.connect(db)
+    urls = [url for (url,) in connection.execute("SELECT url FROM feeds")]
+    left = connection.execute("SELECT count(*) FROM entries").fetchone()[0]
+    connection.close()
+    assert urls == ["http://example.invalid/desk.xml"] and left == 4
