@@ -129,3 +129,20 @@ def test_a_server_that_redirects_elsewhere_is_not_followed(tmp_path: Path) -> No
         server.shutdown()
         server.server_close()
     assert len(asked) == 1
+
+
+def test_reader_sync_with_a_failing_password_command_says_so_and_leaves_nothing_open(tmp_path: Path) -> None:
+    config = tmp_path / "reader.toml"
+    config.write_text(
+        '[sync]\nservice = "fever"\nurl = "http://127.0.0.1:9/fever/"\nuser = "me"\n'
+        'password_command = "echo locked >&2; exit 1"\n'
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "reader", "sync", "--db", str(tmp_path / "reader.db")],
+        capture_output=True,
+        text=True,
+        env={"READER_CONFIG": str(config), "PATH": "/usr/bin:/bin"},
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr == "reader sync: password_command failed (exit 1): locked\n"

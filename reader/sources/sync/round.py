@@ -98,9 +98,9 @@ def service_for(account: SyncAccount, settings: FetchSettings | None = None) -> 
     from reader.sources.sync.fever import Fever
     from reader.sources.sync.greader import GoogleReader
 
-    server = Server(account.url, settings)
+    secret = password(account)  # first: a failing password_command leaves no HTTP session open
     kind = Fever if account.service == "fever" else GoogleReader
-    return kind(server, account.user, password(account))
+    return kind(Server(account.url, settings), account.user, secret)
 
 
 def sync(
