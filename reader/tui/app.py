@@ -345,6 +345,7 @@ class ReaderApp(BackgroundWork, ExternalActions):
         shown = len(self.article_list.articles)
         total = len(self.library)
         self.sub_title = f"{unread:,} unread / {total:,} articles" + (f" · {shown:,} shown" if shown != total else "")
+        self.sub_title += self.sync_note
         if self.opened is None:
             self.reading.show(None)  # the welcome text counts articles too
 
