@@ -596,26 +596,30 @@ class Stories:
         articles, a story's words are in most of them and would otherwise weigh nothing."""
         return story_gate.rarity(len(self._postings[feature]), len(self._ids))
 
-    def _checked_vectors(self, index: int) -> tuple[dict[Feature, float], dict[Feature, float]]:
-        """What the same-story check compares of an article: its words and names, and its headline's words,
-        each weighed by `_background_weight`, unit length."""
+    def _checked_vectors(self, index: int) -> tuple[dict[Feature, float], ...]:
+        """What the same-story check compares of an article, each weighed by `_background_weight`, unit
+        length: its words and names; its headline's words; and both again without its names and the words
+        they are made of (what happened, not to whom: "restaurant", "offering")."""
         counts = self._counts[index]
-        words = {f: (1 + math.log(n)) * self._background_weight(f) for f, n in counts.items()}
-        headline = {f: self._background_weight(f) for f in self._headlines[index]}
-        return _unit(words), _unit(headline)
+        weight = self._background_weight
+        words = {f: (1 + math.log(n)) * weight(f) for f, n in counts.items()}
+        headline = {f: weight(f) for f in self._headlines[index]}
+        in_names = {w for f in counts if f[0] == NAME_MARK for w in words_of(self._labels.get(f, ""))}
+        events = {f: w for f, w in words.items() if f[0] != NAME_MARK and f not in in_names}
+        event_headline = {f: w for f, w in headline.items() if f not in in_names}
+        return _unit(words), _unit(headline), _unit(events), _unit(event_headline)
 
     def _likeness(
         self,
         a: int,
         b: int,
-        vectors: Mapping[int, tuple[dict[Feature, float], dict[Feature, float]]],
+        vectors: Mapping[int, tuple[dict[Feature, float], ...]],
         names: Mapping[int, frozenset[Feature]],
     ) -> tuple[float, ...]:
         """What the same-story check compares of two articles (while threads are built)."""
         shared = names[a] & names[b]
         return story_gate.likeness(
-            cosine(vectors[a][0], vectors[b][0]),
-            cosine(vectors[a][1], vectors[b][1]),
+            [cosine(mine, theirs) for mine, theirs in zip(vectors[a], vectors[b], strict=True)],
             [self._background_weight(f) for f in shared],
             (len(names[a]), len(names[b])),
         )

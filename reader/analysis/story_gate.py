@@ -21,7 +21,17 @@ from functools import cache
 from pathlib import Path
 
 MODEL_PATH = Path(__file__).with_name("story_gate.json")
-FEATURES = ("words", "headline", "rarest_name", "second_name", "names_shared", "words_x_rarest")
+FEATURES = (
+    "words",
+    "headline",
+    "event_words",
+    "event_headline",
+    "rarest_name",
+    "second_name",
+    "names_shared",
+    "words_x_rarest",
+    "event_words_x_rarest",
+)
 # A name's rarity is its inverse document frequency as if the collection also held this many articles that
 # do not name it: in a collection of five articles every name is in most of them, and says nothing, unless
 # the collection is read against the news at large.
@@ -58,14 +68,15 @@ def rarity(document_frequency: int, total: int) -> float:
     return max(0.0, math.log((total + BACKGROUND_ARTICLES) / (document_frequency + 1)) / most)
 
 
-def likeness(
-    words: float, headline: float, shared_rarities: list[float], names: tuple[int, int]
-) -> tuple[float, ...]:
-    """The model's features of a pair: the cosine of their profiles and of their headlines, the rarities of
-    the two rarest names they share, and the share of the fewer names that they share."""
+def likeness(cosines: list[float], shared_rarities: list[float], names: tuple[int, int]) -> tuple[float, ...]:
+    """The model's features of a pair: the cosines of their words, headlines, and both without names (see
+    `Stories._checked_vectors`), the rarities of the two rarest names they share, and the share of the fewer
+    names that they share."""
+    words, headline, event_words, event_headline = cosines
     ranked = sorted(shared_rarities, reverse=True)
     rarest = ranked[0] if ranked else 0.0
     second = ranked[1] if len(ranked) > 1 else 0.0
     fewer = min(names)
     shared = len(ranked) / fewer if fewer else 0.0
-    return (words, headline, rarest, second, shared, words * rarest)
+    return (words, headline, event_words, event_headline, rarest, second, shared, words * rarest,
+            event_words * rarest)
