@@ -19,9 +19,24 @@ from typing import Any
 ENV_VAR = "READER_CONFIG"
 
 
+SERVICES = ("fever", "greader")
+
+
+@dataclass(frozen=True, slots=True)
+class SyncAccount:
+    """[sync]: the server whose subscriptions, items and read state are the reader's (reader.sources.sync)."""
+
+    service: str  # fever | greader
+    url: str
+    user: str
+    password: str = ""
+    password_command: str = ""  # run by the shell when the password is needed; its first line is the password
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Every setting, with its default. Sections of the file: [display], [feeds], [stories], [commands], [keys]."""
+    """Every setting, with its default. Sections of the file: [display], [feeds], [stories], [commands], [keys],
+    [sync]."""
 
     # [display]
     theme: str = "textual-dark"
@@ -40,6 +55,8 @@ class Settings:
     pipe: str = ""  # the command | sends the article to, on its standard input
     # [keys]: action name -> keys (Textual's key names, comma-separated)
     keys: dict[str, str] = field(default_factory=dict)
+    # [sync]: None when the section is absent or unusable
+    sync: SyncAccount | None = None
 
 
 _SECTIONS = {
@@ -150,11 +167,18 @@ def load(path: Path | None = None) -> Config:
                 shown = ", ".join(bad)
                 config.problems.append(f'{path}: [keys] {shown}: a key is a string such as "n" or "ctrl+n"')
             continue
-        if section in (*_SECTIONS, "keys") and not isinstance(content, dict):
+        if section == "sync" and isinstance(content, dict):
+            account, problems = _sync_account(content, _section_lines(text, "sync"))
+            config.problems.extend(f"{path}: {problem}" for problem in problems)
+            if account is not None:
+                values["sync"] = account
+            continue
+        if section in (*_SECTIONS, "keys", "sync") and not isinstance(content, dict):
             config.problems.append(f"{path}: [{section}] is not a section ({section} = {content!r}); it is ignored")
             continue
         if section not in _SECTIONS or not isinstance(content, dict):
-            config.problems.append(f"{path}: unknown section [{section}] (known: {', '.join([*_SECTIONS, 'keys'])})")
+            known_sections = ", ".join([*_SECTIONS, "keys", "sync"])
+            config.problems.append(f"{path}: unknown section [{section}] (known: {known_sections})")
             continue
         for name, value in content.items():
             if name not in _SECTIONS[section]:
@@ -188,12 +212,63 @@ def _check(name: str, value: object, default: object) -> str | None:
 
 def _key_lines(text: str) -> dict[str, int]:
     """Each setting of the [keys] section and the line it is on (so a problem with one can name its line)."""
+    return _section_lines(text, "keys")
+
+
+def _section_lines(text: str, wanted: str) -> dict[str, int]:
+    """Each setting of the section `wanted` and the line it is on (so a problem with one can name its line);
+    the section's own line under the empty name."""
     lines: dict[str, int] = {}
     section = ""
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if stripped.startswith("["):
             section = stripped.strip("[] \t").split("]")[0].strip()
-        elif section == "keys" and "=" in stripped and not stripped.startswith("#"):
+            if section == wanted:
+                lines.setdefault("", number)
+        elif section == wanted and "=" in stripped and not stripped.startswith("#"):
             lines.setdefault(stripped.split("=", 1)[0].strip().strip("\"'"), number)
     return lines
+
+
+_SYNC_KEYS = ("service", "url", "user", "password", "password_command")
+
+
+def _sync_account(content: dict[str, Any], lines: dict[str, int]) -> tuple[SyncAccount | None, list[str]]:
+    """The [sync] section as an account, or None (and why) when it cannot be used: a bad setting is named with
+    its line, and without a usable service, url, user and password there is no sync (the feeds are fetched)."""
+    problems: list[str] = []
+
+    def where(name: str) -> str:
+        line = lines.get(name) or lines.get("")
+        return f"line {line}: " if line else ""
+
+    values: dict[str, str] = {}
+    for name, value in content.items():
+        if name not in _SYNC_KEYS:
+            problems.append(f"{where(name)}[sync] has no setting {name!r} (known: {', '.join(_SYNC_KEYS)})")
+        elif not isinstance(value, str):
+            problems.append(f"{where(name)}[sync] {name}: {value!r} is not a string; it is ignored")
+        else:
+            values[name] = value.strip() if name != "password" else value
+    service = values.get("service", "").lower()
+    if "service" in values and service not in SERVICES:
+        problems.append(f"{where('service')}[sync] service: {values['service']!r} is not one of {', '.join(SERVICES)}")
+        values.pop("service")
+    url = values.get("url", "")
+    if url and not url.lower().startswith(("http://", "https://")):
+        problems.append(f"{where('url')}[sync] url: {url!r} is not an http or https address")
+        values.pop("url")
+    if values.get("password") and values.get("password_command"):
+        problems.append(f"{where('password_command')}[sync] password and password_command: give one, not both")
+        return None, problems
+    missing = [name for name in ("service", "url", "user") if not values.get(name)]
+    if not values.get("password") and not values.get("password_command"):
+        missing.append("password (or password_command)")
+    if missing:
+        problems.append(f"{where('')}[sync] needs {', '.join(missing)}: no sync until it is set")
+        return None, problems
+    account = SyncAccount(
+        service, values["url"], values["user"], values.get("password", ""), values.get("password_command", "")
+    )
+    return account, problems

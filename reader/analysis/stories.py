@@ -38,6 +38,7 @@ from functools import partial
 from itertools import repeat
 from operator import truediv
 
+from reader.analysis import story_gate
 from reader.analysis.copies import Copies, copy_key
 from reader.analysis.related import (
     CANDIDATE_DF,
@@ -73,6 +74,9 @@ QUIET_ARTICLES = 3000
 TEMPLATE_NAME_SHARE = 0.3
 TEMPLATE_WORD_SHARE = 0.5
 TEMPLATE_DF_SHARE = 0.005
+# A thread keeps together articles that, on average, pass the same-story check with at least this share of each
+# other (average linkage over the check's answers): one link in a chain of daily reports does not make a story.
+SAME_STORY_SHARE = 0.3
 TITLE_NAMES = 2  # a thread's title: up to this many names, then headline words, three in all
 REPORT_EVERY = 5000  # articles between progress reports
 Progress = Callable[[str, int, int], None]  # (stage, articles done, articles in all)
@@ -129,6 +133,7 @@ class Stories:
         self._features: dict[Feature, Feature] = {}  # one object per feature, however many articles have it
         self._ids: list[str] = []
         self._headlines: list[tuple[Feature, ...]] = []  # each headline's words
+        self._bare: list[bool] = []  # each article: whether it is a headline alone (its body says no more)
         self._dates: list[datetime | None] = []
         self._position: dict[str, int] = {}
         # Each feature's articles by position: flat arrays, not lists of Python numbers (35 MB less at Reuters).
@@ -217,6 +222,7 @@ class Stories:
         self._dates = [article.published for article in articles]
         self._position = {article_id: index for index, article_id in enumerate(self._ids)}
         self._headlines = [self._headline(article) for article in articles]
+        self._bare = [_bare(article) for article in articles]
 
     def _headline(self, article: Article) -> tuple[Feature, ...]:
         """The headline's words, as the profiles' feature objects: what a thread's title is made of."""
@@ -339,6 +345,7 @@ class Stories:
         self._dates.append(article.published)
         self._position[article.id] = index
         self._headlines.append(self._headline(article))
+        self._bare.append(_bare(article))
         for feature in counts:
             self._postings[feature].append(index)
         return index
@@ -383,6 +390,7 @@ class Stories:
                 groups.extend(self._by_names(members))
             else:
                 groups.append(members)
+        groups = [part for members in groups for part in self._verified(members)]
         self.threads, self._stories = [], None
         for members in groups:
             self._new_thread(members)
@@ -558,6 +566,63 @@ class Stories:
         position = {index: n for n, index in enumerate(members)}
         renumbered = {(position[a], position[b]): s for (a, b), s in links.items()}
         return [[members[n] for n in group] for group in average_linkage(len(members), renumbered, EVENT_SIMILARITY)]
+
+    def _verified(self, members: list[int], gate: story_gate.StoryGate | None = None) -> list[list[int]]:
+        """A thread's articles kept together where pairs of them pass the same-story check, the rest alone.
+
+        Headlines alone are too short to be checked (a pair shares a word or two, and rarely a name): a
+        thread of them is kept as it is.
+        """
+        if len(members) < 2:
+            return [members]
+        if 2 * sum(self._bare[index] for index in members) >= len(members):
+            return [members]
+        gate = gate or story_gate.shipped()
+        vectors = {index: self._checked_vectors(index) for index in members}
+        names = {index: self._names_of(index) for index in members}
+        links = {
+            (n, m): 1.0
+            for n, a in enumerate(members)
+            for m in range(n + 1, len(members))
+            if gate.same_story(self._likeness(a, members[m], vectors, names))
+        }
+        return [[members[n] for n in group] for group in average_linkage(len(members), links, SAME_STORY_SHARE)]
+
+    def _names_of(self, index: int) -> frozenset[Feature]:
+        return frozenset(f for f in self._counts[index] if f[0] == NAME_MARK)
+
+    def _background_weight(self, feature: Feature) -> float:
+        """A feature's rarity read against the news at large (`story_gate.rarity`): in a collection of five
+        articles, a story's words are in most of them and would otherwise weigh nothing."""
+        return story_gate.rarity(len(self._postings[feature]), len(self._ids))
+
+    def _checked_vectors(self, index: int) -> tuple[dict[Feature, float], ...]:
+        """What the same-story check compares of an article, each weighed by `_background_weight`, unit
+        length: its words and names; its headline's words; and both again without its names and the words
+        they are made of (what happened, not to whom: "restaurant", "offering")."""
+        counts = self._counts[index]
+        weight = self._background_weight
+        words = {f: (1 + math.log(n)) * weight(f) for f, n in counts.items()}
+        headline = {f: weight(f) for f in self._headlines[index]}
+        in_names = {w for f in counts if f[0] == NAME_MARK for w in words_of(self._labels.get(f, ""))}
+        events = {f: w for f, w in words.items() if f[0] != NAME_MARK and f not in in_names}
+        event_headline = {f: w for f, w in headline.items() if f not in in_names}
+        return _unit(words), _unit(headline), _unit(events), _unit(event_headline)
+
+    def _likeness(
+        self,
+        a: int,
+        b: int,
+        vectors: Mapping[int, tuple[dict[Feature, float], ...]],
+        names: Mapping[int, frozenset[Feature]],
+    ) -> tuple[float, ...]:
+        """What the same-story check compares of two articles (while threads are built)."""
+        shared = names[a] & names[b]
+        return story_gate.likeness(
+            [cosine(mine, theirs) for mine, theirs in zip(vectors[a], vectors[b], strict=True)],
+            [self._background_weight(f) for f in shared],
+            (len(names[a]), len(names[b])),
+        )
 
     def _new_thread(self, members: list[int]) -> Thread:
         thread = Thread(len(self.threads), "", [])
@@ -758,6 +823,17 @@ class Stories:
             found = sorted((t for t in self.threads if len(t.articles) > 1), key=lambda t: (-len(t.articles), t.id))
             self._stories = found
         return found
+
+
+def _unit(vector: dict[Feature, float]) -> dict[Feature, float]:
+    norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+    return {feature: w / norm for feature, w in vector.items()}
+
+
+def _bare(article: Article) -> bool:
+    """Whether an article is its headline alone: no body, or a body that is the headline again."""
+    body = article.body.strip()
+    return not body or body == article.title.strip()
 
 
 def _labels_shown(shared: list[Feature], label: Callable[[Feature], str]) -> list[str]:

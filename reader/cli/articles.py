@@ -127,6 +127,7 @@ def mark_command(arguments: Sequence[str]) -> int:
     try:
         warn(state.warnings)
         known = _indexed(state, [i for i in ids if not state.is_read(i)])
+        known |= _synced(state, [i for i in ids if not state.is_read(i) and i not in known])
         unknown = [i for i in ids if not state.is_read(i) and i not in known]
         if unknown:
             shown = ", ".join(displayable(i) for i in unknown[:5]) + (" …" if len(unknown) > 5 else "")
@@ -140,7 +141,36 @@ def mark_command(arguments: Sequence[str]) -> int:
     changed = len(change.ids) if change is not None else 0
     already = f" ({len(ids) - changed:,} already were)" if changed < len(ids) else ""
     print(f"{changed:,} marked {options.state}{already}")
+    if change is not None and state.path is not None:
+        _send_to_server(state.path)
     return 0
+
+
+def _synced(state: ReadState, article_ids: list[str]) -> set[str]:
+    """Those of `article_ids` a sync server gave (known before any analysis saw them)."""
+    if state.path is None or not article_ids:
+        return set()
+    from reader.sources.sync.store import SyncStore
+
+    store = SyncStore.open(state.path)
+    try:
+        return store.synced_articles(article_ids)
+    finally:
+        store.close()
+
+
+def _send_to_server(db: Path) -> None:
+    """With [sync] set, the marks just queued go to the server now; when it cannot be reached they stay queued
+    for the next sync (said on stderr; the marks are kept here either way)."""
+    from reader.cli.sync import configured_account, run_round
+
+    account = configured_account()
+    if account is None:
+        return
+    try:
+        run_round(db, account, push_only=True)
+    except CommandError as error:
+        print(f"reader mark: not sent to the server yet: {error}", file=sys.stderr)
 
 
 def star_command(arguments: Sequence[str]) -> int:
@@ -163,6 +193,7 @@ def star_command(arguments: Sequence[str]) -> int:
         warn(state.warnings)
         wanted = [i for i in ids if state.is_starred(i) == options.off]  # those whose star changes
         known = _indexed(state, [i for i in wanted if not state.is_read(i)]) | {i for i in wanted if state.is_read(i)}
+        known |= _synced(state, [i for i in wanted if i not in known])  # a sync server's, before any analysis
         unknown = [i for i in wanted if i not in known and not options.off]
         if unknown:
             shown = ", ".join(displayable(i) for i in unknown[:5]) + (" …" if len(unknown) > 5 else "")

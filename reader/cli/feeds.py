@@ -58,7 +58,8 @@ def feeds_command(arguments: Sequence[str]) -> int:
 def refresh_command(arguments: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="reader refresh",
-        description="Fetch every subscribed feed now and keep what is new; then print a one-line summary.",
+        description="Fetch every subscribed feed now and keep what is new; then print a one-line summary. With "
+        "[sync] set, a sync round instead for the server's feeds (the server fetches them).",
     )
     parser.add_argument("urls", nargs="*", metavar="URL", help="only these feeds (default: all)")
     parser.add_argument("--quiet", action="store_true", help="no progress, no summary: only errors")
@@ -67,11 +68,14 @@ def refresh_command(arguments: Sequence[str]) -> int:
     from reader.sources.feeds.refresh import refresh
 
     db = db_path(options.db)
+    synced, sync_failed = _sync_first(db, options.quiet)
     subscriptions = _subscriptions(db)
     try:
-        known = {feed.url for feed in subscriptions.feeds()}
+        known = {feed.url for feed in subscriptions.feeds()} - synced
     finally:
         subscriptions.close()
+    if synced and not known and not options.urls:
+        return 1 if sync_failed else 0  # every feed is the server's: the sync was the refresh
     if not known:
         raise CommandError("no feeds are subscribed (add one with: reader feeds add URL)")
     unknown = [url for url in options.urls if url not in known]
@@ -89,7 +93,10 @@ def refresh_command(arguments: Sequence[str]) -> int:
 
     config = load()  # its problems are the app's to report; here only [feeds] keep_days is used
     report = refresh(
-        db, urls=options.urls or None, progress=progress, settings=FetchSettings(keep_days=config.settings.keep_days)
+        db,
+        urls=options.urls or (sorted(known) if synced else None),
+        progress=progress,
+        settings=FetchSettings(keep_days=config.settings.keep_days),
     )
     if showing:
         print("\r\x1b[K", end="", file=sys.stderr, flush=True)
@@ -100,7 +107,32 @@ def refresh_command(arguments: Sequence[str]) -> int:
     if not options.quiet:
         print(report.summary())
     asked = report.feeds - report.waiting
-    return 1 if report.stopped or (asked and len(report.failed) == asked) else 0
+    return 1 if sync_failed or report.stopped or (asked and len(report.failed) == asked) else 0
+
+
+def _sync_first(db: Path, quiet: bool) -> tuple[set[str], bool]:
+    """With [sync] set, a sync round first: the server fetches the feeds it gives, so the reader does not fetch
+    them again. Returns those feeds' URLs and whether the round failed (said on stderr)."""
+    from reader.cli.sync import configured_account, run_round
+
+    account = configured_account()
+    if account is None:
+        return set(), False
+    failed = False
+    try:
+        summary = run_round(db, account)
+        if not quiet:
+            print(displayable(summary))
+    except CommandError as error:
+        print(f"reader refresh: the sync failed: {error}", file=sys.stderr)
+        failed = True
+    from reader.sources.sync.store import SyncStore
+
+    store = SyncStore.open(db)
+    try:
+        return store.synced_feeds(), failed
+    finally:
+        store.close()
 
 
 def _subscriptions(db: Path) -> Subscriptions:
@@ -220,6 +252,18 @@ def _list(db: Path, options: argparse.Namespace) -> int:
 
 def _remove(db: Path, options: argparse.Namespace) -> int:
     subscriptions = _subscriptions(db)
+    from reader.sources.sync.store import SyncStore
+
+    store = SyncStore.open(db)
+    try:
+        synced = options.url in store.synced_feeds()
+    finally:
+        store.close()
+    if synced:
+        subscriptions.close()
+        raise CommandError(
+            f"{displayable(options.url)} is the sync server's: unsubscribe on the server, and the next sync removes it"
+        )
     try:
         removed = subscriptions.remove(options.url)
     finally:

@@ -1,5 +1,5 @@
-"""The reader's database file, its one owner: where it lives, how it is connected to, its schema (nine tables)
-and how an older one is brought up to date, one transaction, and what counts as damage.
+"""The reader's database file, its one owner: where it lives, how it is connected to, its schema (nine tables, four
+more for sync) and how an older one is brought up to date, one transaction, and what counts as damage.
 
 The database lives in the user's data directory (platformdirs) unless `--db` or `READER_DB` says
 otherwise. WAL mode with immediate commits means a change survives the process being killed the moment
@@ -141,6 +141,36 @@ CREATE TABLE IF NOT EXISTS entries (
 CREATE INDEX IF NOT EXISTS entries_by_article ON entries (article_id);
 CREATE INDEX IF NOT EXISTS entries_by_date ON entries (published);
 """
+# Sync (reader.sources.sync), a step of its own that any version's database takes when it lacks it (no version
+# number of its own, so it never collides with another change of the schema): which server feed and item each
+# synced feed and entry is, with the read and starred state the server last had for it, and the queue of marks
+# and stars made in the reader that the server has not taken yet. A mark is queued in the transaction that keeps
+# it (read_marks._commit), so a crash between the two never loses one.
+_SYNC_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sync_feeds (
+    remote TEXT PRIMARY KEY,
+    feed   INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sync_items (
+    remote     TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL,
+    feed       TEXT NOT NULL,
+    read       INTEGER NOT NULL,
+    starred    INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sync_items_by_article ON sync_items (article_id);
+CREATE TABLE IF NOT EXISTS sync_queue (
+    id         INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL,
+    star       INTEGER NOT NULL,
+    value      INTEGER NOT NULL,
+    made_at    REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sync_state (
+    name  TEXT PRIMARY KEY,
+    value TEXT
+) WITHOUT ROWID;
+"""
 _NEWEST_INDEX = """
 CREATE INDEX IF NOT EXISTS analyses_by_date ON analyses (source, published);
 CREATE INDEX IF NOT EXISTS analyses_by_article ON analyses (article_id);
@@ -226,6 +256,7 @@ def made_ready(path: Path) -> sqlite3.Connection:
             if version == 0 and not tables:
                 _run_script(connection, _SCHEMA + _STARS_SCHEMA + _PLACES_SCHEMA + _INDEX_SCHEMA + _FEEDS_SCHEMA
                             + _NEWEST_INDEX)
+                _run_script(connection, _SYNC_SCHEMA)
                 connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             elif 1 <= version < SCHEMA_VERSION and "read_marks" in tables:  # an older reader's: keep it, add
                 if version < 6:
@@ -233,6 +264,7 @@ def made_ready(path: Path) -> sqlite3.Connection:
                 _run_script(connection, _STARS_SCHEMA + _PLACES_SCHEMA + _INDEX_SCHEMA + _FEEDS_SCHEMA)
                 _add_columns(connection)
                 _run_script(connection, _NEWEST_INDEX)
+                _run_script(connection, _SYNC_SCHEMA)
                 connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             elif version != SCHEMA_VERSION or "read_marks" not in tables:
                 raise Unusable(f"unknown schema version {version}, this reader uses {SCHEMA_VERSION}")
@@ -242,6 +274,8 @@ def made_ready(path: Path) -> sqlite3.Connection:
                 if "places" not in tables:
                     _run_script(connection, _PLACES_SCHEMA)
                 _add_columns(connection)
+                if "sync_queue" not in tables:
+                    _run_script(connection, _SYNC_SCHEMA)
     except sqlite3.DatabaseError as error:
         connection.close()
         if is_permission_problem(error) or is_busy(error):

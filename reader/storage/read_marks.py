@@ -245,6 +245,10 @@ class ReadState:
                     raise StoreError(f"could not save {what} to {self.path}: {error}") from error
         self._remember(article_ids, read, star)
 
+    def take(self, article_ids: Iterable[str], value: bool, *, star: bool = False) -> None:
+        """Marks (or stars) made elsewhere and already kept in the database by a sync: taken into memory only."""
+        self._remember(tuple(article_ids), value, star)
+
     def _remember(self, article_ids: tuple[str, ...], read: bool, star: bool) -> None:
         """The change in memory, where the screen reads marks and stars from."""
         kept = self._starred if star else self._read
@@ -360,6 +364,8 @@ def _pending_path(path: Path) -> Path:
 
 
 def _commit(connection: sqlite3.Connection, article_ids: tuple[str, ...], read: bool, star: bool) -> None:
+    """Keep the marks (or stars); those of articles a sync server gave are queued for it in the same
+    transaction (reader.sources.sync), so the server hears of every one, even after a crash."""
     table = "stars" if star else "read_marks"
     now = time.time()
     with transaction(connection):
@@ -367,6 +373,11 @@ def _commit(connection: sqlite3.Connection, article_ids: tuple[str, ...], read: 
             connection.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", ((a, now) for a in article_ids))
         else:
             connection.executemany(f"DELETE FROM {table} WHERE article_id = ?", ((a,) for a in article_ids))
+        connection.executemany(
+            "INSERT INTO sync_queue (article_id, star, value, made_at) SELECT ?, ?, ?, ?"
+            " WHERE EXISTS (SELECT 1 FROM sync_items WHERE article_id = ?)",
+            ((a, int(star), int(read), now, a) for a in article_ids),
+        )
 
 
 def _opened(path: Path) -> tuple[sqlite3.Connection, set[str], set[str]]:

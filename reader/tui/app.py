@@ -381,6 +381,7 @@ class ReaderApp(BackgroundWork, ExternalActions):
         total = len(self.library)
         filtered = self.query_state.filtered  # unfiltered, a story told by several sources is one row: not a filter
         self.sub_title = f"{unread:,} unread / {total:,} articles" + (f" · {shown:,} shown" if filtered else "")
+        self.sub_title += self.sync_note
         if self.opened is None:
             self.reading.show(None)  # the welcome text counts articles too
 

@@ -10,6 +10,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual import events, work
@@ -35,6 +36,7 @@ if TYPE_CHECKING:  # the feeds and the name finder load with the first refresh o
     from reader.names import ArticleName
     from reader.sources.feeds.refresh import RefreshReport
     from reader.sources.feeds.subscriptions import Feed, Stored
+    from reader.sources.sync.round import SyncReport
 
 ADDED_PER_FRAME = 8  # new articles taken into the names and threads between two frames (17 ms each at 16,000)
 PROGRESS_EVERY = 0.25  # seconds between reports of the analysis's progress
@@ -63,6 +65,9 @@ class BackgroundWork(App[None]):
         self._feed_counts: dict[str, list[int]] | None = None  # (articles, unread) by feed URL
         self._feed_counted = -1  # how many articles they were counted over
         self._feed_errors: dict[str, str] = {}
+        self.sync_note = ""  # with [sync]: when it last synced, or that the last sync failed (the header says it)
+        self._sync_failure: str | None = None
+        self._synced: SyncReport | str | None = None  # the last round's report, or why it failed
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
@@ -237,7 +242,8 @@ class BackgroundWork(App[None]):
     # Feeds ------------------------------------------------------------------------------------
 
     def _read_feeds(self) -> float | None:
-        """The subscribed feeds' titles and errors, from the database; returns when they were last refreshed."""
+        """The subscribed feeds' titles and errors, from the database; returns when they were last refreshed (None
+        when the start should refresh anyway)."""
         from reader.sources.feeds.subscriptions import Subscriptions
 
         path = self.library.read.path
@@ -252,11 +258,14 @@ class BackgroundWork(App[None]):
         except Exception as error:  # sqlite3.Error and the like: the articles stay; say why the feeds do not show
             self.notify(f"Feeds could not be read: {error}", severity="error", markup=False)
             return None
+        self._read_sync_status(path)
         self._feed_titles = {feed.url: one_line(feed.name) for feed in feeds}
         self._feed_errors = {feed.url: one_line(feed.error) for feed in feeds if feed.error}
         self.reading.feed_titles = self._feed_titles
         self.query_one(ArticleList).feed_titles = self._feed_titles
         self._show_feed_counts()
+        if self.settings.sync is not None:
+            return None  # with [sync], every start syncs (the marks queued meanwhile go at once)
         return last
 
     def _show_feed_counts(self, change: ReadChange | None = None) -> None:
@@ -279,13 +288,51 @@ class BackgroundWork(App[None]):
         )
 
     def feed_problems(self) -> list[Problem]:
-        return [Problem(url, f"{self._feed_titles.get(url, url)}: {error}") for url, error in self._feed_errors.items()]
+        titles = self._feed_titles
+        problems = [Problem(url, f"{titles.get(url, url)}: {error}") for url, error in self._feed_errors.items()]
+        if self._sync_failure is not None and self.settings.sync is not None:
+            problems.insert(0, Problem(self.settings.sync.url, f"the last sync failed: {self._sync_failure}"))
+        return problems
+
+    def _read_sync_status(self, path: Path) -> None:
+        """With [sync]: when the last sync reached the server and whether one failed since, for the header."""
+        if self.settings.sync is None:
+            return
+        from reader.sources.sync.store import SyncStore
+
+        try:
+            store = SyncStore.open(path)
+            try:
+                status = store.status()
+            finally:
+                store.close()
+        except Exception:  # sqlite3.Error and the like: the header says nothing of the sync
+            return
+        failed = status.failed_at is not None and (status.synced_at is None or status.failed_at > status.synced_at)
+        self._sync_failure = status.failure if failed else None
+        queued = f", {status.queued:,} queued" if status.queued else ""
+        before = self.sync_note
+        if failed and status.failed_at is not None:
+            self.sync_note = f" · sync failed {_clock(status.failed_at)}{queued} (! says why)"
+        elif status.synced_at is not None:
+            self.sync_note = f" · synced {_clock(status.synced_at)}{queued}"
+        else:
+            self.sync_note = " · not synced yet"
+        if self.sync_note != before:
+            self.refresh_list()  # the header shows it
 
     def action_refresh(self) -> None:
         self._refresh()
 
     def _refresh(self, urls: list[str] | None = None) -> None:
-        """Fetch every feed, or those of `urls`, in the background."""
+        """Fetch every feed (with [sync], after a round with the server), or only those of `urls`, in the
+        background."""
+        if not self.feeds and self.settings.sync is not None:
+            self.notify(
+                "The [sync] server's articles open with `reader` once a sync has brought them: run `reader sync`.",
+                markup=False, timeout=10,
+            )
+            return
         if not self.feeds:
             self.notify(self._why_no_refresh(), markup=False, timeout=8)
             return
@@ -296,7 +343,10 @@ class BackgroundWork(App[None]):
             return
         self._refreshing = True
         self._fetch_progress = None
-        self.indexing.report_text("Fetching feeds…" if urls is None else "Fetching the feed…", None)
+        if urls is not None:
+            self.indexing.report_text("Fetching the feed…", None)
+        else:
+            self.indexing.report_text("Syncing…" if self.settings.sync is not None else "Fetching feeds…", None)
         # What the fetching threads bring is taken in on this thread a few times a second, all at once: they
         # never wait for the screen, and 400 feeds arriving cost a few list updates, not 400.
         self._arrival_timer = self.set_interval(PROGRESS_EVERY, self._join_arrivals)
@@ -340,10 +390,12 @@ class BackgroundWork(App[None]):
         def arrived(feed: Feed, stored: Stored) -> None:
             self._arrival_queue.append(stored)  # a deque: safe from any thread
 
+        # One feed asked for (Ctrl+R): fetched alone, without a round with the server.
+        synced, local = self._sync_round(path) if urls is None else (None, urls)
         try:
             report = refresh(
                 path,
-                urls=urls,
+                urls=local,
                 progress=progress,
                 arrived=arrived,
                 stop=lambda: worker.is_cancelled,
@@ -353,7 +405,36 @@ class BackgroundWork(App[None]):
             report = RefreshReport()
             report.failed.append(("", f"the refresh stopped: {error}"))
         if not worker.is_cancelled:
+            self._synced = synced  # read by `_refreshed`, on the screen's thread
             self.call_from_thread(self._refreshed, report)
+
+    def _sync_round(self, path: Path) -> tuple[SyncReport | str | None, list[str] | None]:
+        """With [sync], a round first (its new articles join as a refresh's do); returns its report or why it
+        failed, and the feeds the reader still fetches itself (those the server does not give). Without: None."""
+        account = self.settings.sync
+        if account is None:
+            return None, None
+        from reader.sources.sync import SyncError
+        from reader.sources.sync.round import sync
+        from reader.sources.sync.store import SyncStore
+
+        self._fetch_progress = None
+        outcome: SyncReport | str
+        try:
+            outcome = sync(path, account, arrived=self._arrival_queue.append)
+        except SyncError as error:
+            outcome = str(error)
+        except Exception as error:  # the database failed, or a fault nobody foresaw: said, nothing lost
+            outcome = f"the sync stopped: {type(error).__name__}: {error}"
+        try:
+            store = SyncStore.open(path)
+            try:
+                local = store.unsynced_feeds()
+            finally:
+                store.close()
+        except Exception:
+            local = []
+        return outcome, local
 
     def _join_arrivals(self) -> None:
         """The feeds kept since last time: their new articles join the list, changed ones take their new
@@ -375,9 +456,12 @@ class BackgroundWork(App[None]):
         self._show_feed_counts()
 
     def _refreshed(self, report: RefreshReport) -> None:
+        synced, self._synced = self._synced, None
         if self._arrival_timer is not None:
             self._arrival_timer.stop()
             self._arrival_timer = None
+        if synced is not None and not isinstance(synced, str):
+            self._take_server_marks(synced.kept)
         self._join_arrivals()
         self._refreshing = False
         self._read_feeds()
@@ -385,8 +469,26 @@ class BackgroundWork(App[None]):
         failed = f" · {len(report.failed):,} failed (! shows why)" if report.failed else ""
         if report.stopped:
             self.notify(f"The refresh stopped: {report.stopped}.", severity="error", timeout=15, markup=False)
-        self.notify(f"Feeds refreshed: {counted(report.new, 'new article')}{failed}.", markup=False)
+        if isinstance(synced, str):
+            self.notify(f"The sync failed: {synced}. Marks wait for the next one.", severity="warning",
+                        timeout=10, markup=False)
+        elif synced is not None:
+            self.notify(synced.summary() + ".", markup=False)
+        if synced is None or report.feeds:
+            self.notify(f"Feeds refreshed: {counted(report.new, 'new article')}{failed}.", markup=False)
         self._settle_arrivals()
+
+    def _take_server_marks(self, kept: list[tuple[str, bool, bool]]) -> None:
+        """The marks and stars a sync brought (already in the database) shown at once."""
+        if not kept:
+            return
+        for value in (True, False):
+            for star in (False, True):
+                ids = [article for article, v, s in kept if v == value and s == star]
+                if ids:
+                    self.library.read.take(ids, value, star=star)
+        self._feed_counts = None  # counted again over every article
+        self.refresh_list()
 
     def _analysis_over(self) -> None:
         """No analysis reads the articles now: what came meanwhile joins the list, then names and threads."""
@@ -429,3 +531,9 @@ class BackgroundWork(App[None]):
             self.call_later(self._add_found_names, found[ADDED_PER_FRAME:])
         else:
             self._names_ready()
+
+
+def _clock(moment: float) -> str:
+    """A moment as the header gives it: the time today, else the date and time."""
+    when = datetime.fromtimestamp(moment)
+    return when.strftime("%H:%M") if when.date() == datetime.now().date() else when.strftime("%Y-%m-%d %H:%M")

@@ -291,3 +291,33 @@ def test_two_different_events_of_one_company_do_not_share_a_thread() -> None:
     stories.build(articles)
     profit = stories.thread_of("c")
     assert profit is None or "d" not in profit.articles, profit
+
+
+def test_the_same_kind_of_news_about_two_companies_is_not_one_story() -> None:
+    """Two companies' share offers the same week, told in the same words and naming nothing in common: a
+    topic, not a story. Two reports of one company's offer stay one thread."""
+    from reader.analysis.stories import Stories
+
+    def offer(company: str, day: int) -> str:
+        return (f"{company} said it filed with the Securities and Exchange Commission for a public offering of "
+                f"two million common shares, to be underwritten by a group of investment banks, and will use the "
+                f"proceeds to repay bank debt and for general corporate purposes. {company} had {day} million "
+                "shares outstanding before the offering, the company said in a statement on Monday.")
+
+    quake = [(f"q{n}", body) for n, (_, body) in enumerate(QUAKE)]
+    articles = [
+        (Article("a", "one", datetime(2024, 3, 4), "Velmora Mining files share offering", offer("Velmora Mining", 9)),
+         [(1, "Velmora Mining", 3), (3, "Securities and Exchange Commission", 1)]),
+        (Article("b", "one", datetime(2024, 3, 6), "Ostrander Foods files share offering",
+                 offer("Ostrander Foods", 12)), [(2, "Ostrander Foods", 3)]),
+        (Article("c", "two", datetime(2024, 3, 5), "Velmora Mining offering filed", offer("Velmora Mining", 9)
+                 + " Velmora Mining's shares rose on the news."), [(1, "Velmora Mining", 4)]),
+    ] + [
+        (Article(key, "one", datetime(2024, 1, 2 + n), "Hokkaido quake", body), [(4, "Hokkaido", 1)])
+        for n, (key, body) in enumerate(quake)
+    ]
+    stories = Stories()
+    stories.build(articles)
+    velmora = stories.thread_of("a")
+    assert velmora is not None and "c" in velmora.articles
+    assert "b" not in velmora.articles
