@@ -12,7 +12,7 @@ import json
 import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import IO, Any
 
 from reader.articles import Article, age
@@ -31,6 +31,7 @@ class Selection:
     """Which articles to export; every filter given must hold (AND)."""
 
     unread: bool = False
+    starred: bool = False
     since: datetime | None = None  # on or after
     until: datetime | None = None  # before
     name: str | None = None  # any alias of an entity, in any case
@@ -41,7 +42,8 @@ class Selection:
 
 def selected(library: Library, selection: Selection) -> list[Article]:
     """The articles `selection` chooses, newest first (undated last), as the reader's list orders them."""
-    articles: Iterable[Article] = library.view(ListQuery(unread_only=selection.unread, search=selection.search))
+    query = ListQuery(unread_only=selection.unread, starred_only=selection.starred, search=selection.search)
+    articles: Iterable[Article] = library.view(query)
     if selection.name is not None:
         naming = _naming(library, selection.name)
         articles = (a for a in articles if a.id in naming)
@@ -93,7 +95,8 @@ def article_record(library: Library, article: Article, *, with_body: bool = Fals
     record: dict[str, Any] = {
         "id": article.id,
         "path": article.path,
-        "date": article.iso_date,
+        "date": _moment(article.published),  # the full instant, with its offset
+        "day": article.iso_date,
         "title": article.title,
         "feed": article.feed,
         "link": article.link,
@@ -118,6 +121,13 @@ def article_record(library: Library, article: Article, *, with_body: bool = Fals
     if with_body:
         record["body"] = article.body
     return record
+
+
+def _moment(published: datetime | None) -> str | None:
+    """ISO 8601 with the offset: the articles keep their times in UTC (a feed's own offset is read into it)."""
+    if published is None:
+        return None
+    return (published if published.tzinfo is not None else published.replace(tzinfo=UTC)).isoformat()
 
 
 def write_export(

@@ -10,6 +10,7 @@ from array import array
 from bisect import insort
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from itertools import filterfalse
 from typing import TYPE_CHECKING
 
 from reader.analysis.collector import collector_paused
@@ -51,6 +52,14 @@ class Library:
         self._rank: list[int] | None = None
         # The unfiltered list, kept: rebuilding (and freeing) 400,000 entries costs 15 ms at every filter change.
         self._everything: list[Article] | None = None
+        # Each article that has copies (another version of its story) -> its group's ids, in the order listed;
+        # made once per analysis (`prepare_copies`), so that the list shows each story once without asking the
+        # threads row by row.
+        self._copy_groups: dict[str, tuple[str, ...]] = {}
+        self._copy_rows = _CopyRows()  # which versions a list of one row per story leaves out
+        self.copies_made = 0  # how many times the groups were made: the screen shows them again when it grows
+        # The unfiltered list one row per story, with the list and the groups it was made from.
+        self._stories_once: tuple[list[Article], _CopyRows, list[Article]] | None = None
 
     @classmethod
     def listed(cls, articles: list[Article], files: list[str], read_state: ReadState) -> Library:
@@ -332,6 +341,7 @@ class Library:
             return
         self.names.add(article.id, found)
         self.stories.add(article, _names_for(self.names, article.id))
+        self._add_copy(article)
         self._name_positions = None  # a name's articles are looked up by id until they are placed again
 
     def add(self, article: Article) -> None:
@@ -373,6 +383,64 @@ class Library:
             return [article]
         return [a for a in (self.article(i) for i in self.stories.copies_of(article.id)) if a is not None]
 
+    def copy_group(self, article: Article) -> tuple[str, ...] | None:
+        """The ids of the article's story's versions, itself included, when it has copies (see `copies`); None
+        when it has none, or the groups are not made yet (`prepare_copies`)."""
+        return self._copy_groups.get(article.id)
+
+    def prepare_copies(self, index: AnalysisIndex | None = None) -> None:
+        """Note which articles are copies of one another, so the list shows each story once: told by the profiled
+        stories (one pass over the articles, off the UI thread: a second or so at 400,000) and kept in `index`,
+        or read back from it for threads read back (which are not profiled)."""
+        stories = self.stories
+        if stories is None:
+            return
+        groups: dict[str, tuple[str, ...]] = {}
+        if stories.profiled:
+            for article in self.articles:
+                if article.id not in groups:
+                    ids = stories.copies_of(article.id)
+                    if len(ids) > 1:
+                        group = tuple(ids)
+                        groups.update(dict.fromkeys(group, group))
+            if index is not None:
+                index.save_copies(self.files, [list(group) for group in dict.fromkeys(groups.values())])
+        else:
+            kept = index.stored_copies(self.files) if index is not None else None
+            if kept is None:
+                return  # told when the threads are weighed (a refresh's arrivals), not before
+            for ids in kept:
+                group = tuple(i for i in ids if i in self._by_id)
+                if len(group) > 1:
+                    groups.update(dict.fromkeys(group, group))
+        rows = self._rows_for(groups)
+        self._copy_groups, self._copy_rows = groups, rows  # the screen's thread sees the old groups or the new
+        self.copies_made += 1
+
+    def _rows_for(self, groups: dict[str, tuple[str, ...]]) -> _CopyRows:
+        """Each group's newest version (the one that stands for the story in a list) and the others."""
+        rows = _CopyRows()
+        for group in dict.fromkeys(groups.values()):
+            positions = sorted((p for p in map(self._by_id.get, group) if p is not None),
+                               key=lambda p: (self._when[p], p))
+            if len(positions) > 1:
+                versions = [self.articles[p] for p in positions]
+                rows.stories.append(versions)
+                rows.hidden.update(versions[1:])
+        return rows
+
+    def _add_copy(self, article: Article) -> None:
+        """An article added to the threads may be a copy of one already here: its group grows."""
+        if self.stories is None:
+            return
+        ids = self.stories.copies_of(article.id)
+        if len(ids) > 1:
+            group = tuple(ids)
+            groups = dict(self._copy_groups)
+            groups.update(dict.fromkeys(group, group))
+            self._copy_groups, self._copy_rows = groups, self._rows_for(groups)
+            self.copies_made += 1
+
     def thread_articles(self, article: Article) -> list[Article]:
         """The articles of the article's thread in date order; just the article when it stands alone."""
         thread = self.thread(article)
@@ -399,8 +467,9 @@ class Library:
 
     # Views ------------------------------------------------------------------------------------
 
-    def view(self, query: ListQuery) -> list[Article]:
+    def view(self, query: ListQuery, *, one_per_story: bool = False) -> list[Article]:
         """The articles the list shows for `query`: filtered, newest (or oldest) first, undated last.
+        `one_per_story`: a story's copies (`copy_group`) are listed once, by the first of them in the order.
 
         A name filter starts from the name's own articles rather than the whole collection, so it
         costs what that name's articles cost, even among 400,000.
@@ -408,7 +477,14 @@ class Library:
         if not query.filtered and query.newest_first:
             if self._everything is None:
                 self._everything = list(map(self.articles.__getitem__, self._newest_first))
-            return self._everything  # shared: callers only read it
+            if not one_per_story or not self._copy_rows.hidden:
+                return self._everything  # shared: callers only read it
+            once = self._stories_once
+            if once is None or once[0] is not self._everything or once[1] is not self._copy_rows:
+                rows = self._copy_rows  # made beside the screen: the list is kept with the groups it was made by
+                once = self._stories_once = (self._everything, rows, list(filterfalse(rows.hidden.__contains__,
+                                                                                    self._everything)))
+            return once[2]  # shared too
         order: list[int] = self._newest_first
         if query.name is not None:
             order = sorted(self._named(query.name), key=self._ranks().__getitem__)
@@ -428,8 +504,29 @@ class Library:
             order = dated[::-1] + order[len(dated) :]
         articles = self.articles
         if query.unread_only:
-            return [articles[i] for i in order if not self.read.is_read(articles[i].id)]
-        return list(map(articles.__getitem__, order))
+            listed = [articles[i] for i in order if not self.read.is_read(articles[i].id)]
+        else:
+            listed = list(map(articles.__getitem__, order))
+        return self._one_per_story(listed) if one_per_story else listed
+
+    def _one_per_story(self, listed: list[Article]) -> list[Article]:
+        """`listed` with each story of several versions listed once: by its newest version, or, when a filter
+        leaves that out, by its newest one listed. A C-level pass over the list; the stories are walked only
+        when the list leaves some out (a filter)."""
+        rows = self._copy_rows
+        if not rows.hidden:
+            return listed
+        kept = list(filterfalse(rows.hidden.__contains__, listed))
+        if len(kept) == len(listed):
+            return listed
+        present = set(listed)
+        back = set()
+        for versions in rows.stories:
+            if versions[0] not in present:
+                back.update(next(([v] for v in versions if v in present), []))
+        if back:  # rare: a filter left out the newest version of some story, but not all of them
+            kept = [a for a in listed if a in back or a not in rows.hidden]
+        return kept
 
     def _named(self, entity_id: int) -> Iterable[int]:
         """The positions of the listed articles that name the entity, nearly newest first."""
@@ -481,6 +578,15 @@ class Library:
 
 
 _EPOCH = datetime(1970, 1, 1)
+
+
+class _CopyRows:
+    """A list's view of the stories told in several versions: each one's versions newest first, and the set of
+    those a list of one row per story leaves out (all but the newest)."""
+
+    def __init__(self) -> None:
+        self.stories: list[list[Article]] = []
+        self.hidden: set[Article] = set()
 
 
 def _newest_first_key(article: Article) -> float:

@@ -69,7 +69,8 @@ def analyse(
     `articles_read` (which waits for the rest of the articles to be read; False: give up). `ready` is called
     each time the names or threads shown can change. `again`: articles came, so names and threads are found
     again (every unchanged article's names read back). `every_name`: names read back are all loaded now rather
-    than fetched as they are asked for (the index closes before they would be)."""
+    than fetched as they are asked for (the index closes before they would be). Last, which articles are copies of
+one story, for a list that shows each story once (kept in the index, read back with the threads)."""
     if index is not None and not again and not library.analysed and library.restore(index):
         if every_name and library.names is not None and library.names.fetching:
             library.names.load(index.encoded_names(library.files))  # every article's, at once
@@ -93,6 +94,9 @@ def analyse(
         if progress is not None:
             progress("related", 0, len(library))
         library.find_related(index, progress)
+    if stories is not None and not stop():
+        library.prepare_copies(index)
+        ready()
     return library.names
 
 

@@ -184,11 +184,14 @@ def blocks(body: str) -> list[Block]:
 
 
 def _prose(body: str, run: list[tuple[int, int, int]]) -> bool:
-    """Lines of running text: two in three of them long (but for the last, which ends a paragraph), none with
-    columns lined up by spaces."""
+    """Lines of running text: two in three of them long (but for the last, which ends a paragraph, and the first,
+    which a wire record's dateline may have cut short: "Standard Oil Co and BP North America" above "Inc said
+    ..."), none with columns lined up by spaces."""
     if any(_COLUMNS.search(body[start:end]) for start, end, _ in run):
         return False
     filled = run[:-1] or run
+    if len(filled) >= 2 and filled[0][1] - filled[0][0] < _PROSE_LINE:
+        filled = filled[1:]
     return 3 * sum(1 for start, end, _ in filled if end - start >= _PROSE_LINE) >= 2 * len(filled)
 
 

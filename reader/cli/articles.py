@@ -12,7 +12,7 @@ import argparse
 import sqlite3
 import sys
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from reader.articles import Article
@@ -33,7 +33,8 @@ def export_command(arguments: Sequence[str]) -> int:
         description="Print what the reader knows about the articles: their names, related articles and "
         "story threads, then the collection's names, threads and problems. Filters combine (AND).",
     )
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders (default: the seeds)")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders (default: the subscribed "
+                        "feeds, or the built-in seeds while no feed is subscribed)")
     form = parser.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="one JSON document (the default)")
     form.add_argument("--jsonl", action="store_true", help="one JSON object a line: each article, then names, "
@@ -41,7 +42,9 @@ def export_command(arguments: Sequence[str]) -> int:
     parser.add_argument("--body", action="store_true", help="include each article's body text")
     parser.add_argument("--db", metavar="PATH", help=DB_HELP)
     parser.add_argument("--unread", action="store_true", help="only articles not marked read")
-    parser.add_argument("--since", metavar="DATE", help="only articles dated on or after DATE")
+    parser.add_argument("--starred", action="store_true", help="only starred articles (* in the reader, reader star)")
+    parser.add_argument("--since", metavar="DATE", help="only articles dated on or after DATE (also today, "
+                        "yesterday, or a time ago: 12h, 3d, 2w)")
     parser.add_argument("--until", metavar="DATE", help="only articles dated on or before DATE (a day: all of it)")
     parser.add_argument("--name", metavar="NAME", help="only articles naming NAME (any of its aliases, any case)")
     parser.add_argument("--search", metavar="WORDS", default="", help="only articles holding every word, as / does")
@@ -76,6 +79,7 @@ def export_command(arguments: Sequence[str]) -> int:
         analyse(library)
     selection = Selection(
         unread=options.unread,
+        starred=options.starred,
         since=since,
         until=until,
         name=options.name,
@@ -115,13 +119,7 @@ def mark_command(arguments: Sequence[str]) -> int:
                         "stdin, one a line")
     parser.add_argument("--db", metavar="PATH", help=DB_HELP)
     options = parser.parse_intermixed_args(arguments)
-    ids: list[str] = []
-    for given in options.ids:
-        if given == "-":
-            ids.extend(line.strip() for line in sys.stdin if line.strip())
-        else:
-            ids.append(given)
-    ids = list(dict.fromkeys(ids))
+    ids = _given_ids(options.ids)
     try:
         state = ReadState.open(db_path(options.db))
     except StoreError as error:
@@ -173,6 +171,56 @@ def _send_to_server(db: Path) -> None:
         run_round(db, account, push_only=True)
     except CommandError as error:
         print(f"reader mark: not sent to the server yet: {error}", file=sys.stderr)
+
+
+def star_command(arguments: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="reader star",
+        description="Star articles (as * does in the reader), or take their stars off, all in one transaction; "
+        "prints how many changed. reader export --starred lists the starred ones.",
+    )
+    parser.add_argument("ids", nargs="+", metavar="ID", help="article ids (from reader export); - reads them from "
+                        "stdin, one a line")
+    parser.add_argument("--off", action="store_true", help="take the stars off instead")
+    parser.add_argument("--db", metavar="PATH", help=DB_HELP)
+    options = parser.parse_intermixed_args(arguments)
+    ids = _given_ids(options.ids)
+    try:
+        state = ReadState.open(db_path(options.db))
+    except StoreError as error:
+        raise CommandError(str(error)) from error
+    try:
+        warn(state.warnings)
+        wanted = [i for i in ids if state.is_starred(i) == options.off]  # those whose star changes
+        known = _indexed(state, [i for i in wanted if not state.is_read(i)]) | {i for i in wanted if state.is_read(i)}
+        known |= _synced(state, [i for i in wanted if i not in known])  # a sync server's, before any analysis
+        unknown = [i for i in wanted if i not in known and not options.off]
+        if unknown:
+            shown = ", ".join(displayable(i) for i in unknown[:5]) + (" …" if len(unknown) > 5 else "")
+            raise CommandError(
+                f"{len(unknown):,} unknown article id{'s' if len(unknown) != 1 else ''}: {shown} "
+                "(ids come from reader export or the reader itself; nothing was changed)"
+            )
+        change = state.star(ids, not options.off)
+    except StoreError as error:
+        raise CommandError(str(error)) from error
+    finally:
+        state.close()
+    changed = len(change.ids) if change is not None else 0
+    already = f" ({len(ids) - changed:,} already were)" if changed < len(ids) else ""
+    print(f"{changed:,} {'unstarred' if options.off else 'starred'}{already}")
+    return 0
+
+
+def _given_ids(given: list[str]) -> list[str]:
+    """The ids on the command line, those of stdin in place of -, each once."""
+    ids: list[str] = []
+    for one in given:
+        if one == "-":
+            ids.extend(line.strip() for line in sys.stdin if line.strip())
+        else:
+            ids.append(one)
+    return list(dict.fromkeys(ids))
 
 
 def _indexed(state: ReadState, article_ids: list[str]) -> set[str]:
@@ -253,12 +301,32 @@ def _count(text: str) -> int:
 
 
 def _date(parser: argparse.ArgumentParser, option: str, text: str | None, end_of_day: bool = False) -> datetime | None:
-    """A date from the command line, in any form python-dateutil reads; a day alone means all of it for --until."""
+    """A date from the command line, in any form python-dateutil reads, or today, yesterday, or a time ago (12h,
+    3d, 2w); a day alone means all of it for --until. Dates are compared in UTC, as the articles keep them."""
     if text is None:
         return None
+    relative = _relative_date(text)
+    if relative is not None:
+        moment, day = relative
+        return moment + timedelta(days=1) if end_of_day and day else moment
     parsed = parse_date(text)
     if parsed is None:
-        parser.error(f"{option}: not a date with a year: {text!r} (try 2024-03-01 or '1 March 2024')")
+        parser.error(f"{option}: not a date with a year: {text!r} (try 2024-03-01, '1 March 2024', yesterday or 3d)")
     if end_of_day and ":" not in text and parsed == parsed.replace(hour=0, minute=0, second=0, microsecond=0):
         return parsed + timedelta(days=1)
     return parsed + timedelta(microseconds=1) if end_of_day else parsed
+
+
+_AGO = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
+
+
+def _relative_date(text: str, now: datetime | None = None) -> tuple[datetime, bool] | None:
+    """today / yesterday (the start of that day, and True: a day) or 12h / 3d / 2w (that long before now, and
+    False), in UTC; None for anything else."""
+    word = text.strip().casefold()
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if word in ("today", "yesterday"):
+        return midnight - timedelta(days=word == "yesterday"), True
+    unit = _AGO.get(word[-1:]) if word[:-1].strip().isdigit() else None
+    return (now - int(word[:-1]) * unit, False) if unit is not None else None

@@ -148,13 +148,16 @@ def _subscriptions(db: Path) -> Subscriptions:
 
 def _add(db: Path, options: argparse.Namespace) -> int:
     from reader.sources.feeds.html import is_openable
+    from reader.sources.feeds.opml import is_local_feed
     from reader.sources.feeds.refresh import SubscribeError, subscribe
 
     url = options.url.strip()
-    if "://" not in url:
+    if "://" not in url and Path(url).expanduser().is_file():
+        url = Path(url).expanduser().resolve().as_uri()  # a feed file on this machine
+    elif "://" not in url:
         url = "https://" + url
-    if not is_openable(url):
-        raise CommandError(f"only http and https feeds can be subscribed to: {displayable(options.url)}")
+    if not is_openable(url) and not is_local_feed(url):
+        raise CommandError(f"only http, https and file:// feeds can be subscribed to: {displayable(options.url)}")
     _subscriptions(db).close()
     try:
         done = subscribe(db, url)
@@ -198,13 +201,14 @@ def _import(db: Path, options: argparse.Namespace) -> int:
             if not usable(item):
                 skipped.append(item.url)
                 continue
-            feed, new = subscriptions.add(item.url, item.title, "\n".join(item.tags))
+            feed, new = subscriptions.add(item.url, item.title, "\n".join(item.tags), named=item.named)
             added += new
             already += not new
     finally:
         subscriptions.close()
     for url in skipped:
-        print(f"reader feeds import: skipped {displayable(url)}: not an http or https address", file=sys.stderr)
+        print(f"reader feeds import: skipped {displayable(url)}: not an http or https address"
+              " (file:// feeds are taken from a urls file, or with reader feeds add)", file=sys.stderr)
     if not listed:
         raise CommandError(f"{displayable(options.file)}: no feeds in it")
     print(

@@ -30,6 +30,7 @@ subscribed). PATHs may be files or folders (searched recursively for *.txt in th
 Headless, for scripts (each has --help):
   reader export [--json | --jsonl] [--body] [filters] [PATH ...]   what the reader knows, as JSON
   reader mark read|unread ID... (- reads ids from stdin)           set read marks
+  reader star ID... [--off] (- reads ids from stdin)               star articles (or take their stars off)
   reader show ID [PATH ...]                                        one article as plain text
   reader feeds add|import|list|remove|export                       manage feed subscriptions
   reader refresh                                                   fetch every feed now
@@ -42,6 +43,7 @@ Press ? inside the reader for every key."""
 _COMMANDS = {
     "export": ("reader.cli.articles", "export_command"),
     "mark": ("reader.cli.articles", "mark_command"),
+    "star": ("reader.cli.articles", "star_command"),
     "show": ("reader.cli.articles", "show_command"),
     "feeds": ("reader.cli.feeds", "feeds_command"),
     "refresh": ("reader.cli.feeds", "refresh_command"),

@@ -322,6 +322,19 @@ class AnalysisIndex:
                     for piece in pieces:
                         blob.write(piece)
 
+    def stored_copies(self, files: list[str]) -> list[list[str]] | None:
+        """The groups of copies of one story kept for the collection of these files, unchanged since."""
+        kept = self._kept(files, "copies")
+        return [list(map(str, group)) for group in json.loads(kept)] if isinstance(kept, str) else None
+
+    def save_copies(self, files: list[str], groups: list[list[str]]) -> None:
+        """Keep which articles of the collection of these files are copies of one story (groups of two or more)."""
+        with transaction(self._connection):
+            self._connection.execute(
+                "UPDATE collections SET copies = ? WHERE collection = ? AND signature = ?",
+                (_compact_json(groups), _key(files), self._signature(files)),
+            )
+
     def _kept(self, files: list[str], column: str) -> Any:
         """What is kept in `column` of the collection of these files, if none of them changed since (None
         otherwise; "signature" asks only whether it is kept)."""

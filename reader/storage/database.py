@@ -39,6 +39,14 @@ CREATE TABLE IF NOT EXISTS saved_filters (
     saved_at REAL NOT NULL
 );
 """
+# Later, where the reader left each session's list (the article under its cursor), to open there again.
+_PLACES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS places (
+    session    TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL,
+    left_at    REAL NOT NULL
+);
+"""
 # Version 2 adds the analysis index (reader.storage.analysis_index): what was found in each source file, so a second
 # start does not analyse unchanged files again. Read marks are kept by article id, apart from it.
 # Version 4 adds what was built over each collection (a set of source files): its names, merged
@@ -71,7 +79,8 @@ CREATE TABLE IF NOT EXISTS collections (
     stories    INTEGER,
     names      TEXT NOT NULL,
     threads    TEXT,
-    related    BLOB
+    related    BLOB,
+    copies     TEXT
 );
 DROP TABLE IF EXISTS stories;
 """
@@ -85,11 +94,17 @@ _OLD_COLLECTIONS = "DROP TABLE IF EXISTS collections"
 _ARTICLE_COLUMNS = {"title": "TEXT", "published": "TEXT", "line": "INTEGER", "byte_offset": "INTEGER"}
 # Version 7 keeps each collection's related articles (reader.analysis.related), found in bulk, beside its threads,
 # and finds an article by id alone (`reader show`, `reader mark`).
-_COLLECTION_COLUMNS = {"related": "BLOB"}
+# Later, which articles are copies of one story (reader.analysis.copies), so a list reopened shows each story once
+# without weighing the articles again.
+_COLLECTION_COLUMNS = {"related": "BLOB", "copies": "TEXT"}
 # Version 8 also notes which analysis found each source's names (index.ANALYSIS_VERSION): a source analysed by
 # older rules has its articles' names found again, not read back.
 _SOURCE_COLUMNS = {"analysis": "INTEGER NOT NULL DEFAULT 0"}
-_ADDED_COLUMNS = (("analyses", _ARTICLE_COLUMNS), ("collections", _COLLECTION_COLUMNS), ("sources", _SOURCE_COLUMNS))
+# Later, whether a feed's title is the one its subscriber gave it (newsboat's "~Title", OPML's text), which a
+# refresh keeps, rather than the feed's own.
+_NAMED_FEED_COLUMNS = {"named": "INTEGER NOT NULL DEFAULT 0"}
+_ADDED_COLUMNS = (("analyses", _ARTICLE_COLUMNS), ("collections", _COLLECTION_COLUMNS), ("sources", _SOURCE_COLUMNS),
+                  ("feeds", _NAMED_FEED_COLUMNS))
 # Version 8 adds feed subscriptions and their entries (reader.sources.feeds.subscriptions): an entry is kept by its
 # key within its feed (guid, Atom id, link or a digest), with the article id it was first given, so a
 # changed entry keeps its read mark; entries that drop out of a feed's document are kept.
@@ -108,7 +123,8 @@ CREATE TABLE IF NOT EXISTS feeds (
     error_at      REAL,
     retry_at      REAL,
     gone          INTEGER NOT NULL DEFAULT 0,
-    version       INTEGER NOT NULL DEFAULT 0
+    version       INTEGER NOT NULL DEFAULT 0,
+    named         INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS entries (
     feed       INTEGER NOT NULL,
@@ -238,13 +254,14 @@ def made_ready(path: Path) -> sqlite3.Connection:
             version = connection.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if version == 0 and not tables:
-                _run_script(connection, _SCHEMA + _STARS_SCHEMA + _INDEX_SCHEMA + _FEEDS_SCHEMA + _NEWEST_INDEX)
+                _run_script(connection, _SCHEMA + _STARS_SCHEMA + _PLACES_SCHEMA + _INDEX_SCHEMA + _FEEDS_SCHEMA
+                            + _NEWEST_INDEX)
                 _run_script(connection, _SYNC_SCHEMA)
                 connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             elif 1 <= version < SCHEMA_VERSION and "read_marks" in tables:  # an older reader's: keep it, add
                 if version < 6:
                     connection.execute(_OLD_COLLECTIONS)
-                _run_script(connection, _STARS_SCHEMA + _INDEX_SCHEMA + _FEEDS_SCHEMA)
+                _run_script(connection, _STARS_SCHEMA + _PLACES_SCHEMA + _INDEX_SCHEMA + _FEEDS_SCHEMA)
                 _add_columns(connection)
                 _run_script(connection, _NEWEST_INDEX)
                 _run_script(connection, _SYNC_SCHEMA)
@@ -254,6 +271,8 @@ def made_ready(path: Path) -> sqlite3.Connection:
             else:  # this version's, perhaps made before it kept stars, saved filters or the analysis's version
                 if "saved_filters" not in tables:
                     _run_script(connection, _STARS_SCHEMA)
+                if "places" not in tables:
+                    _run_script(connection, _PLACES_SCHEMA)
                 _add_columns(connection)
                 if "sync_queue" not in tables:
                     _run_script(connection, _SYNC_SCHEMA)

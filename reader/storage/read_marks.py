@@ -36,6 +36,7 @@ class ReadState:
     _read: set[str] = field(default_factory=set)
     _starred: set[str] = field(default_factory=set)
     _saved: dict[str, dict[str, object]] = field(default_factory=dict)  # without a database
+    _places: dict[str, str] = field(default_factory=dict)  # without a database
     keep_trying: bool = False  # the app's way: never wait on a busy database, retry beside the screen
     last_error: str | None = None  # why the waiting changes are waiting
     _pending: list[tuple[tuple[str, ...], bool, bool]] = field(default_factory=list)
@@ -171,6 +172,29 @@ class ReadState:
             saved_filters.forget(self._connection, name)
         except sqlite3.Error as error:
             raise StoreError(f"could not remove the filter from {self.path}: {error}") from error
+
+    def place(self, session: str) -> str | None:
+        """The article the reader's list was left on in `session` (its sources, named by the app), if kept."""
+        if self._connection is None:
+            return self._places.get(session)
+        try:
+            row = self._connection.execute("SELECT article_id FROM places WHERE session = ?", (session,)).fetchone()
+        except sqlite3.Error:
+            return None  # where the list was left is a convenience: without it, the list opens at the top
+        return None if row is None else str(row[0])
+
+    def keep_place(self, session: str, article_id: str) -> None:
+        """Keep the article the list is on in `session`, to open there next time (a failure is not worth a word:
+        the marks are what must be kept)."""
+        if self._connection is None:
+            self._places[session] = article_id
+            return
+        try:
+            with transaction(self._connection):
+                self._connection.execute("INSERT OR REPLACE INTO places VALUES (?, ?, ?)",
+                                         (session, article_id, time.time()))
+        except sqlite3.Error:
+            pass
 
     def is_starred(self, article_id: str) -> bool:
         return article_id in self._starred

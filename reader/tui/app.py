@@ -86,6 +86,8 @@ class ReaderApp(BackgroundWork, ExternalActions):
         self.query_state = ListQuery(newest_first=self.settings.sort == "newest")
         self.opened: Article | None = None
         self.pane = "list"  # the pane shown in the narrow layout
+        self._copies_shown = 0  # the library's groups of copies the list was last shown with
+        self._left_at: str | None = None  # the article the list was left on last time, until it is listed
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -141,12 +143,36 @@ class ReaderApp(BackgroundWork, ExternalActions):
             return
         self.show_pane(PANES[(PANES.index(self.pane) + step) % len(PANES)])
 
+    def action_back_to_list(self) -> None:
+        """h, Left, Backspace in the article or the names: back to the list (the narrow layout shows it again)."""
+        if self.narrow:
+            self.show_pane("list")
+        else:
+            self.article_list.focus()
+
     async def action_quit(self) -> None:
         """q: in the narrow layout, back to the list first (as newsboat's q is); from the list, quit."""
         if self.narrow and self.pane != "list":
             self.show_pane("list")
             return
+        self._keep_place()
         await super().action_quit()
+
+    @property
+    def session(self) -> str:
+        """What this session shows, as where the list was left is kept: the feeds, or these files."""
+        if self.feeds:
+            return "feeds"
+        import hashlib
+
+        files = "\n".join(sorted(self.library.files)).encode("utf-8", "surrogateescape")
+        return "files " + hashlib.blake2b(files, digest_size=12).hexdigest()
+
+    def _keep_place(self) -> None:
+        """The article under the list's cursor, to open there next time (as mutt and newsboat do)."""
+        current = self.article_list.current
+        if current is not None and (self._left_at is None or self._touched):  # not before the last place shows
+            self.library.read.keep_place(self.session, current.id)
 
     def _bind_keys(self) -> None:
         """The config's keys for some actions, in place of the key table's."""
@@ -216,6 +242,7 @@ class ReaderApp(BackgroundWork, ExternalActions):
         self.show_pane("list")
         self._show_saved()
         self.reading.feeds = self.feeds
+        self._left_at = self.library.read.place(self.session)
         self.refresh_list()
         self.names.rebuild()
         if self.feeds:
@@ -312,7 +339,9 @@ class ReaderApp(BackgroundWork, ExternalActions):
     def _names_ready(self) -> None:
         self.names.rebuild()
         self.reading.refresh_names()
-        if self.query_state.name is not None:  # a name chosen from the summary: its articles are known now
+        copies = self.library.copies_made != self._copies_shown  # the list shows each story once from now on
+        self._copies_shown = self.library.copies_made
+        if copies or self.query_state.name is not None:  # a name chosen from the summary: its articles are known
             self.refresh_list()
 
     # The list ---------------------------------------------------------------------------------
@@ -336,7 +365,13 @@ class ReaderApp(BackgroundWork, ExternalActions):
     def refresh_list(self, keep_cursor: bool = True) -> None:
         """Re-run the query and show it, keeping the cursor on the same article where possible."""
         keep = self.article_list.current if keep_cursor else None
-        self.article_list.show(self.library.view(self.query_state), keep=keep)
+        if self._left_at is not None and not self._touched:  # back where the list was left, once it is listed
+            left = self.library.article(self._left_at)
+            if left is not None:
+                keep = left
+        self.article_list.show(self.library.view(self.query_state, one_per_story=True), keep=keep)
+        if self._left_at is not None and (self._touched or self.article_list.current is keep is not None):
+            self._left_at = None
         self._update_counts()
         self._update_filter_bar()
 
@@ -344,7 +379,8 @@ class ReaderApp(BackgroundWork, ExternalActions):
         unread = self.library.unread_count()
         shown = len(self.article_list.articles)
         total = len(self.library)
-        self.sub_title = f"{unread:,} unread / {total:,} articles" + (f" · {shown:,} shown" if shown != total else "")
+        filtered = self.query_state.filtered  # unfiltered, a story told by several sources is one row: not a filter
+        self.sub_title = f"{unread:,} unread / {total:,} articles" + (f" · {shown:,} shown" if filtered else "")
         self.sub_title += self.sync_note
         if self.opened is None:
             self.reading.show(None)  # the welcome text counts articles too
@@ -401,8 +437,10 @@ class ReaderApp(BackgroundWork, ExternalActions):
             self.notify(f"{display_path(problem.path)}: {problem.reason}", severity="warning", markup=False)
         self.opened = article
         self.article_list.move_to(article)
-        if not self.library.is_read(article):
-            self._save(lambda: self.library.mark([article], True))
+        versions = self.library.copies(article) if self.library.copy_group(article) is not None else [article]
+        unread = [a for a in versions if not self.library.is_read(a)]
+        if unread:  # the story is read, in whichever version: every copy is marked, in one step for u
+            self._save(lambda: self.library.mark(unread, True))
         self.reading.show(article)
         self.names.show_article(article)
         if self.narrow:
@@ -491,11 +529,13 @@ class ReaderApp(BackgroundWork, ExternalActions):
     def action_toggle_read(self) -> None:
         shown = self.focused if isinstance(self.focused, ArticleList) else self.article_list
         article = shown.current
-        if article is not None:
-            self._save(lambda: self.library.mark([article], not self.library.is_read(article)))
+        if article is not None:  # a story's row: every version of it
+            articles, read = shown.row_articles(article), not shown.is_row_read(article)
+            self._save(lambda: self.library.mark(articles, read))
 
     def action_mark_all_read(self) -> None:
-        articles = [a for a in self.article_list.articles if not self.library.is_read(a)]
+        listed = self.article_list
+        articles = [a for row in listed.articles for a in listed.row_articles(row) if not self.library.is_read(a)]
 
         def mark() -> None:
             change = self._save(lambda: self.library.mark(articles, True))
@@ -503,6 +543,38 @@ class ReaderApp(BackgroundWork, ExternalActions):
                 self.notify(f"Marked {counted(len(change.ids), 'article')} read. u undoes.", markup=False)
 
         self._confirmed(len(articles), f"Mark {counted(len(articles), 'article')} in this list read?", mark)
+
+    def action_refresh_feed(self) -> None:
+        """Ctrl+R: fetch only the feed of the article under the cursor (or the feed the list is filtered by)."""
+        article = self.opened if self.opened is not None and not self.article_list.has_focus else None
+        article = article or self.article_list.current
+        feed = self.query_state.feed or (article.feed if article is not None else None)
+        if self.feeds and feed is None:
+            self.notify("This article is not a feed's: r refreshes every feed.", markup=False)
+            return
+        self._refresh([feed] if feed is not None else None)
+
+    def action_mark_feed_read(self) -> None:
+        """A: every article of the feed of the article under the cursor (or open, or the feed filtered by) read."""
+        article = self.opened if self.opened is not None and not self.article_list.has_focus else None
+        article = article or self.article_list.current
+        feed = self.query_state.feed or (article.feed if article is not None else None)
+        if feed is None:
+            self.notify("A marks a feed's articles read, and this article is from a file: M marks the list read.",
+                        markup=False)
+            return
+        articles = [a for a in self.library.articles if a.feed == feed and not self.library.is_read(a)]
+        title = self._feed_titles.get(feed, feed)
+        if not articles:
+            self.notify(f"Every article of {title} is already read.", markup=False)
+            return
+
+        def mark() -> None:
+            change = self._save(lambda: self.library.mark(articles, True))
+            if isinstance(change, ReadChange):
+                self.notify(f"Marked {counted(len(change.ids), 'article')} of {title} read. u undoes.", markup=False)
+
+        self._confirmed(len(articles), f"Mark {counted(len(articles), 'article')} of {title} read?", mark)
 
     def _confirmed(self, count: int, question: str, then: Callable[[], None]) -> None:
         """Do `then` at once for a few articles; over `CONFIRM_OVER`, after the reader says yes."""
@@ -615,6 +687,27 @@ class ReaderApp(BackgroundWork, ExternalActions):
         if was_searching or not self.article_list.has_focus:
             self.article_list.focus()
 
+    # A story's versions ------------------------------------------------------------------------
+
+    def action_toggle_versions(self) -> None:
+        """v: a story's row unfolds into a row per version (its copies from other feeds), or folds back."""
+        shown = self.focused if isinstance(self.focused, ArticleList) else self.article_list
+        if not shown.toggle_versions():
+            waiting = self.library.stories is None or not self.library.stories.profiled
+            self.notify("Copies of stories are still being looked for…" if waiting
+                        else "This article has no other version.", markup=False)
+
+    def action_next_version(self) -> None:
+        """V: the open article's story in its next version (another feed's copy), round to the first."""
+        article = self.opened or self.article_list.current
+        group = self.library.copy_group(article) if article is not None else None
+        if article is None or group is None:
+            self.notify("This article has no other version.", markup=False)
+            return
+        following = self.library.article(group[(group.index(article.id) + 1) % len(group)])
+        if following is not None:
+            self.open_article(following)
+
     @on(NamesSidebar.RelatedChosen)
     def _on_related_chosen(self, message: NamesSidebar.RelatedChosen) -> None:
         self.open_article(message.article)
@@ -703,6 +796,30 @@ class ReaderApp(BackgroundWork, ExternalActions):
                 self.open_article(article)
 
         self.push_screen(TimelineScreen(self.library, articles, thread.title, anchor), opened)
+
+    def action_related(self) -> None:
+        """R: the related stories of the open article (or the one under the cursor), each headline whole."""
+        from reader.tui.screens.related import RelatedScreen
+
+        if isinstance(self.screen, RelatedScreen):
+            return
+        anchor = self.opened or self.article_list.current
+        if anchor is None:
+            return
+        stories = self.library.stories
+        if stories is None or stories.table is None and not stories.profiled:
+            self.notify("Related stories are still being worked out…", markup=False)
+            return
+        related = self.library.related_articles(anchor)
+        if not related:
+            self.notify("No other article is related to this one.", markup=False)
+            return
+
+        def opened(article: Article | None) -> None:
+            if article is not None:
+                self.open_article(article)
+
+        self.push_screen(RelatedScreen(self.library, anchor, related), opened)
 
     @on(NamesSidebar.Chosen)
     def _on_name_chosen(self, message: NamesSidebar.Chosen) -> None:

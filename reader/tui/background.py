@@ -262,6 +262,7 @@ class BackgroundWork(App[None]):
         self._feed_titles = {feed.url: one_line(feed.name) for feed in feeds}
         self._feed_errors = {feed.url: one_line(feed.error) for feed in feeds if feed.error}
         self.reading.feed_titles = self._feed_titles
+        self.query_one(ArticleList).feed_titles = self._feed_titles
         self._show_feed_counts()
         if self.settings.sync is not None:
             return None  # with [sync], every start syncs (the marks queued meanwhile go at once)
@@ -321,6 +322,11 @@ class BackgroundWork(App[None]):
             self.refresh_list()  # the header shows it
 
     def action_refresh(self) -> None:
+        self._refresh()
+
+    def _refresh(self, urls: list[str] | None = None) -> None:
+        """Fetch every feed (with [sync], after a round with the server), or only those of `urls`, in the
+        background."""
         if not self.feeds and self.settings.sync is not None:
             self.notify(
                 "The [sync] server's articles open with `reader` once a sync has brought them: run `reader sync`.",
@@ -337,11 +343,14 @@ class BackgroundWork(App[None]):
             return
         self._refreshing = True
         self._fetch_progress = None
-        self.indexing.report_text("Syncing…" if self.settings.sync is not None else "Fetching feeds…", None)
+        if urls is not None:
+            self.indexing.report_text("Fetching the feed…", None)
+        else:
+            self.indexing.report_text("Syncing…" if self.settings.sync is not None else "Fetching feeds…", None)
         # What the fetching threads bring is taken in on this thread a few times a second, all at once: they
         # never wait for the screen, and 400 feeds arriving cost a few list updates, not 400.
         self._arrival_timer = self.set_interval(PROGRESS_EVERY, self._join_arrivals)
-        self.refresh_feeds(path)
+        self.refresh_feeds(path, urls)
 
     def _why_no_refresh(self) -> str:
         """What `r` would do in a session of files or seeds: the subscribed feeds (perhaps subscribed since it
@@ -368,8 +377,8 @@ class BackgroundWork(App[None]):
         return f"This session shows {shown}, which r does not fetch; {feeds} with `reader` alone."
 
     @work(thread=True, exclusive=True, group="feeds")
-    def refresh_feeds(self, path: Path) -> None:
-        """Fetch every feed; each feed's new articles join the list soon after they are kept."""
+    def refresh_feeds(self, path: Path, urls: list[str] | None = None) -> None:
+        """Fetch every feed (or those of `urls`); each feed's new articles join the list soon after they are kept."""
         from reader.sources.feeds.fetch import FetchSettings
         from reader.sources.feeds.refresh import RefreshReport, refresh
 
@@ -381,7 +390,8 @@ class BackgroundWork(App[None]):
         def arrived(feed: Feed, stored: Stored) -> None:
             self._arrival_queue.append(stored)  # a deque: safe from any thread
 
-        synced, local = self._sync_round(path)
+        # One feed asked for (Ctrl+R): fetched alone, without a round with the server.
+        synced, local = self._sync_round(path) if urls is None else (None, urls)
         try:
             report = refresh(
                 path,

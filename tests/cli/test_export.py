@@ -30,13 +30,15 @@ def test_export_of_the_seeds_follows_the_schema(tmp_path: Path) -> None:
     assert set(document) == {"articles", "names", "threads", "problems"}
     assert stderr == "" and document["problems"] == []
     articles = document["articles"]
-    assert [a["date"] for a in articles] == ["2022-09-09", "2022-09-08", "2022-09-04", "2022-08-24", "2022-04-04"]
+    assert [a["day"] for a in articles] == ["2022-09-09", "2022-09-08", "2022-09-04", "2022-08-24", "2022-04-04"]
+    assert articles[0]["date"] == "2022-09-09T00:00:00+00:00"  # ISO 8601 with its offset
     for article in articles:
-        fields = {"id", "path", "date", "title", "feed", "link", "read", "starred", "names", "related", "thread"}
+        fields = {"id", "path", "date", "day", "title", "feed", "link", "read", "starred", "names", "related",
+                  "thread"}
         fields.add("body")
         assert set(article) == fields
         assert article["feed"] is None and article["link"] is None
-        april = article["date"] == "2022-04-04"  # talks months before the visit: a story of their own
+        april = article["day"] == "2022-04-04"  # talks months before the visit: a story of their own
         assert article["read"] is False and article["thread"] == (None if april else document["threads"][0]["id"])
         assert article["related"], "every seed article has related articles"
         for related in article["related"]:
@@ -56,7 +58,7 @@ def test_export_of_the_seeds_follows_the_schema(tmp_path: Path) -> None:
     # The four seeds of the visit are one story, listed oldest first.
     [thread] = document["threads"]
     assert set(thread) == {"id", "title", "articles"} and thread["title"]
-    by_id = {a["id"]: a["date"] for a in articles}
+    by_id = {a["id"]: a["day"] for a in articles}
     assert [by_id[i] for i in thread["articles"]] == sorted(by_id.values())[1:]
     # The analysis is kept for the next run (the index is a cache); no read mark is written.
     assert ReadState.open(db).read_ids == frozenset()
@@ -269,3 +271,47 @@ def test_export_of_files_with_nothing_readable_fails_and_says_why_once(
     assert out == ""
     assert err.count("no article text") == 1 and "50 records" in err
     assert "no articles could be read" in err
+
+
+def test_since_takes_today_yesterday_and_a_time_ago(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from reader.cli.articles import _relative_date
+
+    now = datetime(2026, 11, 22, 15, 30)
+    assert _relative_date("yesterday", now) == (datetime(2026, 11, 21), True)
+    assert _relative_date("Today", now) == (datetime(2026, 11, 22), True)
+    assert _relative_date("3d", now) == (datetime(2026, 11, 19, 15, 30), False)
+    assert _relative_date("12h", now) == (datetime(2026, 11, 22, 3, 30), False)
+    assert _relative_date("2w", now) == (datetime(2026, 11, 8, 15, 30), False)
+    assert _relative_date("3 days", now) is None and _relative_date("d", now) is None
+    today = datetime.now(UTC).replace(tzinfo=None)
+    for name, ago in (("new", 0), ("day_before", 1), ("older", 2), ("old", 10)):
+        when = (today - timedelta(days=ago)).strftime("%Y-%m-%dT%H:%M")
+        write(tmp_path / "news" / f"{name}.txt", f"date {when} Report number {ago} on the harbour of Velmora.")
+    news, db = tmp_path / "news", tmp_path / "reader.db"
+    assert _articles(capsys, news, db, "--since", "3d") == ["new", "day_before", "older"]
+    assert _articles(capsys, news, db, "--since", "yesterday", "--until", "yesterday") == ["day_before"]
+    assert _articles(capsys, news, db, "--since", "today") == ["new"]
+
+
+def test_star_sets_stars_and_export_starred_lists_them(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    news, db = _news(tmp_path), tmp_path / "reader.db"
+    _, out, _ = _run(capsys, "export", "--db", str(db), str(news))
+    ids = [a["id"] for a in json.loads(out)["articles"]]
+    assert _run(capsys, "star", ids[1], ids[3], "--db", str(db))[:2] == (0, "2 starred\n")
+    assert _articles(capsys, news, db, "--starred") == ["cars1", "quake1"]
+    assert _run(capsys, "star", "--off", ids[1], ids[2], "--db", str(db))[:2] == (0, "1 unstarred (1 already were)\n")
+    assert _articles(capsys, news, db, "--starred") == ["quake1"]
+    status, out, err = _run(capsys, "star", "no-such-id", "--db", str(db))
+    assert status == 1 and "unknown article id: no-such-id" in err
+
+
+def test_export_help_names_the_default_sources(capsys: pytest.CaptureFixture[str]) -> None:
+    from reader.cli.main import main
+
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "default: the subscribed feeds, or the built-in seeds while no feed is subscribed" in shown
+    assert "--starred" in shown and "3d" in shown

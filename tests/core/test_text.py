@@ -59,3 +59,24 @@ def test_text_that_would_break_the_layout_is_made_safe_to_draw() -> None:
     assert one_line("Z" + "\u0301" * 30 + "algo") == "Z\u0301\u0301algo"  # no tower of accents over the rows
     assert "\u202e" not in one_line("a \u202eevil b") and "\udc80" not in displayable("x\udc80")
     assert displayable("🇯🇵 👍🏽") == "JP 👍\u200b"  # drawn at widths every terminal agrees on
+
+
+def test_a_wire_paragraph_whose_first_line_is_short_is_reflowed() -> None:
+    body = (
+        "Standard Oil Co and BP North America\n"
+        "Inc said they plan to form a venture to manage the money market\n"
+        "borrowing and investment activities of both companies.\n"
+        "    BP North America is a subsidiary of British Petroleum Co\n"
+        "Plc <BP>, which also owns a 55 pct interest in Standard Oil.\n"
+        "\n Reuter"
+    )
+    shown = [(block.joiner, block.text(body)) for block in blocks(body)]
+    assert shown == [
+        (" ", "Standard Oil Co and BP North America Inc said they plan to form a venture to manage the money "
+              "market borrowing and investment activities of both companies."),
+        (" ", "BP North America is a subsidiary of British Petroleum Co Plc <BP>, which also owns a 55 pct "
+              "interest in Standard Oil."),
+        (" ", "Reuter"),
+    ]
+    short = "A short line.\nAnother one.\nAnd a third, of a few more words than the others."
+    assert [block.joiner for block in blocks(short)] == ["\n"]  # short lines of their own stay as written

@@ -562,7 +562,7 @@ def test_import_reads_opml_folders_as_tags_and_newsboat_urls(
     ("arguments", "status", "message"),
     [
         (["feeds", "remove", "https://nowhere.example/rss"], 1, "not subscribed"),
-        (["feeds", "add", "ftp://files.example/rss"], 1, "only http and https"),
+        (["feeds", "add", "ftp://files.example/rss"], 1, "only http, https and file://"),
         (["feeds", "import", "/no/such/file.opml"], 1, "cannot be read"),
         (["feeds", "frobnicate"], 2, "invalid choice"),
         (["refresh"], 1, "no feeds are subscribed"),
@@ -954,3 +954,40 @@ def test_what_a_feed_no_longer_carries_goes_after_the_retention_keeping_starred(
     assert len(entries(db)) == 3, "0 keeps everything"
     refresh(db, settings=FetchSettings(keep_days=30))
     assert sorted(a.title for a in articles(db)) == ["Story now", "Story starred"]
+
+
+def test_a_urls_files_tilde_title_names_the_feed_and_a_refresh_keeps_it(
+    httpserver: HTTPServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    httpserver.expect_request("/feed").respond_with_data(rss(("g1", "Dock strike", "https://h.example/1", "<p>x</p>")))
+    httpserver.expect_request("/plain").respond_with_data(rss(("g2", "Ferry", "https://h.example/2", "<p>y</p>")))
+    db = str(tmp_path / "reader.db")
+    urls = tmp_path / "urls"
+    urls.write_text(f'{httpserver.url_for("/feed")} news "~My Harbour"\n{httpserver.url_for("/plain")}\n')
+    assert _run(capsys, "feeds", "import", str(urls), "--db", db)[0] == 0
+    refresh(Path(db))
+    subscriptions = Subscriptions.open(Path(db))
+    titles = {feed.url.rsplit("/", 1)[-1]: feed.title for feed in subscriptions.feeds()}
+    subscriptions.close()
+    assert titles == {"feed": "My Harbour", "plain": "Harbour News"}  # the feed's own title where none was given
+
+
+def test_a_file_feed_is_subscribed_read_and_refreshed_from_this_machine(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = tmp_path / "local.xml"
+    feed.write_text(rss(("g1", "Dock strike", "https://h.example/1", "<p>Dockers struck.</p>")))
+    db = str(tmp_path / "reader.db")
+    status, out, err = _run(capsys, "feeds", "add", str(feed), "--db", db)
+    assert status == 0, err
+    urls = tmp_path / "urls"
+    urls.write_text(f"{feed.as_uri()}\nfile:///nowhere/feed.xml\n")
+    assert _run(capsys, "feeds", "import", str(urls), "--db", db)[0] == 0
+    feed.write_text(rss(("g1", "Dock strike", "https://h.example/1", "<p>Dockers struck.</p>"),
+                        ("g2", "Ferry cancelled", "https://h.example/2", "<p>No ferry.</p>")))
+    report = refresh(Path(db))
+    assert report.new == 1
+    assert [reason for _, reason in report.failed] == ["cannot be read (No such file or directory)"]
+    state = Subscriptions.open(Path(db))
+    assert sorted(a.title for batch in state.articles() for a in batch.articles) == ["Dock strike", "Ferry cancelled"]
+    state.close()

@@ -680,3 +680,49 @@ async def test_r_in_a_session_of_files_says_where_the_subscribed_feeds_open(tmp_
         assert said == ("This session shows files, which r does not fetch; the 23 subscribed feeds open with "
                         "`reader` alone.")
     app.library.read.close()
+
+
+async def test_an_export_after_the_reader_analysed_reads_everything_back_and_analyses_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.analysis.stories import Stories
+    from reader.cli.main import main
+
+    news, db = tmp_path / "seeds", tmp_path / "reader.db"
+    shutil.copytree(seeds_dir(), news)
+    app = ReaderApp(make_library([news], db=db), now=lambda: FIXED_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot)
+        await _ready(pilot)
+        assert app.library.stories is not None and app.library.stories.table is not None
+    app.library.read.close()
+
+    def analysed_again(*_: object, **__: object) -> None:
+        raise AssertionError("the export analysed what the reader had kept")
+
+    monkeypatch.setattr("reader.analysis.workers.find_names", analysed_again)
+    monkeypatch.setattr(Stories, "build", analysed_again)
+    monkeypatch.setattr(Stories, "find_related", analysed_again)
+    assert main(["export", "--db", str(db), str(news)]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert len(document["articles"]) == 5 and document["threads"] and all(a["related"] for a in document["articles"])
+
+
+async def test_capital_r_shows_the_related_stories_with_whole_headlines_and_enter_opens_one() -> None:
+    app = make_app(make_library())
+    async with app.run_test(size=(200, 50)) as pilot:
+        await _ready(pilot)
+        await pilot.press("enter")
+        await _ready(pilot)
+        related = app.library.related_articles(app.opened)
+        assert related
+        best = related[0][1]
+        await pilot.press("R")
+        await pilot.pause()
+        screen = _screen_text(app)
+        words = best.title.split()  # the whole headline, wrapped, where the sidebar has room for a few words
+        assert " ".join(words[:6]) in screen and " ".join(words[-3:]) in screen, screen
+        assert f"{round(related[0][0].score * 100)}% alike" in screen
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.opened is best

@@ -348,3 +348,24 @@ async def test_o_says_when_no_browser_opened_the_link_and_offers_to_copy_it(
         assert app.clipboard == "https://harbour.example/2"
         assert "Copied the link." in [n.message for n in app._notifications]
     app.library.read.close()
+
+
+async def test_ctrl_r_refreshes_only_the_feed_of_the_article_under_the_cursor(
+    served: tuple[Path, dict[str, str]],
+) -> None:
+    db, documents = served
+    documents["/harbour"] = rss(*HARBOUR, ("h3", "Port reopens", "https://harbour.example/3", "<p>It reopened.</p>"))
+    documents["/weather"] = rss(*WEATHER, ("w2", "Fog in Porto", "https://weather.example/2", "<p>Fog.</p>")).replace(
+        "Harbour News", "Weather Desk")
+    app = _app(db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        titles = [a.title for a in app.article_list.articles]
+        app.article_list.move_to(app.article_list.articles[titles.index("Ferry cancelled")])
+        await pilot.press("ctrl+r")
+        await _ready(pilot)
+        await _ready(pilot)
+        titles = [a.title for a in app.article_list.articles]
+        assert "Port reopens" in titles and "Fog in Porto" not in titles, titles
+        assert "Feeds refreshed: 1 new article." in [n.message for n in app._notifications]
+    app.library.read.close()

@@ -82,6 +82,8 @@ class Fetcher:
         await self._session.close()
 
     async def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Fetched:
+        if url.lower().startswith("file://"):
+            return await asyncio.to_thread(self._read_file, url, etag)
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -106,6 +108,29 @@ class Fetcher:
             return Fetched(url, url, error=f"not a URL that can be fetched ({one_line(str(error))})")
         except aiohttp.ClientError as error:
             return Fetched(url, url, error=_network_reason(error))
+
+    def _read_file(self, url: str, etag: str | None) -> Fetched:
+        """A file:// feed: read from this machine, "not modified" while its size and time are the same."""
+        from urllib.request import url2pathname
+
+        try:
+            parts = urlsplit(url)
+            if parts.netloc not in ("", "localhost"):
+                return Fetched(url, url, error="a file:// feed must be on this machine (file:///path)")
+            path = url2pathname(parts.path)
+            with open(path, "rb") as file:
+                stat = os.fstat(file.fileno())
+                stamp = f"{stat.st_size}-{stat.st_mtime_ns}"
+                if etag == stamp:
+                    return Fetched(url, url, status=304, not_modified=True, etag=stamp)
+                if stat.st_size > self.settings.max_bytes:
+                    return Fetched(url, url, error=f"too large ({_size(stat.st_size)}; the limit is "
+                                   f"{_size(self.settings.max_bytes)}): not read")
+                content = file.read()
+        except (OSError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            return Fetched(url, url, error=f"cannot be read ({one_line(reason)})")
+        return Fetched(url, url, status=200, content=content, etag=stamp)
 
     async def _read(self, url: str, response: aiohttp.ClientResponse) -> Fetched:
         final = str(response.url)

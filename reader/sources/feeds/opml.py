@@ -23,6 +23,8 @@ class Listed:
     url: str
     title: str | None
     tags: tuple[str, ...]
+    named: bool = False  # the title is the subscriber's own name for the feed (newsboat's "~Title")
+    local: bool = False  # from the subscriber's own urls file, where a file:// feed may be listed
 
 
 def read_list(text: str) -> list[Listed]:
@@ -78,12 +80,19 @@ def read_urls(text: str) -> list[Listed]:
             continue  # newsboat's own kinds of feed: nothing to fetch
         title = next((tag[1:] for tag in rest if tag.startswith("~")), None)
         tags = tuple(tag for tag in rest if not tag.startswith(("~", "!")))
-        found.append(Listed(url, title, tags))
+        found.append(Listed(url, title, tags, named=title is not None, local=True))
     return found
 
 
 def usable(listed: Listed) -> bool:
-    return is_openable(listed.url)
+    """A web feed; or a file:// one from the subscriber's own urls file (never from an OPML document, which is
+    passed between people)."""
+    return is_openable(listed.url) or (listed.local and is_local_feed(listed.url))
+
+
+def is_local_feed(url: str) -> bool:
+    """A file:// address of a feed on this machine (newsboat reads them too)."""
+    return url.lower().startswith("file:///") and not any(ord(c) < 0x20 or c == "\x7f" for c in url)
 
 
 def write_opml(feeds: list[Feed]) -> str:

@@ -109,14 +109,16 @@ class Subscriptions:
     def has_feeds(self) -> bool:
         return self._connection.execute("SELECT 1 FROM feeds LIMIT 1").fetchone() is not None
 
-    def add(self, url: str, title: str | None = None, tags: str = "") -> tuple[Feed, bool]:
-        """Subscribe to `url`; returns the feed and whether it is new (an existing one is left as it is)."""
+    def add(self, url: str, title: str | None = None, tags: str = "", *, named: bool = False) -> tuple[Feed, bool]:
+        """Subscribe to `url`; returns the feed and whether it is new (an existing one is left as it is). `named`:
+        the title is the subscriber's name for the feed (a urls file's "~Title"), which a refresh keeps."""
         existing = self.feed(url)
         if existing is not None:
             return existing, False
         with transaction(self._connection):
             self._connection.execute(
-                "INSERT INTO feeds (url, title, tags, added_at) VALUES (?, ?, ?, ?)", (url, title, tags, time.time())
+                "INSERT INTO feeds (url, title, tags, added_at, named) VALUES (?, ?, ?, ?, ?)",
+                (url, title, tags, time.time(), int(named and bool(title))),
             )
         found = self.feed(url)
         assert found is not None
@@ -225,14 +227,16 @@ class Subscriptions:
                     (feed.id, now - keep_days * 86400),
                 ).rowcount
             grew = 1 if inserts or updates or parted or pruned else 0
-            self._connection.execute(
-                "UPDATE feeds SET title = ?, site = ?, etag = ?, last_modified = ?, fetched_at = ?, error = NULL,"
-                " error_at = NULL, retry_at = NULL, gone = 0, version = version + ? WHERE id = ?",
+            kept_title = self._connection.execute(
+                "UPDATE feeds SET title = CASE WHEN named THEN title ELSE ? END, site = ?, etag = ?, last_modified = ?,"
+                " fetched_at = ?, error = NULL, error_at = NULL, retry_at = NULL, gone = 0, version = version + ?"
+                " WHERE id = ? RETURNING title",
                 (parsed.title, parsed.site, etag, last_modified, now, grew, feed.id),
-            )
+            ).fetchone()
         fresh = {article.id for article in new}
         new += [article for article in parted if article.id not in fresh]
-        return Stored(new, changed, feed.url, parsed.title)
+        title = kept_title[0] if kept_title and kept_title[0] else parsed.title
+        return Stored(new, changed, feed.url, title)
 
     def _part(self, feed: Feed) -> list[Article]:
         """Entries with their own ids that an earlier reader merged into one article by their shared link

@@ -35,7 +35,7 @@ class TimelineScreen(ModalScreen[Article | None]):
         with Vertical(id="timeline-box") as box:
             box.border_title = f"Story: {self.story_title} ({counted(len(self.articles), 'article')})"
             box.border_subtitle = "Enter opens · m read/unread · T mark story read · Esc closes"
-            yield ArticleList(self.library, id="timeline")
+            yield ArticleList(self.library, id="timeline", versions=False)
 
     def on_mount(self) -> None:
         timeline = self.query_one(ArticleList)

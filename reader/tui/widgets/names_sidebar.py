@@ -122,7 +122,10 @@ def _position(members: Sequence[Any], wanted: Any) -> int:
 class NamesSidebar(VirtualList):
     """Names grouped by kind with their mention (or article) counts; Enter on a heading folds it."""
 
-    BINDINGS = [Binding("delete", "forget", "Forget the saved filter", show=False)]
+    BINDINGS = [
+        Binding("delete", "forget", "Forget the saved filter", show=False),
+        Binding("h,left,backspace", "app.back_to_list", "Back to the list", show=False),
+    ]
 
     COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | {
         "names-sidebar--heading",

@@ -14,6 +14,7 @@ from reader.articles import Article, age
 from reader.library import Library
 from reader.sources.files import display_path
 from reader.text import blocks, displayable, first_sentence, headline, one_line
+from reader.tui.widgets.article_list import source_of
 
 NAME_STYLES = {
     "person": "reading-pane--person",
@@ -30,6 +31,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         Binding("k", "scroll_up", "Scroll up", show=False),
         Binding("g", "scroll_home", "Top", show=False),
         Binding("G", "scroll_end", "Bottom", show=False),
+        Binding("h,left,backspace", "app.back_to_list", "Back to the list", show=False),  # as in newsboat and mutt
     ]
     COMPONENT_CLASSES = {
         "reading-pane--headline",
@@ -110,6 +112,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         text.append(f"{when}\n{displayable(where)}", self._style("reading-pane--meta"))
         if article.note:
             text.append(f"\n⚠ {displayable(article.note)}", self._style("reading-pane--meta"))
+        self._append_versions(text, article)
         thread = self.library.thread(article)
         if thread is not None:
             where_in = f"Story {thread.position(article.id) + 1} of {len(thread.articles)}: "
@@ -184,11 +187,23 @@ class ReadingPane(VerticalScroll, can_focus=True):
             at = start + len(line.plain)
         return 0
 
+    def _append_versions(self, text: Text, article: Article) -> None:
+        """The story's other versions (copies from other sources), to read with V."""
+        group = self.library.copy_group(article)
+        if group is None:
+            return
+        others = [source_of(a, self.feed_titles) for a in map(self.library.article, group)
+                  if a is not None and a is not article]
+        text.append("\nAlso in: ", self._style("reading-pane--story"))
+        text.append(displayable(" · ".join(others)), self._style("reading-pane--story"))
+        text.append("  (V the next version)", self._style("reading-pane--hint"))
+
     def _append_related(self, text: Text, article: Article) -> None:
         related = self.library.related_articles(article)
         if not related:
             return
         text.append("\n\nRelated stories", self._style("reading-pane--subheading"))
+        text.append("  (R opens them in a view of their own)", self._style("reading-pane--hint"))
         for found, other in related:
             text.append(f"\n{other.iso_date or 'undated'}  ", self._style("reading-pane--meta"))
             text.append(one_line(other.title))
