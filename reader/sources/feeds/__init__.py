@@ -9,8 +9,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reader.sources.files import Collection
+if TYPE_CHECKING:  # not at run time: the refresh's reader processes import this package, and need none of it
+    from reader.sources.files import Collection
 
 
 def subscribed(db: Path | None) -> Iterator[Collection] | None:

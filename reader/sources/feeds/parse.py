@@ -1,9 +1,11 @@
 """Feed documents (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed 1.0/1.1) into plain entries.
 
-The parser is fastfeedparser (lxml underneath; 0.7 ms for a 40-entry Atom feed where feedparser takes
+The fast parser is fastfeedparser (lxml underneath; 0.7 ms for a 40-entry Atom feed where feedparser takes
 20-34 ms), kept behind this one module so it can be swapped. It repairs what it can of broken XML and
-reports what it cannot as an error. Dates keep the offset the feed wrote: fastfeedparser turns every
-date into UTC, so its date reader is wrapped to give the same instant in the feed's own offset.
+reports what it cannot as an error. The older and odder forms it misreads go to feedparser (`standard`),
+and so does a document it rejects or reads an entry of without its text. Dates keep the offset the feed
+wrote: fastfeedparser turns every date into UTC, so its date reader is wrapped to give the same instant in
+the feed's own offset (and feedparser's dates are read by the same reader).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import fastfeedparser
 import fastfeedparser.main as _fastfeed
 
 from reader.sources.feeds.html import to_text
+from reader.sources.feeds.standard import read_standard
 from reader.text import headline, one_line
 
 _utc_date = _fastfeed._parse_date
@@ -49,19 +52,32 @@ class ParsedFeed:
 
 
 def parse_feed(document: bytes, url: str) -> ParsedFeed:
-    """The feed in `document` (fetched from `url`, which relative links resolve against)."""
+    """The feed in `document` (fetched from `url`, which relative links resolve against).
+
+    fastfeedparser reads it, unless it is of a form only feedparser reads in full (`_ODD_FORMS`); feedparser
+    reads it too when fastfeedparser rejects it or gives an entry without its text, and the reading that
+    keeps more wins."""
     unmarked = document[3:] if document.startswith(b"\xef\xbb\xbf") else document
-    if unmarked.lstrip()[:1] in (b"{", b"["):
+    json = unmarked.lstrip()[:1] in (b"{", b"[")
+    if json:
         document = unmarked  # JSON Feed with a byte order mark: JSON has none, its parser would not see JSON
     elif unmarked.lstrip()[:1] == b"<":
         document = _legal_xml(document)
+    if not json and _odd_form(document) and (standard := _standard(document, url)) is not None:
+        return standard
     try:
         parsed = fastfeedparser.parse(document)
     except Exception as error:  # the parser's errors are of many kinds; each means "not a readable feed"
+        if not json and (standard := _standard(document, url)) is not None:
+            return standard
         raise FeedError(_reason(error)) from error
     feed = parsed.get("feed") or {}
-    bases = _xml_bases(document, url) if b"xml:base" in document[:2_000_000] else {}
-    entries = [entry for item in parsed.get("entries") or () if (entry := _entry(item, url, bases)) is not None]
+    items = parsed.get("entries") or ()
+    entries = [entry for item in items if (entry := _fast_entry(item, url)) is not None]
+    if not json and (len(entries) < len(items) or not entries or any(entry.body == entry.title for entry in entries)):
+        standard = _standard(document, url)  # an entry lost, or one without its text: feedparser may read it
+        if standard is not None and _fuller(standard.entries, entries):
+            return standard
     if not entries and (broken := _xml_error(document)) is not None:
         raise FeedError(f"not a feed that can be read (broken XML: {broken})")
     title = one_line(str(feed.get("title") or "")) or url
@@ -69,19 +85,76 @@ def parse_feed(document: bytes, url: str) -> ParsedFeed:
     return ParsedFeed(title, site if isinstance(site, str) else None, entries)
 
 
-def _entry(item: Any, feed_url: str, bases: dict[str, str] | None = None) -> Entry | None:
-    title = one_line(str(item.get("title") or ""))
-    raw = item.get("link") or None
+# What fastfeedparser misreads, each found in a document with a byte search (a few µs for a big feed): Atom's
+# type="xhtml" and RSS's <xhtml:body> (the markup lost, or the content's text taken for the title), Atom 0.3's
+# mode="xml" and mode="base64" content, <body> items, RSS 0.90 and 1.0 (content:encoded lost), xml:base
+# (relative links in the text resolved against the feed instead).
+_ODD_FORMS = (b"xhtml", b"mode=", b"<body", b"purl.org/atom/ns#", b"rdf:RDF", b"xml:base")
+
+
+def _odd_form(document: bytes) -> bool:
+    return any(form in document for form in _ODD_FORMS)
+
+
+def _standard(document: bytes, url: str) -> ParsedFeed | None:
+    """The feed as feedparser reads it, or None when it reads no entry."""
+    read = read_standard(document, url)
+    if read is None:
+        return None
+    entries = []
+    for item in read.entries:
+        date = _keeping_offset(item.date) if item.date and item.date.strip() else None
+        entry = _entry(item.title, item.link, item.own_id, item.html, item.plain, date, url, item.base)
+        if entry is not None:
+            entries.append(entry)
+    if not entries:
+        return None
+    return ParsedFeed(one_line(read.title) or url, read.site, entries)
+
+
+def _fuller(standard: list[Entry], fast: list[Entry]) -> bool:
+    """Whether feedparser's entries hold more to read than fastfeedparser's: more entries, or more with text."""
+    if len(standard) != len(fast):
+        return len(standard) > len(fast)
+    return sum(entry.body != entry.title for entry in standard) > sum(entry.body != entry.title for entry in fast)
+
+
+def _fast_entry(item: Any, feed_url: str) -> Entry | None:
+    html, plain = _content(item)
+    return _entry(
+        str(item.get("title") or ""),
+        item.get("link") or None,
+        str(item.get("id") or "").strip(),  # fastfeedparser gives an entry without one its link as id
+        html,
+        plain,
+        item.get("published") or item.get("updated"),
+        feed_url,
+    )
+
+
+def _entry(
+    title: str,
+    raw: object,
+    own: str,
+    html: str | None,
+    plain: str | None,
+    date: object,
+    feed_url: str,
+    text_base: str | None = None,
+) -> Entry | None:
+    """The entry as the reader keeps it, from what either parser read (`raw`: its link as written; `date`:
+    ISO 8601 in the feed's own offset; `text_base`: the xml:base of its text, else its link is)."""
+    title = one_line(title)
     raw = raw.strip() if isinstance(raw, str) and raw.strip() else None
     link = None
-    if raw is not None:  # resolved against the entry's xml:base or the feed's address; tab, CR, LF dropped
-        own_base = (bases or {}).get(str(item.get("id") or "").strip()) or (bases or {}).get(raw) or feed_url
+    if raw is not None and raw.isascii() and _PLAIN_ABSOLUTE.fullmatch(raw) is not None:
+        link = raw  # what urljoin gives back for it, in a twentieth of the time (most links are such)
+    elif raw is not None:  # resolved against the feed's address; tab, CR, LF dropped
         try:
-            link = urljoin(own_base, _URL_BREAKS.sub("", raw)) or None
+            link = urljoin(feed_url, _URL_BREAKS.sub("", raw)) or None
         except ValueError:
             link = None
-    html, plain = _content(item)
-    base = link or feed_url
+    base = text_base or link or feed_url
     if plain is not None:
         body, links = plain.strip(), list[str]()
     else:
@@ -90,44 +163,15 @@ def _entry(item: Any, feed_url: str, bases: dict[str, str] | None = None) -> Ent
         return None
     if not body:  # a headline alone (many feeds carry no text): the headline is what there is to read
         body = title
-    published = _date(item.get("published") or item.get("updated"))
-    own = str(item.get("id") or "").strip()  # fastfeedparser gives an entry without one its link as id
+    published = _date(date)
     key = own or raw or _digest(title + "\n" + body)  # raw: as kept before links were resolved
     return Entry(key, headline(title, body), link, published, body, links, guid=bool(own) and own != raw)
 
 
 _URL_BREAKS = re.compile(r"[\t\r\n]")
-
-
-def _xml_bases(document: bytes, url: str) -> dict[str, str]:
-    """Each entry's xml:base (resolved against the feed's address), by the entry's id and by its raw link:
-    fastfeedparser does not read xml:base."""
-    from lxml import etree
-
-    try:
-        root = etree.fromstring(
-            document,
-            etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False),
-            base_url=url,
-        )
-    except (etree.XMLSyntaxError, ValueError):
-        return {}
-    if root is None:
-        return {}
-    bases: dict[str, str] = {}
-    for element in root.iter("{*}entry", "{*}item"):
-        base = element.base
-        if not base or base == url:
-            continue
-        for child in element:
-            name = etree.QName(child).localname if isinstance(child.tag, str) else ""
-            if name in ("id", "guid") and child.text:
-                bases.setdefault(child.text.strip(), base)
-            elif name == "link":
-                raw = (child.get("href") or child.text or "").strip()
-                if raw:
-                    bases.setdefault(raw, base)
-    return bases
+# An absolute http(s) link urljoin returns as it is: a host, and a path and a query without what urljoin would
+# rewrite (";" parameters, an empty "?" or "#", brackets it checks, backslashes, whitespace and controls).
+_PLAIN_ABSOLUTE = re.compile(r"https?://[^\x00-\x20\x7f/?#;\[\]\\]+(?:/[^\x00-\x20\x7f?#;\[\]\\]*)?(?:\?[^\x00-\x20\x7f#;\[\]\\]+)?")
 
 
 def _content(item: Any) -> tuple[str | None, str | None]:

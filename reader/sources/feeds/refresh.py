@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import sqlite3
 import time
 from collections.abc import Callable, Coroutine
@@ -21,9 +20,10 @@ from typing import Any, TypeVar
 from urllib.parse import urljoin
 
 from reader.analysis.pool import process_pool
+from reader.sources.feeds import documents
 from reader.sources.feeds.fetch import Fetched, Fetcher, FetchSettings
 from reader.sources.feeds.html import is_openable
-from reader.sources.feeds.parse import FeedError, ParsedFeed, parse_feed
+from reader.sources.feeds.parse import ParsedFeed
 from reader.sources.feeds.subscriptions import Feed, Stored, Subscriptions
 from reader.text import one_line
 
@@ -32,6 +32,22 @@ POOL_MIN_FEEDS = 50  # fewer feeds are read on the keeper thread: starting the p
 T = TypeVar("T")
 Progress = Callable[[int, int, int], None]  # (feeds done, feeds in all, failed so far)
 Arrived = Callable[[Feed, Stored], None]  # a feed's new and changed articles, once kept
+
+
+@dataclass(slots=True)
+class Split:
+    """Where a refresh's time went, in seconds: each part's own work, so the parts overlap in wall time."""
+
+    fetch: float = 0.0  # HTTP on the event loop's thread (CPU): requests, responses, decompression
+    network: float = 0.0  # wall clock from the first request until the last response was in
+    parse: float = 0.0  # reading documents into entries (CPU, added up over the readers)
+    store: float = 0.0  # keeping them in the database (the keeper thread's CPU)
+
+    def summary(self) -> str:
+        return (
+            f"fetch {self.fetch:.2f} s CPU (last response at {self.network:.2f} s), parse {self.parse:.2f} s CPU, "
+            f"store {self.store:.2f} s CPU"
+        )
 
 
 @dataclass(slots=True)
@@ -44,6 +60,7 @@ class RefreshReport:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
     seconds: float = 0.0
     stopped: str | None = None  # why the refresh stopped before every feed was asked (a full disk)
+    split: Split = field(default_factory=Split)
 
     def summary(self) -> str:
         parts = [f"{self.feeds} feeds", f"{self.new} new articles"]
@@ -80,6 +97,7 @@ async def _refresh(
     stop: Callable[[], bool] | None,
 ) -> RefreshReport:
     started = time.monotonic()
+    loop_cpu = time.thread_time()
     report = RefreshReport()
     loop = asyncio.get_running_loop()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="feeds") as keeper:
@@ -96,8 +114,10 @@ async def _refresh(
             keep_days = fetcher.settings.keep_days
             done = 0
             cores = os.cpu_count() or 1
-            # Many feeds: their documents are read on every core, while this process fetches and keeps.
-            readers = process_pool(cores) if len(due) >= POOL_MIN_FEEDS and cores > 1 else keeper
+            # Many feeds: their documents are read on the other cores while this process fetches and keeps on
+            # its own (which costs it as much CPU as reading costs one core: a reader on each core made the
+            # refresh slower on 2 cores, each reader process's start costing 0.2-0.3 s of CPU more).
+            readers = process_pool(cores - 1) if len(due) >= POOL_MIN_FEEDS and cores > 1 else keeper
 
             async def one(feed: Feed) -> None:
                 nonlocal done
@@ -105,9 +125,14 @@ async def _refresh(
                     return
                 try:
                     fetched = await fetcher.fetch(feed.url, feed.etag, feed.last_modified)
+                    report.split.network = time.monotonic() - started
                     read: ParsedFeed | str | None = None
                     if fetched.error is None and not fetched.not_modified:
-                        read = await loop.run_in_executor(readers, read_or_reason, fetched)
+                        content, kind = fetched.content or b"", fetched.content_type
+                        read, seconds = await loop.run_in_executor(
+                            readers, documents.read_timed, content, kind, fetched.final_url
+                        )
+                        report.split.parse += seconds
                     if report.stopped:
                         return
                     await loop.run_in_executor(
@@ -136,6 +161,7 @@ async def _refresh(
         finally:
             await loop.run_in_executor(keeper, subscriptions.close)
     report.seconds = time.monotonic() - started
+    report.split.fetch = time.thread_time() - loop_cpu
     return report
 
 
@@ -151,13 +177,8 @@ def _run(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 
 def read_or_reason(fetched: Fetched) -> ParsedFeed | str:
-    """The fetched document's feed, or why it is not one (on any thread or worker process)."""
-    try:
-        return read_document(fetched)
-    except FeedError as error:
-        return str(error)
-    except Exception as error:  # a parser fault on a hostile document: that feed fails, the refresh goes on
-        return f"not a feed that can be read ({type(error).__name__}: {error})"
+    """The fetched document's feed, or why it is not one."""
+    return documents.read_or_reason(fetched.content or b"", fetched.content_type, fetched.final_url)
 
 
 def _keep(
@@ -170,6 +191,22 @@ def _keep(
     keep_days: float = 0,
 ) -> None:
     """Keep what one fetch brought, read already (on the keeper thread)."""
+    started = time.thread_time()
+    try:
+        _keep_now(subscriptions, feed, fetched, read, report, arrived, keep_days)
+    finally:
+        report.split.store += time.thread_time() - started
+
+
+def _keep_now(
+    subscriptions: Subscriptions,
+    feed: Feed,
+    fetched: Fetched,
+    read: ParsedFeed | str | None,
+    report: RefreshReport,
+    arrived: Arrived | None,
+    keep_days: float,
+) -> None:
     if fetched.moved:
         feed = subscriptions.moved(feed, fetched.final_url)
     if fetched.error is not None:
@@ -205,45 +242,9 @@ def _failed_quietly(subscriptions: Subscriptions, feed: Feed, reason: str) -> No
         pass
 
 
-_XML_DECLARED = re.compile(rb"^\s*<\?xml[^>]*encoding=", re.IGNORECASE)
-_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
-
-
 def read_document(fetched: Fetched) -> ParsedFeed:
     """The feed in a fetched document, read in the encoding its server declared when it declares none itself."""
-    content = fetched.content or b""
-    if not content.strip():
-        raise FeedError("the server sent an empty document")
-    charset = _CHARSET.search(fetched.content_type)
-    if (
-        charset is not None
-        and charset.group(1).lower().replace("_", "-") not in ("utf-8", "utf8", "us-ascii")
-        and not content.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"))
-        and not _XML_DECLARED.match(content[:200])
-    ):
-        try:
-            content = content.decode(charset.group(1)).encode("utf-8")
-        except (LookupError, UnicodeDecodeError):
-            pass  # a charset that is wrong or unknown: the parser reads it as it can
-    return parse_feed(_utf8(content), fetched.final_url)
-
-
-_DECLARED = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([\w.:-]+)", re.IGNORECASE)
-
-
-def _utf8(content: bytes) -> bytes:
-    """A document that says (or takes) UTF-8 but is not, read as Windows-1252, the usual culprit: its curly
-    quotes and accented letters come through instead of "�"."""
-    declared = _DECLARED.match(content[:200])
-    if declared is not None and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
-        return content
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")) or content[:1] in (b"{", b"[") and b"\x00" not in content[:4]:
-        return content  # UTF-16 with its mark; JSON (always UTF-8 by its standard)
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError:
-        return content.decode("cp1252", errors="replace").encode("utf-8")
-    return content
+    return documents.read_document(fetched.content or b"", fetched.content_type, fetched.final_url)
 
 
 # Subscribing: a feed's URL, or a page that names its feed --------------------------------------------
