@@ -371,12 +371,16 @@ def rule_mentions(text: str, tokens: list[Token], lowered: set[str]) -> list[Men
             # "<Merrill Lynch Capital Markets>", "Rhone-Poulenc <RHON.PA>": a company
             mentions.append(_mention(text, phrase, ORGANIZATION, "organisation"))
         elif not _joined_to_event(tokens, j) and not _credit(tokens, i, j):
-            judged = _judge(text, phrase, lowered)
+            # A person read from the shape of a name alone is left to the tagger (find_mentions drops such
+            # guesses), unless a role before it says it is a person: only then is the guess worked out.
+            titled = _after_role(tokens, i) or _beside_titled(tokens, i, mentions)
+            judged = _judge(text, phrase, lowered, guesses=titled)
             if phrase and phrase[0].table:  # a row of figures: its labels and codes ("Shr", "NET") are no names,
                 judged = [m for m in judged if m.cue != "acronym"]  # its places and people ("J. Pooley 111") are
-            if judged and judged[0].kind == PERSON and judged[0].cue in ("shape", "alias") and len(judged) == 1:
-                if _after_role(tokens, i) or _beside_titled(tokens, i, mentions):
-                    judged[0].cue = "title"  # "Mongolia's Minister of Defence, Gursediin Saikhanbayar"
+            if titled and judged and judged[0].kind == PERSON and judged[0].cue in ("shape", "alias") and (
+                len(judged) == 1
+            ):
+                judged[0].cue = "title"  # "Mongolia's Minister of Defence, Gursediin Saikhanbayar"
             mentions.extend(judged)
         i = j
     return mentions
@@ -534,8 +538,9 @@ def _joined_to_event(tokens: list[Token], after: int) -> bool:
     return end > after + 1 and fold(tokens[end - 1].text) in EVENT_WORDS
 
 
-def _judge(text: str, phrase: list[Token], lowered: set[str]) -> list[Mention]:
-    """Decide which part of a capitalised phrase is a name, and of what kind."""
+def _judge(text: str, phrase: list[Token], lowered: set[str], *, guesses: bool = False) -> list[Mention]:
+    """Decide which part of a capitalised phrase is a name, and of what kind; with `guesses`, also a person
+    known by the shape of the name alone (cue "shape"), which only a role before it makes worth keeping."""
     if not phrase:
         return []
     if phrase[0].team:
@@ -549,7 +554,7 @@ def _judge(text: str, phrase: list[Token], lowered: set[str]) -> list[Mention]:
     if title is not None:
         # "Bank of Japan Governor Satoshi Sumita": the role's organisation (or place), then the person.
         at, name = title
-        return _judge(text, phrase[:at], lowered) + [_mention(text, phrase[name:], PERSON, "title")]
+        return _judge(text, phrase[:at], lowered, guesses=guesses) + [_mention(text, phrase[name:], PERSON, "title")]
     for index, word in enumerate(words[:-1]):
         if word.endswith(AFFILIATION):
             # "Ontario-based Magna", "Communist-led CGT": what is based or led somewhere is an organisation.
@@ -617,11 +622,11 @@ def _judge(text: str, phrase: list[Token], lowered: set[str]) -> list[Mention]:
             found.append(head)
             rest = rest[split:]
             break
-    found.extend(_name_or_nothing(text, rest, lowered, cue))
+    found.extend(_name_or_nothing(text, rest, lowered, cue, guesses))
     return found
 
 
-def _name_or_nothing(text: str, rest: list[Token], lowered: set[str], cue: str) -> list[Mention]:
+def _name_or_nothing(text: str, rest: list[Token], lowered: set[str], cue: str, guesses: bool) -> list[Mention]:
     words = [fold(t.text) for t in rest]
     if len(rest) == 1:
         token = rest[0]
@@ -642,6 +647,8 @@ def _name_or_nothing(text: str, rest: list[Token], lowered: set[str], cue: str) 
         return []
     if cue == "title":
         return [_mention(text, rest, PERSON, "title")]
+    if not guesses:
+        return []
     if any(w in ("of", "the", "for") for w in words):
         return []  # people's names take particles ("bin", "van"), not "of" or "the"
     if any(w in FUNCTION_WORDS for w in words if w not in CONNECTORS):
