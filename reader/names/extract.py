@@ -80,75 +80,139 @@ def find_mentions(text: str) -> list[Mention]:
     a handle. Where a rule has such a cue its mention stands; everywhere else the tagger's names do ("Nokia
     said", "Labour"), and the rules' guesses from a name's shape alone ("Taking", "Expected Agenda") are dropped.
     """
-    from reader.names.tagger import spans, tagger
-
     tokens = tokenize(text)
     words = [t for t in tokens if t.text != "\n"]
     lowered = lowered_words(words)
     ruled = rule_mentions(text, tokens, lowered)
+    found, vetoed = _tagged_mentions(text, words, lowered)
+    found = _whole_places(ruled, _possessive_pairs(text, found))
+    mentions = _cued_mentions(text, ruled, words, lowered)
+    taken = [(m.start, m.end) for m in mentions]
+    for model in found:  # the tagger's names, where no rule with a cue stands
+        if model.kind and not _overlaps(model, taken):
+            mentions.append(model)
+    shown = [*taken, *((m.start, m.end) for m in mentions[len(taken) :]), *vetoed]
+    for guess in ruled:  # where no name is shown (the tagger read nothing, or MISC: "India-Japan talks"), the
+        # rules' places and acronyms ("OPEC said"), and lone words that may be a fuller name's short form
+        # ("Singh met officials")
+        if guess.cue in _FILLING_CUES and not _overlaps(guess, shown):
+            mentions.append(guess)
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _overlaps(mention: Mention, spans: list[tuple[int, int]]) -> bool:
+    return any(mention.start < end and start < mention.end for start, end in spans)
+
+
+def _tagged_mentions(text: str, words: list[Token], lowered: set[str]) -> tuple[list[Mention], list[tuple[int, int]]]:
+    """The tagger's names, each read as a reader would (see _read_span), and the spans where it read a word
+    as no name, so that no rule's guess stands there either."""
+    from reader.names.tagger import spans, tagger
+
     found: list[Mention] = []
     vetoed: list[tuple[int, int]] = []
     if words:
         for first, after, label in spans(tagger().tag(text, words, lowered)):
-            phrase = words[first:after]
-            if all(t.skip for t in phrase):
-                continue
-            while len(phrase) > 1 and (phrase[-1].text in (".", ",") or phrase[-1].text[:1].islower()):
-                phrase = phrase[:-1]  # "Acme Inc." ending a sentence, "Cyber Security as well": not the name
-            while len(phrase) > 1 and phrase[0].sentence_start and fold(phrase[0].text) in FUNCTION_WORDS and (
-                place_name(text[phrase[0].start : phrase[-1].end]) is None and fold(phrase[0].text) != "new"
-            ):
-                phrase = phrase[1:]  # "Later Jaishnakar added": the word that opens the sentence is no name
-            if label == "PER":  # "J. R. R. Tolkien": initials before the name
-                while first >= 2 and words[first - 1].text == "." and len(words[first - 2].text) == 1 and (
-                    words[first - 2].text.isupper()
-                ):
-                    first -= 2
-                    phrase = [*words[first : first + 2], *phrase]
-            if len(phrase) == 1 and phrase[0].sentence_start and fold(phrase[0].text) in FUNCTION_WORDS and (
-                not phrase[0].text.isupper()
-            ):
-                vetoed.append((phrase[0].start, phrase[0].end))  # "Us", "May" opening a sentence: a word, not "US"
-                continue
-            kind = _KINDS.get(label, "")  # MISC: learned so that it is not shown, but it vetoes a guess
-            if not kind and len(phrase) > 1:  # "U.S.-Japan trade", "U.S. Dlrs" read as MISC: the country is a place
-                owner = _country_owner(text, phrase, set(), every=True)
-                if owner:
-                    found.append(_mention(text, phrase[:owner], PLACE, "place"))
-            if kind == ORGANIZATION and len(phrase) == 1 and fold(phrase[0].text) in _BARE_HEADS:
-                found.append(_mention(text, phrase, kind, "alias"))  # "the Bank said": a short form, or nothing
-                continue
-            owner = _country_owner(text, phrase, lowered) if kind == ORGANIZATION else 0
-            if owner:  # "U.S. Agriculture Department": the country, and its body
-                found.append(_mention(text, phrase[:owner], PLACE, "place"))
-                phrase = phrase[owner:]
-                if all(fold(t.text) in lowered or not t.text[:1].isalpha() for t in phrase) or _generic(phrase):
-                    continue  # "the U.S. Economy", "U.S. Dlrs": the country, and a word prose writes in lower case
-            if kind == ORGANIZATION and len(phrase) == 1 and fold(phrase[0].text) in _LEGAL_ENDINGS:
-                continue  # "Ltd", "Corp": a firm's legal ending names no firm alone
-            joined = [i for i, t in enumerate(phrase) if i and fold(t.text) in ("and", "&")]
-            both = len(joined) == 1 and joined[0] + 1 < len(phrase) and all(
-                place_name(text[part[0].start : part[-1].end]) is not None
-                for part in (phrase[: joined[0]], phrase[joined[0] + 1 :])
-            )
-            if len(joined) == 1 and joined[0] + 1 < len(phrase) and (kind == PLACE or both):
-                kind = PLACE  # "India & Japan hold talks": two places, not one organisation
-                # "U.S. And West Germany" (a wire's capitals): two places
-                found.append(_mention(text, phrase[: joined[0]], PLACE, "shape"))
-                phrase = phrase[joined[0] + 1 :]
-            if kind and kind != PLACE and _not_a_name(text, phrase):
-                vetoed.append((phrase[0].start, phrase[-1].end))  # and no rule's guess there either
-                kind = ""
-            if kind == ORGANIZATION and len(phrase) == 1 and first and fold(words[first - 1].text) in _PLACE_BEFORE:
-                if place_name(phrase[0].text) is not None and not phrase[0].team:
-                    kind = PLACE  # "celebrated in Liverpool": the city, where "beat Liverpool" is the club
-            if kind == PERSON and phrase[-1] is words[after - 1] and _employer(words, after):
-                kind = ORGANIZATION  # "Smith Barney analyst Craig Sloane": the firm a person works for
-            cue = "team" if kind == ORGANIZATION and phrase[0].team else "shape"
-            if kind == PERSON and first and fold(words[first - 1].text) in PERSON_TITLES:
-                cue = "title"  # "Mr Kennedy": the title settles the kind, and joins the full name
-            found.append(_mention(text, phrase, kind, cue))
-    found = _whole_places(ruled, _possessive_pairs(text, found))
+            _read_span(text, words, lowered, first, after, label, found, vetoed)
+    return found, vetoed
+
+
+def _read_span(
+    text: str,
+    words: list[Token],
+    lowered: set[str],
+    first: int,
+    after: int,
+    label: str,
+    found: list[Mention],
+    vetoed: list[tuple[int, int]],
+) -> None:
+    """One name the tagger marks (`words[first:after]`, of CoNLL type `label`), trimmed to the name and
+    given its kind: the mentions it holds go to `found`, a span that is no name to `vetoed`."""
+    phrase = words[first:after]
+    if all(t.skip for t in phrase):
+        return
+    phrase = _trimmed(text, phrase)
+    if label == "PER":  # "J. R. R. Tolkien": initials before the name
+        while first >= 2 and words[first - 1].text == "." and len(words[first - 2].text) == 1 and (
+            words[first - 2].text.isupper()
+        ):
+            first -= 2
+            phrase = [*words[first : first + 2], *phrase]
+    if len(phrase) == 1 and phrase[0].sentence_start and fold(phrase[0].text) in FUNCTION_WORDS and (
+        not phrase[0].text.isupper()
+    ):
+        vetoed.append((phrase[0].start, phrase[0].end))  # "Us", "May" opening a sentence: a word, not "US"
+        return
+    kind = _KINDS.get(label, "")  # MISC: learned so that it is not shown, but it vetoes a guess
+    if not kind and len(phrase) > 1:  # "U.S.-Japan trade", "U.S. Dlrs" read as MISC: the country is a place
+        owner = _country_owner(text, phrase, set(), every=True)
+        if owner:
+            found.append(_mention(text, phrase[:owner], PLACE, "place"))
+    if kind == ORGANIZATION and _generic(phrase):
+        found.append(_mention(text, phrase, kind, "alias"))  # "the Bank said": a short form, or nothing
+        return
+    if kind == ORGANIZATION:
+        owner = _country_owner(text, phrase, lowered)
+        if owner:  # "U.S. Agriculture Department": the country, and its body
+            found.append(_mention(text, phrase[:owner], PLACE, "place"))
+            phrase = phrase[owner:]
+            if all(fold(t.text) in lowered or not t.text[:1].isalpha() for t in phrase) or _generic(phrase):
+                return  # "the U.S. Economy", "U.S. Dlrs": the country, and a word prose writes in lower case
+        if len(phrase) == 1 and fold(phrase[0].text) in _LEGAL_ENDINGS:
+            return  # "Ltd", "Corp": a firm's legal ending names no firm alone
+    kind, phrase = _two_places(text, phrase, kind, found)
+    if kind and kind != PLACE and _not_a_name(text, phrase):
+        vetoed.append((phrase[0].start, phrase[-1].end))  # and no rule's guess there either
+        kind = ""
+    kind = _kind_in_context(words, first, after, phrase, kind)
+    cue = "team" if kind == ORGANIZATION and phrase[0].team else "shape"
+    if kind == PERSON and first and fold(words[first - 1].text) in PERSON_TITLES:
+        cue = "title"  # "Mr Kennedy": the title settles the kind, and joins the full name
+    found.append(_mention(text, phrase, kind, cue))
+
+
+def _trimmed(text: str, phrase: list[Token]) -> list[Token]:
+    """The tagger's span without what is no part of the name: a full stop or lower-case words after it
+    ("Acme Inc." ending a sentence, "Cyber Security as well"), the word that opens the sentence before it
+    ("Later Jaishnakar added"; but "New York" stays whole)."""
+    while len(phrase) > 1 and (phrase[-1].text in (".", ",") or phrase[-1].text[:1].islower()):
+        phrase = phrase[:-1]
+    while len(phrase) > 1 and phrase[0].sentence_start and fold(phrase[0].text) in FUNCTION_WORDS and (
+        place_name(text[phrase[0].start : phrase[-1].end]) is None and fold(phrase[0].text) != "new"
+    ):
+        phrase = phrase[1:]
+    return phrase
+
+
+def _two_places(text: str, phrase: list[Token], kind: str, found: list[Mention]) -> tuple[str, list[Token]]:
+    """ "India & Japan hold talks", "U.S. And West Germany" (a wire's capitals): two places joined by "and",
+    not one organisation; the first goes to `found`, the second is what is left of the phrase."""
+    joined = [i for i, t in enumerate(phrase) if i and fold(t.text) in ("and", "&")]
+    if len(joined) != 1 or joined[0] + 1 >= len(phrase):
+        return kind, phrase
+    left, right = phrase[: joined[0]], phrase[joined[0] + 1 :]
+    if kind != PLACE and not all(place_name(text[part[0].start : part[-1].end]) is not None for part in (left, right)):
+        return kind, phrase
+    found.append(_mention(text, left, PLACE, "shape"))
+    return PLACE, right
+
+
+def _kind_in_context(words: list[Token], first: int, after: int, phrase: list[Token], kind: str) -> str:
+    """What the words around a name say of its kind: "celebrated in Liverpool" is the city where "beat
+    Liverpool" is the club; "Smith Barney analyst Craig Sloane" names the firm a person works for."""
+    if kind == ORGANIZATION and len(phrase) == 1 and first and fold(words[first - 1].text) in _PLACE_BEFORE:
+        if place_name(phrase[0].text) is not None and not phrase[0].team:
+            return PLACE
+    if kind == PERSON and phrase[-1] is words[after - 1] and _employer(words, after):
+        return ORGANIZATION
+    return kind
+
+
+def _cued_mentions(text: str, ruled: list[Mention], words: list[Token], lowered: set[str]) -> list[Mention]:
+    """The rules' mentions that stand whatever the tagger reads (a title, a head word, a side, a handle, an
+    acronym defined in brackets), a state body split from the country that owns it ("U.S. Embassy")."""
     mentions = [m for m in ruled if m.cue in _STRONG_CUES or (m.cue == "acronym" and _bracketed_after(text, m))]
     starts = [t.start for t in words]
     for mention in [m for m in mentions if m.kind == ORGANIZATION and m.cue == "organisation"]:
@@ -162,17 +226,6 @@ def find_mentions(text: str) -> list[Mention]:
                 continue
             rest = _mention(text, phrase[owner:], ORGANIZATION, "organisation")
             mention.start, mention.text = rest.start, rest.text
-    taken = [(m.start, m.end) for m in mentions]
-    for model in found:
-        if model.kind and not any(model.start < end and start < model.end for start, end in taken):
-            mentions.append(model)
-    shown = [*mentions, *(Mention(start, end, "", "", "veto") for start, end in vetoed)]
-    for guess in ruled:  # where no name is shown (the tagger read nothing, or MISC: "India-Japan talks"), the
-        # rules' places and acronyms ("OPEC said"),
-        # and lone words that may be a fuller name's short form ("Singh met officials")
-        if guess.cue in _FILLING_CUES and not any(m.start < guess.end and guess.start < m.end for m in shown):
-            mentions.append(guess)
-    mentions.sort(key=lambda m: m.start)
     return mentions
 
 
