@@ -98,7 +98,124 @@ def find_mentions(text: str) -> list[Mention]:
         if guess.cue in _FILLING_CUES and not _overlaps(guess, shown):
             mentions.append(guess)
     mentions.sort(key=lambda m: m.start)
+    mentions = _without_things(words, _without_own_wire(words, _named_across_on(text, words, mentions)))
+    return _shared_heads(text, _without_several_bodies(words, mentions))
+
+
+_COMPASS = frozenset("north south east west northern southern eastern western".split())
+
+
+def _shared_heads(text: str, mentions: list[Mention]) -> list[Mention]:
+    """ "South and East China Sea": a compass word before "and" shares the next place's name (the South China
+    Sea), where alone it names nothing."""
+    for before, after in zip(mentions, mentions[1:], strict=False):
+        words = after.text.split()
+        if (
+            before.kind == after.kind == PLACE
+            and fold(before.text) in _COMPASS
+            and len(words) >= 2
+            and fold(words[0]) in _COMPASS
+            and _AND.fullmatch(text, before.end, after.start)
+        ):
+            before.text = " ".join([before.text, *words[1:]])
     return mentions
+
+
+def _without_several_bodies(words: list[Token], mentions: list[Mention]) -> list[Mention]:
+    starts = {t.start: index for index, t in enumerate(words)}
+    ends = {t.end: index + 1 for index, t in enumerate(words)}
+    return [
+        m for m in mentions
+        if m.kind != ORGANIZATION or m.start not in starts or m.end not in ends
+        or not _several_bodies(words, starts[m.start], ends[m.end], words[starts[m.start] : ends[m.end]])
+    ]
+
+
+_ORDINARY_ADJECTIVES = frozenset("new first second third last next other only".split())
+
+
+def _without_things(words: list[Token], mentions: list[Mention]) -> list[Mention]:
+    """Acronyms of things, not of organisations: one the article counts in the plural ("two PCs") or makes
+    the noun of "a" or "an" ("bought a new PC.", "an MP3"; but "an IBM spokesman" is IBM's)."""
+    capitals = [m for m in mentions if m.kind == ORGANIZATION and ACRONYM.match(m.text)]
+    if not capitals:
+        return mentions
+    plural = {t.text[:-1] for t in words if t.text.endswith("s") and ACRONYM.match(t.text[:-1])}
+    starts = {t.start: index for index, t in enumerate(words)}
+    things = set(plural)
+    for mention in capitals:
+        at = starts.get(mention.start)
+        if at is None or (at + 1 < len(words) and words[at + 1].text[:1].islower()):
+            continue
+        before = at - 1
+        while before >= 0 and at - before <= 2 and words[before].text.islower() and (
+            words[before].text not in FUNCTION_WORDS or words[before].text in _ORDINARY_ADJECTIVES
+        ):
+            before -= 1  # "a new PC", "a cheap DVD"
+        if before >= 0 and words[before].text in ("a", "an"):
+            things.add(mention.text)
+    return [m for m in mentions if m.text not in things or m.kind != ORGANIZATION]
+
+
+def _agency(word: str) -> str | None:
+    """The news agency a word names ("Reuter" is how the wire signs itself), folded, if it names one."""
+    folded = fold(word)
+    return folded if folded in NEWS_AGENCIES else folded + "s" if folded + "s" in NEWS_AGENCIES else None
+
+
+def _without_own_wire(words: list[Token], mentions: list[Mention]) -> list[Mention]:
+    """A wire that signs the story or is credited in its dateline ("Reuter" on its last line, "(Reuters)")
+    names itself in it ("a Reuters survey", "told Reuters"): the reporter, not a name in the news; an agency
+    the story only cites ("Reuters reported, citing Interfax") stays a name."""
+    own = {
+        agency
+        for index, t in enumerate(words)
+        if (agency := _agency(t.text)) is not None
+        and (t.skip or (0 < index < len(words) - 1 and words[index - 1].text == "(" and words[index + 1].text == ")"))
+    }
+    if not own:
+        return mentions
+    return [m for m in mentions if m.kind != ORGANIZATION or _agency(m.text) not in own]
+
+
+# Head words of bodies and agreements named by their subject after "on": "General Agreement on Tariffs and
+# Trade", "Committee on Banking", "Conference on Disarmament".
+_ON_HEADS = frozenset("agreement conference committee subcommittee commission council convention treaty panel".split())
+
+
+def _named_across_on(text: str, words: list[Token], mentions: list[Mention]) -> list[Mention]:
+    """An organisation whose name runs on across "on" is one name, not its last words alone ("Tariffs and
+    Trade" of the General Agreement on Tariffs and Trade)."""
+    starts = [t.start for t in words]
+    wholes: list[Mention] = []
+    for index, mention in enumerate(mentions):
+        if mention.kind != ORGANIZATION:
+            continue
+        at = bisect.bisect_left(starts, mention.start)
+        if at < 2 or words[at - 1].text != "on" or fold(words[at - 2].text) not in _ON_HEADS or not capitalised(
+            words[at - 2]
+        ):
+            continue
+        first = at - 2
+        while first and capitalised(words[first - 1]) and not (
+            words[first - 1].sentence_start and fold(words[first - 1].text) in FUNCTION_WORDS
+        ):
+            first -= 1
+        start, end = words[first].start, mention.end
+        last = bisect.bisect_left(starts, mention.end) - 1  # the mention's last word
+        if " and " not in mention.text and last + 2 < len(words) and words[last + 1].text == "and" and capitalised(
+            words[last + 2]
+        ):  # "… on Tariffs and\nTrade": a line's end between the two
+            after = last + 2
+            while after + 1 < len(words) and after - last < 3 and capitalised(words[after + 1]):
+                after += 1
+            end = words[after].end
+        whole = Mention(start, end, " ".join(text[start:end].split()), ORGANIZATION, "organisation")
+        mentions[index] = whole
+        wholes.append(whole)
+    if not wholes:
+        return mentions
+    return [m for m in mentions if m in wholes or not any(w.start <= m.start and m.end <= w.end for w in wholes)]
 
 
 def _overlaps(mention: Mention, spans: list[tuple[int, int]]) -> bool:
@@ -131,7 +248,7 @@ def _read_span(
     """One name the tagger marks (`words[first:after]`, of CoNLL type `label`), trimmed to the name and
     given its kind: the mentions it holds go to `found`, a span that is no name to `vetoed`."""
     phrase = words[first:after]
-    if all(t.skip for t in phrase):
+    if all(t.skip for t in phrase) or _shouted_possessive(phrase):
         return
     phrase = _trimmed(text, phrase)
     if label == "PER":  # "J. R. R. Tolkien": initials before the name
@@ -162,15 +279,50 @@ def _read_span(
                 return  # "the U.S. Economy", "U.S. Dlrs": the country, and a word prose writes in lower case
         if len(phrase) == 1 and fold(phrase[0].text) in _LEGAL_ENDINGS:
             return  # "Ltd", "Corp": a firm's legal ending names no firm alone
+    if kind and _joined_to_event(words, after):
+        vetoed.append((phrase[0].start, phrase[-1].end))  # "Reciprocal Provision of Supply and Services Agreement"
+        return
+    if kind and len(phrase) > 2 and fold(phrase[0].text) == "line" and fold(phrase[1].text) == "of":
+        kind = PLACE  # "Line of Actual Control": a boundary, a place
     kind, phrase = _two_places(text, phrase, kind, found)
     if kind and kind != PLACE and _not_a_name(text, phrase):
         vetoed.append((phrase[0].start, phrase[-1].end))  # and no rule's guess there either
         kind = ""
     kind = _kind_in_context(words, first, after, phrase, kind)
     cue = "team" if kind == ORGANIZATION and phrase[0].team else "shape"
-    if kind == PERSON and first and fold(words[first - 1].text) in PERSON_TITLES:
+    if kind == PERSON and first and fold(words[first - 1].text) in PERSON_TITLES and not _firm_role(words, first - 1):
         cue = "title"  # "Mr Kennedy": the title settles the kind, and joins the full name
     found.append(_mention(text, phrase, kind, cue))
+
+
+def _shouted_possessive(phrase: list[Token]) -> bool:
+    """ "U.S. TREASURY'S BAKER SAYS": a possessive inside a span of a headline in capitals, where the tagger
+    cannot tell where a name ends; the rules' places stand there, and the collection's known surnames."""
+    return phrase[0].shouting and any(t.text.endswith(("'S", "’S")) for t in phrase[:-1])
+
+
+def _several_bodies(words: list[Token], first: int, after: int, phrase: list[Token]) -> bool:
+    """ "India's Defence and Foreign Ministries", "the Air Forces of the two countries": a head word in the
+    plural, joined to another name by "and" or owned by several, names no one organisation."""
+    head = fold(phrase[-1].text)
+    if not (head.endswith("ies") and head[:-3] + "y" in ORGANISATION_WORDS) and not (
+        head.endswith("s") and head[:-1] in ORGANISATION_WORDS
+    ):
+        return False
+    if len(phrase) > 2:
+        return False  # "Japan Ground Self-Defense Forces": a name of its own
+    if first >= 2 and fold(words[first - 1].text) in ("and", "&"):
+        return True
+    following = " ".join(fold(t.text) for t in words[after : after + 3])
+    return following.startswith(("of the two", "of both"))
+
+
+_DEAL_ROLES = frozenset("lead co-lead sole joint co".split())
+
+
+def _firm_role(words: list[Token], title: int) -> bool:
+    """ "lead manager Banque Paribas", "sole manager Kidder Peabody": a firm's part in a deal, not a person's title."""
+    return title > 0 and fold(words[title - 1].text) in _DEAL_ROLES
 
 
 def _trimmed(text: str, phrase: list[Token]) -> list[Token]:
@@ -434,9 +586,38 @@ def rule_mentions(text: str, tokens: list[Token], lowered: set[str]) -> list[Men
                 len(judged) == 1
             ):
                 judged[0].cue = "title"  # "Mongolia's Minister of Defence, Gursediin Saikhanbayar"
+            partners = _partners_before(tokens, i, phrase)
+            if partners < i:  # "L.F. Rothschild, Unterberg, Towbin Inc": one firm of three partners
+                _drop_from(mentions, tokens[partners].start)
+                judged = [_mention(text, tokens[partners : i + len(phrase)], ORGANIZATION, "organisation")]
             mentions.extend(judged)
         i = j
     return mentions
+
+
+def _partners_before(tokens: list[Token], start: int, phrase: list[Token]) -> int:
+    """Where a firm named by its partners starts, when `phrase` is the last partner and the legal ending
+    ("Towbin Inc" after "L.F. Rothschild, Unterberg,"): two names or more before it, each of one to three words
+    and a comma; `start` when there are none (a list of firms ends with "and": "Ford, Chrysler and GM Corp")."""
+    if not phrase or fold(phrase[-1].text) not in _LEGAL_ENDINGS or phrase[0].shouting:
+        return start
+    joined = any(fold(t.text) in ("and", "&") for t in phrase)  # "Harris Upham And Co Inc": one partner needed
+    if len(phrase) != 2 and not joined:
+        return start
+    first = start
+    names = 0
+    while first >= 2 and tokens[first - 1].text == "," and names < 3:
+        end = first - 1
+        begin = end
+        while begin > 0 and end - begin < 4 and (capitalised(tokens[begin - 1]) or (
+            tokens[begin - 1].text == "." and begin > 1 and len(tokens[begin - 2].text) == 1
+        )):
+            begin -= 1
+        if begin == end or (tokens[begin].sentence_start and fold(tokens[begin].text) in FUNCTION_WORDS):
+            break
+        first = begin
+        names += 1
+    return first if names >= (1 if joined else 2) else start
 
 
 _ROLE_NOUNS = frozenset("counterpart counterparts leader chief head aide adviser advisor official".split())
@@ -521,7 +702,7 @@ def _capitalised_run(tokens: list[Token], start: int) -> int:
 
 def _firm_ending(tokens: list[Token], after: int) -> int:
     """ "Merrill Lynch and Co", "Smith & Sons Ltd": where such a firm's name ends (`after` when it is none)."""
-    if after + 1 >= len(tokens) or tokens[after].text not in ("and", "&") or tokens[after - 1].team:
+    if after + 1 >= len(tokens) or tokens[after].text not in ("and", "And", "&") or tokens[after - 1].team:
         return after
     if fold(tokens[after + 1].text) not in FIRM_ENDINGS or not capitalised(tokens[after + 1]):
         return after
