@@ -105,7 +105,7 @@ def _keys(kind: str, aliases: Iterable[str]) -> set[str]:
 def _key(kind: str, alias: str) -> str | None:
     words = _words(alias)
     if kind == PLACE:
-        return "place:" + fold(place_name(alias) or alias)
+        return "place:" + fold(place_name(alias) or _cut_short(alias) or alias)
     if kind == PERSON and len(words) >= 2:
         return "person:" + " ".join(sorted(words))
     if kind == ORGANIZATION:
@@ -196,7 +196,7 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
     for group in groups.values():
         kind = group.kind
         if kind == PLACE:  # every form of one place is one row: "U.S." and "United States", "Britain" and "UK"
-            known = place_name(group.mentions[0].text)
+            known = place_name(group.mentions[0].text) or _cut_short(group.mentions[0].text)
             if known is not None:
                 if known in by_place:
                     by_place[known].absorb(group)
@@ -253,6 +253,18 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
             full.remove(group)
     _merge_misspellings(full, people)
     return full
+
+
+def _cut_short(text: str) -> str | None:
+    """ "Austral" for Australia: a word the gazetteer does not know that is one country's name without its last
+    letter or two (a slip of the keyboard)."""
+    from reader.names.gazetteer import countries, place_name
+
+    word = fold(text)
+    if len(word) < 5 or " " in word or not word.isalpha():
+        return None
+    fits = [c for c in countries() if c.startswith(word) and 0 < len(c) - len(word) <= 2 and " " not in c]
+    return place_name(fits[0]) if len(fits) == 1 else None
 
 
 def _firm_openings(ranked: list[CollectionName]) -> dict[str, CollectionName]:
@@ -363,7 +375,8 @@ def _entity(group: _Group) -> ArticleName:
 
     name = min(surfaces, key=preference)
     if kind == PLACE:  # the place's own name, from whichever of its forms the gazetteer knows
-        name = next((known for text in sorted(surfaces, key=preference) if (known := place_name(text))), name)
+        forms = sorted(surfaces, key=preference)
+        name = next((known for text in forms if (known := place_name(text) or _cut_short(text))), name)
     spans = sorted((m.start, m.end) for m in group.mentions)
     evidence = _person_evidence(group, name) if kind == PERSON else TITLED
     return ArticleName(name, kind, sorted(surfaces, key=lambda t: order[t]), spans, evidence)

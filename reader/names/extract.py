@@ -99,6 +99,9 @@ def find_mentions(text: str) -> list[Mention]:
             mentions.append(guess)
     mentions.sort(key=lambda m: m.start)
     mentions = _without_things(words, _without_own_wire(words, _named_across_on(text, words, mentions)))
+    agreements = {m.text for m in ruled if m.cue == "acronym" and _defines_an_agreement(text, m)}
+    if agreements:  # "the Acquisition and Cross-Servicing Agreement (ACSA)": the agreement's acronym, wherever used
+        mentions = [m for m in mentions if m.text not in agreements]
     return _shared_heads(text, _without_several_bodies(words, mentions))
 
 
@@ -359,13 +362,20 @@ def _kind_in_context(words: list[Token], first: int, after: int, phrase: list[To
             return PLACE
     if kind == PERSON and phrase[-1] is words[after - 1] and _employer(words, after):
         return ORGANIZATION
+    if kind == PLACE and first >= 2 and words[first - 1].text == "to" and fold(words[first - 2].text) in _TAKE:
+        if place_name(phrase[0].text) is None:
+            return ORGANIZATION  # "Taking to Twitter": where one speaks, a platform, not a place
     return kind
+
+
+_TAKE = frozenset("take takes taking took taken".split())
 
 
 def _cued_mentions(text: str, ruled: list[Mention], words: list[Token], lowered: set[str]) -> list[Mention]:
     """The rules' mentions that stand whatever the tagger reads (a title, a head word, a side, a handle, an
     acronym defined in brackets), a state body split from the country that owns it ("U.S. Embassy")."""
     mentions = [m for m in ruled if m.cue in _STRONG_CUES or (m.cue == "acronym" and _bracketed_after(text, m))]
+
     starts = [t.start for t in words]
     for mention in [m for m in mentions if m.kind == ORGANIZATION and m.cue == "organisation"]:
         first = bisect.bisect_left(starts, mention.start)
@@ -453,6 +463,14 @@ def _bracketed_after(text: str, mention: Mention) -> bool:
         return False
     before = text[max(0, mention.start - 30) : mention.start - 1].split()
     return not before or fold(before[-1]) not in PERSON_TITLES
+
+
+def _defines_an_agreement(text: str, mention: Mention) -> bool:
+    """ "Acquisition and Cross-Servicing Agreement (ACSA)": an acronym in brackets after an agreement's name."""
+    if not _bracketed_after(text, mention):
+        return False
+    before = text[max(0, mention.start - 40) : mention.start - 1].split()
+    return bool(before) and fold(before[-1]) in EVENT_WORDS
 
 
 def _not_a_name(text: str, phrase: list[Token]) -> bool:

@@ -119,3 +119,10 @@ def test_the_seeds_forms_that_name_no_one_organisation_or_place() -> None:
 def test_a_thing_bought_is_no_organisation() -> None:
     assert _kinds("He bought a new PC. Most DVDs sold out, and a DVD costs less.") == {}
     assert _kinds("An IBM spokesman said IBM would sell it.") == {"IBM": "organization"}
+
+
+def test_the_seeds_platform_slip_and_agreement_are_not_places_or_bodies() -> None:
+    assert _kinds("Taking to Twitter, Rajnath Singh said the talks went well.")["Twitter"] == "organization"
+    assert _kinds("It holds talks with the US, Russia, Austral and Japan.")["Australia"] == "place"
+    kinds = _kinds("Japan and India inked the Acquisition and Cross-Servicing Agreement (ACSA). The ACSA helps.")
+    assert kinds == {"Japan": "place", "India": "place"}
