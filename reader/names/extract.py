@@ -110,7 +110,8 @@ _COMPASS = frozenset("north south east west northern southern eastern western".s
 
 def _shared_heads(text: str, mentions: list[Mention]) -> list[Mention]:
     """ "South and East China Sea": a compass word before "and" shares the next place's name (the South China
-    Sea), where alone it names nothing."""
+    Sea); alone it names nothing, so it is not listed (every span of a name is one of its written forms)."""
+    shared = []
     for before, after in zip(mentions, mentions[1:], strict=False):
         words = after.text.split()
         if (
@@ -120,8 +121,8 @@ def _shared_heads(text: str, mentions: list[Mention]) -> list[Mention]:
             and fold(words[0]) in _COMPASS
             and _AND.fullmatch(text, before.end, after.start)
         ):
-            before.text = " ".join([before.text, *words[1:]])
-    return mentions
+            shared.append(before)
+    return [m for m in mentions if not any(m is s for s in shared)]
 
 
 def _without_several_bodies(words: list[Token], mentions: list[Mention]) -> list[Mention]:

@@ -111,7 +111,7 @@ def test_the_seeds_forms_that_name_no_one_organisation_or_place() -> None:
         "were raised. They welcomed the Reciprocal Provision of Supply and Services Agreement.\n"
     )
     assert kinds == {
-        "Japan": "place", "India": "place", "Indo-Pacific": "place", "China": "place", "South China Sea": "place",
+        "Japan": "place", "India": "place", "Indo-Pacific": "place", "China": "place",
         "East China Sea": "place", "Line of Actual Control": "place",
     }
 
