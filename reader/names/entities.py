@@ -85,6 +85,7 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(w for w in _SEPARATORS.split(fold(text).replace("’s", "").lstrip("@")) if w)
 
 
+@lru_cache(maxsize=1 << 14)
 def _short_forms(alias: str) -> tuple[str, ...]:
     """The words a person's name is shortened to when used alone: any but a given name that opens it ("Yeutter"
     and never "Clayton" for Clayton Yeutter, where "Clayton" alone is Clayton and Dubilier; "Zhao" for Zhao Ziyang)."""

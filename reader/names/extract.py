@@ -126,13 +126,18 @@ def _shared_heads(text: str, mentions: list[Mention]) -> list[Mention]:
 
 
 def _without_several_bodies(words: list[Token], mentions: list[Mention]) -> list[Mention]:
-    starts = {t.start: index for index, t in enumerate(words)}
-    ends = {t.end: index + 1 for index, t in enumerate(words)}
-    return [
-        m for m in mentions
-        if m.kind != ORGANIZATION or m.start not in starts or m.end not in ends
-        or not _several_bodies(words, starts[m.start], ends[m.end], words[starts[m.start] : ends[m.end]])
-    ]
+    plural = [m for m in mentions if m.kind == ORGANIZATION and m.text.endswith("s")]
+    if not plural:
+        return mentions
+    starts = [t.start for t in words]
+    dropped = []
+    for m in plural:
+        first = bisect.bisect_left(starts, m.start)
+        after = bisect.bisect_left(starts, m.end)
+        whole = words[first : first + 1] and words[first].start == m.start and words[after - 1].end == m.end
+        if whole and after > first and _several_bodies(words, first, after, words[first:after]):
+            dropped.append(m)
+    return [m for m in mentions if not any(m is d for d in dropped)]
 
 
 _ORDINARY_ADJECTIVES = frozenset("new first second third last next other only".split())
@@ -144,8 +149,9 @@ def _without_things(words: list[Token], mentions: list[Mention]) -> list[Mention
     capitals = [m for m in mentions if m.kind == ORGANIZATION and ACRONYM.match(m.text)]
     if not capitals:
         return mentions
-    plural = {t.text[:-1] for t in words if t.text.endswith("s") and ACRONYM.match(t.text[:-1])}
-    starts = {t.start: index for index, t in enumerate(words)}
+    written = {m.text for m in capitals}
+    plural = {t.text[:-1] for t in words if t.text[-1:] == "s" and t.text[:-1] in written}
+    starts = {t.start: index for index, t in enumerate(words) if t.text in written}
     things = set(plural)
     for mention in capitals:
         at = starts.get(mention.start)
@@ -174,8 +180,8 @@ def _without_own_wire(words: list[Token], mentions: list[Mention]) -> list[Menti
     own = {
         agency
         for index, t in enumerate(words)
-        if (agency := _agency(t.text)) is not None
-        and (t.skip or (0 < index < len(words) - 1 and words[index - 1].text == "(" and words[index + 1].text == ")"))
+        if (t.skip or (0 < index < len(words) - 1 and words[index - 1].text == "(" and words[index + 1].text == ")"))
+        and (agency := _agency(t.text)) is not None
     }
     if not own:
         return mentions
@@ -184,12 +190,15 @@ def _without_own_wire(words: list[Token], mentions: list[Mention]) -> list[Menti
 
 # Head words of bodies and agreements named by their subject after "on": "General Agreement on Tariffs and
 # Trade", "Committee on Banking", "Conference on Disarmament".
+_ON = re.compile(r"\son\s")
 _ON_HEADS = frozenset("agreement conference committee subcommittee commission council convention treaty panel".split())
 
 
 def _named_across_on(text: str, words: list[Token], mentions: list[Mention]) -> list[Mention]:
     """An organisation whose name runs on across "on" is one name, not its last words alone ("Tariffs and
     Trade" of the General Agreement on Tariffs and Trade)."""
+    if _ON.search(text) is None:
+        return mentions  # most texts: one search instead of a list of every word's place
     starts = [t.start for t in words]
     wholes: list[Mention] = []
     for index, mention in enumerate(mentions):
