@@ -28,6 +28,7 @@ _KIND_ORDER = {kind: index for index, kind in enumerate(KINDS)}
 _DEFINITION = re.compile(r"\s*\(([A-Z][A-Za-z&]{1,7})\)")  # an acronym defined in brackets after a name
 _INITIALS = re.compile(r"^[A-Z](?:\s*(?:and|&)\s*[A-Z])+$")  # "S and P", "S&P": a firm's initials
 _CUE_KINDS = {"title": PERSON, "team": ORGANIZATION}  # cues that settle a name's kind (see _Group.kind)
+_WORD_USES = 3  # a surname written in lower case this often in a collection is a word ("price", "young")
 _MINORITY = 2  # a name's rarer kind joins its commoner one when it is half as common or less
 _MISSPELLING_LENGTH = 5  # shorter names are one edit away from too many other words
 
@@ -84,6 +85,18 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(w for w in _SEPARATORS.split(fold(text).replace("’s", "").lstrip("@")) if w)
 
 
+@lru_cache(maxsize=1 << 14)
+def _short_forms(alias: str) -> tuple[str, ...]:
+    """The words a person's name is shortened to when used alone: any but a given name that opens it ("Yeutter"
+    and never "Clayton" for Clayton Yeutter, where "Clayton" alone is Clayton and Dubilier; "Zhao" for Zhao Ziyang)."""
+    from reader.names.gazetteer import given_names
+
+    words = _words(alias)
+    if len(words) >= 2 and words[0] in given_names():
+        return words[1:]
+    return words
+
+
 def _keys(kind: str, aliases: Iterable[str]) -> set[str]:
     """Keys under which the same entity is found again in other articles."""
     return {key for alias in aliases if (key := _key(kind, alias))}
@@ -93,7 +106,7 @@ def _keys(kind: str, aliases: Iterable[str]) -> set[str]:
 def _key(kind: str, alias: str) -> str | None:
     words = _words(alias)
     if kind == PLACE:
-        return "place:" + fold(place_name(alias) or alias)
+        return "place:" + fold(place_name(alias) or _cut_short(alias) or alias)
     if kind == PERSON and len(words) >= 2:
         return "person:" + " ".join(sorted(words))
     if kind == ORGANIZATION:
@@ -184,7 +197,7 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
     for group in groups.values():
         kind = group.kind
         if kind == PLACE:  # every form of one place is one row: "U.S." and "United States", "Britain" and "UK"
-            known = place_name(group.mentions[0].text)
+            known = place_name(group.mentions[0].text) or _cut_short(group.mentions[0].text)
             if known is not None:
                 if known in by_place:
                     by_place[known].absorb(group)
@@ -218,6 +231,7 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
         if len(fits) == 1:
             fits[0].absorb(group)
             full.remove(group)
+    _merge_short_names(full)
     # "Mr Kennedy" after "Charles Kennedy": a title on the surname makes the full name a person, whatever
     # kind the full name's own context gave it.
     for group in [g for g in full if len(g.words) == 1 and any(m.cue == "title" for m in g.mentions)]:
@@ -230,7 +244,7 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
     people = [(a, "".join(_ordered(a))) for a in full if len(a.words) >= 2 and a.kind == PERSON]
     for group in [g for g in full if len(g.words) == 1]:
         word = next(iter(group.words))
-        fits = [a for a, joined in people if word in a.words or word == joined]
+        fits = [a for a, joined in people if word in _short_forms(a.mentions[0].text) or word == joined]
         if group.kind != PERSON and not group.only_aliases:
             # a surname the tagger alone calls something else ("Singh said") is the person's short form
             surname = [a for a in fits if _ordered(a)[-1:] == (word,)]
@@ -240,6 +254,62 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
             full.remove(group)
     _merge_misspellings(full, people)
     return full
+
+
+def _cut_short(text: str) -> str | None:
+    """ "Austral" for Australia: a word the gazetteer does not know that is one country's name without its last
+    letter or two (a slip of the keyboard)."""
+    from reader.names.gazetteer import countries, place_name
+
+    word = fold(text)
+    if len(word) < 5 or " " in word or not word.isalpha():
+        return None
+    fits = [c for c in countries() if c.startswith(word) and 0 < len(c) - len(word) <= 2 and " " not in c]
+    return place_name(fits[0]) if len(fits) == 1 else None
+
+
+def _firm_openings(ranked: list[CollectionName]) -> dict[str, CollectionName]:
+    """The first two words or more of each firm's name (one with a legal ending: "Smith Barney, Harris Upham and
+    Co Inc", "Drexel Burnham Lambert Inc"), folded: the firm a "person" of that name is, without a title. The
+    most widely named firm keeps an opening that several share."""
+    openings: dict[str, CollectionName] = {}
+    for entity in ranked:
+        if entity.kind != ORGANIZATION or not entity.listed:
+            continue
+        words = _words(entity.name)
+        core = _firm_words(words)
+        if len(core) == len(words) or len(core) < 2:
+            continue  # no legal ending: "Federal Reserve Board" is no firm "Federal Reserve"
+        for end in range(2, len(core) + 1):
+            openings.setdefault(" ".join(core[:end]), entity)
+    return openings
+
+
+def _merge_short_names(full: list[_Group]) -> None:
+    """An organisation named with and without its last head word ("Federal Reserve Board", "Federal Reserve")
+    is one, as is its clipped first word alone ("the Fed") when it fits exactly one organisation's name."""
+    from reader.names.gazetteer import ORGANISATION_WORDS
+
+    organisations = sorted((g for g in full if g.kind == ORGANIZATION), key=lambda g: -len(g.words))
+    for longer in organisations:
+        words = _ordered(longer)
+        if len(words) < 3 or words[-1] not in ORGANISATION_WORDS or longer not in full:
+            continue
+        shorter = next(
+            (g for g in full if g is not longer and g.kind == ORGANIZATION and _ordered(g) == words[:-1]), None
+        )
+        if shorter is not None:
+            longer.absorb(shorter)
+            full.remove(shorter)
+    for clipped in [g for g in full if g.kind == ORGANIZATION and len(g.words) == 1]:
+        word = _ordered(clipped)[0]
+        if len(word) < 3 or not clipped.mentions[0].text[1:].islower():
+            continue  # "Fed", not "FED" or "EC" (an acronym is merged by its letters)
+        fits = [g for g in full if g.kind == ORGANIZATION and len(g.words) >= 2 and _ordered(g)[0] != word
+                and _ordered(g)[0].startswith(word)]
+        if len(fits) == 1:
+            fits[0].absorb(clipped)
+            full.remove(clipped)
 
 
 def _abbreviates(short: str, name: str) -> bool:
@@ -266,6 +336,8 @@ def _merge_misspellings(full: list[_Group], people: list[tuple[_Group, str]]) ->
     from rapidfuzz.distance import DamerauLevenshtein
 
     for group in [g for g in full if len(g.words) == 1 and (g.only_aliases or g.kind == PERSON)]:
+        if any(m.cue == "title" for m in group.mentions):
+            continue  # "President Reagan" beside "Donald Regan": a titled name is a person of its own
         word = next(iter(group.words))
         if len(word) < _MISSPELLING_LENGTH:
             continue  # short words are one edit from too many others to tell
@@ -304,7 +376,8 @@ def _entity(group: _Group) -> ArticleName:
 
     name = min(surfaces, key=preference)
     if kind == PLACE:  # the place's own name, from whichever of its forms the gazetteer knows
-        name = next((known for text in sorted(surfaces, key=preference) if (known := place_name(text))), name)
+        forms = sorted(surfaces, key=preference)
+        name = next((known for text in forms if (known := place_name(text) or _cut_short(text))), name)
     spans = sorted((m.start, m.end) for m in group.mentions)
     evidence = _person_evidence(group, name) if kind == PERSON else TITLED
     return ArticleName(name, kind, sorted(surfaces, key=lambda t: order[t]), spans, evidence)
@@ -520,7 +593,7 @@ class NameIndex:
         for key in keys:
             self._by_key.setdefault(key, index)
         if kind == PERSON:
-            for word in {w for alias in aliases for w in _words(alias)}:
+            for word in {w for alias in aliases for w in _short_forms(alias)}:
                 self._singles.setdefault((kind, word), set()).add(index)
 
     def _single_word_match(self, name: ArticleName) -> int | None:
@@ -598,8 +671,14 @@ class NameIndex:
                     if " " not in key and key != own:
                         spelt_out.setdefault(key, set()).add(entity.id)
         into: dict[int, CollectionName] = {}
+        surnames = self._titled_surnames()
+        firms = _firm_openings(ranked)
         for entity in self.entities:
             if not entity.listed:
+                continue
+            person = surnames.get(entity.name) if entity.kind != PERSON else None
+            if person is not None and len(person.articles) >= len(entity.articles) and place_name(entity.name) is None:
+                into[entity.id] = person  # "Sumita says…" read as a firm in a headline: the Governor
                 continue
             if entity.kind == PERSON:
                 candidates = []
@@ -607,6 +686,8 @@ class NameIndex:
                     place = place_name(entity.name)
                     candidates = [key for key in (_key(ORGANIZATION, entity.name), place and _key(PLACE, place)) if key]
                 target = next((by_key[key] for key in candidates if key in by_key), None)
+                if target is None and entity.evidence < TITLED:  # "Smith Barney" (Smith Barney, Harris Upham and Co)
+                    target = firms.get(" ".join(_words(entity.name)))
                 if target is None and entity.evidence == SHAPE_ONLY:
                     entity.listed = False
                     continue
@@ -660,6 +741,22 @@ class NameIndex:
             if index in into:
                 self._by_key[key] = into[index].id
 
+    def _titled_surnames(self) -> dict[str, CollectionName]:
+        """Surname (as written, capitalised) → the one person a title names by it, or one named four times as
+        widely as any other titled person of that surname."""
+        holders: dict[str, list[CollectionName]] = {}
+        for entity in self.entities:
+            if entity.kind == PERSON and entity.listed and entity.evidence == TITLED:
+                words = entity.name.split()
+                if len(words) >= 2 and len(words[-1]) >= 4 and words[-1][:1].isupper() and not words[-1].isupper():
+                    holders.setdefault(words[-1], []).append(entity)
+        surnames = {}
+        for surname, found in holders.items():
+            found.sort(key=lambda e: (-len(e.articles), e.id))
+            if len(found) == 1 or len(found[0].articles) >= 4 * len(found[1].articles):
+                surnames[surname] = found[0]
+        return surnames
+
     def _decoded(self, article_id: str) -> list[tuple[int, ArticleName]]:
         if article_id not in self._position or self._decode is None or self._fetch is None:
             return []
@@ -694,9 +791,12 @@ class NameIndex:
                 words = _words(entity.name)
                 if len(words) >= 2 and len(words[-1]) >= 4 and place_name(words[-1]) is None:
                     holders.setdefault(words[-1], []).append(entity)
-        for _, body in bodies:  # a surname written in lower case anywhere is a word too
-            for word in _LOWER_WORD.findall(body):
-                holders.pop(word, None)
+        lower: Counter[str] = Counter()  # a surname the collection writes in lower case is a word too
+        for _, body in bodies:  # (once is a slip or a rare sense: "a baker" beside James Baker)
+            lower.update(word for word in _LOWER_WORD.findall(body) if word in holders)
+        for word, count in lower.items():
+            if count >= _WORD_USES:
+                del holders[word]
         surnames: dict[str, CollectionName] = {}
         for surname, found in holders.items():
             found.sort(key=lambda e: (-len(e.articles), e.id))

@@ -80,76 +80,312 @@ def find_mentions(text: str) -> list[Mention]:
     a handle. Where a rule has such a cue its mention stands; everywhere else the tagger's names do ("Nokia
     said", "Labour"), and the rules' guesses from a name's shape alone ("Taking", "Expected Agenda") are dropped.
     """
-    from reader.names.tagger import spans, tagger
-
     tokens = tokenize(text)
     words = [t for t in tokens if t.text != "\n"]
     lowered = lowered_words(words)
     ruled = rule_mentions(text, tokens, lowered)
+    found, vetoed = _tagged_mentions(text, words, lowered)
+    found = _whole_places(ruled, _possessive_pairs(text, found))
+    mentions = _cued_mentions(text, ruled, words, lowered)
+    taken = [(m.start, m.end) for m in mentions]
+    for model in found:  # the tagger's names, where no rule with a cue stands
+        if model.kind and not _overlaps(model, taken):
+            mentions.append(model)
+    shown = [*taken, *((m.start, m.end) for m in mentions[len(taken) :]), *vetoed]
+    for guess in ruled:  # where no name is shown (the tagger read nothing, or MISC: "India-Japan talks"), the
+        # rules' places and acronyms ("OPEC said"), and lone words that may be a fuller name's short form
+        # ("Singh met officials")
+        if guess.cue in _FILLING_CUES and not _overlaps(guess, shown):
+            mentions.append(guess)
+    mentions.sort(key=lambda m: m.start)
+    mentions = _without_things(words, _without_own_wire(words, _named_across_on(text, words, mentions)))
+    agreements = {m.text for m in ruled if m.cue == "acronym" and _defines_an_agreement(text, m)}
+    if agreements:  # "the Acquisition and Cross-Servicing Agreement (ACSA)": the agreement's acronym, wherever used
+        mentions = [m for m in mentions if m.text not in agreements]
+    return _shared_heads(text, _without_several_bodies(words, mentions))
+
+
+_COMPASS = frozenset("north south east west northern southern eastern western".split())
+
+
+def _shared_heads(text: str, mentions: list[Mention]) -> list[Mention]:
+    """ "South and East China Sea": a compass word before "and" shares the next place's name (the South China
+    Sea); alone it names nothing, so it is not listed (every span of a name is one of its written forms)."""
+    shared = []
+    for before, after in zip(mentions, mentions[1:], strict=False):
+        words = after.text.split()
+        if (
+            before.kind == after.kind == PLACE
+            and fold(before.text) in _COMPASS
+            and len(words) >= 2
+            and fold(words[0]) in _COMPASS
+            and _AND.fullmatch(text, before.end, after.start)
+        ):
+            shared.append(before)
+    return [m for m in mentions if not any(m is s for s in shared)]
+
+
+def _without_several_bodies(words: list[Token], mentions: list[Mention]) -> list[Mention]:
+    plural = [m for m in mentions if m.kind == ORGANIZATION and m.text.endswith("s")]
+    if not plural:
+        return mentions
+    starts = [t.start for t in words]
+    dropped = []
+    for m in plural:
+        first = bisect.bisect_left(starts, m.start)
+        after = bisect.bisect_left(starts, m.end)
+        whole = words[first : first + 1] and words[first].start == m.start and words[after - 1].end == m.end
+        if whole and after > first and _several_bodies(words, first, after, words[first:after]):
+            dropped.append(m)
+    return [m for m in mentions if not any(m is d for d in dropped)]
+
+
+_ORDINARY_ADJECTIVES = frozenset("new first second third last next other only".split())
+
+
+def _without_things(words: list[Token], mentions: list[Mention]) -> list[Mention]:
+    """Acronyms of things, not of organisations: one the article counts in the plural ("two PCs") or makes
+    the noun of "a" or "an" ("bought a new PC.", "an MP3"; but "an IBM spokesman" is IBM's)."""
+    capitals = [m for m in mentions if m.kind == ORGANIZATION and ACRONYM.match(m.text)]
+    if not capitals:
+        return mentions
+    written = {m.text for m in capitals}
+    plural = {t.text[:-1] for t in words if t.text[-1:] == "s" and t.text[:-1] in written}
+    starts = {t.start: index for index, t in enumerate(words) if t.text in written}
+    things = set(plural)
+    for mention in capitals:
+        at = starts.get(mention.start)
+        if at is None or (at + 1 < len(words) and words[at + 1].text[:1].islower()):
+            continue
+        before = at - 1
+        while before >= 0 and at - before <= 2 and words[before].text.islower() and (
+            words[before].text not in FUNCTION_WORDS or words[before].text in _ORDINARY_ADJECTIVES
+        ):
+            before -= 1  # "a new PC", "a cheap DVD"
+        if before >= 0 and words[before].text in ("a", "an"):
+            things.add(mention.text)
+    return [m for m in mentions if m.text not in things or m.kind != ORGANIZATION]
+
+
+def _agency(word: str) -> str | None:
+    """The news agency a word names ("Reuter" is how the wire signs itself), folded, if it names one."""
+    folded = fold(word)
+    return folded if folded in NEWS_AGENCIES else folded + "s" if folded + "s" in NEWS_AGENCIES else None
+
+
+def _without_own_wire(words: list[Token], mentions: list[Mention]) -> list[Mention]:
+    """A wire that signs the story or is credited in its dateline ("Reuter" on its last line, "(Reuters)")
+    names itself in it ("a Reuters survey", "told Reuters"): the reporter, not a name in the news; an agency
+    the story only cites ("Reuters reported, citing Interfax") stays a name."""
+    own = {
+        agency
+        for index, t in enumerate(words)
+        if (t.skip or (0 < index < len(words) - 1 and words[index - 1].text == "(" and words[index + 1].text == ")"))
+        and (agency := _agency(t.text)) is not None
+    }
+    if not own:
+        return mentions
+    return [m for m in mentions if m.kind != ORGANIZATION or _agency(m.text) not in own]
+
+
+# Head words of bodies and agreements named by their subject after "on": "General Agreement on Tariffs and
+# Trade", "Committee on Banking", "Conference on Disarmament".
+_ON = re.compile(r"\son\s")
+_ON_HEADS = frozenset("agreement conference committee subcommittee commission council convention treaty panel".split())
+
+
+def _named_across_on(text: str, words: list[Token], mentions: list[Mention]) -> list[Mention]:
+    """An organisation whose name runs on across "on" is one name, not its last words alone ("Tariffs and
+    Trade" of the General Agreement on Tariffs and Trade)."""
+    if _ON.search(text) is None:
+        return mentions  # most texts: one search instead of a list of every word's place
+    starts = [t.start for t in words]
+    wholes: list[Mention] = []
+    for index, mention in enumerate(mentions):
+        if mention.kind != ORGANIZATION:
+            continue
+        at = bisect.bisect_left(starts, mention.start)
+        if at < 2 or words[at - 1].text != "on" or fold(words[at - 2].text) not in _ON_HEADS or not capitalised(
+            words[at - 2]
+        ):
+            continue
+        first = at - 2
+        while first and capitalised(words[first - 1]) and not (
+            words[first - 1].sentence_start and fold(words[first - 1].text) in FUNCTION_WORDS
+        ):
+            first -= 1
+        start, end = words[first].start, mention.end
+        last = bisect.bisect_left(starts, mention.end) - 1  # the mention's last word
+        if " and " not in mention.text and last + 2 < len(words) and words[last + 1].text == "and" and capitalised(
+            words[last + 2]
+        ):  # "… on Tariffs and\nTrade": a line's end between the two
+            after = last + 2
+            while after + 1 < len(words) and after - last < 3 and capitalised(words[after + 1]):
+                after += 1
+            end = words[after].end
+        whole = Mention(start, end, " ".join(text[start:end].split()), ORGANIZATION, "organisation")
+        mentions[index] = whole
+        wholes.append(whole)
+    if not wholes:
+        return mentions
+    return [m for m in mentions if m in wholes or not any(w.start <= m.start and m.end <= w.end for w in wholes)]
+
+
+def _overlaps(mention: Mention, spans: list[tuple[int, int]]) -> bool:
+    return any(mention.start < end and start < mention.end for start, end in spans)
+
+
+def _tagged_mentions(text: str, words: list[Token], lowered: set[str]) -> tuple[list[Mention], list[tuple[int, int]]]:
+    """The tagger's names, each read as a reader would (see _read_span), and the spans where it read a word
+    as no name, so that no rule's guess stands there either."""
+    from reader.names.tagger import spans, tagger
+
     found: list[Mention] = []
     vetoed: list[tuple[int, int]] = []
     if words:
         for first, after, label in spans(tagger().tag(text, words, lowered)):
-            phrase = words[first:after]
-            if all(t.skip for t in phrase):
-                continue
-            while len(phrase) > 1 and (phrase[-1].text in (".", ",") or phrase[-1].text[:1].islower()):
-                phrase = phrase[:-1]  # "Acme Inc." ending a sentence, "Cyber Security as well": not the name
-            while len(phrase) > 1 and phrase[0].sentence_start and fold(phrase[0].text) in FUNCTION_WORDS and (
-                place_name(text[phrase[0].start : phrase[-1].end]) is None and fold(phrase[0].text) != "new"
-            ):
-                phrase = phrase[1:]  # "Later Jaishnakar added": the word that opens the sentence is no name
-            if label == "PER":  # "J. R. R. Tolkien": initials before the name
-                while first >= 2 and words[first - 1].text == "." and len(words[first - 2].text) == 1 and (
-                    words[first - 2].text.isupper()
-                ):
-                    first -= 2
-                    phrase = [*words[first : first + 2], *phrase]
-            if len(phrase) == 1 and phrase[0].sentence_start and fold(phrase[0].text) in FUNCTION_WORDS and (
-                not phrase[0].text.isupper()
-            ):
-                vetoed.append((phrase[0].start, phrase[0].end))  # "Us", "May" opening a sentence: a word, not "US"
-                continue
-            kind = _KINDS.get(label, "")  # MISC: learned so that it is not shown, but it vetoes a guess
-            if not kind and len(phrase) > 1:  # "U.S.-Japan trade", "U.S. Dlrs" read as MISC: the country is a place
-                owner = _country_owner(text, phrase, set(), every=True)
-                if owner:
-                    found.append(_mention(text, phrase[:owner], PLACE, "place"))
-            if kind == ORGANIZATION and len(phrase) == 1 and fold(phrase[0].text) in _BARE_HEADS:
-                found.append(_mention(text, phrase, kind, "alias"))  # "the Bank said": a short form, or nothing
-                continue
-            owner = _country_owner(text, phrase, lowered) if kind == ORGANIZATION else 0
-            if owner:  # "U.S. Agriculture Department": the country, and its body
-                found.append(_mention(text, phrase[:owner], PLACE, "place"))
-                phrase = phrase[owner:]
-                if all(fold(t.text) in lowered or not t.text[:1].isalpha() for t in phrase) or _generic(phrase):
-                    continue  # "the U.S. Economy", "U.S. Dlrs": the country, and a word prose writes in lower case
-            if kind == ORGANIZATION and len(phrase) == 1 and fold(phrase[0].text) in _LEGAL_ENDINGS:
-                continue  # "Ltd", "Corp": a firm's legal ending names no firm alone
-            joined = [i for i, t in enumerate(phrase) if i and fold(t.text) in ("and", "&")]
-            both = len(joined) == 1 and joined[0] + 1 < len(phrase) and all(
-                place_name(text[part[0].start : part[-1].end]) is not None
-                for part in (phrase[: joined[0]], phrase[joined[0] + 1 :])
-            )
-            if len(joined) == 1 and joined[0] + 1 < len(phrase) and (kind == PLACE or both):
-                kind = PLACE  # "India & Japan hold talks": two places, not one organisation
-                # "U.S. And West Germany" (a wire's capitals): two places
-                found.append(_mention(text, phrase[: joined[0]], PLACE, "shape"))
-                phrase = phrase[joined[0] + 1 :]
-            if kind and kind != PLACE and _not_a_name(text, phrase):
-                vetoed.append((phrase[0].start, phrase[-1].end))  # and no rule's guess there either
-                kind = ""
-            if kind == ORGANIZATION and len(phrase) == 1 and first and fold(words[first - 1].text) in _PLACE_BEFORE:
-                if place_name(phrase[0].text) is not None and not phrase[0].team:
-                    kind = PLACE  # "celebrated in Liverpool": the city, where "beat Liverpool" is the club
-            if kind == PERSON and phrase[-1] is words[after - 1] and _employer(words, after):
-                kind = ORGANIZATION  # "Smith Barney analyst Craig Sloane": the firm a person works for
-            cue = "team" if kind == ORGANIZATION and phrase[0].team else "shape"
-            if kind == PERSON and first and fold(words[first - 1].text) in PERSON_TITLES:
-                cue = "title"  # "Mr Kennedy": the title settles the kind, and joins the full name
-            found.append(_mention(text, phrase, kind, cue))
-    found = _whole_places(ruled, _possessive_pairs(text, found))
+            _read_span(text, words, lowered, first, after, label, found, vetoed)
+    return found, vetoed
+
+
+def _read_span(
+    text: str,
+    words: list[Token],
+    lowered: set[str],
+    first: int,
+    after: int,
+    label: str,
+    found: list[Mention],
+    vetoed: list[tuple[int, int]],
+) -> None:
+    """One name the tagger marks (`words[first:after]`, of CoNLL type `label`), trimmed to the name and
+    given its kind: the mentions it holds go to `found`, a span that is no name to `vetoed`."""
+    phrase = words[first:after]
+    if all(t.skip for t in phrase) or _shouted_possessive(phrase):
+        return
+    phrase = _trimmed(text, phrase)
+    if label == "PER":  # "J. R. R. Tolkien": initials before the name
+        while first >= 2 and words[first - 1].text == "." and len(words[first - 2].text) == 1 and (
+            words[first - 2].text.isupper()
+        ):
+            first -= 2
+            phrase = [*words[first : first + 2], *phrase]
+    if len(phrase) == 1 and phrase[0].sentence_start and fold(phrase[0].text) in FUNCTION_WORDS and (
+        not phrase[0].text.isupper()
+    ):
+        vetoed.append((phrase[0].start, phrase[0].end))  # "Us", "May" opening a sentence: a word, not "US"
+        return
+    kind = _KINDS.get(label, "")  # MISC: learned so that it is not shown, but it vetoes a guess
+    if not kind and len(phrase) > 1:  # "U.S.-Japan trade", "U.S. Dlrs" read as MISC: the country is a place
+        owner = _country_owner(text, phrase, set(), every=True)
+        if owner:
+            found.append(_mention(text, phrase[:owner], PLACE, "place"))
+    if kind == ORGANIZATION and _generic(phrase):
+        found.append(_mention(text, phrase, kind, "alias"))  # "the Bank said": a short form, or nothing
+        return
+    if kind == ORGANIZATION:
+        owner = _country_owner(text, phrase, lowered)
+        if owner:  # "U.S. Agriculture Department": the country, and its body
+            found.append(_mention(text, phrase[:owner], PLACE, "place"))
+            phrase = phrase[owner:]
+            if all(fold(t.text) in lowered or not t.text[:1].isalpha() for t in phrase) or _generic(phrase):
+                return  # "the U.S. Economy", "U.S. Dlrs": the country, and a word prose writes in lower case
+        if len(phrase) == 1 and fold(phrase[0].text) in _LEGAL_ENDINGS:
+            return  # "Ltd", "Corp": a firm's legal ending names no firm alone
+    if kind and _joined_to_event(words, after):
+        vetoed.append((phrase[0].start, phrase[-1].end))  # "Reciprocal Provision of Supply and Services Agreement"
+        return
+    if kind and len(phrase) > 2 and fold(phrase[0].text) == "line" and fold(phrase[1].text) == "of":
+        kind = PLACE  # "Line of Actual Control": a boundary, a place
+    kind, phrase = _two_places(text, phrase, kind, found)
+    if kind and kind != PLACE and _not_a_name(text, phrase):
+        vetoed.append((phrase[0].start, phrase[-1].end))  # and no rule's guess there either
+        kind = ""
+    kind = _kind_in_context(words, first, after, phrase, kind)
+    cue = "team" if kind == ORGANIZATION and phrase[0].team else "shape"
+    if kind == PERSON and first and fold(words[first - 1].text) in PERSON_TITLES and not _firm_role(words, first - 1):
+        cue = "title"  # "Mr Kennedy": the title settles the kind, and joins the full name
+    found.append(_mention(text, phrase, kind, cue))
+
+
+def _shouted_possessive(phrase: list[Token]) -> bool:
+    """ "U.S. TREASURY'S BAKER SAYS": a possessive inside a span of a headline in capitals, where the tagger
+    cannot tell where a name ends; the rules' places stand there, and the collection's known surnames."""
+    return phrase[0].shouting and any(t.text.endswith(("'S", "’S")) for t in phrase[:-1])
+
+
+def _several_bodies(words: list[Token], first: int, after: int, phrase: list[Token]) -> bool:
+    """ "India's Defence and Foreign Ministries", "the Air Forces of the two countries": a head word in the
+    plural, joined to another name by "and" or owned by several, names no one organisation."""
+    head = fold(phrase[-1].text)
+    if not (head.endswith("ies") and head[:-3] + "y" in ORGANISATION_WORDS) and not (
+        head.endswith("s") and head[:-1] in ORGANISATION_WORDS
+    ):
+        return False
+    if len(phrase) > 2:
+        return False  # "Japan Ground Self-Defense Forces": a name of its own
+    if first >= 2 and fold(words[first - 1].text) in ("and", "&"):
+        return True
+    following = " ".join(fold(t.text) for t in words[after : after + 3])
+    return following.startswith(("of the two", "of both"))
+
+
+_DEAL_ROLES = frozenset("lead co-lead sole joint co".split())
+
+
+def _firm_role(words: list[Token], title: int) -> bool:
+    """ "lead manager Banque Paribas", "sole manager Kidder Peabody": a firm's part in a deal, not a person's title."""
+    return title > 0 and fold(words[title - 1].text) in _DEAL_ROLES
+
+
+def _trimmed(text: str, phrase: list[Token]) -> list[Token]:
+    """The tagger's span without what is no part of the name: a full stop or lower-case words after it
+    ("Acme Inc." ending a sentence, "Cyber Security as well"), the word that opens the sentence before it
+    ("Later Jaishnakar added"; but "New York" stays whole)."""
+    while len(phrase) > 1 and (phrase[-1].text in (".", ",") or phrase[-1].text[:1].islower()):
+        phrase = phrase[:-1]
+    while len(phrase) > 1 and phrase[0].sentence_start and fold(phrase[0].text) in FUNCTION_WORDS and (
+        place_name(text[phrase[0].start : phrase[-1].end]) is None and fold(phrase[0].text) != "new"
+    ):
+        phrase = phrase[1:]
+    return phrase
+
+
+def _two_places(text: str, phrase: list[Token], kind: str, found: list[Mention]) -> tuple[str, list[Token]]:
+    """ "India & Japan hold talks", "U.S. And West Germany" (a wire's capitals): two places joined by "and",
+    not one organisation; the first goes to `found`, the second is what is left of the phrase."""
+    joined = [i for i, t in enumerate(phrase) if i and fold(t.text) in ("and", "&")]
+    if len(joined) != 1 or joined[0] + 1 >= len(phrase):
+        return kind, phrase
+    left, right = phrase[: joined[0]], phrase[joined[0] + 1 :]
+    if kind != PLACE and not all(place_name(text[part[0].start : part[-1].end]) is not None for part in (left, right)):
+        return kind, phrase
+    found.append(_mention(text, left, PLACE, "shape"))
+    return PLACE, right
+
+
+def _kind_in_context(words: list[Token], first: int, after: int, phrase: list[Token], kind: str) -> str:
+    """What the words around a name say of its kind: "celebrated in Liverpool" is the city where "beat
+    Liverpool" is the club; "Smith Barney analyst Craig Sloane" names the firm a person works for."""
+    if kind == ORGANIZATION and len(phrase) == 1 and first and fold(words[first - 1].text) in _PLACE_BEFORE:
+        if place_name(phrase[0].text) is not None and not phrase[0].team:
+            return PLACE
+    if kind == PERSON and phrase[-1] is words[after - 1] and _employer(words, after):
+        return ORGANIZATION
+    if kind == PLACE and first >= 2 and words[first - 1].text == "to" and fold(words[first - 2].text) in _TAKE:
+        if place_name(phrase[0].text) is None:
+            return ORGANIZATION  # "Taking to Twitter": where one speaks, a platform, not a place
+    return kind
+
+
+_TAKE = frozenset("take takes taking took taken".split())
+
+
+def _cued_mentions(text: str, ruled: list[Mention], words: list[Token], lowered: set[str]) -> list[Mention]:
+    """The rules' mentions that stand whatever the tagger reads (a title, a head word, a side, a handle, an
+    acronym defined in brackets), a state body split from the country that owns it ("U.S. Embassy")."""
     mentions = [m for m in ruled if m.cue in _STRONG_CUES or (m.cue == "acronym" and _bracketed_after(text, m))]
+
     starts = [t.start for t in words]
     for mention in [m for m in mentions if m.kind == ORGANIZATION and m.cue == "organisation"]:
         first = bisect.bisect_left(starts, mention.start)
@@ -162,17 +398,6 @@ def find_mentions(text: str) -> list[Mention]:
                 continue
             rest = _mention(text, phrase[owner:], ORGANIZATION, "organisation")
             mention.start, mention.text = rest.start, rest.text
-    taken = [(m.start, m.end) for m in mentions]
-    for model in found:
-        if model.kind and not any(model.start < end and start < model.end for start, end in taken):
-            mentions.append(model)
-    shown = [*mentions, *(Mention(start, end, "", "", "veto") for start, end in vetoed)]
-    for guess in ruled:  # where no name is shown (the tagger read nothing, or MISC: "India-Japan talks"), the
-        # rules' places and acronyms ("OPEC said"),
-        # and lone words that may be a fuller name's short form ("Singh met officials")
-        if guess.cue in _FILLING_CUES and not any(m.start < guess.end and guess.start < m.end for m in shown):
-            mentions.append(guess)
-    mentions.sort(key=lambda m: m.start)
     return mentions
 
 
@@ -248,6 +473,14 @@ def _bracketed_after(text: str, mention: Mention) -> bool:
         return False
     before = text[max(0, mention.start - 30) : mention.start - 1].split()
     return not before or fold(before[-1]) not in PERSON_TITLES
+
+
+def _defines_an_agreement(text: str, mention: Mention) -> bool:
+    """ "Acquisition and Cross-Servicing Agreement (ACSA)": an acronym in brackets after an agreement's name."""
+    if not _bracketed_after(text, mention):
+        return False
+    before = text[max(0, mention.start - 40) : mention.start - 1].split()
+    return bool(before) and fold(before[-1]) in EVENT_WORDS
 
 
 def _not_a_name(text: str, phrase: list[Token]) -> bool:
@@ -371,15 +604,48 @@ def rule_mentions(text: str, tokens: list[Token], lowered: set[str]) -> list[Men
             # "<Merrill Lynch Capital Markets>", "Rhone-Poulenc <RHON.PA>": a company
             mentions.append(_mention(text, phrase, ORGANIZATION, "organisation"))
         elif not _joined_to_event(tokens, j) and not _credit(tokens, i, j):
-            judged = _judge(text, phrase, lowered)
+            # A person read from the shape of a name alone is left to the tagger (find_mentions drops such
+            # guesses), unless a role before it says it is a person: only then is the guess worked out.
+            titled = _after_role(tokens, i) or _beside_titled(tokens, i, mentions)
+            judged = _judge(text, phrase, lowered, guesses=titled)
             if phrase and phrase[0].table:  # a row of figures: its labels and codes ("Shr", "NET") are no names,
                 judged = [m for m in judged if m.cue != "acronym"]  # its places and people ("J. Pooley 111") are
-            if judged and judged[0].kind == PERSON and judged[0].cue in ("shape", "alias") and len(judged) == 1:
-                if _after_role(tokens, i) or _beside_titled(tokens, i, mentions):
-                    judged[0].cue = "title"  # "Mongolia's Minister of Defence, Gursediin Saikhanbayar"
+            if titled and judged and judged[0].kind == PERSON and judged[0].cue in ("shape", "alias") and (
+                len(judged) == 1
+            ):
+                judged[0].cue = "title"  # "Mongolia's Minister of Defence, Gursediin Saikhanbayar"
+            partners = _partners_before(tokens, i, phrase)
+            if partners < i:  # "L.F. Rothschild, Unterberg, Towbin Inc": one firm of three partners
+                _drop_from(mentions, tokens[partners].start)
+                judged = [_mention(text, tokens[partners : i + len(phrase)], ORGANIZATION, "organisation")]
             mentions.extend(judged)
         i = j
     return mentions
+
+
+def _partners_before(tokens: list[Token], start: int, phrase: list[Token]) -> int:
+    """Where a firm named by its partners starts, when `phrase` is the last partner and the legal ending
+    ("Towbin Inc" after "L.F. Rothschild, Unterberg,"): two names or more before it, each of one to three words
+    and a comma; `start` when there are none (a list of firms ends with "and": "Ford, Chrysler and GM Corp")."""
+    if not phrase or fold(phrase[-1].text) not in _LEGAL_ENDINGS or phrase[0].shouting:
+        return start
+    joined = any(fold(t.text) in ("and", "&") for t in phrase)  # "Harris Upham And Co Inc": one partner needed
+    if len(phrase) != 2 and not joined:
+        return start
+    first = start
+    names = 0
+    while first >= 2 and tokens[first - 1].text == "," and names < 3:
+        end = first - 1
+        begin = end
+        while begin > 0 and end - begin < 4 and (capitalised(tokens[begin - 1]) or (
+            tokens[begin - 1].text == "." and begin > 1 and len(tokens[begin - 2].text) == 1
+        )):
+            begin -= 1
+        if begin == end or (tokens[begin].sentence_start and fold(tokens[begin].text) in FUNCTION_WORDS):
+            break
+        first = begin
+        names += 1
+    return first if names >= (1 if joined else 2) else start
 
 
 _ROLE_NOUNS = frozenset("counterpart counterparts leader chief head aide adviser advisor official".split())
@@ -464,7 +730,7 @@ def _capitalised_run(tokens: list[Token], start: int) -> int:
 
 def _firm_ending(tokens: list[Token], after: int) -> int:
     """ "Merrill Lynch and Co", "Smith & Sons Ltd": where such a firm's name ends (`after` when it is none)."""
-    if after + 1 >= len(tokens) or tokens[after].text not in ("and", "&") or tokens[after - 1].team:
+    if after + 1 >= len(tokens) or tokens[after].text not in ("and", "And", "&") or tokens[after - 1].team:
         return after
     if fold(tokens[after + 1].text) not in FIRM_ENDINGS or not capitalised(tokens[after + 1]):
         return after
@@ -534,8 +800,9 @@ def _joined_to_event(tokens: list[Token], after: int) -> bool:
     return end > after + 1 and fold(tokens[end - 1].text) in EVENT_WORDS
 
 
-def _judge(text: str, phrase: list[Token], lowered: set[str]) -> list[Mention]:
-    """Decide which part of a capitalised phrase is a name, and of what kind."""
+def _judge(text: str, phrase: list[Token], lowered: set[str], *, guesses: bool = False) -> list[Mention]:
+    """Decide which part of a capitalised phrase is a name, and of what kind; with `guesses`, also a person
+    known by the shape of the name alone (cue "shape"), which only a role before it makes worth keeping."""
     if not phrase:
         return []
     if phrase[0].team:
@@ -549,7 +816,7 @@ def _judge(text: str, phrase: list[Token], lowered: set[str]) -> list[Mention]:
     if title is not None:
         # "Bank of Japan Governor Satoshi Sumita": the role's organisation (or place), then the person.
         at, name = title
-        return _judge(text, phrase[:at], lowered) + [_mention(text, phrase[name:], PERSON, "title")]
+        return _judge(text, phrase[:at], lowered, guesses=guesses) + [_mention(text, phrase[name:], PERSON, "title")]
     for index, word in enumerate(words[:-1]):
         if word.endswith(AFFILIATION):
             # "Ontario-based Magna", "Communist-led CGT": what is based or led somewhere is an organisation.
@@ -617,11 +884,11 @@ def _judge(text: str, phrase: list[Token], lowered: set[str]) -> list[Mention]:
             found.append(head)
             rest = rest[split:]
             break
-    found.extend(_name_or_nothing(text, rest, lowered, cue))
+    found.extend(_name_or_nothing(text, rest, lowered, cue, guesses))
     return found
 
 
-def _name_or_nothing(text: str, rest: list[Token], lowered: set[str], cue: str) -> list[Mention]:
+def _name_or_nothing(text: str, rest: list[Token], lowered: set[str], cue: str, guesses: bool) -> list[Mention]:
     words = [fold(t.text) for t in rest]
     if len(rest) == 1:
         token = rest[0]
@@ -642,6 +909,8 @@ def _name_or_nothing(text: str, rest: list[Token], lowered: set[str], cue: str) 
         return []
     if cue == "title":
         return [_mention(text, rest, PERSON, "title")]
+    if not guesses:
+        return []
     if any(w in ("of", "the", "for") for w in words):
         return []  # people's names take particles ("bin", "van"), not "of" or "the"
     if any(w in FUNCTION_WORDS for w in words if w not in CONNECTORS):

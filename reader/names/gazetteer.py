@@ -220,5 +220,9 @@ def countries() -> frozenset[str]:
 
 
 def place_name(phrase: str) -> str | None:
-    """The canonical place `phrase` names, if it is a known place."""
-    return places().get(fold(phrase).rstrip("."))
+    """The canonical place `phrase` names, if it is a known place ("the Indo-Pacific Region" is the Indo-Pacific)."""
+    folded = fold(phrase).rstrip(".")
+    found = places().get(folded)
+    if found is None and folded.endswith(" region"):
+        return places().get(folded[: -len(" region")])
+    return found

@@ -1,0 +1,128 @@
+"""Names as wire copy writes them (Reuters-21578's wrong rows, written afresh here) and as the seeds do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader.names import article_names
+from tests.core.test_names import _collection
+
+
+def _kinds(body: str) -> dict[str, str]:
+    return {n.name: n.kind for n in article_names(body)}
+
+
+def _people(body: str) -> list[str]:
+    return sorted(n.name for n in article_names(body) if n.kind == "person")
+
+
+def test_a_titled_name_one_letter_from_another_person_is_a_person_of_its_own() -> None:
+    body = "President Reagan met his chief of staff Donald Regan, who later resigned. Regan said he would go."
+    assert _people(body) == ["Donald Regan", "Reagan"]
+
+
+def test_a_firm_named_by_its_partners_is_one_firm() -> None:
+    body = (
+        "L.F. Rothschild, Unterberg, Towbin Inc raised its rating. The board asked its financial\n"
+        "advisor, Smith Barney, Harris Upham And Co Inc, to seek other buyers."
+    )
+    assert _kinds(body) == {
+        "L.F. Rothschild, Unterberg, Towbin Inc": "organization",
+        "Smith Barney, Harris Upham And Co Inc": "organization",
+    }
+
+
+def test_a_lead_manager_is_a_firm_and_its_name_alone_is_no_person(tmp_path: Path) -> None:
+    rows = _collection(
+        tmp_path,
+        "The bond is priced at 101, lead manager Banque Paribas said.",
+        "Sole manager Kidder Peabody said the first class has a coupon of 7 pct.",
+    )
+    assert rows.get("Banque Paribas", ("", 0))[0] != "person"
+    assert rows.get("Kidder Peabody", ("", 0))[0] != "person"
+
+
+def test_a_person_named_like_the_opening_of_a_firm_is_the_firm(tmp_path: Path) -> None:
+    rows = _collection(
+        tmp_path,
+        "Drexel Burnham Lambert Inc said it would underwrite the issue.",
+        "Analysts at Drexel Burnham said the shares were cheap.",
+    )
+    assert "Drexel Burnham" not in rows
+    assert rows["Drexel Burnham Lambert Inc"] == ("organization", 2)
+
+
+def test_an_organisation_named_across_on_is_one_name_with_its_acronym() -> None:
+    for body in (
+        "Talks under the General Agreement on Tariffs and Trade (GATT) resumed in Geneva.",
+        "It would file a complaint with the General Agreement on Tariffs and\nTrade (GATT), it said.\n",
+    ):
+        names = {n.name: n.aliases for n in article_names(body) if n.kind == "organization"}
+        assert names == {"General Agreement on Tariffs and Trade": ["General Agreement on Tariffs and Trade", "GATT"]}
+
+
+def test_the_wire_that_signs_the_story_is_not_one_of_its_names() -> None:
+    assert "Reuters" not in _kinds("A Reuters survey showed prices fell, dealers told Reuters.\n Reuter\n")
+    assert "Reuters" not in _kinds("LONDON (Reuters) - Prices fell, a Reuters survey found.")
+    assert _kinds("Magna said on Monday, Reuters reported, citing Interfax.")["Reuters"] == "organization"
+
+
+def test_the_federal_reserve_its_board_and_the_fed_are_one_row() -> None:
+    names = article_names("The Federal Reserve Board met. The Fed added reserves, the Federal Reserve said.")
+    assert [(n.name, n.kind, n.mentions) for n in names] == [("Federal Reserve Board", "organization", 3)]
+
+
+def test_a_given_name_alone_is_not_that_persons_short_form() -> None:
+    names = article_names(
+        "Trade Representative Clayton Yeutter met farm leaders. Yeutter said talks would go on. Clayton and\n"
+        "Dubilier Inc said it bought the firm. Clayton said the price was fair.\n"
+    )
+    yeutter = next(n for n in names if n.name == "Clayton Yeutter")
+    assert yeutter.aliases == ["Clayton Yeutter", "Yeutter"]
+
+
+def test_a_surname_read_as_a_firm_in_a_headline_is_the_titled_person(tmp_path: Path) -> None:
+    rows = _collection(
+        tmp_path,
+        "Bank of Japan Governor Satoshi Sumita said the bank would intervene.",
+        "Governor Satoshi Sumita said rates would stay where they are.",
+        "Sumita says Bank of Japan will intervene if necessary",
+    )
+    assert rows["Satoshi Sumita"] == ("person", 3)
+    assert "Sumita" not in rows
+
+
+def test_a_surname_in_a_headline_in_capitals_is_found_though_once_written_as_a_word(tmp_path: Path) -> None:
+    rows = _collection(
+        tmp_path,
+        "Treasury Secretary James Baker said the dollar had fallen far enough.",
+        "U.S. TREASURY'S BAKER SAYS PARIS PACT ONLY A START\n",
+        "The baker in the village raised the price of bread.",
+    )
+    assert rows["James Baker"] == ("person", 2)
+    assert not any("TREASURY" in name for name in rows)
+
+
+def test_the_seeds_forms_that_name_no_one_organisation_or_place() -> None:
+    kinds = _kinds(
+        "The meeting was held between Japan's and India's Defence and Foreign Ministries. It paves the way for\n"
+        "cooperation between the Air Forces of the two countries, and for peace in the Indo-Pacific Region and\n"
+        "the Indo-Pacific. China's tactics in South and East China Sea and along the Line of Actual Control (LAC)\n"
+        "were raised. They welcomed the Reciprocal Provision of Supply and Services Agreement.\n"
+    )
+    assert kinds == {
+        "Japan": "place", "India": "place", "Indo-Pacific": "place", "China": "place",
+        "East China Sea": "place", "Line of Actual Control": "place",
+    }
+
+
+def test_a_thing_bought_is_no_organisation() -> None:
+    assert _kinds("He bought a new PC. Most DVDs sold out, and a DVD costs less.") == {}
+    assert _kinds("An IBM spokesman said IBM would sell it.") == {"IBM": "organization"}
+
+
+def test_the_seeds_platform_slip_and_agreement_are_not_places_or_bodies() -> None:
+    assert _kinds("Taking to Twitter, Rajnath Singh said the talks went well.")["Twitter"] == "organization"
+    assert _kinds("It holds talks with the US, Russia, Austral and Japan.")["Australia"] == "place"
+    kinds = _kinds("Japan and India inked the Acquisition and Cross-Servicing Agreement (ACSA). The ACSA helps.")
+    assert kinds == {"Japan": "place", "India": "place"}
