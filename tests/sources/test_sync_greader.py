@@ -103,3 +103,33 @@ def test_a_synced_feed_is_unsubscribed_on_the_server_not_here(
     left = connection.execute("SELECT count(*) FROM entries").fetchone()[0]
     connection.close()
     assert urls == ["http://example.invalid/desk.xml"] and left == 4
+
+
+def count(db: Path, table: str) -> int:
+    connection = sqlite3.connect(db)
+    try:
+        return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    finally:
+        connection.close()
+
+
+def test_a_mistyped_account_that_fails_loses_nothing_and_a_slash_is_the_same_account(
+    server: GReaderServer, db: Path
+) -> None:
+    """A sync to a mistyped address or user fails and leaves every synced article and queued mark; the same
+    address with or without its trailing slash is the same account, not a new one to download again."""
+    sync(db, SyncAccount("greader", server.url, "me", "secret"))
+    state = ReadState.open(db)
+    state.mark([article(db, 2)], True)
+    state.close()
+    queued, items = count(db, "sync_queue"), count(db, "sync_items")
+    assert queued == 1 and items == 8
+    with pytest.raises(SyncError):
+        sync(db, SyncAccount("greader", server.url.rstrip("/") + "/nowhere/", "me", "secret"))
+    with pytest.raises(SyncError):
+        sync(db, SyncAccount("greader", server.url, "someone", "secret"))
+    assert (count(db, "sync_queue"), count(db, "sync_items")) == (queued, items)
+    other = server.url.rstrip("/") if server.url.endswith("/") else server.url + "/"
+    report = sync(db, SyncAccount("greader", other, "me", "secret"))
+    assert report.replaced is None and report.new == 0 and report.sent == 1
+    assert READ in server.items[2].tags

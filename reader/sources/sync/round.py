@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 from reader.config import SyncAccount
 from reader.sources.feeds.fetch import FetchSettings
@@ -52,6 +53,7 @@ class SyncReport:
     seconds: float = 0.0
     pushed_only: bool = False
     kept: list[tuple[str, bool, bool]] = field(default_factory=list)  # (article, value, star) taken from the server
+    replaced: tuple[int, int] | None = None  # another account's (feeds, queued marks), dropped for this one
 
     def summary(self) -> str:
         if self.pushed_only:
@@ -59,6 +61,10 @@ class SyncReport:
                 f"; {self.waiting:,} still queued" if self.waiting else ""
             )
         parts = [f"{counted(self.feeds, 'feed')}", f"{counted(self.new, 'new article')}"]
+        if self.replaced is not None:
+            feeds, marks = self.replaced
+            parts.insert(0, f"a new account: the previous one's {counted(feeds, 'feed')} and "
+                         f"{counted(marks, 'queued mark')} were dropped (read marks stay)")
         if self.feeds_added or self.feeds_removed:
             parts.append(f"{self.feeds_added:,} feeds added, {self.feeds_removed:,} removed")
         parts.append(f"{counted(self.from_server, 'mark')} from the server")
@@ -71,8 +77,12 @@ class SyncReport:
 
 
 def account_key(account: SyncAccount) -> str:
-    """Who the synced rows belong to: another service, address or user starts them again."""
-    return f"{account.service} {account.url} {account.user}"
+    """Which account the synced rows belong to: the service, the address as the server reads it (scheme and
+    host in any case, a trailing slash or none) and the user."""
+    parts = urlsplit(account.url)
+    path = parts.path.rstrip("/")
+    url = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+    return f"{account.service} {url} {account.user}"
 
 
 def password(account: SyncAccount) -> str:
@@ -123,7 +133,6 @@ async def _sync(
     store = SyncStore.open(db)
     report = SyncReport(server=one_line(host_of(account.url)), pushed_only=push_only)
     try:
-        store.for_account(account_key(account))
         try:
             service = service_for(account, settings)
         except SyncError as error:
@@ -131,6 +140,9 @@ async def _sync(
             raise
         try:
             await service.login()
+            # Only an account that logged in replaces the rows of another: a mistyped address or user that
+            # fails leaves every synced article and queued mark as it was.
+            report.replaced = store.for_account(account_key(account))
             if push_only:
                 await _push_queue(service, store, report)
             else:

@@ -81,20 +81,25 @@ class SyncStore:
             "INSERT OR REPLACE INTO sync_state (name, value) VALUES (?, ?)", list(values.items())
         )
 
-    def for_account(self, account: str) -> bool:
+    def for_account(self, account: str) -> tuple[int, int] | None:
         """Make the rows those of `account` (service, address, user): another account's feeds, items and queue go
-        (their read marks stay, by article id). Returns whether they were another's."""
+        (their read marks stay, by article id). Returns how many feeds and queued marks were another's, or None
+        when they were this account's (or there were none)."""
         kept = self.value("account")
         if kept == account:
-            return False
+            return None
+        dropped = None
         with transaction(self._connection):
             if kept is not None:
+                feeds = self._connection.execute("SELECT count(*) FROM sync_feeds").fetchone()[0]
+                marks = self._connection.execute("SELECT count(*) FROM sync_queue").fetchone()[0]
+                dropped = (int(feeds), int(marks))
                 for (feed,) in self._connection.execute("SELECT feed FROM sync_feeds").fetchall():
                     self._remove_feed(int(feed))
                 for table in ("sync_feeds", "sync_items", "sync_queue", "sync_state"):
                     self._connection.execute(f"DELETE FROM {table}")
             self._put(account=account)
-        return kept is not None
+        return dropped
 
     def status(self) -> Status:
         def moment(name: str) -> float | None:
