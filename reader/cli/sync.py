@@ -28,8 +28,10 @@ def sync_command(arguments: Sequence[str]) -> int:
     parser.add_argument("--quiet", action="store_true", help="no summary: only errors")
     parser.add_argument("--db", metavar="PATH", help=DB_HELP)
     options = parser.parse_args(arguments)
-    account = configured_account()
+    account, problems = settings_account()
     if account is None:
+        if problems:
+            raise CommandError("no sync: the settings above keep it from being used (see docs/sync.md)")
         raise CommandError(
             "no [sync] section in the settings: set service, url, user and password (or password_command) "
             "in it (see docs/sync.md)"
@@ -39,6 +41,17 @@ def sync_command(arguments: Sequence[str]) -> int:
     if not options.quiet:
         print(displayable(report))
     return 0
+
+
+def settings_account() -> tuple[SyncAccount | None, int]:
+    """For `reader sync`: the config's [sync] account, and how many problems the settings have, each said on
+    stderr (a file that is not TOML, a misspelt section, a bad setting: the round goes on without it)."""
+    from reader.config import load
+
+    config = load()
+    for problem in config.problems:
+        print(f"reader: {displayable(problem)}", file=sys.stderr)
+    return config.settings.sync, len(config.problems)
 
 
 def configured_account() -> SyncAccount | None:

@@ -146,3 +146,29 @@ def test_reader_sync_with_a_failing_password_command_says_so_and_leaves_nothing_
     )
     assert done.returncode == 1
     assert done.stderr == "reader sync: password_command failed (exit 1): locked\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('[sync]\nservice = fever\nurl = "http://127.0.0.1:9/fever/"\n', "Invalid value (at line 2"),
+        ('[snyc]\nservice = "fever"\n', "unknown section [snyc]"),
+    ],
+)
+def test_reader_sync_says_what_is_wrong_with_the_settings_not_that_there_is_no_section(
+    tmp_path: Path, text: str, said: str
+) -> None:
+    """A [sync] written as TOML cannot read, or a misspelt section: the problem is said, and the last line does
+    not claim there is no [sync] section when the user wrote one."""
+    config = tmp_path / "reader.toml"
+    config.write_text(text)
+    done = subprocess.run(
+        [sys.executable, "-m", "reader", "sync", "--db", str(tmp_path / "reader.db")],
+        capture_output=True,
+        text=True,
+        env={"READER_CONFIG": str(config), "PATH": "/usr/bin:/bin"},
+        timeout=60,
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert said in done.stderr
+    assert "no [sync] section" not in done.stderr
