@@ -499,6 +499,8 @@ class ReaderApp(BackgroundWork, ExternalActions):
         self.article_list.refresh()
         self._update_counts()
         self._watch_pending()
+        if isinstance(result, ReadChange):
+            self.push_marks_soon()
         if self.feeds and isinstance(result, ReadChange):
             # An undone change set its articles back: the opposite of what it says it set.
             self._show_feed_counts(ReadChange(result.ids, not result.read, result.star) if undone else result)

@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # the feeds and the name finder load with the first refresh o
 
 ADDED_PER_FRAME = 8  # new articles taken into the names and threads between two frames (17 ms each at 16,000)
 PROGRESS_EVERY = 0.25  # seconds between reports of the analysis's progress
+PUSH_AFTER = 2.0  # with [sync]: seconds after the last mark or star before the queued ones are sent
 
 
 class BackgroundWork(App[None]):
@@ -68,6 +69,7 @@ class BackgroundWork(App[None]):
         self.sync_note = ""  # with [sync]: when it last synced, or that the last sync failed (the header says it)
         self._sync_failure: str | None = None
         self._synced: SyncReport | str | None = None  # the last round's report, or why it failed
+        self._push_timer: Timer | None = None
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
@@ -320,6 +322,35 @@ class BackgroundWork(App[None]):
             self.sync_note = " · not synced yet"
         if self.sync_note != before:
             self.refresh_list()  # the header shows it
+
+    def push_marks_soon(self) -> None:
+        """With [sync]: send the marks and stars made here a moment after the last one (a burst of `j m j m` is
+        one call), so that another machine sees them without waiting for the next round."""
+        if self.settings.sync is None or self.library.read.path is None:
+            return
+        if self._push_timer is not None:
+            self._push_timer.stop()
+        self._push_timer = self.set_timer(PUSH_AFTER, self._push_marks_now)
+
+    def _push_marks_now(self) -> None:
+        self._push_timer = None
+        path = self.library.read.path
+        if path is not None and not self._refreshing:  # a round under way sends them itself
+            self.push_marks(path)
+
+    @work(thread=True, exclusive=False, group="sync-push")
+    def push_marks(self, path: Path) -> None:
+        """The queue sent to the server; the header then says how many still wait (the server unreachable: all)."""
+        account = self.settings.sync
+        if account is None:
+            return
+        from reader.sources.sync.round import sync
+
+        try:
+            sync(path, account, push_only=True)
+        except Exception:  # unreachable or refused (noted: the header says so, `!` says why), or the database
+            pass  # failed: either way the marks stay queued for the next round
+        self.call_from_thread(self._read_sync_status, path)
 
     def action_refresh(self) -> None:
         self._refresh()

@@ -73,3 +73,42 @@ async def test_every_start_syncs_when_sync_is_set(tmp_path: Path) -> None:
     finally:
         app.library.read.close()
         server.close()
+
+
+async def test_a_mark_made_here_reaches_the_server_without_a_refresh(tmp_path: Path) -> None:
+    """m on an article: a moment later the server has it read, with no r and no restart; the header says
+    when marks still wait (the server gone: queued)."""
+    import asyncio
+
+    server = GReaderServer("me", "secret")
+    account = SyncAccount("greader", server.url, "me", "secret")
+    db = tmp_path / "reader.db"
+    ReadState.open(db).close()
+    sync(db, account)
+    batches = subscribed(db)
+    assert batches is not None
+    library = Library(next(batches), ReadState.open(db))
+    config = Config(tmp_path / "reader.toml", Settings(sync=account))
+    app = ReaderApp(library, now=lambda: FIXED_NOW, loading=batches, feeds=True, refresh_every=0, config=config)
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            await _ready(pilot)
+            marked = app.article_list.articles[0]
+            number = next(i for i, item in server.items.items() if item.title == marked.title)
+            await pilot.press("m")
+            for _ in range(60):
+                await asyncio.sleep(0.1)
+                if READ in server.items[number].tags:
+                    break
+            assert READ in server.items[number].tags
+            server.close()
+            await pilot.press("j", "m")
+            for _ in range(60):
+                await asyncio.sleep(0.1)
+                await pilot.pause()
+                if "queued" in app.sub_title:
+                    break
+            assert ", 1 queued" in app.sub_title and " · sync failed " in app.sub_title
+    finally:
+        app.library.read.close()
+        server.close()
