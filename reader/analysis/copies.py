@@ -3,7 +3,8 @@ under another id), so that a list can show the story once and mark every copy re
 
 Exact copies (the same words, whatever the spacing and case) and entries with the same link always share a
 group; near-identical versions are those that have 80% of their words and names in common (estimated from a
-sketch of each), looked for among the articles that share an article's heaviest features.
+sketch of each) and come out within a day of each other, looked for among the articles that share an
+article's heaviest features.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import heapq
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timedelta
 from zlib import crc32
 
 Vector = dict[str, float]
@@ -21,6 +23,9 @@ COPY_POSTING = 1000  # ... in postings no longer than this
 COPY_CHECKED = 30  # at most this many of them, the earliest first
 COPY_LEAST = 3  # an article of fewer features (a short headline) has copies only by its exact words
 SKETCH = 32  # hashes kept of each article's features
+# Near-identical versions of one story come out within a day of each other; the same words a day or more apart
+# are a notice cast in one mould and sent again (a daily report, a weekly table), not another version.
+COPY_WITHIN = timedelta(days=1)
 
 
 def copy_key(title: str, body: str) -> int:
@@ -44,6 +49,7 @@ class Copies:
         self._links: dict[str, int] = {}
         self._sketches = array("L")  # every article's sketch, one after another
         self._starts = array("q", [0])
+        self._dates: list[datetime | None] = []
 
     def add(
         self,
@@ -53,12 +59,14 @@ class Copies:
         vector: Vector,
         features: Iterable[str],
         posting: Callable[[str], Sequence[int]],
+        published: datetime | None = None,
     ) -> int:
         """Note article `index` (the next one) and return the root of its group. `vector`: its unit profile
         (its heaviest features find the candidates); `features`: every word and name it has; `posting(f)`:
-        the articles with feature f."""
+        the articles with feature f; `published`: its date (versions are near it)."""
         assert index == len(self.root)
         self.root.append(index)
+        self._dates.append(published)
         sketch = heapq.nsmallest(SKETCH, {crc32(f.encode("utf-8")) for f in features})  # the same at every run
         self._sketches.extend(sketch)
         self._starts.append(len(self._sketches))
@@ -70,13 +78,18 @@ class Copies:
             postings = [posting(feature) for feature in _heaviest(vector, COPY_LOOKUP)]
             if all(len(p) <= COPY_POSTING for p in postings):
                 others = set(postings[0]).intersection(*postings[1:])
-                for other in sorted(o for o in others if o < index)[:COPY_CHECKED]:
+                for other in sorted(o for o in others if o < index and self._close(published, o))[:COPY_CHECKED]:
                     if self._near(sketch, other):
                         found = other
                         break
         if found != index:
             self.root[index] = self.root[found]
         return self.root[index]
+
+    def _close(self, published: datetime | None, other: int) -> bool:
+        """Whether article `other` came out near `published` (an undated article is near every date)."""
+        theirs = self._dates[other]
+        return published is None or theirs is None or abs(published - theirs) < COPY_WITHIN
 
     def _near(self, sketch: list[int], other: int) -> bool:
         theirs = set(self._sketches[self._starts[other] : self._starts[other + 1]])

@@ -327,7 +327,9 @@ class Stories:
 
     def _copy(self, index: int, article: Article, vector: dict[Feature, float], features: Iterable[Feature]) -> int:
         key = copy_key(article.title, article.body)
-        return self._copies.add(index, key, article.link, vector, features, self._postings.__getitem__)
+        return self._copies.add(
+            index, key, article.link, vector, features, self._postings.__getitem__, article.published
+        )
 
     def copies_of(self, article_id: str) -> list[str]:
         """The versions of the article's story (the same text, or nearly, from other feeds or with other ids),

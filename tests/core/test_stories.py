@@ -321,3 +321,28 @@ def test_the_same_kind_of_news_about_two_companies_is_not_one_story() -> None:
     velmora = stories.thread_of("a")
     assert velmora is not None and "c" in velmora.articles
     assert "b" not in velmora.articles
+
+
+def test_a_notice_sent_again_on_other_days_is_not_a_version_of_one_story() -> None:
+    """The same words on six days (a daily notice, the day's number aside) are six articles, each its own row;
+    the same words twice on one day are versions of one story."""
+    from reader.analysis.stories import Stories
+
+    def notice(day: int) -> str:
+        return (f"Prime Minister Jane Smith met officials from the United Nations in Paris on day {day}, the "
+                "ministry said in a statement, and the talks on trade and the climate will go on next week.")
+
+    articles = [
+        (Article(f"d{day}", "one", datetime(2024, 5, 1 + day), f"Ministers meet in Paris, day {day}", notice(day)),
+         [(1, "Jane Smith", 1), (2, "United Nations", 1)])
+        for day in range(6)
+    ] + [(Article("again", "two", datetime(2024, 5, 1, 18), "Ministers meet in Paris", notice(0)),
+          [(1, "Jane Smith", 1), (2, "United Nations", 1)])]
+    others = [(f"q{n}", "Hokkaido quake", body) for n, (_, body) in enumerate(QUAKE)]
+    others += [(f"c{n}", "Toyota profit", body) for n, (_, body) in enumerate(CARS)]
+    others += [("crane", "Crane collapses at Velmora port", CRANE)]
+    articles += [(Article(key, "three", datetime(2024, 5, 2), title, body), []) for key, title, body in others]
+    stories = Stories()
+    stories.build(articles)
+    assert sorted(stories.copies_of("d0")) == ["again", "d0"]
+    assert all(stories.copies_of(f"d{day}") == [f"d{day}"] for day in range(1, 6))
