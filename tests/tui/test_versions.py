@@ -56,6 +56,7 @@ async def test_identical_copies_share_a_row_that_v_unfolds_and_folds(tmp_path: P
         await pilot.pause()
         assert [a.id for a in listed.articles] == ["b", "a", "c", "d"]
         assert "▾2 Crane collapses at" in _screen_text(app) and "↳ one.example: Har" in _screen_text(app)
+        assert listed.row_count == 4 and "Toyota profit" in _screen_text(app)  # the rows below stay listed
         await pilot.press("j", "v")  # folded again from the version's own row
         assert [a.id for a in listed.articles] == ["b", "c", "d"] and listed.current.id == "b"
     app.library.read.close()

@@ -65,7 +65,7 @@ class ArticleList(VirtualList):
         self._listed = articles
         self.articles = self._with_versions(articles)
         position = self.position(keep) if keep is not None else None
-        self.set_row_count(len(articles), position or 0)
+        self.set_row_count(len(self.articles), position or 0)
         if position is not None and line > 0:
             self.scroll_to(y=max(0, position - line), animate=False, immediate=True)
 
