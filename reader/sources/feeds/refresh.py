@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from urllib.parse import urljoin
 
 from reader.analysis.pool import process_pool
-from reader.sources.feeds import documents
+from reader.sources.feeds import documents, fulltext
 from reader.sources.feeds.fetch import Fetched, Fetcher, FetchSettings
 from reader.sources.feeds.html import is_openable
 from reader.sources.feeds.parse import ParsedFeed
@@ -61,6 +61,8 @@ class RefreshReport:
     seconds: float = 0.0
     stopped: str | None = None  # why the refresh stopped before every feed was asked (a full disk)
     split: Split = field(default_factory=Split)
+    pages: int = 0  # full-text feeds' pages whose main text was kept
+    pages_failed: list[tuple[str, str]] = field(default_factory=list)  # (page url, reason): the summary stays
 
     def summary(self) -> str:
         parts = [f"{self.feeds} feeds", f"{self.new} new articles"]
@@ -71,6 +73,8 @@ class RefreshReport:
         if self.waiting:
             parts.append(f"{self.waiting} not asked (gone, or asked us to wait)")
         parts.append(f"{len(self.failed)} failed")
+        if self.pages or self.pages_failed:
+            parts.append(f"{self.pages} full texts kept ({len(self.pages_failed)} pages failed)")
         stopped = f"; stopped: {self.stopped}" if self.stopped else ""
         return ", ".join(parts) + f" in {self.seconds:.1f} s" + stopped
 
@@ -158,11 +162,42 @@ async def _refresh(
                 await fetcher.close()
                 if readers is not keeper:
                     readers.shutdown(cancel_futures=True)
+            if not report.stopped and not (stop is not None and stop()):
+                await _full_texts(subscriptions, keeper, urls, settings, report)
         finally:
             await loop.run_in_executor(keeper, subscriptions.close)
     report.seconds = time.monotonic() - started
     report.split.fetch = time.thread_time() - loop_cpu
     return report
+
+
+async def _full_texts(
+    subscriptions: Subscriptions,
+    keeper: ThreadPoolExecutor,
+    urls: list[str] | None,
+    settings: FetchSettings | None,
+    report: RefreshReport,
+) -> None:
+    """The pages of full-text feeds' new entries: fetched, their main text kept (or why not)."""
+    loop = asyncio.get_running_loop()
+    wanted = await loop.run_in_executor(keeper, subscriptions.pages_wanted, fulltext.PAGES_PER_REFRESH, urls)
+    if not wanted:
+        return
+    pages = Fetcher(fulltext.page_settings(settings))
+    try:
+        found = await fulltext.fetch_pages(pages, wanted)
+    finally:
+        await pages.close()
+    await loop.run_in_executor(keeper, _keep_pages, subscriptions, found, report)
+
+
+def _keep_pages(subscriptions: Subscriptions, pages: list[fulltext.Page], report: RefreshReport) -> None:
+    for page in pages:
+        subscriptions.keep_page(page.article_id, page.url, page.text, page.error, page.etag, page.last_modified)
+        if page.error is not None:
+            report.pages_failed.append((page.url, page.error))
+        elif page.text is not None:
+            report.pages += 1
 
 
 def _run(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
