@@ -67,6 +67,37 @@ def feeds_command(arguments: Sequence[str]) -> int:
     )
 
 
+def fulltext_command(arguments: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="reader fulltext",
+        description="Fetch each article's page now and keep its main text in place of the feed's summary "
+        "(whatever the feed's own setting); the text is kept, and read offline afterwards.",
+    )
+    parser.add_argument("ids", nargs="+", metavar="ID", help="article ids (as `reader export` gives them)")
+    parser.add_argument("--db", metavar="PATH", help=DB_HELP)
+    options = parser.parse_args(arguments)
+    db = db_path(options.db)
+    _subscriptions(db).close()
+    from reader.sources.feeds.refresh import full_text
+
+    failed = 0
+    for identity in options.ids:
+        page = full_text(db, identity)
+        if page is None:
+            print(f"reader fulltext: {displayable(identity)}: no feed article has this id", file=sys.stderr)
+            failed += 1
+        elif page.text is None:
+            reason = page.error or "no article text found on the page"
+            print(f"reader fulltext: {displayable(identity)}: {displayable(page.url)}: {displayable(reason)}",
+                  file=sys.stderr)
+            failed += 1
+        else:
+            words = len(page.text.split())
+            state = "unchanged" if page.not_modified else "kept"
+            print(f"{displayable(identity)}: {counted(words, 'word')} of full text {state} ({displayable(page.url)})")
+    return 1 if failed else 0
+
+
 def refresh_command(arguments: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="reader refresh",

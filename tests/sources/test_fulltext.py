@@ -144,11 +144,50 @@ def test_the_full_text_survives_a_restart_with_the_server_gone(httpserver: HTTPS
     refresh(db)
     httpserver.clear()
     httpserver.stop()
+    try:
+        ReadState.open(db).close()  # the reader starts again, offline
+        body = bodies(db)["Pier closes"]
 
-    ReadState.open(db).close()  # the reader starts again, offline
-    body = bodies(db)["Pier closes"]
+        assert all(paragraph in body for paragraph in STORY)
+        report = refresh(db)  # offline: the feed fails, the page is not asked again, the text stays
+        assert report.failed and not report.pages_failed
+        assert all(paragraph in bodies(db)["Pier closes"] for paragraph in STORY)
+    finally:
+        httpserver.start()  # the server is the session's: the next test needs it
 
-    assert all(paragraph in body for paragraph in STORY)
-    report = refresh(db)  # offline: the feed fails, the page is not asked again, the text stays
-    assert report.failed and not report.pages_failed
+
+def _run(capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int, str, str]:
+    from reader.cli.main import main
+
+    try:
+        status = main(list(arguments))
+    except SystemExit as exit:  # argparse's own exits (bad arguments: 2)
+        status = int(exit.code or 0)
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_reader_fulltext_fetches_one_articles_page_now_and_asks_conditionally_again(
+    httpserver: HTTPServer, db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    httpserver.expect_request("/pier.html").respond_with_data(
+        page(STORY), content_type="text/html", headers={"ETag": '"pier-1"'}
+    )
+    subscribe_to(db, serve_feed(httpserver, "/summary.xml", httpserver.url_for("/pier.html")), fulltext=False)
+    report = refresh(db)
+    assert not report.failed, report.failed
+    subscriptions = Subscriptions.open(db)
+    [identity] = [article.id for batch in subscriptions.articles() for article in batch.articles]
+    subscriptions.close()
+
+    status, out, err = _run(capsys, "fulltext", identity, "--db", str(db))
+
+    assert (status, err) == (0, "") and "of full text kept" in out
     assert all(paragraph in bodies(db)["Pier closes"] for paragraph in STORY)
+    httpserver.clear()
+    httpserver.expect_request("/pier.html", headers={"If-None-Match": '"pier-1"'}).respond_with_data("", status=304)
+    status, out, _ = _run(capsys, "fulltext", identity, "--db", str(db))
+    assert status == 0 and "unchanged" in out
+    assert all(paragraph in bodies(db)["Pier closes"] for paragraph in STORY)
+    status, _, err = _run(capsys, "fulltext", "no-such-id", "--db", str(db))
+    assert status == 1 and "no feed article has this id" in err and "Traceback" not in err

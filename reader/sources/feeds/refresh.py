@@ -200,6 +200,38 @@ def _keep_pages(subscriptions: Subscriptions, pages: list[fulltext.Page], report
             report.pages += 1
 
 
+def full_text(db: Path, identity: str, settings: FetchSettings | None = None) -> fulltext.Page | None:
+    """Fetch one article's page now (whatever its feed's setting; conditionally when it was fetched before) and keep
+    its main text, or why there is none. None: no feed carries that article."""
+    return _run(lambda: _full_text(db, identity, settings))
+
+
+async def _full_text(db: Path, identity: str, settings: FetchSettings | None) -> fulltext.Page | None:
+    subscriptions = Subscriptions.open(db)
+    try:
+        article = subscriptions.article(identity)
+        if article is None:
+            return None
+        link = article.link or ""
+        kept, _, etag, last_modified = subscriptions.page(identity)
+        fetcher = Fetcher(fulltext.page_settings(settings))
+        try:
+            page, document = await fulltext.fetch_page(
+                fetcher, identity, link, etag if kept else None, last_modified if kept else None
+            )
+        finally:
+            await fetcher.close()
+        page = await asyncio.to_thread(fulltext.read_page, page, document)
+        if page.not_modified:
+            page.text = kept
+            return page
+        if fulltext.fetchable(link):  # a link that is not a page's is never kept as one
+            subscriptions.keep_page(identity, link, page.text, page.error, page.etag, page.last_modified)
+        return page
+    finally:
+        subscriptions.close()
+
+
 def _run(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """Run `work` on an event loop of its own: on this thread, or (when this thread runs a loop already,
     as an async caller's does) on a thread beside it."""
