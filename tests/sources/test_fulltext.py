@@ -10,7 +10,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from reader.sources.feeds.refresh import refresh
-from reader.sources.feeds.subscriptions import Subscriptions
+from reader.sources.feeds.subscriptions import Stored, Subscriptions
 from reader.storage.read_marks import ReadState
 
 
@@ -85,9 +85,12 @@ def test_a_fulltext_feed_gets_the_pages_paragraphs_and_not_its_navigation_or_foo
     httpserver.expect_request("/pier.html").respond_with_data(page(STORY), content_type="text/html")
     subscribe_to(db, serve_feed(httpserver, "/full.xml", httpserver.url_for("/pier.html")), fulltext=True)
 
-    report = refresh(db)
+    arrivals: list[Stored] = []
+    report = refresh(db, arrived=lambda feed, stored: arrivals.append(stored))
 
     assert report.pages == 1 and not report.pages_failed
+    [with_text] = [article for stored in arrivals for article in stored.changed]
+    assert STORY[0] in with_text.body, "the article with its full text joins the screen as a changed one"
     body = bodies(db)["Pier closes"]
     for paragraph in STORY:
         assert paragraph in body

@@ -163,7 +163,7 @@ async def _refresh(
                 if readers is not keeper:
                     readers.shutdown(cancel_futures=True)
             if not report.stopped and not (stop is not None and stop()):
-                await _full_texts(subscriptions, keeper, urls, settings, report)
+                await _full_texts(subscriptions, keeper, urls, settings, report, arrived)
         finally:
             await loop.run_in_executor(keeper, subscriptions.close)
     report.seconds = time.monotonic() - started
@@ -177,8 +177,10 @@ async def _full_texts(
     urls: list[str] | None,
     settings: FetchSettings | None,
     report: RefreshReport,
+    arrived: Arrived | None,
 ) -> None:
-    """The pages of full-text feeds' new entries: fetched, their main text kept (or why not)."""
+    """The pages of full-text feeds' new entries: fetched, their main text kept (or why not); the articles with
+    their full text arrive as changed ones."""
     loop = asyncio.get_running_loop()
     wanted = await loop.run_in_executor(keeper, subscriptions.pages_wanted, fulltext.PAGES_PER_REFRESH, urls)
     if not wanted:
@@ -188,16 +190,22 @@ async def _full_texts(
         found = await fulltext.fetch_pages(pages, wanted)
     finally:
         await pages.close()
-    await loop.run_in_executor(keeper, _keep_pages, subscriptions, found, report)
+    await loop.run_in_executor(keeper, _keep_pages, subscriptions, found, report, arrived)
 
 
-def _keep_pages(subscriptions: Subscriptions, pages: list[fulltext.Page], report: RefreshReport) -> None:
+def _keep_pages(
+    subscriptions: Subscriptions, pages: list[fulltext.Page], report: RefreshReport, arrived: Arrived | None
+) -> None:
     for page in pages:
         subscriptions.keep_page(page.article_id, page.url, page.text, page.error, page.etag, page.last_modified)
         if page.error is not None:
             report.pages_failed.append((page.url, page.error))
         elif page.text is not None:
             report.pages += 1
+            article = subscriptions.article(page.article_id)
+            feed = subscriptions.feed(article.feed) if article is not None and article.feed else None
+            if arrived is not None and article is not None and feed is not None:
+                arrived(feed, Stored([], [article], feed.url, feed.name))
 
 
 def full_text(db: Path, identity: str, settings: FetchSettings | None = None) -> fulltext.Page | None:
