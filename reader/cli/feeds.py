@@ -23,7 +23,7 @@ from reader.text import counted, displayable, one_line
 def feeds_command(arguments: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="reader feeds", description="Manage feed subscriptions.")
     parser.add_argument("--db", metavar="PATH", help=DB_HELP)
-    verbs = parser.add_subparsers(dest="verb", required=True, metavar="add|import|list|remove|export")
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="add|import|list|remove|export|fulltext")
     add = verbs.add_parser(
         "add",
         help="subscribe to a feed (or the feed a web page names)",
@@ -31,7 +31,17 @@ def feeds_command(arguments: Sequence[str]) -> int:
     )
     add.add_argument("url", metavar="URL")
     add.add_argument("--tag", action="append", default=[], metavar="TAG", help="a tag for the feed (repeatable)")
+    add.add_argument("--fulltext", action="store_true", help="fetch each article's page and keep its main text")
     add.add_argument("--db", metavar="PATH", help=DB_HELP, default=argparse.SUPPRESS)
+    full = verbs.add_parser(
+        "fulltext",
+        help="fetch a feed's articles in full (each entry's page) from the next refresh on",
+        description="For a feed that gives only summaries: after each refresh, fetch each new entry's page and keep "
+        "its main text in place of the summary (offline afterwards). --off stops it.",
+    )
+    full.add_argument("url", metavar="URL")
+    full.add_argument("--off", action="store_true", help="show the feed's own summaries again")
+    full.add_argument("--db", metavar="PATH", help=DB_HELP, default=argparse.SUPPRESS)
     imported = verbs.add_parser(
         "import",
         help="subscribe to every feed of an OPML file or a newsboat urls file",
@@ -51,8 +61,41 @@ def feeds_command(arguments: Sequence[str]) -> int:
     options = parser.parse_args(arguments)
     db = db_path(options.db)
     return int(
-        {"add": _add, "import": _import, "list": _list, "remove": _remove, "export": _export}[options.verb](db, options)
+        {"add": _add, "import": _import, "list": _list, "remove": _remove, "export": _export, "fulltext": _fulltext}[
+            options.verb
+        ](db, options)
     )
+
+
+def fulltext_command(arguments: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="reader fulltext",
+        description="Fetch each article's page now and keep its main text in place of the feed's summary "
+        "(whatever the feed's own setting); the text is kept, and read offline afterwards.",
+    )
+    parser.add_argument("ids", nargs="+", metavar="ID", help="article ids (as `reader export` gives them)")
+    parser.add_argument("--db", metavar="PATH", help=DB_HELP)
+    options = parser.parse_args(arguments)
+    db = db_path(options.db)
+    _subscriptions(db).close()
+    from reader.sources.feeds.refresh import full_text
+
+    failed = 0
+    for identity in options.ids:
+        page = full_text(db, identity)
+        if page is None:
+            print(f"reader fulltext: {displayable(identity)}: no feed article has this id", file=sys.stderr)
+            failed += 1
+        elif page.text is None:
+            reason = page.error or "no article text found on the page"
+            print(f"reader fulltext: {displayable(identity)}: {displayable(page.url)}: {displayable(reason)}",
+                  file=sys.stderr)
+            failed += 1
+        else:
+            words = len(page.text.split())
+            state = "unchanged" if page.not_modified else "kept"
+            print(f"{displayable(identity)}: {counted(words, 'word')} of full text {state} ({displayable(page.url)})")
+    return 1 if failed else 0
 
 
 def refresh_command(arguments: Sequence[str]) -> int:
@@ -102,6 +145,8 @@ def refresh_command(arguments: Sequence[str]) -> int:
         print("\r\x1b[K", end="", file=sys.stderr, flush=True)
     for url, reason in report.failed:
         print(f"reader refresh: {displayable(url)}: {displayable(reason)}", file=sys.stderr)
+    for url, reason in report.pages_failed:
+        print(f"reader refresh: {displayable(url)}: full text not kept ({displayable(reason)})", file=sys.stderr)
     if report.stopped:
         print(f"reader refresh: stopped: {report.stopped}", file=sys.stderr)
     if not options.quiet:
@@ -170,10 +215,13 @@ def _add(db: Path, options: argparse.Namespace) -> int:
     if not done.new:
         print(f"Already subscribed to {name} ({displayable(done.feed.url)}).")
         return 0
-    if options.tag:
+    if options.tag or options.fulltext:
         subscriptions = _subscriptions(db)
         try:
-            subscriptions.set_tags(done.feed.url, options.tag)
+            if options.tag:
+                subscriptions.set_tags(done.feed.url, options.tag)
+            if options.fulltext:
+                subscriptions.set_fulltext(done.feed.url, True)
         finally:
             subscriptions.close()
     found = f", found on {displayable(done.found_on)}" if done.found_on else ""
@@ -247,6 +295,21 @@ def _list(db: Path, options: argparse.Namespace) -> int:
                 out.write("  gone: the publisher removed it\n")
             if feed.error:
                 out.write(f"  error: {one_line(feed.error)}\n")
+    return 0
+
+
+def _fulltext(db: Path, options: argparse.Namespace) -> int:
+    subscriptions = _subscriptions(db)
+    try:
+        known = subscriptions.set_fulltext(options.url, not options.off)
+    finally:
+        subscriptions.close()
+    if not known:
+        raise CommandError(f"not subscribed: {displayable(options.url)}")
+    if options.off:
+        print(f"{displayable(options.url)}: the feed's own summaries from now on (full texts kept stay shown).")
+    else:
+        print(f"{displayable(options.url)}: each article's page is fetched in full at the next refresh.")
     return 0
 
 

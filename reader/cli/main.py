@@ -34,6 +34,7 @@ Headless, for scripts (each has --help):
   reader show ID [PATH ...]                                        one article as plain text
   reader feeds add|import|list|remove|export                       manage feed subscriptions
   reader refresh                                                   fetch every feed now
+  reader fulltext ID...                                            fetch feed articles' pages in full now
   reader sync                                                      sync with the [sync] server now
 Read marks are kept in {default_db_path()} (change with --db or {ENV_VAR}).
 Settings are read from {_config_path()} (change with READER_CONFIG).
@@ -47,6 +48,7 @@ _COMMANDS = {
     "show": ("reader.cli.articles", "show_command"),
     "feeds": ("reader.cli.feeds", "feeds_command"),
     "refresh": ("reader.cli.feeds", "refresh_command"),
+    "fulltext": ("reader.cli.feeds", "fulltext_command"),
     "sync": ("reader.cli.sync", "sync_command"),
 }
 

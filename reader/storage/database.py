@@ -103,8 +103,11 @@ _SOURCE_COLUMNS = {"analysis": "INTEGER NOT NULL DEFAULT 0"}
 # Later, whether a feed's title is the one its subscriber gave it (newsboat's "~Title", OPML's text), which a
 # refresh keeps, rather than the feed's own.
 _NAMED_FEED_COLUMNS = {"named": "INTEGER NOT NULL DEFAULT 0"}
+# Later still, whether a feed's articles are fetched in full (`fulltext`, reader.sources.feeds.fulltext): the page
+# each entry links to is fetched after a refresh and its main text kept, in place of the feed's summary.
+_FULLTEXT_FEED_COLUMNS = {"fulltext": "INTEGER NOT NULL DEFAULT 0"}
 _ADDED_COLUMNS = (("analyses", _ARTICLE_COLUMNS), ("collections", _COLLECTION_COLUMNS), ("sources", _SOURCE_COLUMNS),
-                  ("feeds", _NAMED_FEED_COLUMNS))
+                  ("feeds", _NAMED_FEED_COLUMNS), ("feeds", _FULLTEXT_FEED_COLUMNS))
 # Version 8 adds feed subscriptions and their entries (reader.sources.feeds.subscriptions): an entry is kept by its
 # key within its feed (guid, Atom id, link or a digest), with the article id it was first given, so a
 # changed entry keeps its read mark; entries that drop out of a feed's document are kept.
@@ -124,7 +127,8 @@ CREATE TABLE IF NOT EXISTS feeds (
     retry_at      REAL,
     gone          INTEGER NOT NULL DEFAULT 0,
     version       INTEGER NOT NULL DEFAULT 0,
-    named         INTEGER NOT NULL DEFAULT 0
+    named         INTEGER NOT NULL DEFAULT 0,
+    fulltext      INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS entries (
     feed       INTEGER NOT NULL,
@@ -169,6 +173,21 @@ CREATE TABLE IF NOT EXISTS sync_queue (
 CREATE TABLE IF NOT EXISTS sync_state (
     name  TEXT PRIMARY KEY,
     value TEXT
+) WITHOUT ROWID;
+"""
+# Full text (reader.sources.feeds.fulltext), a step of its own like sync's, taken by any database that lacks it: each
+# article's page, fetched once, as its main text (or, when the page failed, why, so it is not asked every refresh),
+# with the page's ETag and Last-Modified for a conditional fetch when asked again. One row per article, whichever
+# feeds carry it; the text is read in place of the entry's body, and works offline.
+_FULLTEXT_SCHEMA = """
+CREATE TABLE IF NOT EXISTS fulltexts (
+    article_id    TEXT PRIMARY KEY,
+    url           TEXT NOT NULL,
+    text          TEXT,
+    error         TEXT,
+    etag          TEXT,
+    last_modified TEXT,
+    fetched_at    REAL NOT NULL
 ) WITHOUT ROWID;
 """
 _NEWEST_INDEX = """
@@ -257,6 +276,7 @@ def made_ready(path: Path) -> sqlite3.Connection:
                 _run_script(connection, _SCHEMA + _STARS_SCHEMA + _PLACES_SCHEMA + _INDEX_SCHEMA + _FEEDS_SCHEMA
                             + _NEWEST_INDEX)
                 _run_script(connection, _SYNC_SCHEMA)
+                _run_script(connection, _FULLTEXT_SCHEMA)
                 connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             elif 1 <= version < SCHEMA_VERSION and "read_marks" in tables:  # an older reader's: keep it, add
                 if version < 6:
@@ -265,6 +285,7 @@ def made_ready(path: Path) -> sqlite3.Connection:
                 _add_columns(connection)
                 _run_script(connection, _NEWEST_INDEX)
                 _run_script(connection, _SYNC_SCHEMA)
+                _run_script(connection, _FULLTEXT_SCHEMA)
                 connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             elif version != SCHEMA_VERSION or "read_marks" not in tables:
                 raise Unusable(f"unknown schema version {version}, this reader uses {SCHEMA_VERSION}")
@@ -276,6 +297,8 @@ def made_ready(path: Path) -> sqlite3.Connection:
                 _add_columns(connection)
                 if "sync_queue" not in tables:
                     _run_script(connection, _SYNC_SCHEMA)
+                if "fulltexts" not in tables:
+                    _run_script(connection, _FULLTEXT_SCHEMA)
     except sqlite3.DatabaseError as error:
         connection.close()
         if is_permission_problem(error) or is_busy(error):

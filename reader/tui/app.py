@@ -556,6 +556,22 @@ class ReaderApp(BackgroundWork, ExternalActions):
             return
         self._refresh([feed] if feed is not None else None)
 
+    def action_full_text(self) -> None:
+        """F: the open article's page fetched now, its main text kept and shown in place of the summary."""
+        article = self.opened if self.opened is not None and not self.article_list.has_focus else None
+        article = article or self.article_list.current
+        path = self.library.read.path
+        if article is None or article.feed is None or path is None:
+            self.notify("Only a feed's article has a page to fetch in full.", markup=False)
+            return
+        self.notify("Fetching the article's page…", markup=False)
+        self.fetch_full_text(path, article)
+
+    def _full_text_kept(self, article_id: str, words: int) -> None:
+        super()._full_text_kept(article_id, words)
+        if self.opened is not None and self.opened.id == article_id:
+            self.reading.show(self.opened)
+
     def action_mark_feed_read(self) -> None:
         """A: every article of the feed of the article under the cursor (or open, or the feed filtered by) read."""
         article = self.opened if self.opened is not None and not self.article_list.has_focus else None

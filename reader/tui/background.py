@@ -439,6 +439,35 @@ class BackgroundWork(App[None]):
             self._synced = synced  # read by `_refreshed`, on the screen's thread
             self.call_from_thread(self._refreshed, report)
 
+    @work(thread=True, group="fulltext")
+    def fetch_full_text(self, path: Path, article: Article) -> None:
+        """One article's page (`reader fulltext`); its text joins as a refresh's changed articles do."""
+        from reader.sources.feeds.refresh import full_text
+        from reader.sources.feeds.subscriptions import Stored, Subscriptions
+
+        try:
+            page = full_text(path, article.id)
+            subscriptions = Subscriptions.open(path)
+            try:
+                revised = subscriptions.article(article.id)
+            finally:
+                subscriptions.close()
+        except Exception as error:  # the database failed: said, nothing lost
+            self.call_from_thread(self.notify, f"The page could not be kept: {error}", markup=False)
+            return
+        if page is None or page.text is None or revised is None:
+            reason = page.error if page is not None and page.error else "no feed carries this article"
+            self.call_from_thread(self.notify, f"Full text not kept: {reason}", markup=False, timeout=8)
+            return
+        feed = article.feed or ""
+        self._arrival_queue.append(Stored([], [revised], feed, self._feed_titles.get(feed, feed)))
+        self.call_from_thread(self._full_text_kept, article.id, len(page.text.split()))
+
+    def _full_text_kept(self, article_id: str, words: int) -> None:
+        """The page's text joins the library; the article is shown again when it is the one open."""
+        self._join_arrivals()
+        self.notify(f"Full text: {words:,} words.", markup=False)
+
     def _sync_round(self, path: Path) -> tuple[SyncReport | str | None, list[str] | None]:
         """With [sync], a round first (its new articles join as a refresh's do); returns its report or why it
         failed, and the feeds the reader still fetches itself (those the server does not give). Without: None."""

@@ -64,6 +64,8 @@ KEYS: tuple[Key, ...] = (
         "Names"),
     Key("r", "r", "refresh every feed now (in the background; new articles join the list)", "refresh", "Refresh"),
     Key("ctrl+r", "Ctrl+R", "refresh only the feed of the article under the cursor", "refresh_feed"),
+    Key("F", "F", "fetch the open article's page now and show its main text (full text) in place of the summary",
+        "full_text"),
     Key("o", "o", "open the article's link in the browser ($BROWSER; http and https only)", "open_link"),
     Key("O", "O", "the article's links, also those its text numbers [1], [2]…: Enter or the number opens one",
         "links"),

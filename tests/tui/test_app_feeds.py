@@ -369,3 +369,32 @@ async def test_ctrl_r_refreshes_only_the_feed_of_the_article_under_the_cursor(
         assert "Port reopens" in titles and "Fog in Porto" not in titles, titles
         assert "Feeds refreshed: 1 new article." in [n.message for n in app._notifications]
     app.library.read.close()
+
+
+async def test_F_fetches_the_open_articles_full_text_and_shows_it(httpserver: HTTPServer, tmp_path: Path) -> None:
+    from tests.sources.test_fulltext import STORY, page
+
+    httpserver.expect_request("/pier.html").respond_with_data(page(STORY), content_type="text/html")
+    item = ("p1", "Pier closes", httpserver.url_for("/pier.html"), "<p>The northern pier will close.</p>")
+    httpserver.expect_request("/pier.xml").respond_with_data(rss(item), content_type="application/rss+xml")
+    db = tmp_path / "reader.db"
+    ReadState.open(db).close()
+    subscriptions = Subscriptions.open(db)
+    subscriptions.add(httpserver.url_for("/pier.xml"))
+    subscriptions.close()
+    refresh(db)
+    app = _app(db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(pilot)
+        await pilot.press("enter")
+        assert "The northern pier will close." in _screen_text(app)
+        await pilot.press("F")
+        await _ready(pilot)
+        await _ready(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any(message.startswith("Full text: ") for message in messages), messages
+        [article] = app.library.articles
+        assert STORY[0] in article.body, "the library has the page's text"
+        shown = _screen_text(app)
+        assert "Repairs are expected to cost" in shown and "The northern pier will close." not in shown
+    app.library.read.close()

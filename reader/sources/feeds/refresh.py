@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from urllib.parse import urljoin
 
 from reader.analysis.pool import process_pool
-from reader.sources.feeds import documents
+from reader.sources.feeds import documents, fulltext
 from reader.sources.feeds.fetch import Fetched, Fetcher, FetchSettings
 from reader.sources.feeds.html import is_openable
 from reader.sources.feeds.parse import ParsedFeed
@@ -61,6 +61,8 @@ class RefreshReport:
     seconds: float = 0.0
     stopped: str | None = None  # why the refresh stopped before every feed was asked (a full disk)
     split: Split = field(default_factory=Split)
+    pages: int = 0  # full-text feeds' pages whose main text was kept
+    pages_failed: list[tuple[str, str]] = field(default_factory=list)  # (page url, reason): the summary stays
 
     def summary(self) -> str:
         parts = [f"{self.feeds} feeds", f"{self.new} new articles"]
@@ -71,6 +73,8 @@ class RefreshReport:
         if self.waiting:
             parts.append(f"{self.waiting} not asked (gone, or asked us to wait)")
         parts.append(f"{len(self.failed)} failed")
+        if self.pages or self.pages_failed:
+            parts.append(f"{self.pages} full texts kept ({len(self.pages_failed)} pages failed)")
         stopped = f"; stopped: {self.stopped}" if self.stopped else ""
         return ", ".join(parts) + f" in {self.seconds:.1f} s" + stopped
 
@@ -158,11 +162,82 @@ async def _refresh(
                 await fetcher.close()
                 if readers is not keeper:
                     readers.shutdown(cancel_futures=True)
+            if not report.stopped and not (stop is not None and stop()):
+                await _full_texts(subscriptions, keeper, urls, settings, report, arrived)
         finally:
             await loop.run_in_executor(keeper, subscriptions.close)
     report.seconds = time.monotonic() - started
     report.split.fetch = time.thread_time() - loop_cpu
     return report
+
+
+async def _full_texts(
+    subscriptions: Subscriptions,
+    keeper: ThreadPoolExecutor,
+    urls: list[str] | None,
+    settings: FetchSettings | None,
+    report: RefreshReport,
+    arrived: Arrived | None,
+) -> None:
+    """The pages of full-text feeds' new entries: fetched, their main text kept (or why not); the articles with
+    their full text arrive as changed ones."""
+    loop = asyncio.get_running_loop()
+    wanted = await loop.run_in_executor(keeper, subscriptions.pages_wanted, fulltext.PAGES_PER_REFRESH, urls)
+    if not wanted:
+        return
+    pages = Fetcher(fulltext.page_settings(settings))
+    try:
+        found = await fulltext.fetch_pages(pages, wanted)
+    finally:
+        await pages.close()
+    await loop.run_in_executor(keeper, _keep_pages, subscriptions, found, report, arrived)
+
+
+def _keep_pages(
+    subscriptions: Subscriptions, pages: list[fulltext.Page], report: RefreshReport, arrived: Arrived | None
+) -> None:
+    for page in pages:
+        subscriptions.keep_page(page.article_id, page.url, page.text, page.error, page.etag, page.last_modified)
+        if page.error is not None:
+            report.pages_failed.append((page.url, page.error))
+        elif page.text is not None:
+            report.pages += 1
+            article = subscriptions.article(page.article_id)
+            feed = subscriptions.feed(article.feed) if article is not None and article.feed else None
+            if arrived is not None and article is not None and feed is not None:
+                arrived(feed, Stored([], [article], feed.url, feed.name))
+
+
+def full_text(db: Path, identity: str, settings: FetchSettings | None = None) -> fulltext.Page | None:
+    """Fetch one article's page now (whatever its feed's setting; conditionally when it was fetched before) and keep
+    its main text, or why there is none. None: no feed carries that article."""
+    return _run(lambda: _full_text(db, identity, settings))
+
+
+async def _full_text(db: Path, identity: str, settings: FetchSettings | None) -> fulltext.Page | None:
+    subscriptions = Subscriptions.open(db)
+    try:
+        article = subscriptions.article(identity)
+        if article is None:
+            return None
+        link = article.link or ""
+        kept, _, etag, last_modified = subscriptions.page(identity)
+        fetcher = Fetcher(fulltext.page_settings(settings))
+        try:
+            page, document = await fulltext.fetch_page(
+                fetcher, identity, link, etag if kept else None, last_modified if kept else None
+            )
+        finally:
+            await fetcher.close()
+        page = await asyncio.to_thread(fulltext.read_page, page, document)
+        if page.not_modified:
+            page.text = kept
+            return page
+        if fulltext.fetchable(link):  # a link that is not a page's is never kept as one
+            subscriptions.keep_page(identity, link, page.text, page.error, page.etag, page.last_modified)
+        return page
+    finally:
+        subscriptions.close()
 
 
 def _run(work: Callable[[], Coroutine[Any, Any, T]]) -> T:

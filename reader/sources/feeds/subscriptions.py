@@ -26,7 +26,12 @@ from reader.storage.database import transaction
 if TYPE_CHECKING:  # the feed parser (fastfeedparser, lxml) loads only when a feed is fetched, not at start-up
     from reader.sources.feeds.parse import ParsedFeed
 
-_FEED_COLUMNS = "id, url, title, site, tags, added_at, etag, last_modified, fetched_at, error, error_at, retry_at, gone"
+# An article's text is its page's main text once fetched (full text), else the feed's own.
+_FULL_TEXT = "LEFT JOIN fulltexts t ON t.article_id = e.article_id AND t.text IS NOT NULL"
+_BODY = "coalesce(t.text, e.body)"
+_FEED_COLUMNS = (
+    "id, url, title, site, tags, added_at, etag, last_modified, fetched_at, error, error_at, retry_at, gone, fulltext"
+)
 
 
 @dataclass(slots=True)
@@ -46,6 +51,7 @@ class Feed:
     error_at: float | None
     retry_at: float | None
     gone: bool
+    fulltext: bool = False  # each entry's page is fetched after a refresh and its main text kept
 
     @property
     def name(self) -> str:
@@ -123,6 +129,12 @@ class Subscriptions:
         found = self.feed(url)
         assert found is not None
         return found, True
+
+    def set_fulltext(self, url: str, on: bool) -> bool:
+        """Fetch this feed's articles in full from now on (or stop); False when `url` is not subscribed."""
+        with transaction(self._connection):
+            done = self._connection.execute("UPDATE feeds SET fulltext = ? WHERE url = ?", (int(on), url)).rowcount
+        return bool(done)
 
     def set_tags(self, url: str, tags: list[str]) -> None:
         with transaction(self._connection):
@@ -306,8 +318,8 @@ class Subscriptions:
     def article(self, identity: str) -> Article | None:
         """One article by id, as the newest entry that carries it."""
         row = self._connection.execute(
-            "SELECT e.article_id, f.url, e.link, e.title, e.published, e.body FROM entries e"
-            " JOIN feeds f ON f.id = e.feed WHERE e.article_id = ? ORDER BY e.seen_at DESC LIMIT 1",
+            f"SELECT e.article_id, f.url, e.link, e.title, e.published, {_BODY} FROM entries e"
+            f" JOIN feeds f ON f.id = e.feed {_FULL_TEXT} WHERE e.article_id = ? ORDER BY e.seen_at DESC LIMIT 1",
             (identity,),
         ).fetchone()
         if row is None:
@@ -315,14 +327,57 @@ class Subscriptions:
         identity, url, link, title, published, body = row
         return _article(identity, url, link, title, _parsed_date(published), body)
 
+    # Full text ------------------------------------------------------------------------------
+
+    def pages_wanted(self, limit: int, urls: list[str] | None = None) -> list[tuple[str, str]]:
+        """(article id, link) of the entries of full-text feeds (or of the feeds of `urls`) whose page was never
+        asked, newest first, at most `limit`."""
+        wanted = f" AND f.url IN ({','.join('?' * len(urls))})" if urls is not None else ""
+        rows = self._connection.execute(
+            "SELECT e.article_id, e.link FROM entries e JOIN feeds f ON f.id = e.feed"
+            " WHERE f.fulltext = 1 AND e.link IS NOT NULL"
+            f" AND NOT EXISTS (SELECT 1 FROM fulltexts t WHERE t.article_id = e.article_id){wanted}"
+            " GROUP BY e.article_id ORDER BY max(e.published) DESC LIMIT ?",
+            (*(urls or ()), limit),
+        )
+        return [(identity, link) for identity, link in rows]
+
+    def page(self, identity: str) -> tuple[str | None, str | None, str | None, str | None]:
+        """What is kept of an article's page: (text, error, etag, last modified), all None when never asked."""
+        row = self._connection.execute(
+            "SELECT text, error, etag, last_modified FROM fulltexts WHERE article_id = ?", (identity,)
+        ).fetchone()
+        return (None, None, None, None) if row is None else (row[0], row[1], row[2], row[3])
+
+    def keep_page(
+        self, identity: str, url: str, text: str | None, error: str | None,
+        etag: str | None = None, last_modified: str | None = None,
+    ) -> None:
+        """Keep an article's page's main text, or why there is none (its summary stays what is shown). A text
+        kept earlier stays when this fetch failed or brought nothing new."""
+        with transaction(self._connection):
+            self._connection.execute(
+                "INSERT INTO fulltexts (article_id, url, text, error, etag, last_modified, fetched_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET url = excluded.url,"
+                " text = coalesce(excluded.text, text), error = excluded.error,"
+                " etag = coalesce(excluded.etag, etag),"
+                " last_modified = coalesce(excluded.last_modified, last_modified),"
+                " fetched_at = excluded.fetched_at",
+                (identity, url, text, error, etag, last_modified, time.time()),
+            )
+            self._connection.execute(
+                "UPDATE feeds SET version = version + 1 WHERE id IN (SELECT feed FROM entries WHERE article_id = ?)",
+                (identity,),
+            )
+
     # Articles ---------------------------------------------------------------------------------
 
     def articles(self, first: int = 500) -> Iterator[Collection]:
         """Every subscribed feed's articles, each once: the newest `first` in a first batch, then the rest."""
         urls = [feed.url for feed in self.feeds()]
         query = (
-            "SELECT e.article_id, f.url, e.link, e.title, e.published, e.body FROM entries e"
-            " JOIN feeds f ON f.id = e.feed ORDER BY e.published DESC"
+            f"SELECT e.article_id, f.url, e.link, e.title, e.published, {_BODY} FROM entries e"
+            f" JOIN feeds f ON f.id = e.feed {_FULL_TEXT} ORDER BY e.published DESC"
         )
         seen: set[str] = set()
         batch: list[Article] = []
@@ -340,7 +395,7 @@ class Subscriptions:
 
 def _feed(row: tuple[object, ...]) -> Feed:
     values = list(row)
-    values[-1] = bool(values[-1])
+    values[-2], values[-1] = bool(values[-2]), bool(values[-1])
     return Feed(*values)  # type: ignore[arg-type]
 
 
