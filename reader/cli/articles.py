@@ -128,13 +128,7 @@ def mark_command(arguments: Sequence[str]) -> int:
         warn(state.warnings)
         known = _indexed(state, [i for i in ids if not state.is_read(i)])
         known |= _synced(state, [i for i in ids if not state.is_read(i) and i not in known])
-        unknown = [i for i in ids if not state.is_read(i) and i not in known]
-        if unknown:
-            shown = ", ".join(displayable(i) for i in unknown[:5]) + (" …" if len(unknown) > 5 else "")
-            raise CommandError(
-                f"{len(unknown):,} unknown article id{'s' if len(unknown) != 1 else ''}: {shown} "
-                "(ids come from reader export or the reader itself; nothing was changed)"
-            )
+        _refuse_unknown([i for i in ids if not state.is_read(i) and i not in known])
         change = state.mark(ids, options.state == "read")
     finally:
         state.close()
@@ -194,13 +188,7 @@ def star_command(arguments: Sequence[str]) -> int:
         wanted = [i for i in ids if state.is_starred(i) == options.off]  # those whose star changes
         known = _indexed(state, [i for i in wanted if not state.is_read(i)]) | {i for i in wanted if state.is_read(i)}
         known |= _synced(state, [i for i in wanted if i not in known])  # a sync server's, before any analysis
-        unknown = [i for i in wanted if i not in known and not options.off]
-        if unknown:
-            shown = ", ".join(displayable(i) for i in unknown[:5]) + (" …" if len(unknown) > 5 else "")
-            raise CommandError(
-                f"{len(unknown):,} unknown article id{'s' if len(unknown) != 1 else ''}: {shown} "
-                "(ids come from reader export or the reader itself; nothing was changed)"
-            )
+        _refuse_unknown([i for i in wanted if i not in known and not options.off])
         change = state.star(ids, not options.off)
     except StoreError as error:
         raise CommandError(str(error)) from error
@@ -210,6 +198,16 @@ def star_command(arguments: Sequence[str]) -> int:
     already = f" ({len(ids) - changed:,} already were)" if changed < len(ids) else ""
     print(f"{changed:,} {'unstarred' if options.off else 'starred'}{already}")
     return 0
+
+
+def _refuse_unknown(unknown: list[str]) -> None:
+    """A `CommandError` naming the ids no collection knows (the first five), before anything is changed."""
+    if unknown:
+        shown = ", ".join(displayable(i) for i in unknown[:5]) + (" …" if len(unknown) > 5 else "")
+        raise CommandError(
+            f"{len(unknown):,} unknown article id{'s' if len(unknown) != 1 else ''}: {shown} "
+            "(ids come from reader export or the reader itself; nothing was changed)"
+        )
 
 
 def _given_ids(given: list[str]) -> list[str]:
