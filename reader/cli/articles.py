@@ -136,7 +136,7 @@ def mark_command(arguments: Sequence[str]) -> int:
     already = f" ({len(ids) - changed:,} already were)" if changed < len(ids) else ""
     print(f"{changed:,} marked {options.state}{already}")
     if change is not None and state.path is not None:
-        _send_to_server(state.path)
+        _send_to_server(state.path, "mark")
     return 0
 
 
@@ -153,7 +153,7 @@ def _synced(state: ReadState, article_ids: list[str]) -> set[str]:
         store.close()
 
 
-def _send_to_server(db: Path) -> None:
+def _send_to_server(db: Path, command: str) -> None:
     """With [sync] set, the marks just queued go to the server now; when it cannot be reached they stay queued
     for the next sync (said on stderr; the marks are kept here either way)."""
     from reader.cli.sync import configured_account, run_round
@@ -164,7 +164,7 @@ def _send_to_server(db: Path) -> None:
     try:
         run_round(db, account, push_only=True)
     except CommandError as error:
-        print(f"reader mark: not sent to the server yet: {error}", file=sys.stderr)
+        print(f"reader {command}: not sent to the server yet: {error}", file=sys.stderr)
 
 
 def star_command(arguments: Sequence[str]) -> int:
@@ -197,6 +197,8 @@ def star_command(arguments: Sequence[str]) -> int:
     changed = len(change.ids) if change is not None else 0
     already = f" ({len(ids) - changed:,} already were)" if changed < len(ids) else ""
     print(f"{changed:,} {'unstarred' if options.off else 'starred'}{already}")
+    if change is not None and state.path is not None:
+        _send_to_server(state.path, "star")
     return 0
 
 

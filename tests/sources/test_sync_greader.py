@@ -133,3 +133,22 @@ def test_a_mistyped_account_that_fails_loses_nothing_and_a_slash_is_the_same_acc
     report = sync(db, SyncAccount("greader", other, "me", "secret"))
     assert report.replaced is None and report.new == 0 and report.sent == 1
     assert READ in server.items[2].tags
+
+
+def test_reader_star_sends_the_star_to_the_server_at_once(server: GReaderServer, db: Path, tmp_path: Path) -> None:
+    """`reader star ID` with [sync] set: the server has the star when the command ends, as `reader mark`'s marks."""
+    import subprocess
+    import sys
+
+    sync(db, SyncAccount("greader", server.url, "me", "secret"))
+    config = tmp_path / "reader.toml"
+    config.write_text(f'[sync]\nservice = "greader"\nurl = "{server.url}"\nuser = "me"\npassword = "secret"\n')
+    done = subprocess.run(
+        [sys.executable, "-m", "reader", "star", article(db, 5), "--db", str(db)],
+        capture_output=True,
+        text=True,
+        env={"READER_CONFIG": str(config), "PATH": "/usr/bin:/bin"},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert STARRED in server.items[5].tags
