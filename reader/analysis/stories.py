@@ -369,8 +369,7 @@ class Stories:
             if df < 2 or df > total * most:
                 continue  # in one article only (links nothing) or in most of them (tells nothing)
             vector[feature] = (1 + math.log(count)) * math.log(total / df)
-        norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
-        return {feature: w / norm for feature, w in vector.items()}
+        return _unit(vector)
 
     def build(
         self,
@@ -845,6 +844,7 @@ class Stories:
 
 
 def _unit(vector: dict[Feature, float]) -> dict[Feature, float]:
+    """The vector scaled to unit length (an empty one as it is)."""
     norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
     return {feature: w / norm for feature, w in vector.items()}
 
