@@ -27,7 +27,7 @@ from reader.text import counted
 from reader.tui.background import BackgroundWork
 from reader.tui.external import ExternalActions
 from reader.tui.keys import app_bindings, rebound
-from reader.tui.layout import ONE_PANE_BELOW, layout_for, three_columns_from
+from reader.tui.layout import ONE_PANE_BELOW, layout_for
 from reader.tui.palette import ReaderCommands
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.indexing import IndexingBar
@@ -208,6 +208,7 @@ class ReaderApp(BackgroundWork, ExternalActions):
         layout = layout_for(columns or self.size.width, self.settings.list_width, self.settings.names_width)
         self.set_class(layout.kind == "stacked", "-stacked")
         self.query_one("#list-pane").styles.width = layout.list_width
+        self.article_list.styles.max_height = f"{self.settings.list_height}vh" if layout.kind == "stacked" else None
         self.names.styles.width = None if self.narrow else self.settings.names_width
 
     def action_narrower_list(self) -> None:
@@ -217,16 +218,17 @@ class ReaderApp(BackgroundWork, ExternalActions):
         self._list_width(4)
 
     def _list_width(self, step: int) -> None:
-        """- and +: the article list narrower or wider (kept in the settings for the next start)."""
+        """- and +: the article list narrower or wider, or over the article shorter or taller (kept in the
+        settings for the next start)."""
         if self.narrow:
             self.notify("Below 100 columns each pane takes the whole width.", markup=False)
             return
         if self.has_class("-stacked"):
-            self.notify(
-                f"The list takes the whole width until the article and the names have room beside it "
-                f"({three_columns_from(self.settings.names_width)} columns).",
-                markup=False,
-            )
+            height = max(20, min(80, self.settings.list_height + 5 * step // abs(step)))
+            if height != self.settings.list_height:
+                self.settings = replace(self.settings, list_height=height)
+                self._apply_widths()
+                self._keep_setting(list_height=height)
             return
         width = max(20, min(60, self.settings.list_width + step))
         if width == self.settings.list_width:

@@ -87,3 +87,35 @@ def test_three_columns_only_where_the_list_and_the_article_have_their_least() ->
                     assert columns - layout.list_width - names >= ARTICLE_LEAST, (columns, share, names)
             assert "stacked" in kinds and kinds[-1] == "columns"
             assert kinds.index("columns") > len(kinds) - 1 - kinds[::-1].index("stacked"), "no flapping"
+
+
+async def test_plus_and_minus_make_the_list_over_the_article_taller_or_shorter_for_the_next_start(
+    tmp_path: Path,
+) -> None:
+    from reader.config import load
+    from reader.tui.app import ReaderApp
+
+    path = tmp_path / "reader.toml"
+
+    def app() -> ReaderApp:
+        return ReaderApp(make_library([_archive(tmp_path)]), config=load(path))
+
+    first = app()
+    async with first.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot)
+        before = first.article_list.size.height
+        await pilot.press("plus", "plus")
+        await pilot.pause()
+        taller = first.article_list.size.height
+        assert taller > before and first.reading.size.height < 40 - taller
+        await pilot.press("G")  # the list scrolls within its rows, the article stays under it
+        last = first.article_list.current
+        assert last is first.article_list.articles[-1] and last.title[:60] in _pane_text(first, first.article_list)
+        assert first.article_list.size.height == taller and first.reading.region.y > taller
+    assert "list_height = 50" in path.read_text()
+    again = app()
+    async with again.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot)
+        assert again.article_list.size.height == taller
+        await pilot.press("minus")
+    assert "list_height = 45" in path.read_text()
