@@ -212,19 +212,19 @@ class ReaderApp(BackgroundWork, ExternalActions):
         self.names.styles.width = None if self.narrow else self.settings.names_width
 
     def action_narrower_list(self) -> None:
-        self._list_width(-4)
+        self._resize_list(-4)
 
     def action_wider_list(self) -> None:
-        self._list_width(4)
+        self._resize_list(4)
 
-    def _list_width(self, step: int) -> None:
+    def _resize_list(self, step: int) -> None:
         """- and +: the article list narrower or wider, or over the article shorter or taller (kept in the
         settings for the next start)."""
         if self.narrow:
             self.notify("Below 100 columns each pane takes the whole width.", markup=False)
             return
         if self.has_class("-stacked"):
-            height = max(20, min(80, self.settings.list_height + 5 * step // abs(step)))
+            height = max(20, min(80, self.settings.list_height + (5 if step > 0 else -5)))
             if height != self.settings.list_height:
                 self.settings = replace(self.settings, list_height=height)
                 self._apply_widths()
