@@ -43,7 +43,8 @@ class Settings:
     sort: str = "newest"  # newest | oldest
     names: str = "article"  # article | all: the sidebar's names once an article is open
     measure: int = 0  # the widest an article's lines get, in columns (0: the pane's width)
-    list_width: int = 34  # the article list's share of the screen, in percent (20-60)
+    list_width: int = 34  # the article list's share of the screen beside the article, in percent (20-60)
+    list_height: int = 40  # the list's share of the rows when it runs the whole width over the article (20-80)
     names_width: int = 26  # the names sidebar's width, in columns (20-60)
     # [feeds]
     refresh_minutes: float = 30.0  # 0: only when r is pressed
@@ -60,15 +61,15 @@ class Settings:
 
 
 _SECTIONS = {
-    "display": ("theme", "sort", "names", "measure", "list_width", "names_width"),
+    "display": ("theme", "sort", "names", "measure", "list_width", "list_height", "names_width"),
     "feeds": ("refresh_minutes", "keep_days"),
     "stories": ("thread_gap_days",),
     "commands": ("browser", "pipe"),
 }
 _CHOICES = {"sort": ("newest", "oldest"), "names": ("article", "all")}
 _RANGES = {
-    "measure": (0, 1000), "list_width": (20, 60), "names_width": (20, 60), "refresh_minutes": (0, 1e7),
-    "keep_days": (0, 1e6), "thread_gap_days": (1, 3650),
+    "measure": (0, 1000), "list_width": (20, 60), "list_height": (20, 80), "names_width": (20, 60),
+    "refresh_minutes": (0, 1e7), "keep_days": (0, 1e6), "thread_gap_days": (1, 3650),
 }
 
 

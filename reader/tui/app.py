@@ -27,6 +27,7 @@ from reader.text import counted
 from reader.tui.background import BackgroundWork
 from reader.tui.external import ExternalActions
 from reader.tui.keys import app_bindings, rebound
+from reader.tui.layout import ONE_PANE_BELOW, layout_for
 from reader.tui.palette import ReaderCommands
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.indexing import IndexingBar
@@ -39,7 +40,6 @@ if TYPE_CHECKING:  # stories load with the analysis, off the start-up path; feed
 
 REFRESH_EVERY = 30 * 60  # seconds: feeds are fetched on start when the last refresh is older, and this often
 CONFIRM_OVER = 50  # marking more articles than this at once asks first
-NARROW_COLUMNS = 100
 PANES = ("list", "article", "names")
 TYPING_PAUSE = 0.2  # seconds without a key before a big archive is searched
 TYPING_PAUSE_FROM = 50_000  # articles; smaller collections are searched at every key
@@ -95,25 +95,27 @@ class ReaderApp(BackgroundWork, ExternalActions):
             with Vertical(id="list-pane"):
                 yield Static(id="filter-bar", markup=False)
                 yield ArticleList(self.library, id="articles")
-            yield ReadingPane(self.library, self.now, id="reading")
-            yield NamesSidebar(self.library, id="names")
+            with Horizontal(id="reading-side"):  # under the list in the stacked layout
+                yield ReadingPane(self.library, self.now, id="reading")
+                yield NamesSidebar(self.library, id="names")
         yield IndexingBar(id="indexing")
         yield Footer()
 
     def on_resize(self, event: events.Resize) -> None:
-        self._set_narrow(event.size.width < NARROW_COLUMNS)
+        self._lay_out(event.size.width)
 
-    def _set_narrow(self, narrow: bool) -> None:
-        """Below 100 columns three panes leave the article too narrow to read: one pane shows at a time."""
+    def _lay_out(self, columns: int) -> None:
+        """Below 100 columns a pane beside or under another is too small to read: one pane shows at a time."""
+        narrow = columns < ONE_PANE_BELOW
         if narrow and not self.narrow:
             focused = self.focused
             pane = "names" if focused is self.names else "article" if focused is self.reading else "list"
             self.set_class(True, "-narrow")
-            self._apply_widths()
+            self._apply_widths(columns)
             self.show_pane(pane)
-        elif not narrow and self.narrow:
-            self.set_class(False, "-narrow")
-            self._apply_widths()
+        else:
+            self.set_class(narrow, "-narrow")
+            self._apply_widths(columns)
 
     @property
     def narrow(self) -> bool:
@@ -200,22 +202,33 @@ class ReaderApp(BackgroundWork, ExternalActions):
         if settings.measure:
             self.reading.body.styles.max_width = settings.measure
 
-    def _apply_widths(self) -> None:
-        """The panes' widths from the settings, in the wide layout (the narrow one shows a pane at a time)."""
-        narrow = self.narrow
-        self.query_one("#list-pane").styles.width = None if narrow else f"{self.settings.list_width}%"
-        self.names.styles.width = None if narrow else self.settings.names_width
+    def _apply_widths(self, columns: int | None = None) -> None:
+        """The panes' widths for the terminal's `columns` (by default its width now) and the settings: the list on
+        top of the article and the names until all three have room side by side (`reader.tui.layout`)."""
+        layout = layout_for(columns or self.size.width, self.settings.list_width, self.settings.names_width)
+        self.set_class(layout.kind == "stacked", "-stacked")
+        self.query_one("#list-pane").styles.width = layout.list_width
+        self.article_list.styles.max_height = f"{self.settings.list_height}vh" if layout.kind == "stacked" else None
+        self.names.styles.width = None if self.narrow else self.settings.names_width
 
     def action_narrower_list(self) -> None:
-        self._list_width(-4)
+        self._resize_list(-4)
 
     def action_wider_list(self) -> None:
-        self._list_width(4)
+        self._resize_list(4)
 
-    def _list_width(self, step: int) -> None:
-        """- and +: the article list narrower or wider (kept in the settings for the next start)."""
+    def _resize_list(self, step: int) -> None:
+        """- and +: the article list narrower or wider, or over the article shorter or taller (kept in the
+        settings for the next start)."""
         if self.narrow:
             self.notify("Below 100 columns each pane takes the whole width.", markup=False)
+            return
+        if self.has_class("-stacked"):
+            height = max(20, min(80, self.settings.list_height + (5 if step > 0 else -5)))
+            if height != self.settings.list_height:
+                self.settings = replace(self.settings, list_height=height)
+                self._apply_widths()
+                self._keep_setting(list_height=height)
             return
         width = max(20, min(60, self.settings.list_width + step))
         if width == self.settings.list_width:
@@ -237,7 +250,7 @@ class ReaderApp(BackgroundWork, ExternalActions):
             self.notify(problem, title="Settings", severity="warning", timeout=10, markup=False)
 
     def on_mount(self) -> None:
-        self.set_class(self.size.width < NARROW_COLUMNS, "-narrow")
+        self._lay_out(self.size.width)
         self._apply_settings()
         self.show_pane("list")
         self._show_saved()

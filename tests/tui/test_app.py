@@ -32,6 +32,13 @@ def _screen_text(app) -> str:  # type: ignore[no-untyped-def]
     return console.export_text(styles=False)
 
 
+def _pane_text(app, widget) -> str:  # type: ignore[no-untyped-def]
+    """What shows on screen inside `widget` (its border included), one line per row."""
+    region = widget.region
+    lines = _screen_text(app).splitlines()[region.y : region.bottom]
+    return "\n".join(line[region.x : region.right] for line in lines)
+
+
 async def test_navigate_open_marks_read_and_the_mark_survives_a_restart(tmp_path: Path) -> None:
     db = tmp_path / "reader.db"
     app = make_app(make_library(db=db))
@@ -108,13 +115,13 @@ async def test_collection_names_are_ranked_by_article_count_and_sections_fold() 
         counts = [row.total for row in people]
         assert counts == sorted(counts, reverse=True) and counts[0] == 5  # Jaishankar is in every article
         assert all(row.total == len(row.entity.articles) for row in people)
-        assert "▾ People" in _screen_text(app)
+        assert "▾ People" in _pane_text(app, app.names)
         await pilot.press("enter")  # on the People heading
-        screen = _screen_text(app)
-        assert "▸ People" in screen and people[0].entity.name not in screen
-        assert "▾ Places" in screen and "Tokyo" in screen
+        sidebar = _pane_text(app, app.names)  # the list's whole headlines name them too
+        assert "▸ People" in sidebar and people[0].entity.name not in sidebar
+        assert "▾ Places" in sidebar and "Tokyo" in sidebar
         await pilot.press("enter")
-        assert people[0].entity.name in _screen_text(app)
+        assert people[0].entity.name in _pane_text(app, app.names)
 
 
 async def test_search_filters_as_you_type_and_escape_clears() -> None:
@@ -601,10 +608,13 @@ async def test_titles_and_banners_are_never_cut_inside_a_word(tmp_path: Path) ->
     async with app.run_test(size=(100, 30)) as pilot:
         await _ready(pilot)
         assert "Names · all articles" in _screen_text(app)
-        await pilot.press("slash", *"minister quarterly tokyo")
+        # Longer than the list is wide, even with the whole width of the screen.
+        await pilot.press("slash", *"minister quarterly tokyo kishida hamada hayashi jaishankar mongolia khurelsukh")
         screen = _screen_text(app)
         banner = next(line for line in screen.splitlines() if "matching" in line).split("││")[0].strip(" │")
-        assert banner == "0 articles matching…", "cut after a whole word, not inside one"
+        assert banner == "0 articles matching “minister quarterly tokyo kishida hamada hayashi jaishankar mongolia…", (
+            "cut after a whole word, not inside one"
+        )
         assert "Back to the list" in screen and "Clear the search" in screen, "the footer while typing"
     app.library.read.close()
 

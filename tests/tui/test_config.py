@@ -75,14 +75,15 @@ async def test_any_action_can_be_rebound(tmp_path: Path) -> None:
         assert app.opened is not None
         assert any("fly: no such action" in n.message for n in app._notifications)
         await pilot.press("question_mark")
+        left = app.screen.query_one("#help-box").region.x  # the help's own text, not the screen under it
         row = next(line for line in _screen_text(app).splitlines() if "open the next unread article" in line)
-        assert row.strip(" │").split()[0] == "x", row
+        assert row[left:].strip(" │").split()[0] == "x", row
     app.library.read.close()
 
 
 async def test_the_list_width_changed_with_plus_and_minus_is_kept(tmp_path: Path) -> None:
     app, path = _app(tmp_path)
-    async with app.run_test(size=(160, 45)) as pilot:
+    async with app.run_test(size=(220, 45)) as pilot:  # three columns: the list's width is its own
         await _ready(pilot)
         before = app.query_one("#list-pane").size.width
         await pilot.press("plus", "plus")
@@ -91,7 +92,7 @@ async def test_the_list_width_changed_with_plus_and_minus_is_kept(tmp_path: Path
     app.library.read.close()
     assert "list_width = 42" in path.read_text()
     again, _ = _app(tmp_path)
-    async with again.run_test(size=(160, 45)) as pilot:
+    async with again.run_test(size=(220, 45)) as pilot:
         await _ready(pilot)
         assert again.query_one("#list-pane").size.width > before
         await pilot.press("minus")

@@ -47,11 +47,11 @@ def _library(db: Path) -> Library:
 
 async def test_identical_copies_share_a_row_that_v_unfolds_and_folds(tmp_path: Path) -> None:
     app = make_app(_library(tmp_path / "reader.db"))
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(56, 24)) as pilot:
         await _copies_found(pilot)
         listed = app.article_list
         assert [a.id for a in listed.articles] == ["b", "c", "d"]  # the newest version stands for the story
-        assert "▸2 Crane collapses at" in _screen_text(app)  # a narrow list: the mark is short
+        assert "▸2 Crane collapses at" in _screen_text(app)  # a list under 60 columns: the mark is short
         await pilot.press("v")
         await pilot.pause()
         assert [a.id for a in listed.articles] == ["b", "a", "c", "d"]
