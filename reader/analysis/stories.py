@@ -52,8 +52,9 @@ from reader.analysis.related import (
     evidence,
     related_table,
 )
-from reader.analysis.story_words import words_of
+from reader.analysis.story_words import numbers_of, words_of
 from reader.articles import Article
+from reader.text import headline
 
 TOPIC_SIMILARITY = 0.10  # average similarity that makes one topic (global word weights)
 EVENT_SIMILARITY = 0.075  # average similarity that makes one event inside a topic (topic word weights)
@@ -74,9 +75,10 @@ QUIET_ARTICLES = 3000
 TEMPLATE_NAME_SHARE = 0.3
 TEMPLATE_WORD_SHARE = 0.5
 TEMPLATE_DF_SHARE = 0.005
-# A thread keeps together articles that, on average, pass the same-story check with at least this share of each
-# other (average linkage over the check's answers): one link in a chain of daily reports does not make a story.
-SAME_STORY_SHARE = 0.3
+# A thread keeps together articles that, on average, pass the same-story check with more than half of each other
+# (average linkage over the check's answers): one link in a chain of daily reports does not make a story, and an
+# article that passes with one of a thread's two articles and fails with the other stays out.
+SAME_STORY_SHARE = 0.51
 TITLE_NAMES = 2  # a thread's title: up to this many names, then headline words, three in all
 REPORT_EVERY = 5000  # articles between progress reports
 Progress = Callable[[str, int, int], None]  # (stage, articles done, articles in all)
@@ -117,6 +119,7 @@ __all__ = ["NamedArticles", "Progress", "Related", "SavedStories", "Stories", "T
 Feature = str  # a word, or NAME_MARK and an entity id: a string keeps its hash, so dict lookups are cheap
 NAME_MARK = "#"  # never in a word (see reader.story_words)
 Postings = defaultdict[Feature, "array[int]"]
+_NO_NUMBERS: frozenset[str] = frozenset()
 _ALONE = Thread(-1, "")  # in place of a thread of one article, read back before it is profiled
 
 
@@ -134,6 +137,8 @@ class Stories:
         self._ids: list[str] = []
         self._headlines: list[tuple[Feature, ...]] = []  # each headline's words
         self._bare: list[bool] = []  # each article: whether it is a headline alone (its body says no more)
+        self._numbers: list[frozenset[str]] = []  # while threads are built: the figures each article gives
+        self._sources: list[str] = []  # while threads are built: the feed or file each article came from
         # While threads are built: each feature's `_background_weight`, each name's words.
         self._background: dict[Feature, float] = {}
         self._name_words: dict[Feature, frozenset[str]] = {}
@@ -226,10 +231,17 @@ class Stories:
         self._position = {article_id: index for index, article_id in enumerate(self._ids)}
         self._headlines = [self._headline(article) for article in articles]
         self._bare = [_bare(article) for article in articles]
+        self._sources = [article.feed or article.path for article in articles]
+        # The figures each article gives, for the same-story check; a headline alone is never checked.
+        self._numbers = [
+            _NO_NUMBERS if bare else numbers_of(article.text)
+            for article, bare in zip(articles, self._bare, strict=True)
+        ]
 
     def _headline(self, article: Article) -> tuple[Feature, ...]:
-        """The headline's words, as the profiles' feature objects: what a thread's title is made of."""
-        return tuple(self._features.setdefault(word, word) for word in words_of(article.title))
+        """The headline's words, as the profiles' feature objects: what a thread's title is made of. An untitled
+        article's headline is the one the reader shows for it (its first line or sentence)."""
+        return tuple(self._features.setdefault(word, word) for word in words_of(headline(article.title, article.body)))
 
     def _weighed(
         self,
@@ -351,6 +363,8 @@ class Stories:
         self._position[article.id] = index
         self._headlines.append(self._headline(article))
         self._bare.append(_bare(article))
+        self._numbers.append(_NO_NUMBERS)  # the check runs as threads are built, not on articles added later
+        self._sources.append(article.feed or article.path)
         for feature in counts:
             self._postings[feature].append(index)
         return index
@@ -403,7 +417,7 @@ class Stories:
         self._background, self._name_words = {}, {}
         self._posted_weights = _posted_weights(self._counts, self._vectors)
         self._profiles = [_compact(vector) for vector in self._vectors]
-        self._counts, self._vectors = [], []
+        self._counts, self._vectors, self._numbers, self._sources = [], [], [], []
         self._related.clear()
         self.profiled = True
 
@@ -636,11 +650,28 @@ class Stories:
     ) -> tuple[float, ...]:
         """What the same-story check compares of two articles (while threads are built)."""
         shared = names[a] & names[b]
+        first, second = self._dates[a], self._dates[b]
         return story_gate.likeness(
             [cosine(mine, theirs) for mine, theirs in zip(vectors[a], vectors[b], strict=True)],
             [self._background_weight(f) for f in shared],
             (len(names[a]), len(names[b])),
+            max(self._missing_headline_name(a, b, names), self._missing_headline_name(b, a, names)),
+            (first - second).total_seconds() / 86400 if first and second else None,
+            (self._numbers[a], self._numbers[b]),
+            self._sources[a] == self._sources[b],
         )
+
+    def _missing_headline_name(self, a: int, b: int, names: Mapping[int, frozenset[Feature]]) -> float:
+        """The rarity of the rarest name `a`'s headline gives that `b` never mentions, not even by one of its
+        words ("Japan" in an article on the Bank of Japan): 0 when b mentions all of them."""
+        headline = set(self._headlines[a])
+        theirs = self._counts[b]
+        missing = 0.0
+        for feature in names[a] - names[b]:
+            words = self._words_of_name(feature)
+            if not words.isdisjoint(headline) and all(word not in theirs for word in words):
+                missing = max(missing, self._background_weight(feature))
+        return missing
 
     def _new_thread(self, members: list[int]) -> Thread:
         thread = Thread(len(self.threads), "", [])

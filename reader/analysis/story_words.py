@@ -12,6 +12,8 @@ from collections import Counter
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]", re.UNICODE)
 _NUMBER = re.compile(r"(?<![\w.])\d[\d.,:/%-]*")
+_DIGIT = re.compile(r"\d")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 # A link, an address on the web or by mail, or a bare host and port: none of its pieces is a word.
 _LINK = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+|\S+@\S+\.\w+|\b\d{1,3}(?:\.\d{1,3}){3}\S*", re.IGNORECASE)
 # A ticker: "<SRD>", "$AAPL", "(NYSE: IBM)".
@@ -44,7 +46,7 @@ def words_of(text: str) -> dict[str, int]:
     found: Counter[str] = Counter()
     for line in text.casefold().splitlines() if "\n" in text else (text.casefold(),):
         words = _WORD.findall(line)
-        numbers = len(_NUMBER.findall(line)) if any(c.isdigit() for c in line) else 0
+        numbers = len(_NUMBER.findall(line)) if _DIGIT.search(line) else 0
         if numbers >= 2 and 2 * numbers >= len(words):
             continue  # a row of a table: its words are labels ("Shr", "Net", "Revs"), not what it is about
         found.update(words)
@@ -75,3 +77,12 @@ def _normal(found: str) -> str:
 
 _NORMAL: dict[str, str] = {}  # a collection's vocabulary is small next to its running text
 _NORMAL_LIMIT = 1_000_000
+
+
+def numbers_of(text: str) -> frozenset[str]:
+    """The figures a text gives ("85", "1.8162", "6-1/8"), not its years nor single digits: what tells the same
+    report sent twice (the same figures) from the next day's report cast in the same words (other figures)."""
+    if not _DIGIT.search(text):
+        return frozenset()
+    found = (match.rstrip(".,:/%-") for match in _NUMBER.findall(text))
+    return frozenset(number for number in found if len(number) > 1 and not _YEAR.fullmatch(number))

@@ -236,7 +236,8 @@ def test_a_thread_is_titled_by_the_names_and_words_of_its_headlines_not_by_names
          "after creditors met; the oil company, Newswire said, owes billions over the damages award."),
     ]
     names = [(1, "Harlow Petroleum", 2), (2, "Newswire", 1)]  # the wire's own name, in every article
-    articles = [(Article(f"h{n}", "wire", datetime(2024, 4, 12 + n), title, body), names)
+    # Three outlets retelling the wire's story (one outlet's own follow-ups must pass a stricter check).
+    articles = [(Article(f"h{n}", f"outlet{n}", datetime(2024, 4, 12 + n), title, body), names)
                 for n, (title, body) in enumerate(told)]
     elsewhere = ["Wheat prices rose in Chicago.", "A ferry sailed late.", "Rain fell in Leeds."]
     others = [(Article(f"o{n}", "wire", datetime(2024, 4, 12), f"Other news {n}", body), [])
@@ -346,3 +347,50 @@ def test_a_notice_sent_again_on_other_days_is_not_a_version_of_one_story() -> No
     stories.build(articles)
     assert sorted(stories.copies_of("d0")) == ["again", "d0"]
     assert all(stories.copies_of(f"d{day}") == [f"d{day}"] for day in range(1, 6))
+
+
+def test_one_outlets_next_report_of_the_same_kind_is_not_the_same_story() -> None:
+    """One wire's weekly report, the same words with other figures a week later, is not one story with last
+    week's; the same report told by two outlets the same day is."""
+    from reader.analysis.stories import Stories
+
+    def report(week: int, level: str, change: str) -> str:
+        return (f"Grain stocks at Lakeport terminals stood at {level} tonnes in week {week}, {change} from the "
+                "week before, the Lakeport Grain Board said in its weekly report; exporters loaded ships for Asia "
+                "and the board expects steady deliveries from farms along the river this month.")
+
+    board = [(1, "Lakeport Grain Board", 1), (2, "Lakeport", 2)]
+    articles = [
+        (Article("w1", "wire", datetime(2024, 3, 4), "Lakeport grain stocks fall", report(10, "412,500", "down 8,200")),
+         board),
+        (Article("w2", "wire", datetime(2024, 3, 11), "Lakeport grain stocks fall",
+                 report(11, "398,700", "down 13,800")), board),
+        (Article("p1", "paper", datetime(2024, 3, 4, 18), "Lakeport grain stocks down 8,200 tonnes",
+                 report(10, "412,500", "down 8,200") + " Traders said prices held."), board),
+    ] + [(Article(f"q{n}", "quakes", datetime(2024, 1, 2 + n), "Hokkaido quake", body), [(4, "Hokkaido", 1)])
+         for n, (_, body) in enumerate(QUAKE)]
+    stories = Stories()
+    stories.build(articles)
+    week = stories.thread_of("w1")
+    assert week is not None and "p1" in week.articles
+    assert "w2" not in week.articles
+
+
+def test_a_thread_of_untitled_wire_records_is_titled_by_their_first_lines() -> None:
+    """Wire records without a title (their first line in capitals is their headline) make a thread whose title
+    comes from those lines, never an empty one."""
+    from reader.analysis.stories import Stories
+
+    body = ("HARLOW PETROLEUM FILES FOR BANKRUPTCY\n    Harlow Petroleum filed for bankruptcy protection on Sunday "
+            "after losing its appeal over a damages award, the oil company said; creditors are owed billions.")
+    articles = [
+        (Article("u1", "wire", datetime(2024, 4, 12, 9), "", body), [(1, "Harlow Petroleum", 2)]),
+        (Article("u2", "paper", datetime(2024, 4, 12, 11), "", body.replace("said;", "said in a statement;")),
+         [(1, "Harlow Petroleum", 2)]),
+    ] + [(Article(f"q{n}", "quakes", datetime(2024, 1, 2 + n), "Hokkaido quake", b), [(4, "Hokkaido", 1)])
+         for n, (_, b) in enumerate(QUAKE)]
+    stories = Stories()
+    stories.build(articles)
+    thread = stories.thread_of("u1")
+    assert thread is not None and "u2" in thread.articles
+    assert "bankruptcy" in thread.title.casefold(), thread.title
