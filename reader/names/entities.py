@@ -18,7 +18,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
-from reader.names.gazetteer import fold, place_name
+from reader.names.gazetteer import cut_short, fold, place_name
 from reader.names.kinds import KINDS, ORGANIZATION, PERSON, PLACE
 
 if TYPE_CHECKING:  # the finder loads with the first article analysed, not with the sidebar (5 ms at start-up)
@@ -106,7 +106,7 @@ def _keys(kind: str, aliases: Iterable[str]) -> set[str]:
 def _key(kind: str, alias: str) -> str | None:
     words = _words(alias)
     if kind == PLACE:
-        return "place:" + fold(place_name(alias) or _cut_short(alias) or alias)
+        return "place:" + fold(place_name(alias) or cut_short(alias) or alias)
     if kind == PERSON and len(words) >= 2:
         return "person:" + " ".join(sorted(words))
     if kind == ORGANIZATION:
@@ -197,7 +197,7 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
     for group in groups.values():
         kind = group.kind
         if kind == PLACE:  # every form of one place is one row: "U.S." and "United States", "Britain" and "UK"
-            known = place_name(group.mentions[0].text) or _cut_short(group.mentions[0].text)
+            known = place_name(group.mentions[0].text) or cut_short(group.mentions[0].text)
             if known is not None:
                 if known in by_place:
                     by_place[known].absorb(group)
@@ -254,18 +254,6 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
             full.remove(group)
     _merge_misspellings(full, people)
     return full
-
-
-def _cut_short(text: str) -> str | None:
-    """ "Austral" for Australia: a word the gazetteer does not know that is one country's name without its last
-    letter or two (a slip of the keyboard)."""
-    from reader.names.gazetteer import countries, place_name
-
-    word = fold(text)
-    if len(word) < 5 or " " in word or not word.isalpha():
-        return None
-    fits = [c for c in countries() if c.startswith(word) and 0 < len(c) - len(word) <= 2 and " " not in c]
-    return place_name(fits[0]) if len(fits) == 1 else None
 
 
 def _firm_openings(ranked: list[CollectionName]) -> dict[str, CollectionName]:
@@ -377,7 +365,7 @@ def _entity(group: _Group) -> ArticleName:
     name = min(surfaces, key=preference)
     if kind == PLACE:  # the place's own name, from whichever of its forms the gazetteer knows
         forms = sorted(surfaces, key=preference)
-        name = next((known for text in forms if (known := place_name(text) or _cut_short(text))), name)
+        name = next((known for text in forms if (known := place_name(text) or cut_short(text))), name)
     spans = sorted((m.start, m.end) for m in group.mentions)
     evidence = _person_evidence(group, name) if kind == PERSON else TITLED
     return ArticleName(name, kind, sorted(surfaces, key=lambda t: order[t]), spans, evidence)
@@ -693,6 +681,10 @@ class NameIndex:
                     continue
                 if target is not None:
                     into[entity.id] = target
+                continue
+            firm = firms.get(" ".join(_words(entity.name))) if entity.kind == ORGANIZATION else None
+            if firm is not None and firm is not entity:  # "Drexel Burnham", as a "person" of that name is
+                into[entity.id] = firm
                 continue
             found = [by_key[key] for key in self._merging_keys(entity) if key in by_key]
             own = _key(entity.kind, entity.name)

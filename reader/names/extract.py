@@ -26,6 +26,7 @@ from reader.names.gazetteer import (
     TIME_ZONES,
     TITLE_WORDS,
     countries,
+    cut_short,
     fold,
     given_names,
     place_name,
@@ -141,11 +142,20 @@ def _without_several_bodies(words: list[Token], mentions: list[Mention]) -> list
 
 
 _ORDINARY_ADJECTIVES = frozenset("new first second third last next other only".split())
+# Nouns of devices, media and formats: an acronym before one names the kind of thing ("DVD players", "MP3
+# files", "a USB drive"), where one before "shares" or "officials" names their organisation ("IBM shares").
+_THING_NOUNS = frozenset(
+    """player players recorder recorders drive drives disc discs disk disks file files format formats
+    device devices burner burners camera cameras chip chips card cards screen screens port ports cable cables
+    phone phones handset handsets console consoles version versions technology standard""".split()
+)
+_FORMAT = re.compile(r"^[A-Z]{2,}\d+$")  # "MP3", "MP4": a format's name and number ("G7" is a group)
 
 
 def _without_things(words: list[Token], mentions: list[Mention]) -> list[Mention]:
-    """Acronyms of things, not of organisations: one the article counts in the plural ("two PCs") or makes
-    the noun of "a" or "an" ("bought a new PC.", "an MP3"; but "an IBM spokesman" is IBM's)."""
+    """Acronyms of things, not of organisations: one the article counts in the plural ("two PCs"), makes
+    the noun of "a" or "an" ("bought a new PC.", "an MP3"; but "an IBM spokesman" is IBM's), puts before a
+    device's or a format's noun ("DVD players"), or that holds a figure and only the rules found ("MP3")."""
     capitals = [m for m in mentions if m.kind == ORGANIZATION and ACRONYM.match(m.text)]
     if not capitals:
         return mentions
@@ -155,7 +165,14 @@ def _without_things(words: list[Token], mentions: list[Mention]) -> list[Mention
     things = set(plural)
     for mention in capitals:
         at = starts.get(mention.start)
-        if at is None or (at + 1 < len(words) and words[at + 1].text[:1].islower()):
+        if at is None:
+            continue
+        if (mention.cue == "acronym" and _FORMAT.match(mention.text)) or (
+            at + 1 < len(words) and words[at + 1].text in _THING_NOUNS
+        ):
+            things.add(mention.text)
+            continue
+        if at + 1 < len(words) and words[at + 1].text[:1].islower():
             continue
         before = at - 1
         while before >= 0 and at - before <= 2 and words[before].text.islower() and (
@@ -302,10 +319,19 @@ def _read_span(
         vetoed.append((phrase[0].start, phrase[-1].end))  # and no rule's guess there either
         kind = ""
     kind = _kind_in_context(words, first, after, phrase, kind)
+    if kind and kind != PLACE and len(phrase) == 1 and _listed(words, first, after) and cut_short(phrase[0].text):
+        kind = PLACE  # "the US, Russia, Austral and Japan": Australia cut short, in a list
     cue = "team" if kind == ORGANIZATION and phrase[0].team else "shape"
     if kind == PERSON and first and fold(words[first - 1].text) in PERSON_TITLES and not _firm_role(words, first - 1):
         cue = "title"  # "Mr Kennedy": the title settles the kind, and joins the full name
     found.append(_mention(text, phrase, kind, cue))
+
+
+def _listed(words: list[Token], first: int, after: int) -> bool:
+    """Whether words[first:after] is an item of a list: a comma or "and" before or after it."""
+    return (first > 0 and words[first - 1].text in (",", "and")) or (
+        after < len(words) and words[after].text in (",", "and")
+    )
 
 
 def _shouted_possessive(phrase: list[Token]) -> bool:

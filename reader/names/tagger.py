@@ -149,7 +149,14 @@ FLAGS = (
     "acronym-in-prose",  # "OPEC said": capitals in a line that is not all capitals
     "capital-in-prose",  # a capitalised word inside a sentence, in a line that is not all capitals
     "given-then-capital",  # a given name before a capitalised word: "Nigel Lawson"
+    "alone",  # a capitalised word the text never writes beside another: "Nokia", not "Gerrard" of "Steven Gerrard"
+    "then-he",  # the sentence's next personal pronoun is "he", "his", "she", "her"…: a person
+    "then-it",  # …is "it", "its", "itself": a thing, a firm, a place
 )
+_HE = frozenset("he his him himself she her hers herself".split())
+_IT = frozenset("it its itself".split())
+_JOINING = frozenset("of on and for the de & 's".split())  # words inside a name of several
+_PRONOUN_REACH = 12  # tokens after a name within which its sentence's pronoun still refers to it
 
 
 def token_flags(
@@ -206,6 +213,21 @@ def token_flags(
                 own.append(11)
             if index < last and capitals[index + 1] and folded in given:
                 own.append(12)
+    # Words written beside another capitalised word, or joined to one by "of", "on", "and"… ("Steven
+    # Gerrard", "Rival Sony", "Agreement on Tariffs and Trade"): a lone word is a name of its own.
+    joined: set[str] = set()
+    for index in range(last):
+        if not capitals[index]:
+            continue
+        before = tokens[index]
+        after = index + 1
+        if not capitals[after] and words[after] in _JOINING and after < last and capitals[after + 1]:
+            after += 1
+        if capitals[after] and not tokens[index + 1].line_start and not before.shouting and not (
+            before.sentence_start and (fold(words[index]) in lowered or fold(words[index]) in _FUNCTION_WORDS)
+        ):
+            joined.add(fold(words[index]))
+            joined.add(fold(words[after]))
     for index in range(last):
         if not (capitals[index] and capitals[index + 1]):
             continue
@@ -217,6 +239,22 @@ def token_flags(
                         if 7 not in flags[k]:
                             flags[k].append(7)
                     break
+    pronoun = 0  # walking back: the flag of the next personal pronoun in the sentence, and how far it is
+    reach = 0
+    for index in range(last, -1, -1):
+        word = words[index]
+        if capitals[index]:
+            if pronoun and reach <= _PRONOUN_REACH:
+                flags[index].append(pronoun)
+            if not tokens[index].shouting and fold(word) not in joined:
+                flags[index].append(13)
+        elif word in _HE:
+            pronoun, reach = 14, 0
+        elif word in _IT:
+            pronoun, reach = 15, 0
+        reach += 1
+        if tokens[index].sentence_start or tokens[index].line_start:
+            pronoun = 0
     return flags
 
 
