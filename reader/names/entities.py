@@ -136,14 +136,29 @@ def _firm_words(words: tuple[str, ...]) -> tuple[str, ...]:
 
 
 class _Group:
-    __slots__ = ("mentions", "words")
+    __slots__ = ("_kind", "mentions", "words")
 
     def __init__(self, mention: Mention) -> None:
         self.mentions = [mention]
         self.words = set(_words(mention.text))
+        self._kind = ""  # worked out when first asked, again after the mentions change (add, absorb, relabel)
+
+    def add(self, mention: Mention) -> None:
+        self.mentions.append(mention)
+        self._kind = ""
+
+    def relabel(self, kind: str) -> None:
+        for mention in self.mentions:
+            mention.kind = kind
+        self._kind = ""
 
     @property
     def kind(self) -> str:
+        if not self._kind:
+            self._kind = self._vote()
+        return self._kind
+
+    def _vote(self) -> str:
         if len(self.mentions) == 1:  # most names are mentioned once: what the rules below come to, directly
             mention = self.mentions[0]
             return _CUE_KINDS.get(mention.cue, mention.kind)
@@ -163,6 +178,7 @@ class _Group:
     def absorb(self, other: _Group) -> None:
         self.mentions.extend(other.mentions)
         self.words |= other.words
+        self._kind = ""
 
 
 def article_names(body: str) -> list[ArticleName]:
@@ -176,7 +192,7 @@ def article_names(body: str) -> list[ArticleName]:
         if not key:
             continue
         if key in groups:
-            groups[key].mentions.append(mention)
+            groups[key].add(mention)
         else:
             groups[key] = _Group(mention)
     merged = _merge(groups, body, mentions)
@@ -238,8 +254,7 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
         word = next(iter(group.words))
         fits = [g for g in full if len(g.words) >= 2 and _words(g.mentions[0].text)[-1:] == (word,)]
         if len(fits) == 1 and fits[0].kind != PERSON and all(m.cue == "shape" for m in fits[0].mentions):
-            for mention in fits[0].mentions:
-                mention.kind = PERSON
+            fits[0].relabel(PERSON)
     # Short forms and handles that fit exactly one fuller name.
     people = [(a, "".join(_ordered(a))) for a in full if len(a.words) >= 2 and a.kind == PERSON]
     for group in [g for g in full if len(g.words) == 1]:

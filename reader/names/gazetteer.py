@@ -228,6 +228,7 @@ def place_name(phrase: str) -> str | None:
     return found
 
 
+@lru_cache(maxsize=4096)
 def cut_short(text: str) -> str | None:
     """ "Austral" for Australia: a word the gazetteer does not know that is one country's name without its last
     letter or two (a slip of the keyboard)."""

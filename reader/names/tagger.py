@@ -9,6 +9,7 @@ tokeniser (reader/names/extract.py), in training as in use, so CoNLL's own token
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import json
 import re
@@ -155,6 +156,7 @@ FLAGS = (
 )
 _HE = frozenset("he his him himself she her hers herself".split())
 _IT = frozenset("it its itself".split())
+_PRONOUNS = _HE | _IT
 _JOINING = frozenset("of on and for the de & 's".split())  # words inside a name of several
 _PRONOUN_REACH = 12  # tokens after a name within which its sentence's pronoun still refers to it
 
@@ -172,6 +174,8 @@ def token_flags(
     flags: list[list[int]] = []
     bracket = False
     last = len(tokens) - 1
+    folds = [""] * len(tokens)  # each capitalised word, folded
+    at_capitals: list[int] = []
     for index, token in enumerate(tokens):
         own: list[int] = []
         flags.append(own)
@@ -201,7 +205,8 @@ def token_flags(
             bracket = False
         if not capitals[index]:
             continue
-        folded = fold(word)
+        folded = folds[index] = fold(word)
+        at_capitals.append(index)
         if folded in lowered:
             own.append(5)
             if token.sentence_start:
@@ -216,18 +221,18 @@ def token_flags(
     # Words written beside another capitalised word, or joined to one by "of", "on", "and"… ("Steven
     # Gerrard", "Rival Sony", "Agreement on Tariffs and Trade"): a lone word is a name of its own.
     joined: set[str] = set()
-    for index in range(last):
-        if not capitals[index]:
-            continue
+    for index in at_capitals:
+        if index == last:
+            break
         before = tokens[index]
         after = index + 1
         if not capitals[after] and words[after] in _JOINING and after < last and capitals[after + 1]:
             after += 1
         if capitals[after] and not tokens[index + 1].line_start and not before.shouting and not (
-            before.sentence_start and (fold(words[index]) in lowered or fold(words[index]) in _FUNCTION_WORDS)
+            before.sentence_start and (folds[index] in lowered or folds[index] in _FUNCTION_WORDS)
         ):
-            joined.add(fold(words[index]))
-            joined.add(fold(words[after]))
+            joined.add(folds[index])
+            joined.add(folds[after])
     for index in range(last):
         if not (capitals[index] and capitals[index + 1]):
             continue
@@ -239,22 +244,19 @@ def token_flags(
                         if 7 not in flags[k]:
                             flags[k].append(7)
                     break
-    pronoun = 0  # walking back: the flag of the next personal pronoun in the sentence, and how far it is
-    reach = 0
-    for index in range(last, -1, -1):
-        word = words[index]
-        if capitals[index]:
-            if pronoun and reach <= _PRONOUN_REACH:
-                flags[index].append(pronoun)
-            if not tokens[index].shouting and fold(word) not in joined:
-                flags[index].append(13)
-        elif word in _HE:
-            pronoun, reach = 14, 0
-        elif word in _IT:
-            pronoun, reach = 15, 0
-        reach += 1
-        if tokens[index].sentence_start or tokens[index].line_start:
-            pronoun = 0
+    # The sentence's next personal pronoun after each capitalised word, if near enough.
+    pronouns = [index for index, word in enumerate(words) if word in _PRONOUNS]
+    starts = [index for index, token in enumerate(tokens) if token.sentence_start or token.line_start]
+    for index in at_capitals:
+        if not tokens[index].shouting and folds[index] not in joined:
+            flags[index].append(13)
+        if pronouns:
+            at = bisect.bisect_right(pronouns, index)
+            if at < len(pronouns) and pronouns[at] - index <= _PRONOUN_REACH:
+                then = pronouns[at]
+                between = bisect.bisect_right(starts, index)
+                if between == len(starts) or starts[between] > then:
+                    flags[index].append(14 if words[then] in _HE else 15)
     return flags
 
 
