@@ -11,7 +11,9 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate
 
 from reader.names.gazetteer import (
     BARE_TITLES,
@@ -89,14 +91,15 @@ def find_mentions(text: str) -> list[Mention]:
     found = _whole_places(ruled, _possessive_pairs(text, found))
     mentions = _cued_mentions(text, ruled, words, lowered)
     taken = [(m.start, m.end) for m in mentions]
+    overlaps = _overlap_test(taken)
     for model in found:  # the tagger's names, where no rule with a cue stands
-        if model.kind and not _overlaps(model, taken):
+        if model.kind and not overlaps(model):
             mentions.append(model)
-    shown = [*taken, *((m.start, m.end) for m in mentions[len(taken) :]), *vetoed]
+    shown = _overlap_test([*taken, *((m.start, m.end) for m in mentions[len(taken) :]), *vetoed])
     for guess in ruled:  # where no name is shown (the tagger read nothing, or MISC: "India-Japan talks"), the
         # rules' places and acronyms ("OPEC said"), and lone words that may be a fuller name's short form
         # ("Singh met officials")
-        if guess.cue in _FILLING_CUES and not _overlaps(guess, shown):
+        if guess.cue in _FILLING_CUES and not shown(guess):
             mentions.append(guess)
     mentions.sort(key=lambda m: m.start)
     mentions = _without_things(words, _without_own_wire(words, _named_across_on(text, words, mentions)))
@@ -248,8 +251,18 @@ def _named_across_on(text: str, words: list[Token], mentions: list[Mention]) -> 
     return [m for m in mentions if m in wholes or not any(w.start <= m.start and m.end <= w.end for w in wholes)]
 
 
-def _overlaps(mention: Mention, spans: list[tuple[int, int]]) -> bool:
-    return any(mention.start < end and start < mention.end for start, end in spans)
+def _overlap_test(spans: list[tuple[int, int]]) -> Callable[[Mention], bool]:
+    """Whether a mention overlaps any of the spans: found by bisection, the spans sorted by start with the
+    furthest end reached so far (a text has hundreds of mentions)."""
+    spans = sorted(spans)
+    starts = [start for start, _ in spans]
+    reach = list(accumulate((end for _, end in spans), max))
+
+    def overlaps(mention: Mention) -> bool:
+        at = bisect.bisect_left(starts, mention.end)  # the spans that start before the mention ends
+        return at > 0 and reach[at - 1] > mention.start
+
+    return overlaps
 
 
 def _tagged_mentions(text: str, words: list[Token], lowered: set[str]) -> tuple[list[Mention], list[tuple[int, int]]]:
@@ -561,15 +574,19 @@ def lowered_words(tokens: list[Token]) -> set[str]:
 def rule_mentions(text: str, tokens: list[Token], lowered: set[str]) -> list[Mention]:
     """The mentions the rules find in `text` (tokenised), each with its kind and the cue that gave it."""
     mentions: list[Mention] = []
+    capitals = [capitalised(t) for t in tokens]
+    starts = [index for index, capital in enumerate(capitals) if capital]
     i = 0
     while i < len(tokens):
-        if not capitalised(tokens[i]):
-            i += 1
-            continue
+        if not capitals[i]:
+            at = bisect.bisect_left(starts, i)  # on to the next capitalised word
+            if at == len(starts):
+                break
+            i = starts[at]
         j = i + 1
         while j < len(tokens):
             token = tokens[j]
-            if capitalised(token) and not token.text.startswith("@"):
+            if capitals[j] and not token.text.startswith("@"):
                 j += 1
             elif token.text == "." and len(tokens[j - 1].text) == 1 and tokens[j - 1].text.isupper():
                 j += 1  # an initial: "U. Khurelsukh"
@@ -578,7 +595,7 @@ def rule_mentions(text: str, tokens: list[Token], lowered: set[str]) -> list[Men
                 k = j
                 while k < len(tokens) and k - j < 3 and fold(tokens[k].text) in CONNECTORS:
                     k += 1
-                if k < len(tokens) and capitalised(tokens[k]) and not tokens[k].text.startswith("@"):
+                if k < len(tokens) and capitals[k] and not tokens[k].text.startswith("@"):
                     j = k
                 else:
                     break

@@ -320,9 +320,9 @@ def _mark_results_row(line: list[Token]) -> None:
 def capitalised(token: Token) -> bool:
     text = token.text
     first = text[0]
-    if token.skip or (not text.isalpha() and CODE_WITH_DIGITS.match(text)):
-        return False
-    return first.isupper() or (first == "@" and len(text) > 1)
+    if not (first.isupper() or (first == "@" and len(text) > 1)):
+        return False  # most words, at once
+    return not token.skip and (text.isalpha() or not CODE_WITH_DIGITS.match(text))
 
 
 CODE_WITH_DIGITS = re.compile(r"^(?=(?:.*[A-Za-z]){3})(?=.*\d)")  # "MAY7", "JUL8": codes, never names ("G7" is)
