@@ -222,8 +222,8 @@ def _named_across_on(text: str, words: list[Token], mentions: list[Mention]) -> 
     starts = [t.start for t in words]
     wholes: list[Mention] = []
     for index, mention in enumerate(mentions):
-        if mention.kind != ORGANIZATION:
-            continue
+        if mention.kind == PLACE:
+            continue  # an organisation, or the tagger's "person" ("on\nTariffs and Trade")
         at = bisect.bisect_left(starts, mention.start)
         if at < 2 or words[at - 1].text != "on" or fold(words[at - 2].text) not in _ON_HEADS or not capitalised(
             words[at - 2]
@@ -291,7 +291,7 @@ def _read_span(
     """One name the tagger marks (`words[first:after]`, of CoNLL type `label`), trimmed to the name and
     given its kind: the mentions it holds go to `found`, a span that is no name to `vetoed`."""
     phrase = words[first:after]
-    if all(t.skip for t in phrase) or _shouted_possessive(phrase):
+    if all(t.skip or not t.text[:1].isalnum() for t in phrase) or _shouted_possessive(phrase):
         return
     phrase = _trimmed(text, phrase)
     if label == "PER":  # "J. R. R. Tolkien": initials before the name
@@ -306,6 +306,20 @@ def _read_span(
         vetoed.append((phrase[0].start, phrase[0].end))  # "Us", "May" opening a sentence: a word, not "US"
         return
     kind = _KINDS.get(label, "")  # MISC: learned so that it is not shown, but it vetoes a guess
+    if kind and kind != PLACE and _nationality(phrase):
+        vetoed.append((phrase[0].start, phrase[-1].end))  # "Kuwaiti", "West German": a people's adjective
+        return
+    if kind == ORGANIZATION:
+        while len(phrase) > 1 and fold(phrase[-1].text) in _TRAILING_TITLES:
+            phrase = phrase[:-1]  # "Federal Reserve Chairman (Paul Volcker)": the title is the person's
+        apart = _firms_apart(phrase)
+        if apart:  # "Texaco Inc and Pennzoil Co": two firms
+            found.append(_mention(text, phrase[:apart], ORGANIZATION, "shape"))
+            phrase = phrase[apart + 1 :]
+            while phrase and not phrase[0].text[:1].isalnum():
+                phrase = phrase[1:]
+            if not phrase:
+                return
     if not kind and len(phrase) > 1:  # "U.S.-Japan trade", "U.S. Dlrs" read as MISC: the country is a place
         owner = _country_owner(text, phrase, set(), every=True)
         if owner:
@@ -338,6 +352,31 @@ def _read_span(
     if kind == PERSON and first and fold(words[first - 1].text) in PERSON_TITLES and not _firm_role(words, first - 1):
         cue = "title"  # "Mr Kennedy": the title settles the kind, and joins the full name
     found.append(_mention(text, phrase, kind, cue))
+
+
+# Titles that end no organisation's name (unlike "Council of Ministers", "Board of Governors", "Court of Justice").
+_TRAILING_TITLES = (PERSON_TITLES - {"ministers", "governors", "justice", "general", "gen"}) | {"vice", "deputy"}
+_FIRMS_JOINED = frozenset(("and", "&", ",", "<"))
+
+
+def _firms_apart(phrase: list[Token]) -> int:
+    """Where a span the tagger reads as one organisation holds two firms, each with its legal ending ("Chrysler
+    Corp and Chrysler Financial Corp", "Chase Manhattan Corp <CMB>, Chemical New York Corp"): the index of the
+    word between them, or 0."""
+    for index in range(1, len(phrase) - 2):
+        if phrase[index].text in _FIRMS_JOINED and fold(phrase[index - 1].text) in _LEGAL_ENDINGS and any(
+            fold(t.text) in _LEGAL_ENDINGS for t in phrase[index + 2 :]
+        ):
+            return index
+    return 0
+
+
+def _nationality(phrase: list[Token]) -> bool:
+    """ "Kuwaiti", "West German": a nationality (with its compass word), not a name."""
+    words = [fold(t.text) for t in phrase]
+    return len(words) <= 2 and is_demonym(phrase[-1].text) and place_name(" ".join(words)) is None and (
+        len(words) == 1 or words[0] in _COMPASS
+    ) and words[-1] not in _COMPASS
 
 
 def _listed(words: list[Token], first: int, after: int) -> bool:
@@ -626,6 +665,10 @@ def rule_mentions(text: str, tokens: list[Token], lowered: set[str]) -> list[Men
             )):
                 first += 1  # "Meanwhile, Goldman, Sachs and Co": not the word that opens the sentence
             _drop_from(mentions, tokens[first].start)
+            apart = _firms_apart(tokens[first:firm])
+            if apart:  # "Chrysler Corp and Chrysler Financial Corp": two firms
+                mentions.append(_mention(text, tokens[first : first + apart], ORGANIZATION, "organisation"))
+                first += apart + 1
             mentions.append(_mention(text, tokens[first:firm], ORGANIZATION, "organisation"))
             i = firm
             continue
@@ -800,6 +843,7 @@ def _joined_organisation(tokens: list[Token], start: int, after: int) -> int:
         and not any(w in CONNECTORS or w in TITLE_WORDS for w in left)  # "President Reagan and White House": two
         and left[0] not in given_names()  # "Paul Volcker and International Monetary Fund": two
         and place_name(" ".join(left)) is None
+        and left[-1] not in _LEGAL_ENDINGS  # "Chrysler Corp and Chrysler Financial Corp": two firms
     )
     plural = right[-1].endswith("ies") or right[-1][:-1] in ORGANISATION_WORDS  # "Defence and Foreign Ministries": two
     if right[-1] in ORGANISATION_WORDS and not plural and len(right) <= 3 and plain_left:
