@@ -310,9 +310,21 @@ def _merge_short_names(full: list[_Group]) -> None:
             continue  # "Fed", not "FED" or "EC" (an acronym is merged by its letters)
         fits = [g for g in full if g.kind == ORGANIZATION and len(g.words) >= 2 and _ordered(g)[0] != word
                 and _ordered(g)[0].startswith(word)]
+        if not fits and len(word) >= 4:
+            # "the Community" of the European Community, "Shearson" of Shearson Lehman Brothers Inc: the first
+            # or last word of exactly one organisation the article names in full
+            fits = [g for g in full if g.kind == ORGANIZATION and len(g.words) >= 2 and _ends_with(_ordered(g), word)]
         if len(fits) == 1:
             fits[0].absorb(clipped)
             full.remove(clipped)
+
+
+def _ends_with(words: tuple[str, ...], word: str) -> bool:
+    """Whether a name of two words or more ends with `word`, or opens with it when it is no head word ("Senate"
+    alone is the Senate, not its Banking Committee)."""
+    from reader.names.gazetteer import ORGANISATION_WORDS
+
+    return len(words) >= 2 and (words[-1] == word or (words[0] == word and word not in ORGANISATION_WORDS))
 
 
 def _abbreviates(short: str, name: str) -> bool:

@@ -152,13 +152,15 @@ _THING_NOUNS = frozenset(
     device devices burner burners camera cameras chip chips card cards screen screens port ports cable cables
     phone phones handset handsets console consoles version versions technology standard""".split()
 )
+_RATING = re.compile(r"^(?:A{2,3}|B{2,3}|C{2,3})$")  # "AAA", "BB": a credit rating, not a body ("ABC" is)
 _FORMAT = re.compile(r"^[A-Z]{2,}\d+$")  # "MP3", "MP4": a format's name and number ("G7" is a group)
 
 
 def _without_things(words: list[Token], mentions: list[Mention]) -> list[Mention]:
     """Acronyms of things, not of organisations: one the article counts in the plural ("two PCs"), makes
     the noun of "a" or "an" ("bought a new PC.", "an MP3"; but "an IBM spokesman" is IBM's), puts before a
-    device's or a format's noun ("DVD players"), or that holds a figure and only the rules found ("MP3")."""
+    device's or a format's noun ("DVD players"), that holds a figure and only the rules found ("MP3"), or
+    that is a credit rating ("rated AAA")."""
     capitals = [m for m in mentions if m.kind == ORGANIZATION and ACRONYM.match(m.text)]
     if not capitals:
         return mentions
@@ -170,7 +172,7 @@ def _without_things(words: list[Token], mentions: list[Mention]) -> list[Mention
         at = starts.get(mention.start)
         if at is None:
             continue
-        if (mention.cue == "acronym" and _FORMAT.match(mention.text)) or (
+        if _RATING.match(mention.text) or (mention.cue == "acronym" and _FORMAT.match(mention.text)) or (
             at + 1 < len(words) and words[at + 1].text in _THING_NOUNS
         ):
             things.add(mention.text)

@@ -165,3 +165,12 @@ def test_a_body_named_across_on_is_one_name_whatever_the_tagger_reads_its_end_as
         "farmers in every member country over the next ten years.\n"
     )
     assert _kinds(body) == {"Henri Dupont": "person", "General Agreement on Tariffs and Trade": "organization"}
+
+
+def test_an_organisation_shortened_to_its_first_or_last_word_is_one_row() -> None:
+    body = (
+        "The European Community will cut farm prices, Community officials said. Shearson Lehman Brothers Inc "
+        "raised its forecast, and Shearson said it expects more."
+    )
+    names = {n.name: (n.kind, n.mentions) for n in article_names(body)}
+    assert names == {"European Community": ("organization", 2), "Shearson Lehman Brothers Inc": ("organization", 2)}

@@ -72,6 +72,9 @@ def test_a_unit_written_onto_a_number_is_no_name() -> None:
 
 def test_a_product_or_format_is_not_a_name() -> None:
     assert _kinds("Sales of DVD players rose, and he bought a new PC.") == {}
+    assert _kinds("The bonds are rated AAA by one agency and AA by another, ABC News said.") == {
+        "ABC News": "organization",
+    }
     assert _kinds("Songs in the MP3 format sold well, and the G7 met in Paris.") == {
         "G7": "organization", "Paris": "place",
     }
