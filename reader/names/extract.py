@@ -177,8 +177,8 @@ def _without_things(words: list[Token], mentions: list[Mention]) -> list[Mention
         ):
             things.add(mention.text)
             continue
-        if at + 1 < len(words) and words[at + 1].text[:1].islower():
-            continue
+        if at + 1 < len(words) and words[at + 1].text[:1].islower() and words[at + 1].text not in FUNCTION_WORDS:
+            continue  # "an IBM spokesman": the noun after it is IBM's; "a PC through a web page" is a thing
         before = at - 1
         while before >= 0 and at - before <= 2 and words[before].text.islower() and (
             words[before].text not in FUNCTION_WORDS or words[before].text in _ORDINARY_ADJECTIVES
