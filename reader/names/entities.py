@@ -18,7 +18,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
-from reader.names.gazetteer import fold, place_name
+from reader.names.gazetteer import cut_short, fold, place_name
 from reader.names.kinds import KINDS, ORGANIZATION, PERSON, PLACE
 
 if TYPE_CHECKING:  # the finder loads with the first article analysed, not with the sidebar (5 ms at start-up)
@@ -106,7 +106,7 @@ def _keys(kind: str, aliases: Iterable[str]) -> set[str]:
 def _key(kind: str, alias: str) -> str | None:
     words = _words(alias)
     if kind == PLACE:
-        return "place:" + fold(place_name(alias) or _cut_short(alias) or alias)
+        return "place:" + fold(place_name(alias) or cut_short(alias) or alias)
     if kind == PERSON and len(words) >= 2:
         return "person:" + " ".join(sorted(words))
     if kind == ORGANIZATION:
@@ -136,14 +136,29 @@ def _firm_words(words: tuple[str, ...]) -> tuple[str, ...]:
 
 
 class _Group:
-    __slots__ = ("mentions", "words")
+    __slots__ = ("_kind", "mentions", "words")
 
     def __init__(self, mention: Mention) -> None:
         self.mentions = [mention]
         self.words = set(_words(mention.text))
+        self._kind = ""  # worked out when first asked, again after the mentions change (add, absorb, relabel)
+
+    def add(self, mention: Mention) -> None:
+        self.mentions.append(mention)
+        self._kind = ""
+
+    def relabel(self, kind: str) -> None:
+        for mention in self.mentions:
+            mention.kind = kind
+        self._kind = ""
 
     @property
     def kind(self) -> str:
+        if not self._kind:
+            self._kind = self._vote()
+        return self._kind
+
+    def _vote(self) -> str:
         if len(self.mentions) == 1:  # most names are mentioned once: what the rules below come to, directly
             mention = self.mentions[0]
             return _CUE_KINDS.get(mention.cue, mention.kind)
@@ -163,6 +178,7 @@ class _Group:
     def absorb(self, other: _Group) -> None:
         self.mentions.extend(other.mentions)
         self.words |= other.words
+        self._kind = ""
 
 
 def article_names(body: str) -> list[ArticleName]:
@@ -176,7 +192,7 @@ def article_names(body: str) -> list[ArticleName]:
         if not key:
             continue
         if key in groups:
-            groups[key].mentions.append(mention)
+            groups[key].add(mention)
         else:
             groups[key] = _Group(mention)
     merged = _merge(groups, body, mentions)
@@ -197,7 +213,7 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
     for group in groups.values():
         kind = group.kind
         if kind == PLACE:  # every form of one place is one row: "U.S." and "United States", "Britain" and "UK"
-            known = place_name(group.mentions[0].text) or _cut_short(group.mentions[0].text)
+            known = place_name(group.mentions[0].text) or cut_short(group.mentions[0].text)
             if known is not None:
                 if known in by_place:
                     by_place[known].absorb(group)
@@ -238,8 +254,7 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
         word = next(iter(group.words))
         fits = [g for g in full if len(g.words) >= 2 and _words(g.mentions[0].text)[-1:] == (word,)]
         if len(fits) == 1 and fits[0].kind != PERSON and all(m.cue == "shape" for m in fits[0].mentions):
-            for mention in fits[0].mentions:
-                mention.kind = PERSON
+            fits[0].relabel(PERSON)
     # Short forms and handles that fit exactly one fuller name.
     people = [(a, "".join(_ordered(a))) for a in full if len(a.words) >= 2 and a.kind == PERSON]
     for group in [g for g in full if len(g.words) == 1]:
@@ -254,18 +269,6 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
             full.remove(group)
     _merge_misspellings(full, people)
     return full
-
-
-def _cut_short(text: str) -> str | None:
-    """ "Austral" for Australia: a word the gazetteer does not know that is one country's name without its last
-    letter or two (a slip of the keyboard)."""
-    from reader.names.gazetteer import countries, place_name
-
-    word = fold(text)
-    if len(word) < 5 or " " in word or not word.isalpha():
-        return None
-    fits = [c for c in countries() if c.startswith(word) and 0 < len(c) - len(word) <= 2 and " " not in c]
-    return place_name(fits[0]) if len(fits) == 1 else None
 
 
 def _firm_openings(ranked: list[CollectionName]) -> dict[str, CollectionName]:
@@ -307,9 +310,21 @@ def _merge_short_names(full: list[_Group]) -> None:
             continue  # "Fed", not "FED" or "EC" (an acronym is merged by its letters)
         fits = [g for g in full if g.kind == ORGANIZATION and len(g.words) >= 2 and _ordered(g)[0] != word
                 and _ordered(g)[0].startswith(word)]
+        if not fits and len(word) >= 4:
+            # "the Community" of the European Community, "Shearson" of Shearson Lehman Brothers Inc: the first
+            # or last word of exactly one organisation the article names in full
+            fits = [g for g in full if g.kind == ORGANIZATION and len(g.words) >= 2 and _ends_with(_ordered(g), word)]
         if len(fits) == 1:
             fits[0].absorb(clipped)
             full.remove(clipped)
+
+
+def _ends_with(words: tuple[str, ...], word: str) -> bool:
+    """Whether a name of two words or more ends with `word`, or opens with it when it is no head word ("Senate"
+    alone is the Senate, not its Banking Committee)."""
+    from reader.names.gazetteer import ORGANISATION_WORDS
+
+    return len(words) >= 2 and (words[-1] == word or (words[0] == word and word not in ORGANISATION_WORDS))
 
 
 def _abbreviates(short: str, name: str) -> bool:
@@ -377,7 +392,7 @@ def _entity(group: _Group) -> ArticleName:
     name = min(surfaces, key=preference)
     if kind == PLACE:  # the place's own name, from whichever of its forms the gazetteer knows
         forms = sorted(surfaces, key=preference)
-        name = next((known for text in forms if (known := place_name(text) or _cut_short(text))), name)
+        name = next((known for text in forms if (known := place_name(text) or cut_short(text))), name)
     spans = sorted((m.start, m.end) for m in group.mentions)
     evidence = _person_evidence(group, name) if kind == PERSON else TITLED
     return ArticleName(name, kind, sorted(surfaces, key=lambda t: order[t]), spans, evidence)
@@ -693,6 +708,10 @@ class NameIndex:
                     continue
                 if target is not None:
                     into[entity.id] = target
+                continue
+            firm = firms.get(" ".join(_words(entity.name))) if entity.kind == ORGANIZATION else None
+            if firm is not None and firm is not entity:  # "Drexel Burnham", as a "person" of that name is
+                into[entity.id] = firm
                 continue
             found = [by_key[key] for key in self._merging_keys(entity) if key in by_key]
             own = _key(entity.kind, entity.name)

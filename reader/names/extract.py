@@ -11,7 +11,9 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate
 
 from reader.names.gazetteer import (
     BARE_TITLES,
@@ -26,6 +28,7 @@ from reader.names.gazetteer import (
     TIME_ZONES,
     TITLE_WORDS,
     countries,
+    cut_short,
     fold,
     given_names,
     place_name,
@@ -88,14 +91,15 @@ def find_mentions(text: str) -> list[Mention]:
     found = _whole_places(ruled, _possessive_pairs(text, found))
     mentions = _cued_mentions(text, ruled, words, lowered)
     taken = [(m.start, m.end) for m in mentions]
+    overlaps = _overlap_test(taken)
     for model in found:  # the tagger's names, where no rule with a cue stands
-        if model.kind and not _overlaps(model, taken):
+        if model.kind and not overlaps(model):
             mentions.append(model)
-    shown = [*taken, *((m.start, m.end) for m in mentions[len(taken) :]), *vetoed]
+    shown = _overlap_test([*taken, *((m.start, m.end) for m in mentions[len(taken) :]), *vetoed])
     for guess in ruled:  # where no name is shown (the tagger read nothing, or MISC: "India-Japan talks"), the
         # rules' places and acronyms ("OPEC said"), and lone words that may be a fuller name's short form
         # ("Singh met officials")
-        if guess.cue in _FILLING_CUES and not _overlaps(guess, shown):
+        if guess.cue in _FILLING_CUES and not shown(guess):
             mentions.append(guess)
     mentions.sort(key=lambda m: m.start)
     mentions = _without_things(words, _without_own_wire(words, _named_across_on(text, words, mentions)))
@@ -141,11 +145,22 @@ def _without_several_bodies(words: list[Token], mentions: list[Mention]) -> list
 
 
 _ORDINARY_ADJECTIVES = frozenset("new first second third last next other only".split())
+# Nouns of devices, media and formats: an acronym before one names the kind of thing ("DVD players", "MP3
+# files", "a USB drive"), where one before "shares" or "officials" names their organisation ("IBM shares").
+_THING_NOUNS = frozenset(
+    """player players recorder recorders drive drives disc discs disk disks file files format formats
+    device devices burner burners camera cameras chip chips card cards screen screens port ports cable cables
+    phone phones handset handsets console consoles version versions technology standard""".split()
+)
+_RATING = re.compile(r"^(?:A{2,3}|B{2,3}|C{2,3})$")  # "AAA", "BB": a credit rating, not a body ("ABC" is)
+_FORMAT = re.compile(r"^[A-Z]{2,}\d+$")  # "MP3", "MP4": a format's name and number ("G7" is a group)
 
 
 def _without_things(words: list[Token], mentions: list[Mention]) -> list[Mention]:
-    """Acronyms of things, not of organisations: one the article counts in the plural ("two PCs") or makes
-    the noun of "a" or "an" ("bought a new PC.", "an MP3"; but "an IBM spokesman" is IBM's)."""
+    """Acronyms of things, not of organisations: one the article counts in the plural ("two PCs"), makes
+    the noun of "a" or "an" ("bought a new PC.", "an MP3"; but "an IBM spokesman" is IBM's), puts before a
+    device's or a format's noun ("DVD players"), that holds a figure and only the rules found ("MP3"), or
+    that is a credit rating ("rated AAA")."""
     capitals = [m for m in mentions if m.kind == ORGANIZATION and ACRONYM.match(m.text)]
     if not capitals:
         return mentions
@@ -155,8 +170,15 @@ def _without_things(words: list[Token], mentions: list[Mention]) -> list[Mention
     things = set(plural)
     for mention in capitals:
         at = starts.get(mention.start)
-        if at is None or (at + 1 < len(words) and words[at + 1].text[:1].islower()):
+        if at is None:
             continue
+        if _RATING.match(mention.text) or (mention.cue == "acronym" and _FORMAT.match(mention.text)) or (
+            at + 1 < len(words) and words[at + 1].text in _THING_NOUNS
+        ):
+            things.add(mention.text)
+            continue
+        if at + 1 < len(words) and words[at + 1].text[:1].islower() and words[at + 1].text not in FUNCTION_WORDS:
+            continue  # "an IBM spokesman": the noun after it is IBM's; "a PC through a web page" is a thing
         before = at - 1
         while before >= 0 and at - before <= 2 and words[before].text.islower() and (
             words[before].text not in FUNCTION_WORDS or words[before].text in _ORDINARY_ADJECTIVES
@@ -202,8 +224,8 @@ def _named_across_on(text: str, words: list[Token], mentions: list[Mention]) -> 
     starts = [t.start for t in words]
     wholes: list[Mention] = []
     for index, mention in enumerate(mentions):
-        if mention.kind != ORGANIZATION:
-            continue
+        if mention.kind == PLACE:
+            continue  # an organisation, or the tagger's "person" ("on\nTariffs and Trade")
         at = bisect.bisect_left(starts, mention.start)
         if at < 2 or words[at - 1].text != "on" or fold(words[at - 2].text) not in _ON_HEADS or not capitalised(
             words[at - 2]
@@ -231,8 +253,18 @@ def _named_across_on(text: str, words: list[Token], mentions: list[Mention]) -> 
     return [m for m in mentions if m in wholes or not any(w.start <= m.start and m.end <= w.end for w in wholes)]
 
 
-def _overlaps(mention: Mention, spans: list[tuple[int, int]]) -> bool:
-    return any(mention.start < end and start < mention.end for start, end in spans)
+def _overlap_test(spans: list[tuple[int, int]]) -> Callable[[Mention], bool]:
+    """Whether a mention overlaps any of the spans: found by bisection, the spans sorted by start with the
+    furthest end reached so far (a text has hundreds of mentions)."""
+    spans = sorted(spans)
+    starts = [start for start, _ in spans]
+    reach = list(accumulate((end for _, end in spans), max))
+
+    def overlaps(mention: Mention) -> bool:
+        at = bisect.bisect_left(starts, mention.end)  # the spans that start before the mention ends
+        return at > 0 and reach[at - 1] > mention.start
+
+    return overlaps
 
 
 def _tagged_mentions(text: str, words: list[Token], lowered: set[str]) -> tuple[list[Mention], list[tuple[int, int]]]:
@@ -261,7 +293,7 @@ def _read_span(
     """One name the tagger marks (`words[first:after]`, of CoNLL type `label`), trimmed to the name and
     given its kind: the mentions it holds go to `found`, a span that is no name to `vetoed`."""
     phrase = words[first:after]
-    if all(t.skip for t in phrase) or _shouted_possessive(phrase):
+    if all(t.skip or not t.text[:1].isalnum() for t in phrase) or _shouted_possessive(phrase):
         return
     phrase = _trimmed(text, phrase)
     if label == "PER":  # "J. R. R. Tolkien": initials before the name
@@ -276,6 +308,20 @@ def _read_span(
         vetoed.append((phrase[0].start, phrase[0].end))  # "Us", "May" opening a sentence: a word, not "US"
         return
     kind = _KINDS.get(label, "")  # MISC: learned so that it is not shown, but it vetoes a guess
+    if kind and kind != PLACE and _nationality(phrase):
+        vetoed.append((phrase[0].start, phrase[-1].end))  # "Kuwaiti", "West German": a people's adjective
+        return
+    if kind == ORGANIZATION:
+        while len(phrase) > 1 and fold(phrase[-1].text) in _TRAILING_TITLES:
+            phrase = phrase[:-1]  # "Federal Reserve Chairman (Paul Volcker)": the title is the person's
+        apart = _firms_apart(phrase)
+        if apart:  # "Texaco Inc and Pennzoil Co": two firms
+            found.append(_mention(text, phrase[:apart], ORGANIZATION, "shape"))
+            phrase = phrase[apart + 1 :]
+            while phrase and not phrase[0].text[:1].isalnum():
+                phrase = phrase[1:]
+            if not phrase:
+                return
     if not kind and len(phrase) > 1:  # "U.S.-Japan trade", "U.S. Dlrs" read as MISC: the country is a place
         owner = _country_owner(text, phrase, set(), every=True)
         if owner:
@@ -302,10 +348,44 @@ def _read_span(
         vetoed.append((phrase[0].start, phrase[-1].end))  # and no rule's guess there either
         kind = ""
     kind = _kind_in_context(words, first, after, phrase, kind)
+    if kind and kind != PLACE and len(phrase) == 1 and _listed(words, first, after) and cut_short(phrase[0].text):
+        kind = PLACE  # "the US, Russia, Austral and Japan": Australia cut short, in a list
     cue = "team" if kind == ORGANIZATION and phrase[0].team else "shape"
     if kind == PERSON and first and fold(words[first - 1].text) in PERSON_TITLES and not _firm_role(words, first - 1):
         cue = "title"  # "Mr Kennedy": the title settles the kind, and joins the full name
     found.append(_mention(text, phrase, kind, cue))
+
+
+# Titles that end no organisation's name (unlike "Council of Ministers", "Board of Governors", "Court of Justice").
+_TRAILING_TITLES = (PERSON_TITLES - {"ministers", "governors", "justice", "general", "gen"}) | {"vice", "deputy"}
+_FIRMS_JOINED = frozenset(("and", "&", ",", "<"))
+
+
+def _firms_apart(phrase: list[Token]) -> int:
+    """Where a span the tagger reads as one organisation holds two firms, each with its legal ending ("Chrysler
+    Corp and Chrysler Financial Corp", "Chase Manhattan Corp <CMB>, Chemical New York Corp"): the index of the
+    word between them, or 0."""
+    for index in range(1, len(phrase) - 2):
+        if phrase[index].text in _FIRMS_JOINED and fold(phrase[index - 1].text) in _LEGAL_ENDINGS and any(
+            fold(t.text) in _LEGAL_ENDINGS for t in phrase[index + 2 :]
+        ):
+            return index
+    return 0
+
+
+def _nationality(phrase: list[Token]) -> bool:
+    """ "Kuwaiti", "West German": a nationality (with its compass word), not a name."""
+    words = [fold(t.text) for t in phrase]
+    return len(words) <= 2 and is_demonym(phrase[-1].text) and place_name(" ".join(words)) is None and (
+        len(words) == 1 or words[0] in _COMPASS
+    ) and words[-1] not in _COMPASS
+
+
+def _listed(words: list[Token], first: int, after: int) -> bool:
+    """Whether words[first:after] is an item of a list: a comma or "and" before or after it."""
+    return (first > 0 and words[first - 1].text in (",", "and")) or (
+        after < len(words) and words[after].text in (",", "and")
+    )
 
 
 def _shouted_possessive(phrase: list[Token]) -> bool:
@@ -535,15 +615,19 @@ def lowered_words(tokens: list[Token]) -> set[str]:
 def rule_mentions(text: str, tokens: list[Token], lowered: set[str]) -> list[Mention]:
     """The mentions the rules find in `text` (tokenised), each with its kind and the cue that gave it."""
     mentions: list[Mention] = []
+    capitals = [capitalised(t) for t in tokens]
+    starts = [index for index, capital in enumerate(capitals) if capital]
     i = 0
     while i < len(tokens):
-        if not capitalised(tokens[i]):
-            i += 1
-            continue
+        if not capitals[i]:
+            at = bisect.bisect_left(starts, i)  # on to the next capitalised word
+            if at == len(starts):
+                break
+            i = starts[at]
         j = i + 1
         while j < len(tokens):
             token = tokens[j]
-            if capitalised(token) and not token.text.startswith("@"):
+            if capitals[j] and not token.text.startswith("@"):
                 j += 1
             elif token.text == "." and len(tokens[j - 1].text) == 1 and tokens[j - 1].text.isupper():
                 j += 1  # an initial: "U. Khurelsukh"
@@ -552,7 +636,7 @@ def rule_mentions(text: str, tokens: list[Token], lowered: set[str]) -> list[Men
                 k = j
                 while k < len(tokens) and k - j < 3 and fold(tokens[k].text) in CONNECTORS:
                     k += 1
-                if k < len(tokens) and capitalised(tokens[k]) and not tokens[k].text.startswith("@"):
+                if k < len(tokens) and capitals[k] and not tokens[k].text.startswith("@"):
                     j = k
                 else:
                     break
@@ -583,6 +667,10 @@ def rule_mentions(text: str, tokens: list[Token], lowered: set[str]) -> list[Men
             )):
                 first += 1  # "Meanwhile, Goldman, Sachs and Co": not the word that opens the sentence
             _drop_from(mentions, tokens[first].start)
+            apart = _firms_apart(tokens[first:firm])
+            if apart:  # "Chrysler Corp and Chrysler Financial Corp": two firms
+                mentions.append(_mention(text, tokens[first : first + apart], ORGANIZATION, "organisation"))
+                first += apart + 1
             mentions.append(_mention(text, tokens[first:firm], ORGANIZATION, "organisation"))
             i = firm
             continue
@@ -757,6 +845,7 @@ def _joined_organisation(tokens: list[Token], start: int, after: int) -> int:
         and not any(w in CONNECTORS or w in TITLE_WORDS for w in left)  # "President Reagan and White House": two
         and left[0] not in given_names()  # "Paul Volcker and International Monetary Fund": two
         and place_name(" ".join(left)) is None
+        and left[-1] not in _LEGAL_ENDINGS  # "Chrysler Corp and Chrysler Financial Corp": two firms
     )
     plural = right[-1].endswith("ies") or right[-1][:-1] in ORGANISATION_WORDS  # "Defence and Foreign Ministries": two
     if right[-1] in ORGANISATION_WORDS and not plural and len(right) <= 3 and plain_left:

@@ -226,3 +226,14 @@ def place_name(phrase: str) -> str | None:
     if found is None and folded.endswith(" region"):
         return places().get(folded[: -len(" region")])
     return found
+
+
+@lru_cache(maxsize=4096)
+def cut_short(text: str) -> str | None:
+    """ "Austral" for Australia: a word the gazetteer does not know that is one country's name without its last
+    letter or two (a slip of the keyboard)."""
+    word = fold(text)
+    if len(word) < 5 or " " in word or not word.isalpha():
+        return None
+    fits = [c for c in countries() if c.startswith(word) and 0 < len(c) - len(word) <= 2 and " " not in c]
+    return place_name(fits[0]) if len(fits) == 1 else None

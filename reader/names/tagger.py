@@ -9,6 +9,7 @@ tokeniser (reader/names/extract.py), in training as in use, so CoNLL's own token
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import json
 import re
@@ -149,7 +150,15 @@ FLAGS = (
     "acronym-in-prose",  # "OPEC said": capitals in a line that is not all capitals
     "capital-in-prose",  # a capitalised word inside a sentence, in a line that is not all capitals
     "given-then-capital",  # a given name before a capitalised word: "Nigel Lawson"
+    "alone",  # a capitalised word the text never writes beside another: "Nokia", not "Gerrard" of "Steven Gerrard"
+    "then-he",  # the sentence's next personal pronoun is "he", "his", "she", "her"…: a person
+    "then-it",  # …is "it", "its", "itself": a thing, a firm, a place
 )
+_HE = frozenset("he his him himself she her hers herself".split())
+_IT = frozenset("it its itself".split())
+_PRONOUNS = _HE | _IT
+_JOINING = frozenset("of on and for the de & 's".split())  # words inside a name of several
+_PRONOUN_REACH = 12  # tokens after a name within which its sentence's pronoun still refers to it
 
 
 def token_flags(
@@ -165,6 +174,8 @@ def token_flags(
     flags: list[list[int]] = []
     bracket = False
     last = len(tokens) - 1
+    folds = [""] * len(tokens)  # each capitalised word, folded
+    at_capitals: list[int] = []
     for index, token in enumerate(tokens):
         own: list[int] = []
         flags.append(own)
@@ -194,7 +205,8 @@ def token_flags(
             bracket = False
         if not capitals[index]:
             continue
-        folded = fold(word)
+        folded = folds[index] = fold(word)
+        at_capitals.append(index)
         if folded in lowered:
             own.append(5)
             if token.sentence_start:
@@ -206,6 +218,21 @@ def token_flags(
                 own.append(11)
             if index < last and capitals[index + 1] and folded in given:
                 own.append(12)
+    # Words written beside another capitalised word, or joined to one by "of", "on", "and"… ("Steven
+    # Gerrard", "Rival Sony", "Agreement on Tariffs and Trade"): a lone word is a name of its own.
+    joined: set[str] = set()
+    for index in at_capitals:
+        if index == last:
+            break
+        before = tokens[index]
+        after = index + 1
+        if not capitals[after] and words[after] in _JOINING and after < last and capitals[after + 1]:
+            after += 1
+        if capitals[after] and not tokens[index + 1].line_start and not before.shouting and not (
+            before.sentence_start and (folds[index] in lowered or folds[index] in _FUNCTION_WORDS)
+        ):
+            joined.add(folds[index])
+            joined.add(folds[after])
     for index in range(last):
         if not (capitals[index] and capitals[index + 1]):
             continue
@@ -217,6 +244,19 @@ def token_flags(
                         if 7 not in flags[k]:
                             flags[k].append(7)
                     break
+    # The sentence's next personal pronoun after each capitalised word, if near enough.
+    pronouns = [index for index, word in enumerate(words) if word in _PRONOUNS]
+    starts = [index for index, token in enumerate(tokens) if token.sentence_start or token.line_start]
+    for index in at_capitals:
+        if not tokens[index].shouting and folds[index] not in joined:
+            flags[index].append(13)
+        if pronouns:
+            at = bisect.bisect_right(pronouns, index)
+            if at < len(pronouns) and pronouns[at] - index <= _PRONOUN_REACH:
+                then = pronouns[at]
+                between = bisect.bisect_right(starts, index)
+                if between == len(starts) or starts[between] > then:
+                    flags[index].append(14 if words[then] in _HE else 15)
     return flags
 
 

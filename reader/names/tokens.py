@@ -236,7 +236,7 @@ def _code(word: str) -> bool:
 def _mark_sign_off(line: list[Token]) -> None:
     """A wire's last line that is only a credit ("Reuter", "AP", "(AFP)"): furniture, not a mention."""
     words = [t for t in line if t.text[0].isalpha()]
-    others = [t for t in line if not t.text[0].isalpha() and t.text not in "()-–—"]
+    others = [t for t in line if not t.text[0].isalpha() and t.text not in "()-–—."]  # "REUTER..." too
     if 1 <= len(words) <= 2 and not others and all(t.text[0].isupper() for t in words):
         for token in words:
             token.skip = True
@@ -244,7 +244,10 @@ def _mark_sign_off(line: list[Token]) -> None:
 
 def _mark_trailing_credit(tokens: list[Token]) -> None:
     """ "… the European Community.  REUTER": a credit in capitals after the story's last sentence."""
-    last = list(islice((t for t in reversed(tokens) if t.text != "\n"), 2))
+    last = list(islice((t for t in reversed(tokens) if t.text != "\n"), 5))
+    while len(last) > 2 and last[0].text == ".":
+        last = last[1:]  # "REUTER...": the dots after the credit
+    last = last[:2]
     if len(last) == 2 and last[0].text.isupper() and last[0].text.isalpha() and len(last[0].text) > 1:
         if last[1].text in (".", "!", "?", '"', "”"):
             last[0].skip = True
@@ -320,9 +323,9 @@ def _mark_results_row(line: list[Token]) -> None:
 def capitalised(token: Token) -> bool:
     text = token.text
     first = text[0]
-    if token.skip or (not text.isalpha() and CODE_WITH_DIGITS.match(text)):
-        return False
-    return first.isupper() or (first == "@" and len(text) > 1)
+    if not (first.isupper() or (first == "@" and len(text) > 1)):
+        return False  # most words, at once
+    return not token.skip and (text.isalpha() or not CODE_WITH_DIGITS.match(text))
 
 
 CODE_WITH_DIGITS = re.compile(r"^(?=(?:.*[A-Za-z]){3})(?=.*\d)")  # "MAY7", "JUL8": codes, never names ("G7" is)

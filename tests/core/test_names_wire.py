@@ -126,3 +126,51 @@ def test_the_seeds_platform_slip_and_agreement_are_not_places_or_bodies() -> Non
     assert _kinds("It holds talks with the US, Russia, Austral and Japan.")["Australia"] == "place"
     kinds = _kinds("Japan and India inked the Acquisition and Cross-Servicing Agreement (ACSA). The ACSA helps.")
     assert kinds == {"Japan": "place", "India": "place"}
+
+
+def test_two_firms_named_one_after_the_other_are_two_rows() -> None:
+    body = (
+        "It affirmed the debt ratings of Chrysler Corp and Chrysler\nFinancial Corp. Shares of Texaco Inc and "
+        "Pennzoil Co fell, and Chase Manhattan Corp <CMB>, Chemical New York Corp <CHL> rose."
+    )
+    assert sorted(_kinds(body)) == [
+        "Chase Manhattan Corp", "Chemical New York Corp", "Chrysler Corp", "Chrysler Financial Corp", "Pennzoil Co",
+        "Texaco Inc",
+    ]
+
+
+def test_a_title_after_an_organisation_is_the_persons_and_a_nationality_is_no_name() -> None:
+    kinds = _kinds("Federal Reserve Chairman Paul Volcker said French, West German and Dutch officials met.")
+    assert kinds == {"Federal Reserve": "organization", "Paul Volcker": "person"}
+
+
+def test_a_sign_off_with_dots_is_no_name() -> None:
+    assert _kinds("Shares of Texaco Inc fell.\n\n REUTER...\n") == {"Texaco Inc": "organization"}
+    wrapped = (  # hard-wrapped prose, where the line's end before the credit reads as a space
+        "The plan was for the consortium to establish a plant at several\n"
+        "makers and equipment suppliers to pioneer advanced methods for\n"
+        "making chips, Texaco Inc said in a statement on Tuesday morning.\n"
+        "REUTER..."
+    )
+    assert _kinds(wrapped) == {"Texaco Inc": "organization"}
+
+
+def test_a_body_named_across_on_is_one_name_whatever_the_tagger_reads_its_end_as() -> None:
+    body = (  # hard-wrapped wire prose, where the tagger reads "Tariffs" on its own line as a person
+        "    The talks on farm trade must start soon, the head of the\n"
+        "Paris-based agency Henri Dupont told delegates on Monday.\n"
+        "    And the place for such a start is the General Agreement on\n"
+        "Tariffs and Trade, he added.\n"
+        "    Dupont asked for a steady cut in the subsidies paid to\n"
+        "farmers in every member country over the next ten years.\n"
+    )
+    assert _kinds(body) == {"Henri Dupont": "person", "General Agreement on Tariffs and Trade": "organization"}
+
+
+def test_an_organisation_shortened_to_its_first_or_last_word_is_one_row() -> None:
+    body = (
+        "The European Community will cut farm prices, Community officials said. Shearson Lehman Brothers Inc "
+        "raised its forecast, and Shearson said it expects more."
+    )
+    names = {n.name: (n.kind, n.mentions) for n in article_names(body)}
+    assert names == {"European Community": ("organization", 2), "Shearson Lehman Brothers Inc": ("organization", 2)}
