@@ -692,24 +692,29 @@ class Stories:
         A feature scores by how many of the thread's articles (for a word: headlines) have it, times how rare
         it is in the whole collection, so a country named everywhere does not title every thread. A name
         counts only when one of its words is in a headline, so that the labels of a table (NIL, APR) or a
-        name in passing ("Reuters") never title a story.
+        name in passing ("Reuters") never title a story. Headlines that are only a table's figures give no
+        words: then the words of the text that are not a table's title it, or, when it is all figures, its names.
         """
         spread: Counter[Feature] = Counter()
         mentions: Counter[Feature] = Counter()
         headline: Counter[Feature] = Counter()
+        text: Counter[Feature] = Counter()
         for index in members:  # counts while threads are built; weights for an article added later
             found: Mapping[Feature, float] = self._counts[index] if self._counts else self._vector(index)
             named = {f: n for f, n in found.items() if f[0] == NAME_MARK}
             spread.update(named.keys())
             mentions.update(named)
             headline.update(set(self._headlines[index]))
+            text.update(f for f in found if f[0] != NAME_MARK)
+        if not headline:
+            headline = text
         total = len(self._ids)
 
         def rarity(feature: Feature) -> float:
             return 1 + math.log(total / max(1, len(self._postings[feature])))
 
-        def in_headlines(feature: Feature) -> bool:
-            return any(word in headline for word in self._words_of_name(feature))
+        def in_headlines(feature: Feature) -> bool:  # when nothing but figures is written, any name
+            return not headline or any(word in headline for word in self._words_of_name(feature))
 
         names = sorted(
             (f for f in spread if in_headlines(f)), key=lambda f: (spread[f] * rarity(f), mentions[f], f), reverse=True
