@@ -206,7 +206,7 @@ ABBREVIATIONS = frozenset(
 )
 
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
-_HEADLINE_MAX = 160
+HEADLINE_MAX = 160
 
 
 def first_sentence(text: str) -> str:
@@ -247,7 +247,7 @@ def _untitled_headline(body: str) -> str:
 def headline(title: str | None, body: str) -> str:
     """The title if there is one, else the body's first sentence, on one line and of readable length."""
     text = one_line(title) if title and title.strip() else one_line(_untitled_headline(body))
-    if len(text) <= _HEADLINE_MAX:
+    if len(text) <= HEADLINE_MAX:
         return text
-    cut = text.rfind(" ", 0, _HEADLINE_MAX - 1)
-    return text[: cut if cut > 40 else _HEADLINE_MAX - 1].rstrip(" ,;:") + "…"
+    cut = text.rfind(" ", 0, HEADLINE_MAX - 1)
+    return text[: cut if cut > 40 else HEADLINE_MAX - 1].rstrip(" ,;:") + "…"

@@ -54,7 +54,7 @@ from reader.analysis.related import (
 )
 from reader.analysis.story_words import numbers_of, words_of
 from reader.articles import Article
-from reader.text import headline
+from reader.text import HEADLINE_MAX, headline
 
 TOPIC_SIMILARITY = 0.10  # average similarity that makes one topic (global word weights)
 EVENT_SIMILARITY = 0.075  # average similarity that makes one event inside a topic (topic word weights)
@@ -229,8 +229,15 @@ class Stories:
         self._ids = [article.id for article in articles]
         self._dates = [article.published for article in articles]
         self._position = {article_id: index for index, article_id in enumerate(self._ids)}
-        self._headlines = [self._headline(article) for article in articles]
         self._bare = [_bare(article) for article in articles]
+        # A headline alone has been counted already: its words are its profile's (a headline is short, never cut).
+        counts = self._counts
+        self._headlines = [
+            tuple(f for f in counts[n] if f[0] != NAME_MARK)
+            if bare and counts and len(article.title) <= HEADLINE_MAX and "\n" not in article.title
+            else self._headline(article)
+            for n, (article, bare) in enumerate(zip(articles, self._bare, strict=True))
+        ]
         self._sources = [article.feed or article.path for article in articles]
         # The figures each article gives, for the same-story check; a headline alone is never checked.
         self._numbers = [
