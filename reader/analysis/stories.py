@@ -691,7 +691,7 @@ class Stories:
     def _order(self, thread: Thread, members: list[int]) -> None:
         members = sorted(members, key=self._date_key)
         thread.articles = [self._ids[i] for i in members]
-        thread.title = self._title(members)
+        thread.title = self._title(members) if len(members) > 1 else ""  # an article alone is no thread shown
 
     def _title(self, members: list[int]) -> str:
         """The thread's most specific names and headline words: "Texaco Inc · bankruptcy · creditor".
