@@ -108,6 +108,8 @@ def _key(kind: str, alias: str) -> str | None:
     if kind == PLACE:
         return "place:" + fold(place_name(alias) or cut_short(alias) or alias)
     if kind == PERSON and len(words) >= 2:
+        if len(words) >= 3:  # a middle initial comes and goes: "Martin T. Sosnoff" is Martin Sosnoff
+            words = (words[0], *(w for w in words[1:-1] if len(w) > 1), words[-1])
         return "person:" + " ".join(sorted(words))
     if kind == ORGANIZATION:
         words = _firm_words(words)

@@ -371,3 +371,14 @@ def test_a_name_before_a_role_and_a_person_is_the_employer() -> None:
                    "Craig Sloane agreed.")
     assert names["Kidder Peabody"][0] == names["Smith Barney"][0] == "organization"
     assert names["Adam F. Cuhney"][0] == names["Craig Sloane"][0] == "person"
+
+
+def test_a_person_named_with_and_without_a_middle_initial_is_one_row(tmp_path: Path) -> None:
+    rows = _collection(
+        tmp_path,
+        "Investor Martin T. Sosnoff said he would raise his stake in the casino company.",
+        "Martin Sosnoff, who holds 13 pct of the company, wants a seat on the board.",
+        "The company rejected the offer, a spokesman for Martin Sosnoff said.",
+    )
+    people = {name: found for name, found in rows.items() if "Sosnoff" in name}
+    assert list(people.values()) == [("person", 3)], people
