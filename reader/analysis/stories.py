@@ -126,8 +126,9 @@ _ALONE = Thread(-1, "")  # in place of a thread of one article, read back before
 class Stories:
     """Profiles, the inverted index over them, and the threads built from them."""
 
-    def __init__(self, quiet_days: float = QUIET_DAYS) -> None:
+    def __init__(self, quiet_days: float = QUIET_DAYS, gate: story_gate.StoryGate | None = None) -> None:
         self.quiet_days = quiet_days  # a thread no article joined for this many days has gone quiet
+        self.gate = gate  # the same-story check; None: the shipped one (`story_gate.shipped`)
         # While threads are built: raw feature counts and unit-length TF-IDF profiles, as dicts.
         self._counts: list[Counter[Feature]] = []
         self._vectors: list[dict[Feature, float]] = []
@@ -594,7 +595,7 @@ class Stories:
         renumbered = {(position[a], position[b]): s for (a, b), s in links.items()}
         return [[members[n] for n in group] for group in average_linkage(len(members), renumbered, EVENT_SIMILARITY)]
 
-    def _verified(self, members: list[int], gate: story_gate.StoryGate | None = None) -> list[list[int]]:
+    def _verified(self, members: list[int]) -> list[list[int]]:
         """A thread's articles kept together where pairs of them pass the same-story check, the rest alone.
 
         Headlines alone are too short to be checked (a pair shares a word or two, and rarely a name): a
@@ -604,7 +605,7 @@ class Stories:
             return [members]
         if 2 * sum(self._bare[index] for index in members) >= len(members):
             return [members]
-        gate = gate or story_gate.shipped()
+        gate = self.gate or story_gate.shipped()
         vectors = {index: self._checked_vectors(index) for index in members}
         names = {index: self._names_of(index) for index in members}
         links = {
