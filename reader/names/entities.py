@@ -484,6 +484,7 @@ class CollectionName:
     aliases: set[str] | list[str] = field(default_factory=set)  # a list when read back, until names are added
     articles: list[str] = field(default_factory=list)
     evidence: int = TITLED  # for a person, the surest any article is (see ArticleName.evidence)
+    signed: int = 0  # for a person, how many of its articles give a sign of one (evidence above SHAPE_ONLY)
     listed: bool = True  # False: merged into another entity, or a "person" nothing says is one
     # While the collection is built, how many articles call it each way, once it is called two ways
     # (most entities never are): the display name is chosen from them (`NameIndex.consolidate`).
@@ -587,6 +588,7 @@ class NameIndex:
                     entity.forms = {entity.name: len(entity.articles) - 1}
                 entity.forms[name.name] = entity.forms.get(name.name, 0) + 1
             entity.evidence = max(entity.evidence, name.evidence)
+            entity.signed += name.evidence > SHAPE_ONLY
             entries.append(index)
         self._by_article[article_id] = encoded if encoded is not None else encode_names(names)
         self._ids_of[article_id] = entries
@@ -698,6 +700,11 @@ class NameIndex:
                 into[entity.id] = person  # "Sumita says…" read as a firm in a headline: the Governor
                 continue
             if entity.kind == PERSON:
+                if " " not in entity.name and 2 * entity.signed < len(entity.articles):
+                    # One word that most of its articles never title nor give in full ("Harris said it
+                    # sold…", "Dart's offer"): in news a person is introduced by name, a company by its
+                    # name alone; one "Mr Harris" does not make the rest a person.
+                    entity.evidence = SHAPE_ONLY
                 candidates = []
                 if entity.evidence < TITLED:
                     place = place_name(entity.name)

@@ -40,6 +40,7 @@ from reader.names.tokens import (
     CODE_WITH_DIGITS,
     CONNECTORS,
     FUNCTION_WORDS,
+    PARTY_STATE,
     TRAILING,
     VERB_ENDINGS,
     Token,
@@ -841,7 +842,12 @@ def _joined_organisation(tokens: list[Token], start: int, after: int) -> int:
         return after
     head = _organisation_head(left)
     plain_left = (
-        len(left) <= 2
+        # Two words, or up to four with no head word of their own ("Metropolitan Federal Savings and Loan
+        # Association": the left is no organisation alone, so the head after "and" is its head too)
+        (len(left) <= 2 or (
+            len(left) <= 4 and head is None and len(right) <= 2 and right[-1] not in _LEGAL_ENDINGS
+            and not any(w.rstrip(".") in countries() for w in left)  # "Top U.S. Treasury and Federal Reserve": two
+        ))
         and not any(w in CONNECTORS or w in TITLE_WORDS for w in left)  # "President Reagan and White House": two
         and left[0] not in given_names()  # "Paul Volcker and International Monetary Fund": two
         and place_name(" ".join(left)) is None
@@ -859,7 +865,10 @@ def _joined_organisation(tokens: list[Token], start: int, after: int) -> int:
 
 def _ticker_follows(tokens: list[Token], end: int) -> bool:
     """A name followed by its ticker code ("Rhone-Poulenc <RHON.PA>", "Apple (NASDAQ: AAPL)") is a company."""
-    return end + 1 < len(tokens) and tokens[end].text in ("<", "(") and tokens[end + 1].skip
+    return (
+        end + 1 < len(tokens) and tokens[end].text in ("<", "(") and tokens[end + 1].skip
+        and PARTY_STATE.match(tokens[end + 1].text) is None  # "Dan Glickman (D-Kan.)": a legislator's party
+    )
 
 
 def _bracketed(tokens: list[Token], start: int, end: int) -> bool:

@@ -134,24 +134,25 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-_PARTY_STATE = re.compile(r"^[DRI]-([A-Z][a-z]+|[A-Z]{2})$")
-_PARTY_MARK = re.compile(r"[DRI]-[A-Z]")  # in the text wherever a token can match _PARTY_STATE
+PARTY_STATE = re.compile(r"^[DRI]-([A-Z][a-z]+|[A-Z]{2})$")
+_PARTY_MARK = re.compile(r"[DRI]-[A-Z]")  # in the text wherever a token can match PARTY_STATE
 
 
 def _mark_affiliations(text: str, tokens: list[Token]) -> None:
-    """ "Sen. Chris Dodd, D-Conn, said": a party and a state after a politician's name and a comma, never a name
-    of its own (the state is read by the abbreviation table or the place table)."""
+    """ "Sen. Chris Dodd, D-Conn, said", "Rep. Dan Glickman (D-Kan.)": a party and a state after a politician's
+    name and a comma or a bracket, never a name of its own (the state: the abbreviation table's, a place, a
+    short capitalised word as the wires clip states, "Kan", "Tex", "Ill")."""
     from reader.names.gazetteer import STATE_ABBREVIATIONS, place_name
 
     if not _PARTY_MARK.search(text):
         return  # most texts have none: one search over the text instead of a match per token
     for index in range(1, len(tokens)):
         token = tokens[index]
-        found = _PARTY_STATE.match(token.text)
-        if found is None or tokens[index - 1].text != ",":
+        found = PARTY_STATE.match(token.text)
+        if found is None or tokens[index - 1].text not in (",", "("):
             continue
         state = found.group(1)
-        if state.lower() in STATE_ABBREVIATIONS or place_name(state) is not None or state.isupper():
+        if state.lower() in STATE_ABBREVIATIONS or place_name(state) is not None or state.isupper() or len(state) <= 5:
             token.skip = True
 
 

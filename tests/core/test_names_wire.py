@@ -174,3 +174,27 @@ def test_an_organisation_shortened_to_its_first_or_last_word_is_one_row() -> Non
     )
     names = {n.name: (n.kind, n.mentions) for n in article_names(body)}
     assert names == {"European Community": ("organization", 2), "Shearson Lehman Brothers Inc": ("organization", 2)}
+
+
+def test_a_one_word_name_most_of_its_articles_never_title_is_no_person(tmp_path: Path) -> None:
+    rows = _collection(
+        tmp_path,
+        "In a filing with the Securities and Exchange Commission, Emery said it sold 68,000 shares.",
+        "Purolator's stock climbed 5-3/8 today, to 40-1/8, over the 40 dlr per share offer. Emery said it was pleased.",
+        "Emery said it would sell or lease the unit's aircraft.",
+        "Mr Emery, a spokesman, declined to comment on the talks.",
+    )
+    assert rows.get("Emery", ("", 0))[0] != "person"
+
+
+def test_a_legislators_party_and_state_are_not_names() -> None:
+    body = (
+        "Rep. Dan Glickman (D-Kan.), chairman of the House Agriculture subcommittee, said more study was needed.\n"
+        "Senator Robert Dole, R-Kan., agreed."
+    )
+    assert _kinds(body) == {"Dan Glickman": "person", "Robert Dole": "person"}
+
+
+def test_a_savings_and_loan_association_is_one_organisation() -> None:
+    body = "Metropolitan Federal Savings and Loan Association said it has signed a letter of intent to merge."
+    assert _kinds(body) == {"Metropolitan Federal Savings and Loan Association": "organization"}
