@@ -10,7 +10,8 @@ honest ones, and are printed apart.
 UCI News Aggregator: 422,937 headlines, gold = `STORY`; the headline is both title and text, dated by
 its timestamp, its outlet the publisher's host.
 Reuters-21578: the 19,779 stories with a body, no gold: prints the share threaded, the sizes of the threads
-and a reproducible random sample of threads (headlines and dates) to read, one by one.
+and a reproducible random sample of threads (headlines and dates) to read, one by one; for UCI the same sample
+follows the scores (`--sample 0` leaves it out), since a gold story there is a crawl batch, not a story.
 Prints the time for finding names (one core) and for building threads (as the reader builds them: words counted on
 the second core), and the peak memory of the process.
 Skips cleanly when the data is absent. Settings are the ones in reader.analysis.stories; nothing here is tuned per
@@ -45,7 +46,8 @@ DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 DEFAULT = DATA / "ecbplus" / "dev.jsonl"
 REUTERS = DATA / "reuters21578" / "reuters21578.jsonl.gz"
 UCI = DATA / "uci-news-aggregator" / "newsCorpora.tsv.gz"
-SAMPLE_SEED = 25  # the Reuters sample of threads: the same threads at every run
+SAMPLE_SEED = 25  # the sample of threads to read: the same threads at every run
+SHOWN = 20  # articles shown of a sampled thread
 
 
 def held_out(group: str) -> bool:
@@ -158,18 +160,21 @@ def sample(stories: Stories, articles: list[Article], count: int) -> None:
     chosen = random.Random(SAMPLE_SEED).sample(threads, min(count, len(threads)))
     for n, thread in enumerate(chosen, 1):
         print(f"\n[{n}] {thread.title}  ({len(thread.articles)} articles)")
-        for article_id in thread.articles[:12]:
+        shown = thread.articles if len(thread.articles) <= SHOWN else [
+            thread.articles[i * (len(thread.articles) - 1) // (SHOWN - 1)] for i in range(SHOWN)
+        ]  # a big thread is shown across its length, first to last, not by its first days only
+        for article_id in shown:
             article = by_id[article_id]
             print(f"    {article.iso_date}  {headline(article.title, article.body)[:100]}")
-        if len(thread.articles) > 12:
-            print(f"    … {len(thread.articles) - 12} more")
+        if len(thread.articles) > SHOWN:
+            print(f"    ({SHOWN} of {len(thread.articles)} shown, evenly from first to last)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", nargs="?", type=Path, default=DEFAULT)
     parser.add_argument("--limit", type=int, help="only the first N records")
-    parser.add_argument("--sample", type=int, default=40, help="Reuters: how many threads to print")
+    parser.add_argument("--sample", type=int, default=40, help="Reuters, UCI: how many threads to print")
     options = parser.parse_args()
     if not options.path.exists():
         print(f"skipped: {options.path} not found")
@@ -207,6 +212,8 @@ def main() -> None:
         print(f"held-out topics ({len(set(topics[i] for i in kept))}, {len(kept)} articles): "
               f"B-cubed precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}")
     report(names_seconds, thread_seconds)
+    if topics is None:
+        sample(stories, articles, options.sample)
 
 
 def report(names_seconds: float, thread_seconds: float) -> None:
