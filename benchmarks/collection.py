@@ -59,8 +59,8 @@ ORGANISATIONS = {
     "itc": ["ITC", "International Tin Council"],
     "un": ["UN", "U.N.", "United Nations"],
     "unctad": ["UNCTAD", "United Nations Conference on Trade and Development"],
-    "fao": ["FAO", "Food and Agriculture Organization"],
-    "inro": ["INRO", "International Natural Rubber Organization"],
+    "fao": ["FAO", "Food and Agriculture Organization", "Food and Agriculture Organisation"],
+    "inro": ["INRO", "International Natural Rubber Organization", "International Natural Rubber Organisation"],
     "eib": ["EIB", "European Investment Bank"],
     "iea": ["IEA", "International Energy Agency"],
 }

@@ -112,7 +112,7 @@ def _key(kind: str, alias: str) -> str | None:
             words = (words[0], *(w for w in words[1:-1] if len(w) > 1), words[-1])
         return "person:" + " ".join(sorted(words))
     if kind == ORGANIZATION:
-        words = _firm_words(words)
+        words = tuple(map(_american, _firm_words(words)))
         if len(words) >= 3 and words[0] in _REORDERED_HEADS and words[1] == "of":
             words = (*words[2:], words[0])  # "Ministry of External Affairs" is "External Affairs Ministry"
     if kind != PERSON and words:
@@ -126,6 +126,13 @@ _FIRM_SUFFIXES = frozenset(
 
 
 _REORDERED_HEADS = frozenset("ministry department office bureau agency".split())
+_BRITISH_ENDING = re.compile(r"isation(s?)$")  # "Organisation", as British and Commonwealth wires write it
+
+
+def _american(word: str) -> str:
+    """A word of a name as American spelling has it, so the two spellings of one name are one key: the
+    "International Coffee Organisation" is the International Coffee Organization."""
+    return _BRITISH_ENDING.sub(r"ization\1", word) if len(word) > 7 else word
 
 
 def _firm_words(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -686,9 +693,12 @@ class NameIndex:
                 for key in self._merging_keys(entity):
                     by_key.setdefault(key, entity)
                 own = _key(entity.kind, entity.name)
+                # The row this one will join when another widely named has its name (the "Organisation"
+                # spelling joins the "Organization" one), so its acronym does not seem to stand for two.
+                spelling = by_key.get(own, entity) if own else entity
                 for key in _keys(entity.kind, entity.aliases):
                     if " " not in key and key != own:
-                        spelt_out.setdefault(key, set()).add(entity.id)
+                        spelt_out.setdefault(key, set()).add(spelling.id)
         into: dict[int, CollectionName] = {}
         surnames = self._titled_surnames()
         firms = _firm_openings(ranked)

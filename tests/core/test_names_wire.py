@@ -198,3 +198,16 @@ def test_a_legislators_party_and_state_are_not_names() -> None:
 def test_a_savings_and_loan_association_is_one_organisation() -> None:
     body = "Metropolitan Federal Savings and Loan Association said it has signed a letter of intent to merge."
     assert _kinds(body) == {"Metropolitan Federal Savings and Loan Association": "organization"}
+
+
+def test_a_name_in_british_and_american_spelling_is_one_row_with_its_acronym(tmp_path: Path) -> None:
+    rows = _collection(
+        tmp_path,
+        "The International Coffee Organization (ICO) will meet in London next month to discuss export quotas.",
+        "Delegates to the International Coffee Organisation (ICO) said producers were split on the quotas.",
+        "Brazil told the International Coffee Organization it would not accept a smaller share of the market.",
+        "ICO talks on quotas broke down on Monday, delegates said, and prices fell in New York.",
+    )
+    organisations = {name: count for name, (kind, count) in rows.items() if kind == "organization"}
+    assert len([name for name in organisations if "Coffee" in name or name == "ICO"]) == 1
+    assert organisations.get("International Coffee Organization") == 4
