@@ -67,7 +67,7 @@ class Copies:
         assert index == len(self.root)
         self.root.append(index)
         self._dates.append(published)
-        sketch = heapq.nsmallest(SKETCH, {crc32(f.encode("utf-8")) for f in features})  # the same at every run
+        sketch = sorted({crc32(f.encode("utf-8")) for f in features})[:SKETCH]  # the same at every run
         self._sketches.extend(sketch)
         self._starts.append(len(self._sketches))
         found = self._keys.setdefault(key, index)
@@ -77,6 +77,7 @@ class Copies:
             # A version has the article's heaviest features too: look among those that have all of them.
             postings = [posting(feature) for feature in _heaviest(vector, COPY_LOOKUP)]
             if all(len(p) <= COPY_POSTING for p in postings):
+                postings.sort(key=len)  # a set of the shortest, checked against the others
                 others = set(postings[0]).intersection(*postings[1:])
                 for other in sorted(o for o in others if o < index and self._close(published, o))[:COPY_CHECKED]:
                     if self._near(sketch, other):
@@ -94,7 +95,7 @@ class Copies:
     def _near(self, sketch: list[int], other: int) -> bool:
         theirs = set(self._sketches[self._starts[other] : self._starts[other + 1]])
         mine = set(sketch)
-        union = heapq.nsmallest(SKETCH, mine | theirs)
+        union = sorted(mine | theirs)[:SKETCH]  # (at most twice SKETCH: sorting beats a heap)
         return sum(1 for h in union if h in mine and h in theirs) >= COPY_SIMILARITY * len(union)
 
     def groups(self) -> dict[int, list[int]]:

@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from itertools import repeat
+from itertools import islice, repeat
 from operator import truediv
 
 from reader.analysis import story_gate
@@ -484,9 +484,16 @@ class Stories:
                 for topic in holders[feature][-RECENT_TOPICS:]:
                     dots[topic] = dots.get(topic, 0.0) + weight * centres[topic][feature]
             date = self._dates[index]
-            dots = {topic: dot for topic, dot in dots.items() if done - last_seen[topic] <= QUIET_ARTICLES}
-            if date is not None:
-                dots = {t: dot for t, dot in dots.items() if (last := last_joined[t]) is None or date - last <= quiet}
+            # Topics gone quiet are no candidates: none of the last QUIET_ARTICLES joined them, or none for a while.
+            since = done - QUIET_ARTICLES
+            if date is None:
+                dots = {topic: dot for topic, dot in dots.items() if last_seen[topic] >= since}
+            else:
+                dots = {
+                    t: dot
+                    for t, dot in dots.items()
+                    if last_seen[t] >= since and ((last := last_joined[t]) is None or date - last <= quiet)
+                }
             # Rank by the rarer features' share, then score the few front-runners exactly.
             front: Iterable[int] = dots
             if len(dots) > _FRONT_RUNNERS:
@@ -724,13 +731,13 @@ class Stories:
         def in_headlines(feature: Feature) -> bool:  # when nothing but figures is written, any name
             return not headline or any(word in headline for word in self._words_of_name(feature))
 
-        names = sorted(
-            (f for f in spread if in_headlines(f)), key=lambda f: (spread[f] * rarity(f), mentions[f], f), reverse=True
-        )
-        chosen = [self._labels[f] for f in names[:TITLE_NAMES]]
+        ranked = sorted(spread, key=lambda f: (spread[f] * rarity(f), mentions[f], f), reverse=True)
+        chosen = [self._labels[f] for f in islice(filter(in_headlines, ranked), TITLE_NAMES)]  # the first that pass
         in_names = set(words_of(" ".join(chosen)))
-        words = sorted((f for f in headline if f not in in_names), key=lambda f: (headline[f] * rarity(f), f))[::-1]
-        return " · ".join(chosen + words[: 3 - len(chosen)])
+        words = heapq.nlargest(
+            3 - len(chosen), (f for f in headline if f not in in_names), key=lambda f: (headline[f] * rarity(f), f)
+        )
+        return " · ".join(chosen + words)
 
     def add(self, article: Article, names: list[tuple[int, str, int]]) -> Thread:
         """Index one more article: it joins the thread it matches best on average, or starts its own."""
