@@ -486,14 +486,11 @@ class Stories:
             date = self._dates[index]
             # Topics gone quiet are no candidates: none of the last QUIET_ARTICLES joined them, or none for a while.
             since = done - QUIET_ARTICLES
-            if date is None:
-                dots = {topic: dot for topic, dot in dots.items() if last_seen[topic] >= since}
-            else:
-                dots = {
-                    t: dot
-                    for t, dot in dots.items()
-                    if last_seen[t] >= since and ((last := last_joined[t]) is None or date - last <= quiet)
-                }
+            dots = {
+                t: dot
+                for t, dot in dots.items()
+                if last_seen[t] >= since and (date is None or (last := last_joined[t]) is None or date - last <= quiet)
+            }
             # Rank by the rarer features' share, then score the few front-runners exactly.
             front: Iterable[int] = dots
             if len(dots) > _FRONT_RUNNERS:
