@@ -5,8 +5,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from reader.text import counted
+
+OPENABLE_SCHEMES = ("http", "https")
 
 
 @dataclass(slots=True, eq=False)
@@ -27,7 +30,14 @@ class Article:
     note: str | None = None
     offset: int | None = None  # where its line starts in a JSON Lines archive, to read it again alone
     feed: str | None = None  # the URL of the feed it came from (then `path` is that URL too)
-    link: str | None = None  # the entry's own link, from a feed
+    link: str | None = None  # its own web page: a feed entry's link, an archive record's `url` or `link`
+    outlet: str | None = None  # who published it, when an archive record says (its `source`, else its link's host)
+
+    @property
+    def source(self) -> str:
+        """Where it was published, as far as the reader knows: its feed, the outlet its record names, or its file.
+        Two articles from one source are one outlet's (its next report of the same kind, not a second telling)."""
+        return self.feed or self.outlet or self.path
 
     @property
     def iso_date(self) -> str | None:
@@ -68,3 +78,14 @@ def age(published: datetime, now: datetime) -> str:
         return "tomorrow" if future else "yesterday"
     text = ", ".join(named)
     return f"in {text}" if future else f"{text} ago"
+
+
+def is_openable(link: str | None) -> bool:
+    """Only web links are ever opened: never javascript:, file:, data: or anything else."""
+    if not link or any(ord(c) < 0x20 or c == "\x7f" for c in link):  # a CR, LF or ESC in it: never passed on
+        return False
+    try:
+        parts = urlsplit(link.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in OPENABLE_SCHEMES and bool(parts.netloc)

@@ -100,6 +100,7 @@ def article_record(library: Library, article: Article, *, with_body: bool = Fals
         "title": article.title,
         "feed": article.feed,
         "link": article.link,
+        "outlet": article.outlet,
         "read": library.is_read(article),
         "starred": library.is_starred(article),
         "names": [
@@ -197,6 +198,8 @@ def plain_text(article: Article, names: list[tuple[str, str]], now: datetime, wi
     """An article as plain text, laid out as the reading pane lays it out; every part made safe to print."""
     when = f"{article.published:%A %-d %B %Y} · {age(article.published, now)}" if article.published else "undated"
     where = display_path(article.path) + (f", line {article.line}" if article.line else "")
+    if article.outlet is not None:
+        where = f"{one_line(article.outlet)} · {where}"
     lines = [one_line(article.title), when, displayable(where)]
     if article.link:
         lines.append(displayable(article.link))

@@ -239,7 +239,7 @@ class Stories:
             else self._headline(article)
             for n, (article, bare) in enumerate(zip(articles, self._bare, strict=True))
         ]
-        self._sources = [article.feed or article.path for article in articles]
+        self._sources = [article.source for article in articles]
         # The figures each article gives, for the same-story check; a headline alone is never checked.
         self._numbers = [
             _NO_NUMBERS if bare else numbers_of(article.text)
@@ -372,7 +372,7 @@ class Stories:
         self._headlines.append(self._headline(article))
         self._bare.append(_bare(article))
         self._numbers.append(_NO_NUMBERS)  # the check runs as threads are built, not on articles added later
-        self._sources.append(article.feed or article.path)
+        self._sources.append(article.source)
         for feature in counts:
             self._postings[feature].append(index)
         return index

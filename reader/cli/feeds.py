@@ -192,7 +192,7 @@ def _subscriptions(db: Path) -> Subscriptions:
 
 
 def _add(db: Path, options: argparse.Namespace) -> int:
-    from reader.sources.feeds.html import is_openable
+    from reader.articles import is_openable
     from reader.sources.feeds.opml import is_local_feed
     from reader.sources.feeds.refresh import SubscribeError, subscribe
 

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO, cast
+from urllib.parse import urlsplit
 
-from reader.articles import Article, Problem, content_id
-from reader.text import displayable, headline, without_surrogates
+from reader.articles import Article, Problem, content_id, is_openable
+from reader.text import displayable, headline, one_line, without_surrogates
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 TEXT_SUFFIXES = (".txt",)
@@ -523,6 +524,8 @@ def parse_jsonl_record(raw: bytes, path: str, line: int, offset: int | None = No
 TEXT_FIELDS = ("text", "body", "content", "description", "summary")  # the names archives give the article text
 TITLE_FIELDS = ("title", "headline")
 DATE_FIELDS = ("date", "published", "time")
+LINK_FIELDS = ("url", "link")
+OUTLET_FIELDS = ("source", "publisher", "outlet")  # a name, or an object with its `name` or `title`
 
 
 def _first_text(record: dict[str, object], names: tuple[str, ...]) -> tuple[str, str | None]:
@@ -577,4 +580,22 @@ def _record(raw: bytes, path: str, line: int, offset: int | None) -> Article | P
         if given_id not in (None, ""):
             shown = displayable(repr(given_id))[:40]
             note = _join(note, f"id {shown} is not a string or a whole number: the article is known by its text")
-    return Article(article_id, path, published, headline(title, body), body, line=line, note=note, offset=offset)
+    given_link = _first_text(record, LINK_FIELDS)[1]
+    link = given_link.strip() if given_link is not None and is_openable(given_link) else None
+    return Article(article_id, path, published, headline(title, body), body, line=line, note=note, offset=offset,
+                   link=link, outlet=_outlet(record, link))
+
+
+def _outlet(record: dict[str, object], link: str | None) -> str | None:
+    """Who published a record, as it names them ("Reuters", {"name": "BBC News"}), else its link's host without
+    "www." ("nydailynews.com"); None when it says neither, and then its archive is its source."""
+    for name in OUTLET_FIELDS:
+        value = record.get(name)
+        if isinstance(value, dict):
+            value = next((value[key] for key in ("name", "title") if isinstance(value.get(key), str)), None)
+        if isinstance(value, str) and value.strip():
+            return one_line(without_surrogates(value))[:200]
+    if link is None:
+        return None
+    host = (urlsplit(link).hostname or "").removeprefix("www.")
+    return host or None

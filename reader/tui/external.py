@@ -34,7 +34,7 @@ class ExternalActions(App[None]):
         return self.query_one(ArticleList)
 
     def action_open_link(self) -> None:
-        from reader.sources.feeds.html import is_openable
+        from reader.articles import is_openable
 
         article = self.opened or self.article_list.current
         link = article.link if article is not None else None
@@ -46,7 +46,8 @@ class ExternalActions(App[None]):
 
     def action_links(self) -> None:
         """Every web link of the open article: its own, then the ones its text refers to by number."""
-        from reader.sources.feeds.html import is_openable, referenced_links
+        from reader.articles import is_openable
+        from reader.sources.feeds.html import referenced_links
         from reader.tui.screens.links import LinksScreen
 
         article = self.opened or self.article_list.current

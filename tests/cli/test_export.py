@@ -33,11 +33,11 @@ def test_export_of_the_seeds_follows_the_schema(tmp_path: Path) -> None:
     assert [a["day"] for a in articles] == ["2022-09-09", "2022-09-08", "2022-09-04", "2022-08-24", "2022-04-04"]
     assert articles[0]["date"] == "2022-09-09T00:00:00+00:00"  # ISO 8601 with its offset
     for article in articles:
-        fields = {"id", "path", "date", "day", "title", "feed", "link", "read", "starred", "names", "related",
+        fields = {"id", "path", "date", "day", "title", "feed", "link", "outlet", "read", "starred", "names", "related",
                   "thread"}
         fields.add("body")
         assert set(article) == fields
-        assert article["feed"] is None and article["link"] is None
+        assert article["feed"] is None and article["link"] is None and article["outlet"] is None
         april = article["day"] == "2022-04-04"  # talks months before the visit: a story of their own
         visit = document["threads"][0]["id"]
         if article["day"] == "2022-09-09":  # the day after the talks: in the visit's thread, or left to related

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -276,6 +277,37 @@ def test_two_reports_of_one_event_from_two_feeds_share_a_thread_and_a_copies_gro
     # Two pieces about one company share a few words and names, but they are not versions of one text.
     assert stories.copies_of("c") == ["c"] and stories.copies_of("d") == ["d"]
     assert stories.thread_of("e") is None
+
+
+def test_one_story_told_by_three_outlets_in_one_archive_is_a_thread_as_it_would_be_from_three_feeds(
+    tmp_path: Path,
+) -> None:
+    """An archive gathered from many outlets says where each record came from (its link's host here): the same
+    event told by three of them is a thread. Taken as one outlet's three reports, it is held to the stricter
+    check one outlet's own follow-ups must pass, and stays apart."""
+    told = [
+        ("Harlow Petroleum files for bankruptcy", "Harlow Petroleum filed for bankruptcy protection on Sunday after "
+         "losing its appeal over a damages award, the oil company told Newswire; creditors are owed billions."),
+        ("Harlow Petroleum creditors meet", "Creditors of Harlow Petroleum met in court over the bankruptcy filing "
+         "and the damages award, Newswire said; the oil company hopes to keep its refineries running."),
+        ("Harlow Petroleum bankruptcy judge sets hearing", "A judge set a hearing on Harlow Petroleum's bankruptcy "
+         "after creditors met; the oil company, Newswire said, owes billions over the damages award."),
+    ]
+    others = ["Wheat prices rose in Chicago on Monday as dry weather hurt crops.",
+              "A ferry sailed late from Dover after a storm.", "Rain fell in Leeds all week."]
+    threads = []
+    for with_links in (True, False):
+        records = [{"id": f"h{n}", "title": title, "text": body, "date": f"2024-04-{12 + n}"}
+                   | ({"url": f"https://www.outlet{n}.example/news/{n}"} if with_links else {})
+                   for n, (title, body) in enumerate(told)]
+        records += [{"id": f"o{n}", "text": body, "date": "2024-04-12"} for n, body in enumerate(others)]
+        folder = tmp_path / str(with_links)
+        write(folder / "gathered.jsonl", "\n".join(json.dumps(record) for record in records) + "\n")
+        library = make_library([folder])
+        analyse(library)
+        first = next(a for a in library.articles if a.id == "h0")
+        threads.append([a.id for a in library.thread_articles(first)])
+    assert threads == [["h0", "h1", "h2"], ["h0"]]
 
 
 @pytest.mark.xfail(strict=True, reason="issue 25: threads still gather one company's news (a profit and a recall)")

@@ -396,7 +396,7 @@ def test_a_document_that_is_not_the_utf8_it_declares_is_read_as_windows_1252(htt
 
 
 def test_markup_and_escape_sequences_from_a_feed_stay_plain_text(httpserver: HTTPServer, db: Path) -> None:
-    from reader.sources.feeds.html import is_openable
+    from reader.articles import is_openable
 
     hostile = rss(
         (
@@ -457,7 +457,7 @@ def test_entry_html_keeps_its_shape() -> None:
 
 
 def test_only_web_links_are_openable() -> None:
-    from reader.sources.feeds.html import is_openable
+    from reader.articles import is_openable
 
     assert is_openable("https://example.org/a") and is_openable("http://example.org")
     for bad in ("javascript:alert(1)", "file:///etc/passwd", "data:text/html,x", "", None, "example.org"):
@@ -702,7 +702,7 @@ def test_a_retry_after_that_is_not_ascii_digits_is_no_wait_and_no_url_error(
 
 
 def test_relative_entry_links_are_resolved_against_the_feed_and_xml_base(httpserver: HTTPServer, db: Path) -> None:
-    from reader.sources.feeds.html import is_openable
+    from reader.articles import is_openable
 
     atom = """<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>Relative</title><id>urn:r</id><updated>2026-03-02T10:00:00Z</updated>
@@ -722,7 +722,7 @@ def test_relative_entry_links_are_resolved_against_the_feed_and_xml_base(httpser
 
 
 def test_a_link_holding_a_newline_or_cr_never_reaches_the_browser_as_it_is(httpserver: HTTPServer, db: Path) -> None:
-    from reader.sources.feeds.html import is_openable
+    from reader.articles import is_openable
 
     document = rss(("a", "Split link", "https://s.example/a\r\nX-Injected: 1", "<p>x</p>"))
     httpserver.expect_request("/feed").respond_with_data(document.replace("\r\n", "&#13;&#10;"))

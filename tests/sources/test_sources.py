@@ -218,3 +218,20 @@ def test_an_untitled_wire_record_is_headed_by_its_capitals_line_not_its_first_pa
     wrapped = "Showers continued throughout the week in\nthe Bahia cocoa zone. The dry period means more."
     assert headline(None, wrapped) == "Showers continued throughout the week in the Bahia cocoa zone."
     assert headline(None, "FED SETS RATES. The Fed said so.") == "FED SETS RATES."
+
+
+def test_an_archive_record_keeps_its_web_link_and_says_who_published_it(tmp_path: Path) -> None:
+    records = [
+        {"id": "a", "text": "Named.", "url": "https://www.bbc.co.uk/news/1", "source": {"name": "BBC News"}},
+        {"id": "b", "text": "By its host.", "link": "https://www.nydailynews.com/news/2"},
+        {"id": "c", "text": "A script.", "url": "javascript:alert(1)", "publisher": "  Daily\nPlanet "},
+        {"id": "d", "text": "Nothing said."},
+    ]
+    write(tmp_path / "many.jsonl", "\n".join(json.dumps(record) for record in records) + "\n")
+    articles = {a.id: a for a in load([tmp_path]).articles}
+    assert (articles["a"].link, articles["a"].outlet) == ("https://www.bbc.co.uk/news/1", "BBC News")
+    assert (articles["b"].link, articles["b"].outlet) == ("https://www.nydailynews.com/news/2", "nydailynews.com")
+    assert (articles["c"].link, articles["c"].outlet) == (None, "Daily Planet")  # only web links are kept
+    archive = str(tmp_path / "many.jsonl")
+    assert (articles["d"].link, articles["d"].outlet, articles["d"].source) == (None, None, archive)
+    assert articles["a"].source == "BBC News" != articles["b"].source

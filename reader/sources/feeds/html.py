@@ -13,7 +13,6 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-OPENABLE_SCHEMES = ("http", "https")
 _KEPT_SCHEMES = {"http", "https", "mailto"}
 _DROPPED = {"script", "style", "template", "noscript", "head", "title", "iframe", "object", "svg", "math", "select"}
 _BLOCKS = {
@@ -113,17 +112,6 @@ def _shallow(html: str) -> str:
         return html
     pieces.append(html[kept:])
     return "".join(pieces)
-
-
-def is_openable(link: str | None) -> bool:
-    """Only web links are ever opened: never javascript:, file:, data: or anything else."""
-    if not link or any(ord(c) < 0x20 or c == "\x7f" for c in link):  # a CR, LF or ESC in it: never passed on
-        return False
-    try:
-        parts = urlsplit(link.strip())
-    except ValueError:
-        return False
-    return parts.scheme.lower() in OPENABLE_SCHEMES and bool(parts.netloc)
 
 
 _REFERENCE = re.compile(r"^\[(\d+)\] (\S+)$", re.MULTILINE)

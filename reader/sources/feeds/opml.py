@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from xml.sax.saxutils import quoteattr
 
-from reader.sources.feeds.html import is_openable
+from reader.articles import is_openable
 from reader.sources.feeds.subscriptions import Feed
 from reader.text import one_line
 

@@ -20,9 +20,9 @@ from typing import Any, TypeVar
 from urllib.parse import urljoin
 
 from reader.analysis.pool import process_pool
+from reader.articles import is_openable
 from reader.sources.feeds import documents, fulltext
 from reader.sources.feeds.fetch import Fetched, Fetcher, FetchSettings
-from reader.sources.feeds.html import is_openable
 from reader.sources.feeds.parse import ParsedFeed
 from reader.sources.feeds.subscriptions import Feed, Stored, Subscriptions
 from reader.text import one_line

@@ -105,10 +105,12 @@ class ReadingPane(VerticalScroll, can_focus=True):
             when = "undated"
         if article.feed is not None:
             where = self.feed_titles.get(article.feed) or article.feed
-            if article.link:
-                where += f" · {article.link}  (o opens it)"
         else:
             where = display_path(article.path) + (f", line {article.line}" if article.line else "")
+            if article.outlet is not None:
+                where = f"{one_line(article.outlet)} · {where}"
+        if article.link:
+            where += f" · {article.link}  (o opens it)"
         text.append(f"{when}\n{displayable(where)}", self._style("reading-pane--meta"))
         if article.note:
             text.append(f"\n⚠ {displayable(article.note)}", self._style("reading-pane--meta"))
