@@ -236,7 +236,10 @@ class Library:
         if merged < total:
             return None  # stopped: what was saved stays saved
         collection.consolidate()  # every article is in: settle each entity across the collection
-        grown = collection.attach_shouted((article.id, article.body) for article in oldest)
+        bodies = [(article.id, article.body) for article in oldest]
+        collection.unlist_words(bodies)
+        grown = collection.attach_shouted(bodies)
+        del bodies
         if index is not None and grown:
             index.save((article, grown[article.id]) for article in oldest if article.id in grown)
         if index is not None:

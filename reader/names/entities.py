@@ -422,6 +422,8 @@ def _person_evidence(group: _Group, name: str) -> int:
 
 
 _LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z]{4,}(?![\w’'-])")
+# A word inside a line of prose: after a lower-case word or a comma, where capitals mean a name.
+_PROSE_WORD = re.compile(r"(?<=[a-z,;:)] )[A-Za-z]+(?![\w-])")
 _SHOUTED_LINE = re.compile(r"^[^a-z\n]*[A-Z]{2}[^a-z\n]*$", re.MULTILINE)  # a line in capitals
 _SHOUTED_WORD = re.compile(r"[A-Z][A-Z’'-]+")
 
@@ -813,6 +815,44 @@ class NameIndex:
             {kind: [(e.id, e.name, len(e.articles)) for e in entities[:size]] for kind, entities in by_kind.items()},
             {kind: len(entities) for kind, entities in by_kind.items()},
         )
+
+    def unlist_words(self, bodies: Iterable[tuple[str, str]]) -> int:
+        """Unlist one-word rows that are words, not names: "NOTE - Net is after tax", "M3 UP 3.0 BILLION",
+        "its Class B shares". Their capitals come from where they stand (a line's start, a table, a headline),
+        and the collection's prose shows it: inside a line of prose it writes the word in lower case (at
+        least three times), and more often than it writes the name there ("class" 217 times, "Class" 120);
+        for a name in capitals ("UP"), as often as that, while it writes the capitals inside prose in fewer
+        than half as many places as the row has articles ("the WHO said" stays). Known places and titled
+        people keep their rows ("Reading", "Mr Young"). `bodies`: (article id, body). Returns how many rows
+        were unlisted. Call after `consolidate`."""
+        from reader.names.gazetteer import place_name
+
+        candidates: dict[str, list[CollectionName]] = {}
+        for entity in self.entities:
+            if not entity.listed or " " in entity.name or len(entity.name) < 2:
+                continue
+            if place_name(entity.name) is not None or (entity.kind == PERSON and entity.evidence == TITLED):
+                continue
+            candidates.setdefault(fold(entity.name), []).append(entity)
+        if not candidates:
+            return 0
+        written: Counter[str] = Counter()
+        for _, body in bodies:
+            written.update(word for word in _PROSE_WORD.findall(body) if word.lower() in candidates)
+        unlisted = 0
+        for word, found in candidates.items():
+            lower = written[word]
+            if lower < _WORD_USES:
+                continue
+            for entity in found:
+                as_name = written[entity.name]
+                shouted = entity.name.isupper()
+                if lower > as_name and (not shouted or 2 * as_name < len(entity.articles)):
+                    entity.listed = False
+                    unlisted += 1
+        if unlisted:
+            self._ranked = self._ranked_by_kind = None
+        return unlisted
 
     def attach_shouted(self, bodies: Iterable[tuple[str, str]]) -> dict[str, str]:
         """People named in capitals ("VOLCKER SAYS RATES WILL FALL"), where no name can be told from the

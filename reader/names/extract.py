@@ -308,6 +308,9 @@ def _read_span(
     ):
         vetoed.append((phrase[0].start, phrase[0].end))  # "Us", "May" opening a sentence: a word, not "US"
         return
+    if len(phrase) == 1 and ((word := fold(phrase[0].text)) in COMMON_ACRONYMS or word in TIME_ZONES):
+        vetoed.append((phrase[0].start, phrase[0].end))  # "GNP rose", "0900 GMT": a figure or a code, no body
+        return
     kind = _KINDS.get(label, "")  # MISC: learned so that it is not shown, but it vetoes a guess
     if kind and kind != PLACE and _nationality(phrase):
         vetoed.append((phrase[0].start, phrase[-1].end))  # "Kuwaiti", "West German": a people's adjective
@@ -335,7 +338,7 @@ def _read_span(
         if owner:  # "U.S. Agriculture Department": the country, and its body
             found.append(_mention(text, phrase[:owner], PLACE, "place"))
             phrase = phrase[owner:]
-            if all(fold(t.text) in lowered or not t.text[:1].isalpha() for t in phrase) or _generic(phrase):
+            if all(_word_or_unit(t, lowered) for t in phrase) or _generic(phrase):
                 return  # "the U.S. Economy", "U.S. Dlrs": the country, and a word prose writes in lower case
         if len(phrase) == 1 and fold(phrase[0].text) in _LEGAL_ENDINGS:
             return  # "Ltd", "Corp": a firm's legal ending names no firm alone
@@ -355,6 +358,12 @@ def _read_span(
     if kind == PERSON and first and fold(words[first - 1].text) in PERSON_TITLES and not _firm_role(words, first - 1):
         cue = "title"  # "Mr Kennedy": the title settles the kind, and joins the full name
     found.append(_mention(text, phrase, kind, cue))
+
+
+def _word_or_unit(token: Token, lowered: set[str]) -> bool:
+    """A word prose writes in lower case, a unit or figure ("Dlrs", "GNP"), or no word at all."""
+    word = fold(token.text)
+    return word in lowered or word in COMMON_ACRONYMS or not token.text[:1].isalpha()
 
 
 # Titles that end no organisation's name (unlike "Council of Ministers", "Board of Governors", "Court of Justice").
@@ -599,7 +608,9 @@ def _country_owner(text: str, phrase: list[Token], lowered: set[str], every: boo
     other organisation ("Japan Airlines"). With `every`, the country that starts any phrase."""
     if len(phrase) < 2:
         return 0
-    if not every and not any(fold(t.text) in _OWNED_BODIES or fold(t.text) in lowered for t in phrase[1:]):
+    if not every and not any(
+        (word := fold(t.text)) in _OWNED_BODIES or word in lowered or word in COMMON_ACRONYMS for t in phrase[1:]
+    ):
         return 0
     for size in (1, 2):
         if len(phrase) > size and fold(text[phrase[0].start : phrase[size - 1].end]).rstrip(".") in countries():

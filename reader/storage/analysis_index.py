@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # the name finder and the stories load only when names or thr
     from reader.names.entities import ArticleName, NameIndex, NamesSummary, SavedNames
 
 FORGET_AFTER_DAYS = 90
-ANALYSIS_VERSION = 18  # change when names or threads are built differently: what an older reader kept is rebuilt
+ANALYSIS_VERSION = 19  # change when names or threads are built differently: what an older reader kept is rebuilt
 
 
 @dataclass(frozen=True, slots=True)

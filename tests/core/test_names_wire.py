@@ -211,3 +211,25 @@ def test_a_name_in_british_and_american_spelling_is_one_row_with_its_acronym(tmp
     organisations = {name: count for name, (kind, count) in rows.items() if kind == "organization"}
     assert len([name for name in organisations if "Coffee" in name or name == "ICO"]) == 1
     assert organisations.get("International Coffee Organization") == 4
+
+
+def test_a_word_capitalised_only_where_it_stands_is_no_name_but_a_firm_and_an_acronym_stay(
+    tmp_path: Path,
+) -> None:
+    rows = _collection(
+        tmp_path,
+        "Shr 1.20 dlrs vs 1.05 dlrs\nNet 12.1 mln vs 10.4 mln\nNOTE - Net is after a gain of 1.1 mln dlrs.\n",
+        "Shr 40 cts vs 31 cts\nNOTE - Per share figures are restated for a split in the first quarter.\n",
+        "Nokia said it would sell bonds, a note said, and a second note would follow.",
+        "Nokia said it would list new stock. The note said a second listing may follow.",
+        "The note of the bank said Nokia would sell preferred stock.",
+        "The WHO said the outbreak had spread, and doctors who saw it, nurses who came and those who left agreed.",
+    )
+    assert "NOTE" not in rows
+    assert rows["Nokia"] == ("organization", 3)
+    assert rows["WHO"][0] == "organization"
+
+
+def test_a_figure_or_a_unit_after_a_country_is_no_organisation() -> None:
+    kinds = _kinds("Japan's GNP rose 3.1 pct, and its reserves reached 13.6 billion U.S. Dlrs at the end of May.")
+    assert kinds == {"Japan": "place", "United States": "place"}

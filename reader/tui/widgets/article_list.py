@@ -23,7 +23,8 @@ SPELT_OUT_FROM = 60  # cells: from this width a story's versions are "3 sources"
 
 
 def source_of(article: Article, feed_titles: dict[str, str]) -> str:
-    """Where a version of a story comes from, in a few words: its feed's title, the outlet its record names, or its file's name."""
+    """Where a version of a story comes from, in a few words: its feed's title, the outlet its record names,
+    or its file's name."""
     if article.feed is not None:
         title = feed_titles.get(article.feed)
         return one_line(title) if title else urlsplit(article.feed).hostname or one_line(article.feed)
