@@ -355,6 +355,16 @@ def _abbreviates(short: str, name: str) -> bool:
     return True
 
 
+_ACRONYM_ROW = re.compile(r"^[A-Z][A-Z&.]{1,5}$")  # "ATT", "VW", "USAIR", "S.A.": no lower case
+
+
+def _opens(short: str, name: str) -> bool:
+    """Whether `short` is `name`'s first word written in capitals ("USAIR" of USAir Group Inc, "RJR" of RJR
+    Nabisco Inc), not merely its first letters ("AME" is not American Meat Institute)."""
+    words = _words(name)
+    return len(words) >= 2 and "".join(c for c in fold(short) if c.isalnum()) == words[0]
+
+
 def _merge_misspellings(full: list[_Group], people: list[tuple[_Group, str]]) -> None:
     """ "Jaishnakar" beside "S Jaishankar": one edit from exactly one person's name, and no name itself."""
     from rapidfuzz.distance import DamerauLevenshtein
@@ -760,6 +770,12 @@ class NameIndex:
                 titled = other.kind == PERSON and other.evidence == TITLED
                 if other.kind != top.kind and not titled and size[other.id] * _MINORITY <= size[top.id]:
                     into[other.id] = top
+        self._join(into)
+        self._join(self._spelt_out_acronyms())
+
+    def _join(self, into: dict[int, CollectionName]) -> None:
+        """Each entity of `into` joins its target (the more widely named): its aliases and articles go there, and
+        every article and key that named it names the target."""
         for old in list(into):  # a chain of merges ends at the most widely named (ranks only go down)
             target = into[old]
             while target.id in into:
@@ -780,6 +796,34 @@ class NameIndex:
         for key, index in self._by_key.items():
             if index in into:
                 self._by_key[key] = into[index].id
+
+    def _spelt_out_acronyms(self) -> dict[int, CollectionName]:
+        """An acronym row ("ATT", "BP", "USAIR") whose articles mostly name in full one organisation it shortens
+        (American Telephone and Telegraph Co, British Petroleum Co Plc, USAir Group Inc) is that organisation, though no
+        article defines it in brackets: the less widely named row joins the other. The most common such
+        organisation beside it wins; a row named beside nothing it shortens ("FED" in day-book lines, "LME")
+        stays as it is."""
+        into: dict[int, CollectionName] = {}
+        for acronym in self.entities:
+            if not (acronym.listed and acronym.kind == ORGANIZATION and _ACRONYM_ROW.match(acronym.name)):
+                continue
+            beside: Counter[int] = Counter()
+            for article_id in acronym.articles:
+                beside.update(set(self.entity_ids(article_id)))
+            for other_id, shared in beside.most_common():
+                if shared < 2 or 2 * shared < len(acronym.articles):
+                    break
+                full = self.entities[other_id]
+                if full.kind != ORGANIZATION or not full.listed or " " not in full.name:
+                    continue
+                if _abbreviates(acronym.name, full.name):  # the wider named of the two is the row
+                    low, high = sorted((acronym, full), key=lambda e: (len(e.articles), -e.id))
+                    into[low.id] = high
+                    break
+                if _opens(acronym.name, full.name) and len(acronym.articles) <= len(full.articles):
+                    into[acronym.id] = full  # a word in capitals joins the name, never the name it
+                    break
+        return into
 
     def _titled_surnames(self) -> dict[str, CollectionName]:
         """Surname (as written, capitalised) → the one person a title names by it, or one named four times as

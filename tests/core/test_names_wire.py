@@ -233,3 +233,22 @@ def test_a_word_capitalised_only_where_it_stands_is_no_name_but_a_firm_and_an_ac
 def test_a_figure_or_a_unit_after_a_country_is_no_organisation() -> None:
     kinds = _kinds("Japan's GNP rose 3.1 pct, and its reserves reached 13.6 billion U.S. Dlrs at the end of May.")
     assert kinds == {"Japan": "place", "United States": "place"}
+
+
+def test_an_acronym_its_articles_spell_out_is_the_organisation_it_shortens(tmp_path: Path) -> None:
+    rows = _collection(
+        tmp_path,
+        "American Telephone and Telegraph Co said it cut long-distance rates. ATT said the cut takes effect in May.",
+        "ATT shares rose after American Telephone and Telegraph Co won the contract.",
+        "The FCC approved the plan, and ATT said American Telephone and Telegraph Co would file rates today.",
+        "ATT said it would hire 500 engineers this year.",
+        "USAir Group Inc said it agreed to buy Piedmont Aviation Inc, and USAIR said the deal is worth 1.6 billion.",
+        "USAIR said its offer for Piedmont Aviation Inc stands, USAir Group Inc told the board.",
+        "The ITA said imports rose, and the International Trade Commission will rule on dumping in May.",
+        "The International Trade Commission ruled on the duty, and the ITA said it would appeal.",
+    )
+    att = [name for name in rows if name in ("ATT", "American Telephone and Telegraph Co")]
+    assert len(att) == 1 and rows[att[0]] == ("organization", 4)
+    assert "USAIR" not in rows and rows["USAir Group Inc"] == ("organization", 2)
+    # named beside it, but not its letters: the International Trade Administration is another body
+    assert rows["ITA"] == ("organization", 2) and rows["International Trade Commission"] == ("organization", 2)
