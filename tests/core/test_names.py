@@ -382,3 +382,39 @@ def test_a_person_named_with_and_without_a_middle_initial_is_one_row(tmp_path: P
     )
     people = {name: found for name, found in rows.items() if "Sosnoff" in name}
     assert list(people.values()) == [("person", 3)], people
+
+
+def test_a_city_is_the_most_populous_of_its_spelling_and_a_surname_is_no_foreign_town(tmp_path: Path) -> None:
+    rows = _collection(
+        tmp_path,
+        "Officials in Los Angeles said the fires had spread.",
+        "The Bush administration loosened the rules in its last weeks, and Bush officials defended them.",
+        "President Bush signed the bill on Friday.",
+        "The rules were weakened in the final days of the Bush administration, critics said.",
+    )
+    assert rows["Los Angeles"] == ("place", 1)  # California's, not Chile's Los Ángeles
+    assert not any(kind == "place" and "ush" in name for name, (kind, _) in rows.items())  # no Būsh (Egypt)
+
+
+def test_a_players_surname_read_as_a_club_stays_the_player(tmp_path: Path) -> None:
+    body = (
+        "The New Orleans Saints placed Reggie Bush on injured reserve today.\n"
+        "It's the second straight year that Bush failed to make it to the last week of the season.\n"
+        "It's also the second straight year that Bush took steps backward after a strong rookie season.\n"
+        "Bush, who missed several games, could still play an important role. Bush expressed unhappiness."
+    )
+    kinds = {n.name: n.kind for n in article_names(body)}
+    assert kinds["Reggie Bush"] == "person"
+
+
+def test_a_person_most_articles_name_as_one_stays_a_person_where_one_reads_a_body() -> None:
+    from reader.names.entities import LIKELY, ArticleName, NameIndex
+
+    collection = NameIndex()
+    for n in range(3):  # three articles name a player as a person, by name and then by surname
+        collection.add(f"a{n}", [ArticleName("Eli Manning", "person", ["Eli Manning", "Manning"], [(0, 11)], LIKELY)])
+    # one reads "a match for Eli Manning, who completed 29 of 34" as a club
+    collection.add("a3", [ArticleName("Eli Manning", "organization", ["Eli Manning"], [(25, 36)])])
+    collection.consolidate()
+    rows = {(e.name, e.kind): len(e.articles) for e in collection.ranked() if e.listed}
+    assert rows == {("Eli Manning", "person"): 4}
