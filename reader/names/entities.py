@@ -207,7 +207,11 @@ def article_names(body: str) -> list[ArticleName]:
     merged = _merge(groups, body, mentions)
     result = []
     for group in merged:
-        if group.only_aliases:
+        if group.kind == PERSON and len(group.words) == 1 and _owns_as_a_thing(body, group):
+            group.relabel(ORGANIZATION)  # "Nokia warned that its profits would fall"
+            for mention in group.mentions:
+                mention.cue = "shape"  # a name now, not a word that may be a short form
+        elif group.only_aliases:
             continue  # a lone capitalised word that matched no fuller name
         result.append(_entity(group))
     result.sort(key=lambda e: (-e.mentions, e.spans[0][0]))
@@ -375,7 +379,7 @@ _ACRONYM_ROW = re.compile(r"^[A-Z][A-Z&.]{1,5}$")  # "ATT", "VW", "USAIR", "S.A.
 
 
 def _opens(short: str, name: str) -> bool:
-    """Whether `short` is `name`'s first word written in capitals ("USAIR" of USAir Group Inc, "RJR" of RJR
+    """Whether `short` is `name`'s first word, in any case ("USAir" and "USAIR" of USAir Group Inc, "RJR" of RJR
     Nabisco Inc), not merely its first letters ("AME" is not American Meat Institute)."""
     words = _words(name)
     return len(words) >= 2 and "".join(c for c in fold(short) if c.isalnum()) == words[0]
@@ -431,6 +435,71 @@ def _entity(group: _Group) -> ArticleName:
     spans = sorted((m.start, m.end) for m in group.mentions)
     evidence = _person_evidence(group, name) if kind == PERSON else TITLED
     return ArticleName(name, kind, sorted(surfaces, key=lambda t: order[t]), spans, evidence)
+
+
+_POSSESSIVE = re.compile(r"\b(its|his|her)\b|[.!?](?:\s|$)|\n", re.IGNORECASE)
+_POSSESSIVE_REACH = 80  # characters after a name within which its sentence's possessive still refers to it
+
+
+def _owns_as_a_thing(body: str, group: _Group) -> bool:
+    """Whether a one-word name nothing marks as a person ("Nokia", "Sony") owns things as a firm does: the next
+    possessive of its sentence is "its" ("Sony will sell its new console"), never "his" or "her"."""
+    if any(m.cue not in ("shape", "alias") for m in group.mentions):
+        return False
+    word = group.mentions[0].text
+    if len(word) < 3 or word.isupper() or not word[:1].isupper():
+        return False  # "A", "I", "WASTE MANAGEMENT SAYS…": a letter, or capitals that say nothing
+    if group.only_aliases and not all(_opens_sentence(body, m.start) for m in group.mentions):
+        return False  # a word the rules alone saw ("Demands", "Inc") is trusted only as a sentence's subject
+    if group.only_aliases and (fold(word) in lowered_words_of(body) or _common_word(word)):
+        return False  # "Company began…" where the text writes "company"; "Because of its…"
+    its = False
+    for mention in group.mentions:
+        found = _POSSESSIVE.search(body, mention.end, mention.end + _POSSESSIVE_REACH)
+        if found is None or found.group(1) is None:
+            continue  # the sentence ends first, or no possessive is near
+        if found.group(1).lower() != "its":
+            return False
+        its = True
+    return its
+
+
+def _opens_sentence(body: str, start: int) -> bool:
+    """Whether the word at `start` opens a sentence or a paragraph (after quotation marks): not merely a
+    line of hard-wrapped prose, nor the word after an abbreviation ("U.S. Demands")."""
+    before = body[max(0, start - 200) : start].rstrip(" \t\"“‘'")
+    if not before.strip() or _PARAGRAPH_END.search(before):
+        return True
+    words = before.split()
+    last = words[-1] if words else ""
+    return last.endswith((".", "!", "?", ":")) and not _ABBREVIATION.fullmatch(last)
+
+
+_PARAGRAPH_END = re.compile(r"\n[ \t]*\n[ \t]*$")
+_ABBREVIATION = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Z][a-z]{0,3}\.")  # "U.S.", "Mr.", "Inc.", "Jan."
+
+
+def _common_word(word: str) -> bool:
+    """A function word, a figure's word or an organisation's head word ("Because", "One", "Company", "Inc")."""
+    from reader.names.gazetteer import ORGANISATION_WORDS
+    from reader.names.tokens import FUNCTION_WORDS
+
+    folded = fold(word)
+    return folded in FUNCTION_WORDS or folded in ORGANISATION_WORDS or folded in _OPENERS
+
+
+# Words that open sentences and name nothing, beyond the function words: figures, conjunctions.
+_OPENERS = frozenset(
+    "one two three four five six seven eight nine ten hundred thousand million billion because unless".split()
+)
+
+
+def lowered_words_of(body: str) -> set[str]:
+    """The words `body` writes in lower case (folded)."""
+    return {fold(word) for word in _LOWER_RUN.findall(body)}
+
+
+_LOWER_RUN = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]*")
 
 
 def _person_evidence(group: _Group, name: str) -> int:
@@ -792,7 +861,7 @@ class NameIndex:
                 if other.kind != top.kind and not titled and size[other.id] * _MINORITY <= size[top.id]:
                     into[other.id] = top
         self._join(into)
-        self._join(self._spelt_out_acronyms())
+        self._join(self._shortened_rows())
 
     def _join(self, into: dict[int, CollectionName]) -> None:
         """Each entity of `into` joins its target (the more widely named): its aliases and articles go there, and
@@ -818,31 +887,33 @@ class NameIndex:
             if index in into:
                 self._by_key[key] = into[index].id
 
-    def _spelt_out_acronyms(self) -> dict[int, CollectionName]:
-        """An acronym row ("ATT", "BP", "USAIR") whose articles mostly name in full one organisation it shortens
-        (American Telephone and Telegraph Co, British Petroleum Co Plc, USAir Group Inc) is that organisation, though no
-        article defines it in brackets: the less widely named row joins the other. The most common such
-        organisation beside it wins; a row named beside nothing it shortens ("FED" in day-book lines, "LME")
-        stays as it is."""
+    def _shortened_rows(self) -> dict[int, CollectionName]:
+        """A one-word organisation row whose articles mostly name in full one organisation it shortens is that
+        organisation, though no article defines it in brackets: an acronym by its initials ("ATT", "BP": American
+        Telephone and Telegraph Co, British Petroleum Co Plc; the less widely named of the two joins the other),
+        or the name's first word alone ("USAir", "USAIR": USAir Group Inc; it joins the name). The most common
+        such organisation beside it wins; a row named beside nothing it shortens ("FED" in day-book lines,
+        "LME") stays as it is."""
         into: dict[int, CollectionName] = {}
-        for acronym in self.entities:
-            if not (acronym.listed and acronym.kind == ORGANIZATION and _ACRONYM_ROW.match(acronym.name)):
+        for short in self.entities:
+            if not (short.listed and short.kind == ORGANIZATION and " " not in short.name):
                 continue
+            acronym = bool(_ACRONYM_ROW.match(short.name))
             beside: Counter[int] = Counter()
-            for article_id in acronym.articles:
+            for article_id in short.articles:
                 beside.update(set(self.entity_ids(article_id)))
             for other_id, shared in beside.most_common():
-                if shared < 2 or 2 * shared < len(acronym.articles):
+                if shared < 2 or 2 * shared < len(short.articles):
                     break
                 full = self.entities[other_id]
                 if full.kind != ORGANIZATION or not full.listed or " " not in full.name:
                     continue
-                if _abbreviates(acronym.name, full.name):  # the wider named of the two is the row
-                    low, high = sorted((acronym, full), key=lambda e: (len(e.articles), -e.id))
+                if acronym and _abbreviates(short.name, full.name):  # the wider named of the two is the row
+                    low, high = sorted((short, full), key=lambda e: (len(e.articles), -e.id))
                     into[low.id] = high
                     break
-                if _opens(acronym.name, full.name) and len(acronym.articles) <= len(full.articles):
-                    into[acronym.id] = full  # a word in capitals joins the name, never the name it
+                if _opens(short.name, full.name) and len(short.articles) <= len(full.articles):
+                    into[short.id] = full  # its first word alone joins the name, never the name it
                     break
         return into
 

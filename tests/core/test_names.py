@@ -418,3 +418,28 @@ def test_a_person_most_articles_name_as_one_stays_a_person_where_one_reads_a_bod
     collection.consolidate()
     rows = {(e.name, e.kind): len(e.articles) for e in collection.ranked() if e.listed}
     assert rows == {("Eli Manning", "person"): 4}
+
+
+def test_a_one_word_firm_is_known_by_what_it_owns() -> None:
+    kinds = {
+        n.name: n.kind
+        for body in (
+            "Sony will sell its new games console in Japan from December.",
+            "Nokia warned that its profits would fall as cheaper handsets took market share.",
+            "Because of its limited supply, the drug will be restricted.",  # a word, not a firm
+            "Smith said his company would sell its stake.",  # "his" first: a person's
+        )
+        for n in article_names(body)
+    }
+    assert kinds.get("Sony") == kinds.get("Nokia") == "organization"
+    assert "Because" not in kinds and kinds.get("Smith") != "organization"
+
+
+def test_a_firms_first_word_alone_is_the_firm(tmp_path: Path) -> None:
+    rows = _collection(
+        tmp_path,
+        "USAir Group Inc said it agreed to buy Piedmont Aviation Inc. USAir said its offer is worth 1.6 billion.",
+        "USAir said its traffic rose 12 pct in March, USAir Group Inc told shareholders.",
+        "Analysts said USAir would keep its hub in Pittsburgh after USAir Group Inc completes the deal.",
+    )
+    assert "USAir" not in rows and rows["USAir Group Inc"] == ("organization", 3)

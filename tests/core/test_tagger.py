@@ -108,7 +108,7 @@ def test_the_sidebar_of_tech_and_sport_news(tmp_path: Path) -> None:
     organisations = {name for name, (kind, _) in rows.items() if kind == "organization"}
     assert organisations >= {
         "Liverpool", "Barcelona", "Newcastle", "Chelsea", "Arsenal", "Everton", "Manchester United", "Labour",
-        "Liberal Democrats", "Microsoft", "Apple", "Intel", "Samsung", "Motorola", "Yahoo",
+        "Liberal Democrats", "Microsoft", "Apple", "Intel", "Samsung", "Motorola", "Yahoo", "Sony", "Nokia",
     }
     assert not {"DVD", "MP3", "PC", "GB", "iPods", "iTunes", "Windows"} & set(rows)
     assert rows["Helsinki"][0] == rows["Mountain View"][0] == "place"
