@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -38,6 +41,11 @@ class Article:
         """Where it was published, as far as the reader knows: its feed, the outlet its record names, or its file.
         Two articles from one source are one outlet's (its next report of the same kind, not a second telling)."""
         return self.feed or self.outlet or self.path
+
+    @property
+    def loose_file(self) -> bool:
+        """Read from a text file of its own (the seed format), which says nothing of who published it."""
+        return self.feed is None and self.outlet is None and self.line is None
 
     @property
     def iso_date(self) -> str | None:
@@ -89,3 +97,23 @@ def is_openable(link: str | None) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in OPENABLE_SCHEMES and bool(parts.netloc)
+
+
+# Text files in one folder from which the folder reads as an archive, one collection's (a news site's articles
+# saved as files, a corpus in sections), so as one outlet's, as one JSON Lines archive is; fewer are read as
+# gathered by hand from anywhere (the seeds: five outlets' reports of one visit).
+ARCHIVE_FILES = 20
+
+
+def sources(articles: Sequence[Article]) -> list[str]:
+    """Each article's `source`, except that the text files of a folder that holds `ARCHIVE_FILES` or more are
+    the folder's: one outlet's until they say otherwise, so that its next report of the same kind is held to
+    the one-outlet test rather than read as a second outlet's telling."""
+    folders = Counter(os.path.dirname(article.path) for article in articles if article.loose_file)
+    archives = {folder for folder, count in folders.items() if count >= ARCHIVE_FILES}
+    if not archives:
+        return [article.source for article in articles]
+    return [
+        folder if article.loose_file and (folder := os.path.dirname(article.path)) in archives else article.source
+        for article in articles
+    ]

@@ -53,7 +53,7 @@ from reader.analysis.related import (
     related_table,
 )
 from reader.analysis.story_words import numbers_of, words_of
-from reader.articles import Article
+from reader.articles import Article, sources
 from reader.text import HEADLINE_MAX, headline
 
 TOPIC_SIMILARITY = 0.10  # average similarity that makes one topic (global word weights)
@@ -239,7 +239,7 @@ class Stories:
             else self._headline(article)
             for n, (article, bare) in enumerate(zip(articles, self._bare, strict=True))
         ]
-        self._sources = [article.source for article in articles]
+        self._sources = sources(articles)
         # The figures each article gives, for the same-story check; a headline alone is never checked.
         self._numbers = [
             _NO_NUMBERS if bare else numbers_of(article.text)

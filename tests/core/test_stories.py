@@ -448,3 +448,31 @@ def test_a_thread_of_price_tables_is_never_untitled() -> None:
     thread = stories.thread_of("g1")
     assert thread is not None and "g2" in thread.articles
     assert thread.title and set(thread.title.split(" · ")) <= {"Lakeport", "Lakeport Bullion Pool"}, thread.title
+
+
+def test_the_files_of_an_archive_folder_are_one_outlets(tmp_path: Path) -> None:
+    """A folder of many text files (a site's articles saved as files, a corpus in sections) reads as one
+    outlet's, as one JSON Lines archive does: its weekly report is not one story with last week's. A handful
+    of files (the seeds) are read as gathered from anywhere."""
+    from reader.articles import ARCHIVE_FILES
+
+    def report(week: int, level: str, change: str) -> str:
+        return (f"Grain stocks at Lakeport terminals stood at {level} tonnes in week {week}, {change} from the "
+                "week before, the Lakeport Grain Board said in its weekly report; exporters loaded ships for Asia "
+                "and the board expects steady deliveries from farms along the river this month.")
+
+    towns = ["Arlen", "Brisk", "Coldwater", "Dunmore", "Elkton", "Fairbank", "Glenrock", "Harlow", "Ironton",
+             "Jasper", "Kinsley", "Linden", "Marlow", "Norwood", "Oakdale", "Pinecrest", "Quinton", "Redfield",
+             "Sutton", "Thornbury", "Upton", "Vale"]
+    archive = tmp_path / "archive"
+    for n, town in enumerate(towns[:ARCHIVE_FILES]):  # one-off local news, one file each
+        write(archive / f"{n:03}.txt", f"date 2024-02-{n + 1:02} The {town} library reopened after repairs "
+                                       f"costing {n + 3} thousand, the {town} council said.\n")
+    write(archive / "w1.txt", f"date 2024-03-04 {report(10, '412,500', 'down 8,200')}\n")
+    write(archive / "w2.txt", f"date 2024-03-11 {report(11, '398,700', 'down 13,800')}\n")
+    library = make_library([archive])
+    analyse(library)
+    weekly = [a for a in library.articles if "Lakeport" in a.body]
+    assert len(weekly) == 2
+    first = library.thread(weekly[0])
+    assert first is None or library.thread(weekly[1]) is not first
