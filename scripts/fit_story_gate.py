@@ -31,7 +31,7 @@ on ECB+'s held-out topics: the lowest at which their articles, threaded by the r
 of `THREAD_PRECISION` (and at every higher one); the pairs' own figure (the lowest probability at which the
 held-out pairs the grouping puts in one thread are one story in `PRECISION` of cases) is printed beside it. For
 one source, on the read pairs, each scored by weights fitted without its fold (`FOLDS`): the lowest
-probability at which they are one story in `PRECISION` of cases.
+probability at which they are one story in `PRECISION` of cases, and at every higher one.
 Deterministic: a fixed seed and rounded output, so running it again writes the same file.
 """
 
@@ -195,14 +195,18 @@ def fit(x: NDArray[np.float64], y: NDArray[np.float64], weight: NDArray[np.float
 def threshold(
     p: NDArray[np.float64], y: NDArray[np.float64], stands_for: NDArray[np.float64]
 ) -> tuple[float, float, float]:
-    """The lowest probability from which at least PRECISION of the pairs are one story, each pair counting as
-    the pairs it stands for; its precision and recall."""
+    """The lowest probability from which at least PRECISION of the pairs are one story, there and at every higher
+    probability (as the two-source threshold keeps its precision at every higher one: a threshold a few sure
+    pairs just above a wrong one make look good is not taken), each pair counting as the pairs it stands for;
+    its precision and recall. Above every pair when the surest pair is already wrong."""
     order = np.argsort(-p, kind="stable")
     hits = np.cumsum((y * stands_for)[order])
     precision = hits / np.cumsum(stands_for[order])
-    good = np.flatnonzero(precision >= PRECISION)
-    good = good[good >= 20] if len(good[good >= 20]) else good  # not a handful of sure pairs at the top
-    cut = int(good.max()) if len(good) else 0
+    failing = np.flatnonzero(precision < PRECISION)
+    end = int(failing[0]) if len(failing) else len(p)  # the first cut that falls short, from the top
+    if end == 0:
+        return 1.0, 0.0, 0.0
+    cut = end - 1
     return float(p[order][cut]), float(precision[cut]), float(hits[cut] / max(1e-9, (y * stands_for).sum()))
 
 
