@@ -281,8 +281,11 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
             surname = [a for a in fits if _ordered(a)[-1:] == (word,)]
             fits = surname if all(m.cue == "shape" for m in group.mentions) else []
         if len(fits) == 1:
-            if group.kind != PERSON:  # the person's surname, which the tagger read as a club or a town ("Bush
-                group.relabel(PERSON)  # failed to make it"): so many of them must not outvote the full name
+            word_text = group.mentions[0].text
+            if group.kind != PERSON and (place_name(word_text) is None or _surname_not_town(word_text)):
+                # the person's surname, which the tagger read as a club or a town ("Bush failed to make it"):
+                # so many of them must not outvote the full name; a known place stays one ("Japan" of "Indo-Japan")
+                group.relabel(PERSON)
             fits[0].absorb(group)
             full.remove(group)
     _merge_misspellings(full, people)
