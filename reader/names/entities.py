@@ -18,7 +18,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
-from reader.names.gazetteer import cut_short, fold, place_name
+from reader.names.gazetteer import countries, cut_short, fold, place_name
 from reader.names.kinds import KINDS, ORGANIZATION, PERSON, PLACE
 
 if TYPE_CHECKING:  # the finder loads with the first article analysed, not with the sidebar (5 ms at start-up)
@@ -282,9 +282,9 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
             fits = surname if all(m.cue == "shape" for m in group.mentions) else []
         if len(fits) == 1:
             word_text = group.mentions[0].text
-            if group.kind != PERSON and (place_name(word_text) is None or _surname_not_town(word_text)):
+            if group.kind != PERSON and fold(word_text).rstrip(".") not in countries():
                 # the person's surname, which the tagger read as a club or a town ("Bush failed to make it"):
-                # so many of them must not outvote the full name; a known place stays one ("Japan" of "Indo-Japan")
+                # so many of them must not outvote the full name; a country stays one ("Japan" of "Indo-Japan")
                 group.relabel(PERSON)
             fits[0].absorb(group)
             full.remove(group)
