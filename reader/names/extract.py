@@ -462,6 +462,8 @@ def _kind_in_context(words: list[Token], first: int, after: int, phrase: list[To
             return PLACE
     if kind == PERSON and phrase[-1] is words[after - 1] and _employer(words, after):
         return ORGANIZATION
+    if kind == PLACE and _team(phrase):
+        return ORGANIZATION  # "the Indianapolis Colts", "San Diego Chargers": a city's side, not the city
     if kind == PLACE and first >= 2 and words[first - 1].text == "to" and fold(words[first - 2].text) in _TAKE:
         if place_name(phrase[0].text) is None:
             return ORGANIZATION  # "Taking to Twitter": where one speaks, a platform, not a place
@@ -469,6 +471,27 @@ def _kind_in_context(words: list[Token], first: int, after: int, phrase: list[To
 
 
 _TAKE = frozenset("take takes taking took taken".split())
+_PLURAL_PLACES = frozenset(
+    "islands isles mountains heights falls lakes hills keys springs plains highlands states".split()
+)
+
+
+def _team(phrase: list[Token]) -> bool:
+    """A known place and then capitalised plural nicknames that name no place ("Indianapolis Colts", "New York
+    Yankees", "Boston Red Sox"): a side in a league. Not "Cayman Islands", "Golan Heights" or a place known whole."""
+    last = phrase[-1].text
+    if len(phrase) < 2 or not last[:1].isupper() or last.isupper() or not last.endswith(("s", "x")):
+        return False
+    if fold(last) in _PLURAL_PLACES or fold(last) in PLACE_WORDS:
+        return False
+    text = " ".join(t.text for t in phrase)
+    if place_name(text) is not None:
+        return False
+    for cut in range(len(phrase) - 1, 0, -1):  # the longest known place it opens with: a city's, not a country's
+        opening = " ".join(t.text for t in phrase[:cut])
+        if place_name(opening) is not None:
+            return fold(opening).rstrip(".") not in countries() and all(t.text[:1].isupper() for t in phrase[cut:])
+    return False
 
 
 def _cued_mentions(text: str, ruled: list[Mention], words: list[Token], lowered: set[str]) -> list[Mention]:

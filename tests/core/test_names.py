@@ -443,3 +443,17 @@ def test_a_firms_first_word_alone_is_the_firm(tmp_path: Path) -> None:
         "Analysts said USAir would keep its hub in Pittsburgh after USAir Group Inc completes the deal.",
     )
     assert "USAir" not in rows and rows["USAir Group Inc"] == ("organization", 3)
+
+
+def test_a_citys_side_is_a_team_not_the_city() -> None:
+    kinds = {
+        n.name: n.kind
+        for body in (
+            "He has spent time with the Indianapolis Colts, Philadelphia and Buffalo this season.",
+            "The New York Yankees beat the Boston Red Sox on Sunday.",
+            "Tourists flocked to the Cayman Islands and the Golan Heights.",
+        )
+        for n in article_names(body)
+    }
+    assert kinds["Indianapolis Colts"] == kinds["New York Yankees"] == kinds["Boston Red Sox"] == "organization"
+    assert kinds["Cayman Islands"] == kinds["Golan Heights"] == "place"
