@@ -18,7 +18,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
-from reader.names.gazetteer import countries, cut_short, fold, place_name
+from reader.names.gazetteer import ORGANISATION_WORDS, common_surnames, countries, cut_short, fold, place_name
 from reader.names.kinds import KINDS, ORGANIZATION, PERSON, PLACE
 
 if TYPE_CHECKING:  # the finder loads with the first article analysed, not with the sidebar (5 ms at start-up)
@@ -206,8 +206,11 @@ def article_names(body: str) -> list[ArticleName]:
             groups[key] = _Group(mention)
     merged = _merge(groups, body, mentions)
     result = []
+    lowered: set[str] | None = None  # the words the body writes in lower case, read when first needed
     for group in merged:
-        if group.kind == PERSON and len(group.words) == 1 and _owns_as_a_thing(body, group):
+        if group.kind == PERSON and len(group.words) == 1 and group.only_aliases and lowered is None:
+            lowered = {fold(word) for word in _LOWER_RUN.findall(body)}
+        if group.kind == PERSON and len(group.words) == 1 and _owns_as_a_thing(body, group, lowered or set()):
             group.relabel(ORGANIZATION)  # "Nokia warned that its profits would fall"
             for mention in group.mentions:
                 mention.cue = "shape"  # a name now, not a word that may be a short form
@@ -295,8 +298,6 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
 def _surname_not_town(text: str) -> bool:
     """A common surname that the gazetteer knows only as a town spelt with other letters ("Bush" as Būsh in
     Egypt, "Leon" as León): English news writing it so means the person."""
-    from reader.names.gazetteer import common_surnames
-
     known = place_name(text)
     return known is not None and known != text and not known.isascii() and text.isascii() and (
         fold(text) in common_surnames()
@@ -444,9 +445,10 @@ _POSSESSIVE = re.compile(r"\b(its|his|her)\b|[.!?](?:\s|$)|\n", re.IGNORECASE)
 _POSSESSIVE_REACH = 80  # characters after a name within which its sentence's possessive still refers to it
 
 
-def _owns_as_a_thing(body: str, group: _Group) -> bool:
+def _owns_as_a_thing(body: str, group: _Group, lowered: set[str]) -> bool:
     """Whether a one-word name nothing marks as a person ("Nokia", "Sony") owns things as a firm does: the next
-    possessive of its sentence is "its" ("Sony will sell its new console"), never "his" or "her"."""
+    possessive of its sentence is "its" ("Sony will sell its new console"), never "his" or "her". `lowered`:
+    the words the body writes in lower case (needed for a word the rules alone saw)."""
     if any(m.cue not in ("shape", "alias") for m in group.mentions):
         return False
     word = group.mentions[0].text
@@ -454,7 +456,7 @@ def _owns_as_a_thing(body: str, group: _Group) -> bool:
         return False  # "A", "I", "WASTE MANAGEMENT SAYS…": a letter, or capitals that say nothing
     if group.only_aliases and not all(_opens_sentence(body, m.start) for m in group.mentions):
         return False  # a word the rules alone saw ("Demands", "Inc") is trusted only as a sentence's subject
-    if group.only_aliases and (fold(word) in lowered_words_of(body) or _common_word(word)):
+    if group.only_aliases and (fold(word) in lowered or _common_word(word)):
         return False  # "Company began…" where the text writes "company"; "Because of its…"
     its = False
     for mention in group.mentions:
@@ -484,7 +486,6 @@ _ABBREVIATION = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Z][a-z]{0,3}\.")  # "U.S.", "
 
 def _common_word(word: str) -> bool:
     """A function word, a figure's word or an organisation's head word ("Because", "One", "Company", "Inc")."""
-    from reader.names.gazetteer import ORGANISATION_WORDS
     from reader.names.tokens import FUNCTION_WORDS
 
     folded = fold(word)
@@ -495,11 +496,6 @@ def _common_word(word: str) -> bool:
 _OPENERS = frozenset(
     "one two three four five six seven eight nine ten hundred thousand million billion because unless".split()
 )
-
-
-def lowered_words_of(body: str) -> set[str]:
-    """The words `body` writes in lower case (folded)."""
-    return {fold(word) for word in _LOWER_RUN.findall(body)}
 
 
 _LOWER_RUN = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]*")
@@ -964,8 +960,6 @@ class NameIndex:
         than half as many places as the row has articles ("the WHO said" stays). Known places and titled
         people keep their rows ("Reading", "Mr Young"). `bodies`: (article id, body). Returns how many rows
         were unlisted. Call after `consolidate`."""
-        from reader.names.gazetteer import place_name
-
         candidates: dict[str, list[CollectionName]] = {}
         for entity in self.entities:
             if not entity.listed or " " in entity.name or len(entity.name) < 2:
