@@ -18,7 +18,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
-from reader.names.gazetteer import ORGANISATION_WORDS, common_surnames, countries, cut_short, fold, place_name
+from reader.names.gazetteer import ORGANISATION_WORDS, common_surnames, cut_short, fold, is_country, place_name
 from reader.names.kinds import KINDS, ORGANIZATION, PERSON, PLACE
 
 if TYPE_CHECKING:  # the finder loads with the first article analysed, not with the sidebar (5 ms at start-up)
@@ -208,9 +208,10 @@ def article_names(body: str) -> list[ArticleName]:
     result = []
     lowered: set[str] | None = None  # the words the body writes in lower case, read when first needed
     for group in merged:
-        if group.kind == PERSON and len(group.words) == 1 and group.only_aliases and lowered is None:
+        one_word_person = group.kind == PERSON and len(group.words) == 1
+        if one_word_person and group.only_aliases and lowered is None:
             lowered = {fold(word) for word in _LOWER_RUN.findall(body)}
-        if group.kind == PERSON and len(group.words) == 1 and _owns_as_a_thing(body, group, lowered or set()):
+        if one_word_person and _owns_as_a_thing(body, group, lowered or set()):
             group.relabel(ORGANIZATION)  # "Nokia warned that its profits would fall"
             for mention in group.mentions:
                 mention.cue = "shape"  # a name now, not a word that may be a short form
@@ -285,7 +286,7 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
             fits = surname if all(m.cue == "shape" for m in group.mentions) else []
         if len(fits) == 1:
             word_text = group.mentions[0].text
-            if group.kind != PERSON and fold(word_text).rstrip(".") not in countries():
+            if group.kind != PERSON and not is_country(word_text):
                 # the person's surname, which the tagger read as a club or a town ("Bush failed to make it"):
                 # so many of them must not outvote the full name; a country stays one ("Japan" of "Indo-Japan")
                 group.relabel(PERSON)

@@ -31,6 +31,7 @@ from reader.names.gazetteer import (
     cut_short,
     fold,
     given_names,
+    is_country,
     place_name,
 )
 from reader.names.kinds import ORGANIZATION, PERSON, PLACE
@@ -490,7 +491,7 @@ def _team(phrase: list[Token]) -> bool:
     for cut in range(len(phrase) - 1, 0, -1):  # the longest known place it opens with: a city's, not a country's
         opening = " ".join(t.text for t in phrase[:cut])
         if place_name(opening) is not None:
-            return fold(opening).rstrip(".") not in countries() and all(t.text[:1].isupper() for t in phrase[cut:])
+            return not is_country(opening) and all(t.text[:1].isupper() for t in phrase[cut:])
     return False
 
 
@@ -636,7 +637,7 @@ def _country_owner(text: str, phrase: list[Token], lowered: set[str], every: boo
     ):
         return 0
     for size in (1, 2):
-        if len(phrase) > size and fold(text[phrase[0].start : phrase[size - 1].end]).rstrip(".") in countries():
+        if len(phrase) > size and is_country(text[phrase[0].start : phrase[size - 1].end]):
             return size
     return 0
 
@@ -1012,7 +1013,7 @@ def _judge(text: str, phrase: list[Token], lowered: set[str], *, guesses: bool =
     # "US Joe Biden", "Japan Yasukazu Hamada": a place, then a person.
     for split in range(1, len(rest)):
         head = _mention(text, rest[:split], PLACE, "place")
-        if fold(head.text).rstrip(".") in countries() and capitalised(rest[split]):
+        if is_country(head.text) and capitalised(rest[split]):
             found.append(head)
             rest = rest[split:]
             break
@@ -1114,7 +1115,7 @@ def _country_prefix(phrase: list[Token], words: list[str], start: int, head: int
         return 0
     for size in (1, 2):
         end = start + size
-        if head - end >= 1 and len(words) - end >= 2 and fold(" ".join(words[start:end])).rstrip(".") in countries():
+        if head - end >= 1 and len(words) - end >= 2 and is_country(" ".join(words[start:end])):
             return end
     return 0
 

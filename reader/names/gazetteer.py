@@ -237,6 +237,11 @@ def countries() -> frozenset[str]:
     return _tables()[1]
 
 
+def is_country(phrase: str) -> bool:
+    """Whether `phrase`, folded and without a closing full stop, is a country or a region ("U.S.", "Japan", "Gulf")."""
+    return fold(phrase).rstrip(".") in countries()
+
+
 def place_name(phrase: str) -> str | None:
     """The canonical place `phrase` names, if it is a known place ("the Indo-Pacific Region" is the Indo-Pacific)."""
     folded = fold(phrase).rstrip(".")
