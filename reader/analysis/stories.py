@@ -52,7 +52,7 @@ from reader.analysis.related import (
     evidence,
     related_table,
 )
-from reader.analysis.story_words import numbers_of, words_of
+from reader.analysis.story_words import numbers_of, table_share, words_of
 from reader.articles import Article, sources
 from reader.text import HEADLINE_MAX, headline
 
@@ -139,6 +139,7 @@ class Stories:
         self._headlines: list[tuple[Feature, ...]] = []  # each headline's words
         self._bare: list[bool] = []  # each article: whether it is a headline alone (its body says no more)
         self._numbers: list[frozenset[str]] = []  # while threads are built: the figures each article gives
+        self._tables: list[float] = []  # and how much of it is a table (figures, labels)
         self._sources: list[str] = []  # while threads are built: the feed or file each article came from
         # While threads are built: each feature's `_background_weight`, each name's words.
         self._background: dict[Feature, float] = {}
@@ -244,6 +245,9 @@ class Stories:
         self._numbers = [
             _NO_NUMBERS if bare else numbers_of(article.text)
             for article, bare in zip(articles, self._bare, strict=True)
+        ]
+        self._tables = [
+            0.0 if bare else table_share(article.text) for article, bare in zip(articles, self._bare, strict=True)
         ]
 
     def _headline(self, article: Article) -> tuple[Feature, ...]:
@@ -372,6 +376,7 @@ class Stories:
         self._headlines.append(self._headline(article))
         self._bare.append(_bare(article))
         self._numbers.append(_NO_NUMBERS)  # the check runs as threads are built, not on articles added later
+        self._tables.append(0.0)
         self._sources.append(article.source)
         for feature in counts:
             self._postings[feature].append(index)
@@ -425,7 +430,7 @@ class Stories:
         self._background, self._name_words = {}, {}
         self._posted_weights = _posted_weights(self._counts, self._vectors)
         self._profiles = [_compact(vector) for vector in self._vectors]
-        self._counts, self._vectors, self._numbers, self._sources = [], [], [], []
+        self._counts, self._vectors, self._numbers, self._tables, self._sources = [], [], [], [], []
         self._related.clear()
         self.profiled = True
 
@@ -670,6 +675,7 @@ class Stories:
             max(self._missing_headline_name(a, b, names), self._missing_headline_name(b, a, names)),
             (first - second).total_seconds() / 86400 if first and second else None,
             (self._numbers[a], self._numbers[b]),
+            min(self._tables[a], self._tables[b]),
             self._sources[a] == self._sources[b],
         )
 

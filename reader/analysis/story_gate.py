@@ -37,6 +37,7 @@ FEATURES = (
     "headline_x_days_apart",
     "numbers_shared",
     "no_number_shared",
+    "tables",
     "same_source",
     "same_source_x_words",
     "same_source_x_headline",
@@ -101,6 +102,7 @@ def likeness(
     missing: float,
     days: float | None,
     numbers: tuple[frozenset[str], frozenset[str]],
+    tables: float,
     same_source: bool,
 ) -> tuple[float, ...]:
     """The model's features of a pair: the cosines of their words, headlines, and both without names (see
@@ -109,8 +111,10 @@ def likeness(
     mentions (two companies' results, two countries' surveys: each headline is about someone else) and that
     again with their words (told in the same words about someone else: a template), and how
     many days apart they are (`days` None when one is undated: as if the same day), and that again for alike
-    headlines (the same report of another week); and of the figures they give, the share of the fewer that they
-    share, and whether both give figures and share none; whether both come from one source (a feed, a file),
+    headlines (the same report of another week); and of the figures they give,
+    the share of the fewer that they share, and whether both give figures and share none; how much both are
+    tables (the smaller share of their tokens that are not words of running prose: two tables of prices at two
+    times of a day are the next report, not a story); whether both come from one source (a feed, a file),
     and that again with their words, headlines and figures."""
     words, headline, event_words, event_headline = cosines
     ranked = sorted(shared_rarities, reverse=True)
@@ -125,5 +129,5 @@ def likeness(
     none_shared = 1.0 if mine and theirs and not both else 0.0
     one = 1.0 if same_source else 0.0
     return (words, headline, event_words, event_headline, rarest, second, shared, words * rarest,
-            event_words * rarest, missing, words * missing, apart, headline * apart, figures, none_shared,
-            one, one * words, one * headline, one * figures)
+            event_words * rarest, missing, words * missing, apart, headline * apart, figures,
+            none_shared, tables, one, one * words, one * headline, one * figures)

@@ -450,6 +450,32 @@ def test_a_thread_of_price_tables_is_never_untitled() -> None:
     assert thread.title and set(thread.title.split(" · ")) <= {"Lakeport", "Lakeport Bullion Pool"}, thread.title
 
 
+def test_one_outlets_price_table_sent_at_two_times_of_a_day_is_not_one_story() -> None:
+    """A table of prices sent again an hour later, a figure or two moved, names the same market in the same
+    labels; neither tells a story, so the shipped check does not call them one. A report told in sentences by
+    two outlets still is one story."""
+    from reader.analysis import story_gate
+    from reader.analysis.story_words import numbers_of, table_share
+
+    def gold(time: str, prev: str, pool: str, before: str, interbank: str, earlier: str) -> str:
+        return (f"LAKEPORT GOLD {time} - APRIL 7 pool {pool} ({before} at\n{prev}) "
+                f"interbank {interbank} ({earlier} at {prev})")
+
+    noon = gold("1200", "11.00", "419.50-422.50", "418.50-421.50", "420.60-421.10", "419.70-420.10")
+    one = gold("1300", "1200", "419.50-422.50", "419.50-422.50", "420.40-420.90", "420.60-421.10")
+    report = ("Harlow Petroleum filed for bankruptcy protection on Sunday after losing its appeal over a damages "
+              "award of 10.5 billion, the oil company said; creditors are owed 21 billion.")
+    gate = story_gate.shipped()
+
+    def same_story(first: str, second: str, cosines: list[float], one_outlet: bool) -> bool:
+        return gate.same_story(story_gate.likeness(
+            cosines, [1.0], (1, 1), 0.0, 1 / 24, (numbers_of(first), numbers_of(second)),
+            min(table_share(first), table_share(second)), one_outlet))
+
+    assert not same_story(noon, one, [1.0, 0.0, 0.0, 0.0], True)
+    assert same_story(report, report, [0.8, 0.5, 0.7, 0.5], False)
+
+
 def test_the_files_of_an_archive_folder_are_one_outlets(tmp_path: Path) -> None:
     """A folder of many text files (a site's articles saved as files, a corpus in sections) reads as one
     outlet's, as one JSON Lines archive does: its weekly report is not one story with last week's. A handful
