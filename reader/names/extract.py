@@ -44,6 +44,7 @@ from reader.names.tokens import (
     PARTY_STATE,
     TRAILING,
     VERB_ENDINGS,
+    WEEKDAYS,
     Token,
     capitalised,
     is_demonym,
@@ -282,6 +283,15 @@ def _tagged_mentions(text: str, words: list[Token], lowered: set[str]) -> tuple[
     return found, vetoed
 
 
+def _without_weekday(phrase: list[Token]) -> list[Token]:
+    """A name without the day that follows it in the sentence ("fired Maurice Cheeks Saturday", "the Gulf of
+    Aden Thursday"): no name ends in a weekday straight after a capitalised word ("The Mail on Sunday" does,
+    after "on")."""
+    while len(phrase) > 1 and fold(phrase[-1].text) in WEEKDAYS and phrase[-2].text[:1].isupper():
+        phrase = phrase[:-1]
+    return phrase
+
+
 def _read_span(
     text: str,
     words: list[Token],
@@ -435,6 +445,7 @@ def _trimmed(text: str, phrase: list[Token]) -> list[Token]:
     ("Later Jaishnakar added"; but "New York" stays whole)."""
     while len(phrase) > 1 and (phrase[-1].text in (".", ",") or phrase[-1].text[:1].islower()):
         phrase = phrase[:-1]
+    phrase = _without_weekday(phrase)
     while len(phrase) > 1 and phrase[0].sentence_start and fold(phrase[0].text) in FUNCTION_WORDS and (
         place_name(text[phrase[0].start : phrase[-1].end]) is None and fold(phrase[0].text) != "new"
     ):
@@ -997,6 +1008,7 @@ def _judge(text: str, phrase: list[Token], lowered: set[str], *, guesses: bool =
         return [_mention(text, rest, PLACE, "place")]  # "Soviet Union": a place, whatever its last word
     while rest and fold(rest[-1].text) in TRAILING:
         rest = rest[:-1]  # "India-Japan Foreign (Ministers)": a title after the name is not part of it
+    rest = _without_weekday(rest)
     if not rest:
         return []
     found: list[Mention] = []

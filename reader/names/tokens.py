@@ -40,6 +40,7 @@ FUNCTION_WORDS = frozenset(
     monday tuesday wednesday thursday friday saturday sunday
     """.split()
 )
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 VERB_ENDINGS = ("ing", "ed", "ly")
 AFFILIATION = ("-based", "-led", "-owned", "-controlled", "-run", "-backed")
 ACRONYM = re.compile(r"^(?:[A-Z][A-Z0-9&]{1,6}|[A-Z][a-z]?[A-Z]{1,4}|(?:[A-Z]\.){2,})$")

@@ -257,3 +257,14 @@ def test_an_acronym_its_articles_spell_out_is_the_organisation_it_shortens(tmp_p
     assert "USAIR" not in rows and rows["USAir Group Inc"] == ("organization", 2)
     # named beside it, but not its letters: the International Trade Administration is another body
     assert rows["ITA"] == ("organization", 2) and rows["International Trade Commission"] == ("organization", 2)
+
+
+def test_the_day_after_a_name_is_not_part_of_it() -> None:
+    """News says when ("fired Maurice Cheeks Saturday", "the Gulf of Aden Thursday"): the day is not the
+    name's last word, whatever the name's kind."""
+    kinds = _kinds("The Lakeport Sixers fired coach Maurice Cheeks Saturday after a slump. Pirates seized a "
+                   "tanker in the Gulf of Aden Thursday, and a judge at New Bedford District Court Wednesday set "
+                   "bail. Cheeks said he was sorry.")
+    assert kinds.get("Maurice Cheeks") == "person", kinds
+    assert kinds.get("Gulf of Aden") == "place", kinds
+    assert not [name for name in kinds if name.split()[-1] in ("Saturday", "Thursday", "Wednesday")], kinds
