@@ -111,11 +111,11 @@ def likeness(
     mentions (two companies' results, two countries' surveys: each headline is about someone else) and that
     again with their words (told in the same words about someone else: a template), and how
     many days apart they are (`days` None when one is undated: as if the same day), and that again for alike
-    headlines (the same report of another week); and of the figures they give,
-    the share of the fewer that they share, and whether both give figures and share none; how much both are
-    tables (the smaller share of their tokens that are not words of running prose: two tables of prices at two
-    times of a day are the next report, not a story); whether both come from one source (a feed, a file),
-    and that again with their words, headlines and figures."""
+    headlines (the same report of another week); and of the figures they give, the share of the fewer that they
+    share, and whether both give figures and share none; how much both are tables (the smaller share of their
+    tokens that are not words of running prose: two tables of prices at two times of a day are the next report,
+    not a story); whether both come from one source (a feed, a file), and that again with their words,
+    headlines and figures."""
     words, headline, event_words, event_headline = cosines
     ranked = sorted(shared_rarities, reverse=True)
     rarest = ranked[0] if ranked else 0.0

@@ -88,7 +88,6 @@ def numbers_of(text: str) -> frozenset[str]:
     return frozenset(number for number in found if len(number) > 1 and not _YEAR.fullmatch(number))
 
 
-
 _PROSE = re.compile(r"[a-z][a-z'’-]*[a-z][,.;:!?\"”)]*")
 
 

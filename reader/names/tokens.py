@@ -24,6 +24,7 @@ _TOKEN = re.compile(
 CONNECTORS = frozenset("of the for de da del della der den van von bin binti al el la le du dos das y".split())
 TRAILING = TITLE_WORDS | CONNECTORS  # words a name does not end with
 _SENTENCE_BREAK = frozenset(".!?:;\n\"“”‘'([—–")
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 FUNCTION_WORDS = frozenset(
     """
     a an the this that these those there then than thus though although as at by for from in into of on
@@ -37,10 +38,8 @@ FUNCTION_WORDS = frozenset(
     new first second third last next earlier later recently now please read see also except despite
     given including unlike like instead whereas nearly almost perhaps indeed only just very
     january february march april june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday
     """.split()
-)
-WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+) | WEEKDAYS
 VERB_ENDINGS = ("ing", "ed", "ly")
 AFFILIATION = ("-based", "-led", "-owned", "-controlled", "-run", "-backed")
 ACRONYM = re.compile(r"^(?:[A-Z][A-Z0-9&]{1,6}|[A-Z][a-z]?[A-Z]{1,4}|(?:[A-Z]\.){2,})$")

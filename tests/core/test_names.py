@@ -78,6 +78,11 @@ def test_the_place_cache_gives_the_same_places_as_geonames(tmp_path, monkeypatch
     gazetteer._tables.cache_clear()
 
 
+def _kinds(*bodies: str) -> dict[str, str]:
+    """Each name the bodies give, by its kind (read one article at a time)."""
+    return {n.name: n.kind for body in bodies for n in article_names(body)}
+
+
 def _found(body: str) -> dict[str, tuple[str, list[str]]]:
     return {n.name: (n.kind, n.aliases) for n in article_names(body)}
 
@@ -403,8 +408,7 @@ def test_a_players_surname_read_as_a_club_stays_the_player(tmp_path: Path) -> No
         "It's also the second straight year that Bush took steps backward after a strong rookie season.\n"
         "Bush, who missed several games, could still play an important role. Bush expressed unhappiness."
     )
-    kinds = {n.name: n.kind for n in article_names(body)}
-    assert kinds["Reggie Bush"] == "person"
+    assert _kinds(body)["Reggie Bush"] == "person"
 
 
 def test_a_person_most_articles_name_as_one_stays_a_person_where_one_reads_a_body() -> None:
@@ -421,16 +425,12 @@ def test_a_person_most_articles_name_as_one_stays_a_person_where_one_reads_a_bod
 
 
 def test_a_one_word_firm_is_known_by_what_it_owns() -> None:
-    kinds = {
-        n.name: n.kind
-        for body in (
-            "Sony will sell its new games console in Japan from December.",
-            "Nokia warned that its profits would fall as cheaper handsets took market share.",
-            "Because of its limited supply, the drug will be restricted.",  # a word, not a firm
-            "Smith said his company would sell its stake.",  # "his" first: a person's
-        )
-        for n in article_names(body)
-    }
+    kinds = _kinds(
+        "Sony will sell its new games console in Japan from December.",
+        "Nokia warned that its profits would fall as cheaper handsets took market share.",
+        "Because of its limited supply, the drug will be restricted.",  # a word, not a firm
+        "Smith said his company would sell its stake.",  # "his" first: a person's
+    )
     assert kinds.get("Sony") == kinds.get("Nokia") == "organization"
     assert "Because" not in kinds and kinds.get("Smith") != "organization"
 
@@ -446,14 +446,10 @@ def test_a_firms_first_word_alone_is_the_firm(tmp_path: Path) -> None:
 
 
 def test_a_citys_side_is_a_team_not_the_city() -> None:
-    kinds = {
-        n.name: n.kind
-        for body in (
-            "He has spent time with the Indianapolis Colts, Philadelphia and Buffalo this season.",
-            "The New York Yankees beat the Boston Red Sox on Sunday.",
-            "Tourists flocked to the Cayman Islands and the Golan Heights.",
-        )
-        for n in article_names(body)
-    }
+    kinds = _kinds(
+        "He has spent time with the Indianapolis Colts, Philadelphia and Buffalo this season.",
+        "The New York Yankees beat the Boston Red Sox on Sunday.",
+        "Tourists flocked to the Cayman Islands and the Golan Heights.",
+    )
     assert kinds["Indianapolis Colts"] == kinds["New York Yankees"] == kinds["Boston Red Sox"] == "organization"
     assert kinds["Cayman Islands"] == kinds["Golan Heights"] == "place"

@@ -5,11 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reader.names import article_names
-from tests.core.test_names import _collection
-
-
-def _kinds(body: str) -> dict[str, str]:
-    return {n.name: n.kind for n in article_names(body)}
+from tests.core.test_names import _collection, _kinds
 
 
 def _people(body: str) -> list[str]:
