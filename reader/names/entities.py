@@ -102,6 +102,24 @@ def _keys(kind: str, aliases: Iterable[str]) -> set[str]:
     return {key for alias in aliases if (key := _key(kind, alias))}
 
 
+def _finding_keys(name: ArticleName, keys: list[str]) -> list[str]:
+    """The keys by which an article's organisation is found among the collection's: a name of two words or
+    more is found by its names, or by an acronym of one of them ("IBM" beside International Business Machines
+    Corp), never by a lone word it is also called ("Federal" of Federal Express Corp, "Commission" of the
+    Texas Railroad Commission: another article's "Federal" was the Federal Reserve)."""
+    full = [key for key in keys if " " in key]
+    if name.kind != ORGANIZATION or not full:
+        return keys
+    longer = [alias for alias in name.aliases if " " in alias.strip()]
+    acronyms = {
+        key
+        for alias in name.aliases
+        if alias.isupper() and " " not in alias.strip() and any(_abbreviates(alias, long) for long in longer)
+        and (key := _key(name.kind, alias))
+    }
+    return [key for key in keys if " " in key or key in acronyms]
+
+
 @lru_cache(maxsize=1 << 16)
 def _key(kind: str, alias: str) -> str | None:
     words = _words(alias)
@@ -318,6 +336,8 @@ def _firm_openings(ranked: list[CollectionName]) -> dict[str, CollectionName]:
         if len(core) == len(words) or len(core) < 2:
             continue  # no legal ending: "Federal Reserve Board" is no firm "Federal Reserve"
         for end in range(2, len(core) + 1):
+            if end < len(core) and core[end] in ("and", "&"):
+                continue  # "Central Bank" of "Central Bank and Trust Co": cut at its "and", another name
             openings.setdefault(" ".join(core[:end]), entity)
     return openings
 
@@ -701,7 +721,7 @@ class NameIndex:
         # Sorted, so the same merges come on every run whatever the hash seed; a full name before an
         # acronym, which may stand for several ("ADB": the Asian and the African Development Banks).
         keys = sorted(name.keys, key=lambda key: (" " not in key, key))
-        index = next((self._by_key[key] for key in keys if key in self._by_key), None)
+        index = next((self._by_key[key] for key in _finding_keys(name, keys) if key in self._by_key), None)
         if index is None:
             index = self._single_word_match(name)
         if index is None:

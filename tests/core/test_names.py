@@ -252,6 +252,20 @@ def test_a_firm_named_after_people_is_an_organisation_across_the_collection(tmp_
     assert "Class B" not in rows
 
 
+def test_two_organisations_called_by_one_word_keep_their_own_articles(tmp_path: Path) -> None:
+    rows = _collection(
+        tmp_path,
+        "The Texas Railroad Commission set oil allowables for May. The Commission said output would be cut.",
+        "The Securities and Exchange Commission sued the broker on Tuesday. The Commission said trades were illegal.",
+        "The FDIC said it subsidized the merger of Central Bank and Trust Co with Peoples Bank and Trust Co.",
+        "The Central Bank raised interest rates to defend the peso.",
+        "The Central Bank said its reserves fell in March.",
+    )
+    assert rows["Texas Railroad Commission"] == ("organization", 1)
+    assert rows["Securities and Exchange Commission"] == ("organization", 1)
+    assert rows["Central Bank and Trust Co"] == ("organization", 1)  # a firm, not every central bank
+
+
 def test_one_real_entity_is_one_row_under_its_fullest_common_name(tmp_path: Path) -> None:
     rows = _collection(
         tmp_path,
