@@ -25,6 +25,7 @@ from reader.names.gazetteer import (
     PERSON_TITLES,
     PLACE_OPENERS,
     PLACE_WORDS,
+    STATES_AFTER_A_TOWN,
     TIME_ZONES,
     TITLE_WORDS,
     countries,
@@ -109,7 +110,53 @@ def find_mentions(text: str) -> list[Mention]:
     agreements = {m.text for m in ruled if m.cue == "acronym" and _defines_an_agreement(text, m)}
     if agreements:  # "the Acquisition and Cross-Servicing Agreement (ACSA)": the agreement's acronym, wherever used
         mentions = [m for m in mentions if m.text not in agreements]
-    return _shared_heads(text, _without_several_bodies(words, mentions))
+    return _shared_heads(text, _without_several_bodies(words, _towns_and_states(text, words, mentions)))
+
+
+def _towns_and_states(text: str, words: list[Token], mentions: list[Mention]) -> list[Mention]:
+    """ "Lake Charles, La.", "NORTHBROOK, Ill., March 2": a town, a comma and its state as the wires abbreviate
+    it. The state is a place under its own name (Louisiana, not "La"), and so is the town, which the tagger
+    may read as a person ("Lake Charles")."""
+    at = {m.start: n for n, m in enumerate(mentions)}
+    ending = {m.end: n for n, m in enumerate(mentions)}
+    for index in range(2, len(words)):
+        token = words[index]
+        state = STATES_AFTER_A_TOWN.get(fold(token.text).rstrip("."))
+        if state is None or words[index - 1].text != "," or not words[index - 2].text[:1].isupper():
+            continue
+        if not (token.text[:1].isupper() and (token.text[1:2].islower() or "." in token.text)):
+            continue  # "Ill", "N.J.": as the wires write it, not "ILL" in a shouted line nor "ill"
+        following = words[index + 1] if index + 1 < len(words) else None
+        if following is not None and following.text != "." and following.text[:1].isupper() and (
+            not following.line_start
+        ):
+            continue  # "Smith, Del Monte": a name goes on
+        mention = Mention(token.start, token.end, state, PLACE, "place")
+        if token.start in at:
+            mentions[at[token.start]] = mention
+        else:
+            mentions.append(mention)
+        town = ending.get(words[index - 2].end)
+        if town is None:  # a town no reader marked ("the bank in Trenton, N.J."): its capitalised words
+            first = index - 2
+            while first > index - 4 and first > 0 and capitalised(words[first - 1]):
+                first -= 1
+            while first < index - 2 and words[first].sentence_start and fold(words[first].text) in FUNCTION_WORDS:
+                first += 1
+            if not (words[first].sentence_start and fold(words[first].text) in FUNCTION_WORDS):
+                mentions.append(_mention(text, words[first : index - 1], PLACE, "place"))
+            continue
+        before = mentions[town]
+        if before.cue == "alias" or (before.kind == PERSON and before.cue != "title"):
+            before.kind, before.cue = PLACE, "place"  # a town, not a person nor a word that may be a short form
+        elif before.kind == ORGANIZATION:  # "Pittway Corp of Northbrook, Ill.": the firm, and where it is
+            inside = [n for n in range(index - 2, -1, -1) if words[n].start >= before.start][::-1]
+            of = next((n for n in reversed(inside) if words[n].text == "of"), None)
+            if of is not None and of > inside[0] and fold(words[of - 1].text).rstrip(".") in _LEGAL_ENDINGS:
+                mentions[town] = _mention(text, words[inside[0] : of], ORGANIZATION, before.cue)
+                mentions.append(_mention(text, words[of + 1 : index - 1], PLACE, "place"))
+    mentions.sort(key=lambda m: m.start)
+    return mentions
 
 
 _COMPASS = frozenset("north south east west northern southern eastern western".split())

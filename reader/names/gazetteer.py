@@ -108,6 +108,15 @@ STATE_ABBREVIATIONS = {
     "okla": "Oklahoma", "tenn": "Tennessee", "ariz": "Arizona", "colo": "Colorado", "fla": "Florida",
     "pa": "Pennsylvania", "wis": "Wisconsin", "ky": "Kentucky", "md": "Maryland",
 }
+# Every US state as the wires write it after a town ("Lake Charles, La.", "Northbrook, Ill."), where an
+# abbreviation that is also a word ("Ill", "Mass", "Wash") can only be read beside the town. Not in the
+# places table: alone, "Ill" and "La" are words.
+STATES_AFTER_A_TOWN = STATE_ABBREVIATIONS | {
+    "ala": "Alabama", "ark": "Arkansas", "del": "Delaware", "ga": "Georgia", "ill": "Illinois", "ind": "Indiana",
+    "kan": "Kansas", "kans": "Kansas", "la": "Louisiana", "mass": "Massachusetts", "miss": "Mississippi",
+    "mo": "Missouri", "mont": "Montana", "neb": "Nebraska", "nev": "Nevada", "ore": "Oregon", "tex": "Texas",
+    "vt": "Vermont", "va": "Virginia", "wash": "Washington", "wyo": "Wyoming",
+}
 # Regions and seas that news names often and GeoNames does not list as countries or cities.
 REGIONS = frozenset(
     part.strip()

@@ -264,3 +264,14 @@ def test_the_day_after_a_name_is_not_part_of_it() -> None:
     assert kinds.get("Maurice Cheeks") == "person", kinds
     assert kinds.get("Gulf of Aden") == "place", kinds
     assert not [name for name in kinds if name.split()[-1] in ("Saturday", "Thursday", "Wednesday")], kinds
+
+
+def test_a_town_and_its_state_as_the_wires_abbreviate_it_are_places() -> None:
+    kinds = _kinds(
+        "It bought a stake in the Lake Charles, La\nrefinery owned by Citgo Petroleum Corp.",
+        "Pittway Corp of Northbrook, Ill., said fourth quarter profit rose.",
+        "The bank in Trenton, N.J., said it would close.",
+    )
+    assert kinds["Lake Charles"] == kinds["Northbrook"] == kinds["Trenton"] == "place"  # no "Lake Charles" person
+    assert kinds["Louisiana"] == kinds["Illinois"] == kinds["New Jersey"] == "place"
+    assert "La" not in kinds and "Ill" not in kinds
