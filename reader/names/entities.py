@@ -373,6 +373,26 @@ def _merge_short_names(full: list[_Group]) -> None:
             full.remove(clipped)
 
 
+_DOMINANT = 4  # a clipped word ("the Fed") is the name of the organisation named this many times as widely as any other
+
+
+def _stands_for(short: CollectionName, fuller: list[CollectionName], alone: int) -> CollectionName | None:
+    """The organisation a one-word row stands for, among the fuller names that articles gave it. An acronym
+    stands for the only one ("SEC"; "ADB", the Asian and the African Development Banks, for neither). A clipped
+    word (one the collection writes in lower case too: "FED" in headlines is "Fed") is the name of the one
+    named four times as widely as any other and more widely than the word alone (in `alone` articles): the
+    Federal Reserve, not the Federal Reserve Bank of New York; "National" alone is no National Party of a few
+    articles, but many other Nationals."""
+    ranked = sorted(fuller, key=lambda e: (-len(e.articles), e.id))
+    word = fold(short.name)
+    if not any(alias[1:].islower() and fold(alias) == word for entity in (short, *fuller) for alias in entity.aliases):
+        return ranked[0] if len(ranked) == 1 else None
+    top = len(ranked[0].articles)
+    if top <= alone or (len(ranked) > 1 and top < _DOMINANT * len(ranked[1].articles)):
+        return None
+    return ranked[0]
+
+
 def _ends_with(words: tuple[str, ...], word: str) -> bool:
     """Whether a name of two words or more ends with `word`, or opens with it when it is no head word ("Senate"
     alone is the Senate, not its Banking Committee)."""
@@ -816,6 +836,11 @@ class NameIndex:
                 for key in _keys(entity.kind, entity.aliases):
                     if " " not in key and key != own:
                         spelt_out.setdefault(key, set()).add(spelling.id)
+        alone: Counter[str] = Counter()  # a word -> the articles of the rows of any kind named by it alone
+        for entity in ranked:
+            words = _words(entity.name)
+            if entity.listed and len(words) == 1:
+                alone[words[0]] += len(entity.articles)
         into: dict[int, CollectionName] = {}
         surnames = self._titled_surnames()
         firms = _firm_openings(ranked)
@@ -856,8 +881,11 @@ class NameIndex:
                 continue
             found = [by_key[key] for key in self._merging_keys(entity) if key in by_key]
             own = _key(entity.kind, entity.name)
-            if own is not None and " " not in own and len(spelt_out.get(own, ())) == 1:
-                found.append(self.entities[next(iter(spelt_out[own]))])  # "SEC" alone: the one it stands for
+            if own is not None and " " not in own and own in spelt_out:
+                fuller = [self.entities[i] for i in spelt_out[own]]
+                stands_for = _stands_for(entity, fuller, alone[own.partition(":")[2]])
+                if stands_for is not None:
+                    found.append(stands_for)  # "SEC" alone: the one it stands for
             for other in found:  # the less widely named of two joins the other (so no merge goes round in a ring)
                 if other is entity:
                     continue

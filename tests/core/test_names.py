@@ -266,6 +266,27 @@ def test_two_organisations_called_by_one_word_keep_their_own_articles(tmp_path: 
     assert rows["Central Bank and Trust Co"] == ("organization", 1)  # a firm, not every central bank
 
 
+def test_a_clipped_name_alone_is_the_organisation_a_collection_mostly_calls_by_it() -> None:
+    from reader.names.entities import ArticleName, NameIndex
+
+    def org(name: str, *aliases: str) -> list[ArticleName]:
+        return [ArticleName(name, "organization", [name, *aliases], [(0, len(name))])]
+
+    collection = NameIndex()
+    for n in range(2):  # "FED SAYS…" headlines come first; the Fed alone, before any article names it in full
+        collection.add(f"fed{n}", org("FED"))
+    for n in range(5):
+        collection.add(f"reserve{n}", org("Federal Reserve", "Fed"))
+    collection.add("ny", org("Federal Reserve Bank of New York", "Fed"))
+    collection.add("national", org("National"))
+    collection.add("party", org("National Party", "National"))
+    collection.consolidate()
+    rows = {e.name: len(e.articles) for e in collection.ranked() if e.listed}
+    assert rows["Federal Reserve"] == 7  # the Fed's headlines too, no row of their own
+    assert rows["Federal Reserve Bank of New York"] == 1
+    assert rows["National Party"] == 1  # "National" alone as often as the party in full: another National
+
+
 def test_one_real_entity_is_one_row_under_its_fullest_common_name(tmp_path: Path) -> None:
     rows = _collection(
         tmp_path,
