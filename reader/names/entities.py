@@ -18,7 +18,16 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
-from reader.names.gazetteer import ORGANISATION_WORDS, common_surnames, cut_short, fold, is_country, place_name
+from reader.names.gazetteer import (
+    EVENT_WORDS,
+    MEASURE_WORDS,
+    ORGANISATION_WORDS,
+    common_surnames,
+    cut_short,
+    fold,
+    is_country,
+    place_name,
+)
 from reader.names.kinds import KINDS, ORGANIZATION, PERSON, PLACE
 
 if TYPE_CHECKING:  # the finder loads with the first article analysed, not with the sidebar (5 ms at start-up)
@@ -559,6 +568,8 @@ def _person_evidence(group: _Group, name: str) -> int:
 _LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z]{4,}(?![\w’'-])")
 # A word inside a line of prose: after a lower-case word or a comma, where capitals mean a name.
 _PROSE_WORD = re.compile(r"(?<=[a-z,;:)] )[A-Za-z]+(?![\w-])")
+# An acronym defined in brackets after the name of an agreement or a measure: "Offered Rate (LIBOR)".
+_THING_DEFINED = re.compile(r"\b([A-Za-z]+)\s*\(([A-Z]{2,8})\)")
 _SHOUTED_LINE = re.compile(r"^[^a-z\n]*[A-Z]{2}[^a-z\n]*$", re.MULTILINE)  # a line in capitals
 _SHOUTED_WORD = re.compile(r"[A-Z][A-Z’'-]+")
 
@@ -1007,8 +1018,9 @@ class NameIndex:
         least three times), and more often than it writes the name there ("class" 217 times, "Class" 120);
         for a name in capitals ("UP"), as often as that, while it writes the capitals inside prose in fewer
         than half as many places as the row has articles ("the WHO said" stays). Known places and titled
-        people keep their rows ("Reading", "Mr Young"). `bodies`: (article id, body). Returns how many rows
-        were unlisted. Call after `consolidate`."""
+        people keep their rows ("Reading", "Mr Young"). An acronym in capitals that an article defines as an
+        agreement's or a measure's ("London Interbank Offered Rate (LIBOR)") is no body either, wherever it
+        stands. `bodies`: (article id, body). Returns how many rows were unlisted. Call after `consolidate`."""
         candidates: dict[str, list[CollectionName]] = {}
         for entity in self.entities:
             if not entity.listed or " " in entity.name or len(entity.name) < 2:
@@ -1019,9 +1031,21 @@ class NameIndex:
         if not candidates:
             return 0
         written: Counter[str] = Counter()
+        things: set[str] = set()  # acronyms an article defines as an agreement's or a measure's
         for _, body in bodies:
             written.update(word for word in _PROSE_WORD.findall(body) if word.lower() in candidates)
+            if "(" in body:
+                things.update(
+                    fold(acronym)
+                    for head, acronym in _THING_DEFINED.findall(body)
+                    if fold(acronym) in candidates and fold(head) in EVENT_WORDS | MEASURE_WORDS
+                )
         unlisted = 0
+        for word in things:
+            for entity in candidates.pop(word):
+                if entity.kind == ORGANIZATION and entity.name.isupper():
+                    entity.listed = False
+                    unlisted += 1
         for word, found in candidates.items():
             lower = written[word]
             if lower < _WORD_USES:

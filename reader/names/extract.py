@@ -20,6 +20,7 @@ from reader.names.gazetteer import (
     COMMON_ACRONYMS,
     EVENT_WORDS,
     FIRM_ENDINGS,
+    MEASURE_WORDS,
     NEWS_AGENCIES,
     ORGANISATION_WORDS,
     PERSON_TITLES,
@@ -107,9 +108,9 @@ def find_mentions(text: str) -> list[Mention]:
             mentions.append(guess)
     mentions.sort(key=lambda m: m.start)
     mentions = _without_things(words, _without_own_wire(words, _named_across_on(text, words, mentions)))
-    agreements = {m.text for m in ruled if m.cue == "acronym" and _defines_an_agreement(text, m)}
-    if agreements:  # "the Acquisition and Cross-Servicing Agreement (ACSA)": the agreement's acronym, wherever used
-        mentions = [m for m in mentions if m.text not in agreements]
+    things = {m.text for m in ruled if m.cue == "acronym" and _defines_a_thing(text, m, found)}
+    if things:  # "the Acquisition and Cross-Servicing Agreement (ACSA)": the agreement's acronym, wherever used
+        mentions = [m for m in mentions if m.text not in things]
     return _shared_heads(text, _without_several_bodies(words, _towns_and_states(text, words, mentions)))
 
 
@@ -372,6 +373,9 @@ def _read_span(
     kind = _KINDS.get(label, "")  # MISC: learned so that it is not shown, but it vetoes a guess
     if kind and kind != PLACE and _nationality(phrase):
         vetoed.append((phrase[0].start, phrase[-1].end))  # "Kuwaiti", "West German": a people's adjective
+        return
+    if kind == ORGANIZATION and len(phrase) > 1 and fold(phrase[-1].text) in MEASURE_WORDS:
+        vetoed.append((phrase[0].start, phrase[-1].end))  # "London Interbank Offered Rate": a measure, no body
         return
     if kind == ORGANIZATION:
         while len(phrase) > 1 and fold(phrase[-1].text) in _TRAILING_TITLES:
@@ -647,12 +651,17 @@ def _bracketed_after(text: str, mention: Mention) -> bool:
     return not before or fold(before[-1]) not in PERSON_TITLES
 
 
-def _defines_an_agreement(text: str, mention: Mention) -> bool:
-    """ "Acquisition and Cross-Servicing Agreement (ACSA)": an acronym in brackets after an agreement's name."""
+def _defines_a_thing(text: str, mention: Mention, found: list[Mention]) -> bool:
+    """An acronym in brackets after the name of something that is no body: an agreement ("Acquisition and
+    Cross-Servicing Agreement (ACSA)"), a measure ("London Interbank Offered Rate (LIBOR)"), or what the tagger
+    reads as neither person, place nor body ("European Monetary System (EMS)": MISC, so the acronym is too)."""
     if not _bracketed_after(text, mention):
         return False
     before = text[max(0, mention.start - 40) : mention.start - 1].split()
-    return bool(before) and fold(before[-1]) in EVENT_WORDS
+    if before and fold(before[-1]) in EVENT_WORDS | MEASURE_WORDS:
+        return True
+    opening = mention.start - 1
+    return any(not m.kind and 0 <= opening - m.end <= 1 for m in found)
 
 
 def _not_a_name(text: str, phrase: list[Token]) -> bool:

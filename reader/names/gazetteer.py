@@ -72,6 +72,8 @@ EVENT_WORDS = frozenset(
     space security exercise exercises operation mission agenda review day week year session round
     """.split()
 )
+# Head words of figures and measures named like bodies: "London Interbank Offered Rate", "European Currency Units".
+MEASURE_WORDS = frozenset("rate rates unit units index".split())
 # Words that end a firm's name after "and" or "&": "Merrill Lynch and Co", "Smith & Sons".
 FIRM_ENDINGS = frozenset("co cos company sons partners associates brothers bros".split())
 # Acronyms of things, not of organisations: economic figures, trade terms, units ("GNP rose", "FOB").

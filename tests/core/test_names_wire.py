@@ -275,3 +275,19 @@ def test_a_town_and_its_state_as_the_wires_abbreviate_it_are_places() -> None:
     assert kinds["Lake Charles"] == kinds["Northbrook"] == kinds["Trenton"] == "place"  # no "Lake Charles" person
     assert kinds["Louisiana"] == kinds["Illinois"] == kinds["New Jersey"] == "place"
     assert "La" not in kinds and "Ill" not in kinds
+
+
+def test_a_rate_a_currency_unit_and_a_system_are_no_organisations(tmp_path: Path) -> None:
+    kinds = _kinds(
+        "The currency joined the European Monetary System (EMS) in 1979. The EMS was realigned in January.",
+        "The bonds are denominated in European Currency Units, dealers said.",
+    )
+    assert kinds == {}
+    rows = _collection(
+        tmp_path,
+        "The loan carries a margin of 1/8 point over the London Interbank Offered Rate (LIBOR).",
+        "The notes pay 25 basis points over LIBOR, said lead manager Morgan Guaranty Ltd.",
+        "The new issue was priced at LIBOR plus 10 basis points.",
+    )
+    assert "LIBOR" not in rows and "London Interbank Offered Rate" not in rows
+    assert rows["Morgan Guaranty Ltd"] == ("organization", 1)
