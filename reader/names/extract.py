@@ -374,8 +374,8 @@ def _read_span(
     if kind and kind != PLACE and _nationality(phrase):
         vetoed.append((phrase[0].start, phrase[-1].end))  # "Kuwaiti", "West German": a people's adjective
         return
-    if kind == ORGANIZATION and len(phrase) > 1 and fold(phrase[-1].text) in MEASURE_WORDS:
-        vetoed.append((phrase[0].start, phrase[-1].end))  # "London Interbank Offered Rate": a measure, no body
+    if kind in (ORGANIZATION, PLACE) and len(phrase) > 1 and fold(phrase[-1].text) in MEASURE_WORDS | _AGREEMENTS:
+        vetoed.append((phrase[0].start, phrase[-1].end))  # "London Interbank Offered Rate", "Louvre Accord"
         return
     if kind == ORGANIZATION:
         while len(phrase) > 1 and fold(phrase[-1].text) in _TRAILING_TITLES:
@@ -530,7 +530,17 @@ def _kind_in_context(words: list[Token], first: int, after: int, phrase: list[To
     if kind == PLACE and first >= 2 and words[first - 1].text == "to" and fold(words[first - 2].text) in _TAKE:
         if place_name(phrase[0].text) is None:
             return ORGANIZATION  # "Taking to Twitter": where one speaks, a platform, not a place
+    following = words[after].text if after < len(words) else ""
+    if kind in (PLACE, ORGANIZATION) and following.islower() and fold(following) in EVENT_WORDS:
+        known = place_name(" ".join(t.text for t in phrase)) is not None
+        if known and kind == ORGANIZATION and not phrase[0].team:
+            return PLACE  # "the Venice summit": where the leaders met, not a body
+        if not known and kind == PLACE and fold(following) in _AGREEMENTS:
+            return ""  # "the Louvre accord": the agreement's name, no place the news is about
     return kind
+
+
+_AGREEMENTS = frozenset("accord accords agreement agreements pact treaty".split())
 
 
 _TAKE = frozenset("take takes taking took taken".split())

@@ -291,3 +291,14 @@ def test_a_rate_a_currency_unit_and_a_system_are_no_organisations(tmp_path: Path
     )
     assert "LIBOR" not in rows and "London Interbank Offered Rate" not in rows
     assert rows["Morgan Guaranty Ltd"] == ("organization", 1)
+
+
+def test_an_accord_named_after_where_it_was_made_is_no_place() -> None:
+    kinds = _kinds(
+        "The so-called Louvre accord was reaffirmed on Wednesday.",
+        "Since the Louvre Accord, we are acting as if we are in something.",
+        "OPEC ministers stood by the OPEC accord. The Paris accord was signed in the French capital.",
+    )
+    assert "Louvre" not in kinds and "Louvre Accord" not in kinds
+    assert kinds["OPEC"] == "organization" and kinds["Paris"] == "place"
+
