@@ -1018,7 +1018,8 @@ class NameIndex:
         least three times), and more often than it writes the name there ("class" 217 times, "Class" 120);
         for a name in capitals ("UP"), as often as that, while it writes the capitals inside prose in fewer
         than half as many places as the row has articles ("the WHO said" stays). Known places and titled
-        people keep their rows ("Reading", "Mr Young"). An acronym in capitals that an article defines as an
+        people keep their rows ("Reading", "Mr Young"). The plural of a far more widely named row's name is a
+        thing named after it ("Treasuries", the Treasury's bonds). An acronym in capitals that an article defines as an
         agreement's or a measure's ("London Interbank Offered Rate (LIBOR)") is no body either, wherever it
         stands. `bodies`: (article id, body). Returns how many rows were unlisted. Call after `consolidate`."""
         candidates: dict[str, list[CollectionName]] = {}
@@ -1044,6 +1045,15 @@ class NameIndex:
         for word in things:
             for entity in candidates.pop(word):
                 if entity.kind == ORGANIZATION and entity.name.isupper():
+                    entity.listed = False
+                    unlisted += 1
+        bodies_named = {w: max(len(e.articles) for e in found) for w, found in candidates.items()}
+        for word, found in candidates.items():  # "Treasuries" beside the Treasury: the bonds named after it
+            singular = word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") else ""
+            for entity in found:
+                if entity.listed and not entity.name.isupper() and bodies_named.get(singular, 0) >= _DOMINANT * len(
+                    entity.articles
+                ):  # "IRIS" and "BAS" are acronyms, no plurals
                     entity.listed = False
                     unlisted += 1
         for word, found in candidates.items():

@@ -302,3 +302,12 @@ def test_an_accord_named_after_where_it_was_made_is_no_place() -> None:
     assert "Louvre" not in kinds and "Louvre Accord" not in kinds
     assert kinds["OPEC"] == "organization" and kinds["Paris"] == "place"
 
+
+def test_bonds_named_after_a_body_are_no_body(tmp_path: Path) -> None:
+    rows = _collection(
+        tmp_path,
+        *(f"The Treasury said it would sell {n} billion dlrs of notes next week." for n in range(2, 6)),
+        "Treasuries rallied in late trading as the dollar firmed.",
+    )
+    assert rows["Treasury"] == ("organization", 4)
+    assert "Treasuries" not in rows
