@@ -52,7 +52,7 @@ from reader.analysis.related import (
     evidence,
     related_table,
 )
-from reader.analysis.story_words import numbers_of, table_share, words_of
+from reader.analysis.story_words import numbers_of, table_share, words_of, written_forms
 from reader.articles import Article, sources
 from reader.text import HEADLINE_MAX, headline
 
@@ -80,6 +80,7 @@ TEMPLATE_DF_SHARE = 0.005
 # article that passes with one of a thread's two articles and fails with the other stays out.
 SAME_STORY_SHARE = 0.51
 TITLE_NAMES = 2  # a thread's title: up to this many names, then headline words, three in all
+TITLE_HEADLINES = 20  # how many of a thread's headlines say how its title's words are written
 REPORT_EVERY = 5000  # articles between progress reports
 Progress = Callable[[str, int, int], None]  # (stage, articles done, articles in all)
 NamedArticles = list[tuple[Article, list[tuple[int, str, int]]]]  # each with its (entity id, name, mentions)
@@ -137,6 +138,7 @@ class Stories:
         self._features: dict[Feature, Feature] = {}  # one object per feature, however many articles have it
         self._ids: list[str] = []
         self._headlines: list[tuple[Feature, ...]] = []  # each headline's words
+        self._titles: list[str] = []  # each headline as written (the articles' own strings), for thread titles
         self._bare: list[bool] = []  # each article: whether it is a headline alone (its body says no more)
         self._numbers: list[frozenset[str]] = []  # while threads are built: the figures each article gives
         self._tables: list[float] = []  # and how much of it is a table (figures, labels)
@@ -232,6 +234,7 @@ class Stories:
         self._dates = [article.published for article in articles]
         self._position = {article_id: index for index, article_id in enumerate(self._ids)}
         self._bare = [_bare(article) for article in articles]
+        self._titles = [article.title for article in articles]
         # A headline alone has been counted already: its words are its profile's (a headline is short, never cut).
         counts = self._counts
         self._headlines = [
@@ -374,6 +377,7 @@ class Stories:
         self._dates.append(article.published)
         self._position[article.id] = index
         self._headlines.append(self._headline(article))
+        self._titles.append(article.title)
         self._bare.append(_bare(article))
         self._numbers.append(_NO_NUMBERS)  # the check runs as threads are built, not on articles added later
         self._tables.append(0.0)
@@ -740,7 +744,9 @@ class Stories:
         words = heapq.nlargest(
             3 - len(chosen), (f for f in headline if f not in in_names), key=lambda f: (headline[f] * rarity(f), f)
         )
-        return " · ".join(chosen + words)
+        # Each word as the headlines write it ("policies", not the "policie" profiles count), from a few of them.
+        shown = written_forms((self._titles[index] for index in members[:TITLE_HEADLINES]), words) if words else {}
+        return " · ".join(chosen + [shown.get(word, word) for word in words])
 
     def add(self, article: Article, names: list[tuple[int, str, int]]) -> Thread:
         """Index one more article: it joins the thread it matches best on average, or starts its own."""

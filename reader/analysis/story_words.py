@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Collection, Iterable
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]", re.UNICODE)
 _NUMBER = re.compile(r"(?<![\w.])\d[\d.,:/%-]*")
@@ -61,6 +62,20 @@ def words_of(text: str) -> dict[str, int]:
         if word:
             counts[word] = counts.get(word, 0) + times
     return counts
+
+
+def written_forms(texts: Iterable[str], words: Collection[str]) -> dict[str, str]:
+    """How `texts` write each of `words` (as `words_of` counts them): "policies" for "policie", "reports" for
+    "report" only if they never write "report" itself; the commonest form, in lower case, for the rest."""
+    forms: dict[str, Counter[str]] = {}
+    for text in texts:
+        for found in _WORD.findall(text.casefold()):
+            word = _normal(found)
+            if word in words:
+                forms.setdefault(word, Counter())[found.replace("’", "'")] += 1
+    return {
+        word: word if word in seen else min(seen, key=lambda form: (-seen[form], form)) for word, seen in forms.items()
+    }
 
 
 def _normal(found: str) -> str:

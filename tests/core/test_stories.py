@@ -255,6 +255,29 @@ def test_a_thread_is_titled_by_the_names_and_words_of_its_headlines_not_by_names
     assert all(word in " ".join(t for t, _ in told).casefold() for word in thread.title.casefold().split(" · ")[1:])
 
 
+def test_a_threads_title_writes_its_words_as_the_headlines_do() -> None:
+    from reader.analysis.stories import Stories
+
+    told = [
+        ("Harlow refineries shut as floods spread", "Floods shut the Harlow refineries on Sunday after the river "
+         "burst its banks; the oil company said fuel supplies across the region would run short."),
+        ("Floods keep Harlow refineries shut", "The Harlow refineries stayed shut on Monday as the floods spread, "
+         "the oil company said; fuel supplies across the region are running short."),
+        ("Harlow refineries to stay shut for a week after floods", "The flooded Harlow refineries will stay shut "
+         "for a week, the oil company said, as fuel supplies across the region ran short after the floods."),
+    ]
+    articles = [(Article(f"h{n}", f"outlet{n}", datetime(2024, 4, 12 + n), title, body), [(1, "Harlow", 2)])
+                for n, (title, body) in enumerate(told)]
+    others = [(Article(f"o{n}", "wire", datetime(2024, 4, 12), f"Other news {n}", body), [])
+              for n, body in enumerate(["Wheat prices rose in Chicago.", "A ferry sailed late.", "Rain fell."])]
+    stories = Stories()
+    stories.build(articles + others)
+    thread = stories.thread_of("h0")
+    assert thread is not None and len(thread.articles) == 3
+    words = thread.title.split(" · ")
+    assert "refineries" in words and "refinerie" not in words, thread.title  # as written, never the counted form
+
+
 def test_two_reports_of_one_event_from_two_feeds_share_a_thread_and_a_copies_group_and_other_news_does_not() -> None:
     from reader.analysis.stories import Stories
 
