@@ -34,6 +34,7 @@ from reader.names.gazetteer import (
     fold,
     given_names,
     is_country,
+    lower_words,
     place_name,
 )
 from reader.names.kinds import ORGANIZATION, PERSON, PLACE
@@ -88,6 +89,7 @@ def find_mentions(text: str) -> list[Mention]:
     a handle. Where a rule has such a cue its mention stands; everywhere else the tagger's names do ("Nokia
     said", "Labour"), and the rules' guesses from a name's shape alone ("Taking", "Expected Agenda") are dropped.
     """
+    text = sentence_cased(text)
     tokens = tokenize(text)
     words = [t for t in tokens if t.text != "\n"]
     lowered = lowered_words(words)
@@ -158,6 +160,47 @@ def _towns_and_states(text: str, words: list[Token], mentions: list[Mention]) ->
                 mentions.append(_mention(text, words[of + 1 : index - 1], PLACE, "place"))
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+_TITLE_WORD = re.compile(r"(?<![\w'’-])[A-Z][a-z]+(?![\w'’-])")  # "Telling", not "McDonald", "iPhone", "NASA"
+_LONG_WORD = re.compile(r"(?<![\w'’-])[A-Za-z][a-z]{3,}(?![\w'’-])")  # a word of four letters or more
+_TITLE_WORDS = 3  # a title-case line has at least this many capitalised words news writes in lower case
+
+
+def sentence_cased(text: str) -> str:
+    """`text` with its headlines in title case ("Justin Bieber Telling Racist Joke Pops Up Online", as many feeds
+    write them) written in sentence case: a word that news writes in lower case (`lower_words`) is lower case
+    there but as the line's first word, so that capitals mark names again. A headline is a line that is a
+    paragraph of its own, every word of four letters or more capitalised (but function words: "with", "from"),
+    and at least three of them, half or more, words; a line of names ("Manchester City v Charlton") or of
+    prose is not one. The same length, so every offset holds; a text with no such line is returned as it is."""
+    lines = text.split("\n")
+    changed = False
+    for n, line in enumerate(lines):
+        if (n and lines[n - 1].strip()) or (n + 1 < len(lines) and lines[n + 1].strip()):
+            continue  # a line of a paragraph (wire copy wraps a sentence: "…with the Securities and Exchange")
+        words = _LONG_WORD.findall(line)
+        if any(word[0].islower() and word not in FUNCTION_WORDS for word in words):
+            continue
+        capitals = [word for word in words[1:] if word[0].isupper()]
+        lower = lower_words() if len(capitals) >= _TITLE_WORDS else frozenset()
+        known = sum(word.lower() in lower for word in capitals)
+        if known >= _TITLE_WORDS and 2 * known >= len(capitals):
+            cased = _lowered_but_first(line, lower)
+            if cased != line:
+                lines[n], changed = cased, True
+    return "\n".join(lines) if changed else text
+
+
+def _lowered_but_first(line: str, lower: frozenset[str]) -> str:
+    parts = []
+    at = 0
+    for number, found in enumerate(_TITLE_WORD.finditer(line)):
+        word = found.group()
+        if number and word.lower() in lower:
+            parts.append(line[at : found.start()] + word.lower())
+            at = found.end()
+    return "".join(parts) + line[at:]
 
 
 _COMPASS = frozenset("north south east west northern southern eastern western".split())

@@ -209,6 +209,24 @@ def _from_geonames() -> tuple[dict[str, str], frozenset[str]]:
     return table, frozenset(names | {fold(r) for r in REGIONS} | set(COUNTRY_ALIASES))
 
 
+LOWER_WORDS = "lower_words.txt.gz"  # beside this module, written by scripts/count_casing.py
+
+
+@lru_cache(maxsize=1)
+def lower_words() -> frozenset[str]:
+    """Words news writes in lower case inside a sentence ("telling", "joke", "online"), from CoNLL-2003 train's
+    Reuters text (scripts/count_casing.py): what a headline in title case capitalises only for its style."""
+    from importlib.resources import files
+
+    try:
+        data = files("reader.names").joinpath(LOWER_WORDS).read_bytes()
+    except OSError:
+        return frozenset()  # without the list, a title-case headline is read as it is written
+    import gzip
+
+    return frozenset(gzip.decompress(data).decode("utf-8").split())
+
+
 @lru_cache(maxsize=1)
 def common_surnames(count: int = 1000) -> frozenset[str]:
     """The `count` commonest US census surnames (the `names` package's list, commonest first), folded."""

@@ -488,3 +488,14 @@ def test_a_citys_side_is_a_team_not_the_city() -> None:
     )
     assert kinds["Indianapolis Colts"] == kinds["New York Yankees"] == kinds["Boston Red Sox"] == "organization"
     assert kinds["Cayman Islands"] == kinds["Golan Heights"] == "place"
+
+
+def test_a_headline_in_title_case_names_only_its_names() -> None:
+    kinds = _kinds(
+        "Justin Bieber Telling Racist Joke Pops Up Online",
+        "Johnny Depp Says Film Studio Still Owes Him Money",
+    )
+    assert kinds.get("Justin Bieber") == kinds.get("Johnny Depp") == "person"
+    assert not any(len(name.split()) > 3 for name in kinds), kinds  # no "Justin Bieber Telling Racist Joke …"
+    # A line of names keeps its capitals: the clubs are not words written in sentence case.
+    assert _kinds("Postponed: Manchester City v Charlton Athletic")["Manchester City"] == "organization"
