@@ -138,7 +138,7 @@ class Stories:
         self._features: dict[Feature, Feature] = {}  # one object per feature, however many articles have it
         self._ids: list[str] = []
         self._headlines: list[tuple[Feature, ...]] = []  # each headline's words
-        self._titles: list[str] = []  # each headline as written (the articles' own strings), for thread titles
+        self._titles: list[str] = []  # each headline as written (the title, or an untitled article's body)
         self._bare: list[bool] = []  # each article: whether it is a headline alone (its body says no more)
         self._numbers: list[frozenset[str]] = []  # while threads are built: the figures each article gives
         self._tables: list[float] = []  # and how much of it is a table (figures, labels)
@@ -234,7 +234,7 @@ class Stories:
         self._dates = [article.published for article in articles]
         self._position = {article_id: index for index, article_id in enumerate(self._ids)}
         self._bare = [_bare(article) for article in articles]
-        self._titles = [article.title for article in articles]
+        self._titles = [article.title or article.body for article in articles]  # untitled: its first line
         # A headline alone has been counted already: its words are its profile's (a headline is short, never cut).
         counts = self._counts
         self._headlines = [
@@ -377,7 +377,7 @@ class Stories:
         self._dates.append(article.published)
         self._position[article.id] = index
         self._headlines.append(self._headline(article))
-        self._titles.append(article.title)
+        self._titles.append(article.title or article.body)
         self._bare.append(_bare(article))
         self._numbers.append(_NO_NUMBERS)  # the check runs as threads are built, not on articles added later
         self._tables.append(0.0)

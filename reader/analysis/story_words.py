@@ -72,7 +72,8 @@ def written_forms(texts: Iterable[str], words: Collection[str]) -> dict[str, str
         for found in _WORD.findall(text.casefold()):
             word = _normal(found)
             if word in words:
-                forms.setdefault(word, Counter())[found.replace("’", "'")] += 1
+                written = found.replace("’", "'")
+                forms.setdefault(word, Counter())[written[:-2] if written.endswith("'s") else written] += 1
     return {
         word: word if word in seen else min(seen, key=lambda form: (-seen[form], form)) for word, seen in forms.items()
     }

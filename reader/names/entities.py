@@ -19,9 +19,8 @@ from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from reader.names.gazetteer import (
-    EVENT_WORDS,
-    MEASURE_WORDS,
     ORGANISATION_WORDS,
+    THING_WORDS,
     common_surnames,
     cut_short,
     fold,
@@ -386,20 +385,20 @@ _DOMINANT = 4  # a clipped word ("the Fed") is the name of the organisation name
 
 
 def _stands_for(short: CollectionName, fuller: list[CollectionName], alone: int) -> CollectionName | None:
-    """The organisation a one-word row stands for, among the fuller names that articles gave it. An acronym
-    stands for the only one ("SEC"; "ADB", the Asian and the African Development Banks, for neither). A clipped
-    word (one the collection writes in lower case too: "FED" in headlines is "Fed") is the name of the one
-    named four times as widely as any other and more widely than the word alone (in `alone` articles): the
-    Federal Reserve, not the Federal Reserve Bank of New York; "National" alone is no National Party of a few
-    articles, but many other Nationals."""
+    """The organisation a one-word row stands for, among the fuller names that articles gave it: the only one
+    ("SEC", "Fed" beside the Federal Reserve alone). Among several, an acronym stands for none ("ADB": the
+    Asian and the African Development Banks); a clipped word (one the collection writes in lower case too:
+    "FED" in headlines is "Fed") is the name of the one named four times as widely as any other and more
+    widely than the word alone (in `alone` articles): the Federal Reserve, not the Federal Reserve Bank of
+    New York; "National" alone, a dozen firms, is no National Party of a few articles."""
     ranked = sorted(fuller, key=lambda e: (-len(e.articles), e.id))
+    if len(ranked) == 1:
+        return ranked[0]
     word = fold(short.name)
     if not any(alias[1:].islower() and fold(alias) == word for entity in (short, *fuller) for alias in entity.aliases):
-        return ranked[0] if len(ranked) == 1 else None
-    top = len(ranked[0].articles)
-    if top <= alone or (len(ranked) > 1 and top < _DOMINANT * len(ranked[1].articles)):
         return None
-    return ranked[0]
+    top = len(ranked[0].articles)
+    return ranked[0] if top > alone and top >= _DOMINANT * len(ranked[1].articles) else None
 
 
 def _ends_with(words: tuple[str, ...], word: str) -> bool:
@@ -758,7 +757,7 @@ class NameIndex:
         if index is None:
             index = len(self.entities)
             self.entities.append(CollectionName(index, name.name, name.kind, evidence=name.evidence))
-        self._remember(index, name.kind, name.aliases, keys)
+        self._remember(index, name.kind, name.aliases, _finding_keys(name, keys))
         return index
 
     def _remember(self, index: int, kind: str, aliases: Iterable[str], keys: Iterable[str]) -> None:
@@ -1018,8 +1017,9 @@ class NameIndex:
         least three times), and more often than it writes the name there ("class" 217 times, "Class" 120);
         for a name in capitals ("UP"), as often as that, while it writes the capitals inside prose in fewer
         than half as many places as the row has articles ("the WHO said" stays). Known places and titled
-        people keep their rows ("Reading", "Mr Young"). The plural of a far more widely named row's name is a
-        thing named after it ("Treasuries", the Treasury's bonds). An acronym in capitals that an article defines as an
+        people keep their rows ("Reading", "Mr Young"). The plural of a far more widely named organisation's name,
+        when prose writes it in lower case too, is a thing named after it ("Treasuries", the Treasury's bonds;
+        "the Mets" stay). An acronym in capitals that an article defines as an
         agreement's or a measure's ("London Interbank Offered Rate (LIBOR)") is no body either, wherever it
         stands. `bodies`: (article id, body). Returns how many rows were unlisted. Call after `consolidate`."""
         candidates: dict[str, list[CollectionName]] = {}
@@ -1039,21 +1039,12 @@ class NameIndex:
                 things.update(
                     fold(acronym)
                     for head, acronym in _THING_DEFINED.findall(body)
-                    if fold(acronym) in candidates and fold(head) in EVENT_WORDS | MEASURE_WORDS
+                    if fold(acronym) in candidates and fold(head) in THING_WORDS
                 )
         unlisted = 0
         for word in things:
             for entity in candidates.pop(word):
                 if entity.kind == ORGANIZATION and entity.name.isupper():
-                    entity.listed = False
-                    unlisted += 1
-        bodies_named = {w: max(len(e.articles) for e in found) for w, found in candidates.items()}
-        for word, found in candidates.items():  # "Treasuries" beside the Treasury: the bonds named after it
-            singular = word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") else ""
-            for entity in found:
-                if entity.listed and not entity.name.isupper() and bodies_named.get(singular, 0) >= _DOMINANT * len(
-                    entity.articles
-                ):  # "IRIS" and "BAS" are acronyms, no plurals
                     entity.listed = False
                     unlisted += 1
         for word, found in candidates.items():
@@ -1064,6 +1055,21 @@ class NameIndex:
                 as_name = written[entity.name]
                 shouted = entity.name.isupper()
                 if lower > as_name and (not shouted or 2 * as_name < len(entity.articles)):
+                    entity.listed = False
+                    unlisted += 1
+        organisations = {
+            w: max(len(e.articles) for e in found if e.listed and e.kind == ORGANIZATION)
+            for w, found in candidates.items()
+            if any(e.listed and e.kind == ORGANIZATION for e in found)
+        }
+        for word, found in candidates.items():  # "Treasuries" beside the Treasury: the bonds named after it
+            singular = word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") else ""
+            if not singular or not written[word]:
+                continue  # a plural prose never writes in lower case is a name ("the Mets" beside "the Met")
+            for entity in found:  # never an acronym in capitals: "IRIS" and "BAS" are no plurals
+                if entity.listed and entity.kind == ORGANIZATION and not entity.name.isupper() and (
+                    organisations.get(singular, 0) >= _DOMINANT * len(entity.articles)
+                ):
                     entity.listed = False
                     unlisted += 1
         if unlisted:

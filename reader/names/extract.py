@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from reader.names.gazetteer import (
+    AGREEMENT_WORDS,
     BARE_TITLES,
     COMMON_ACRONYMS,
     EVENT_WORDS,
@@ -27,6 +28,7 @@ from reader.names.gazetteer import (
     PLACE_OPENERS,
     PLACE_WORDS,
     STATES_AFTER_A_TOWN,
+    THING_WORDS,
     TIME_ZONES,
     TITLE_WORDS,
     countries,
@@ -124,16 +126,16 @@ def _towns_and_states(text: str, words: list[Token], mentions: list[Mention]) ->
     ending = {m.end: n for n, m in enumerate(mentions)}
     for index in range(2, len(words)):
         token = words[index]
-        state = STATES_AFTER_A_TOWN.get(fold(token.text).rstrip("."))
-        if state is None or words[index - 1].text != "," or not words[index - 2].text[:1].isupper():
+        if words[index - 1].text != "," or len(words[index - 2].text) < 2 or not words[index - 2].text[:1].isupper():
             continue
-        if not (token.text[:1].isupper() and (token.text[1:2].islower() or "." in token.text)):
+        state = STATES_AFTER_A_TOWN.get(fold(token.text).rstrip("."))
+        if state is None or not (token.text[:1].isupper() and (token.text[1:2].islower() or "." in token.text)):
             continue  # "Ill", "N.J.": as the wires write it, not "ILL" in a shouted line nor "ill"
         following = words[index + 1] if index + 1 < len(words) else None
-        if following is not None and following.text != "." and following.text[:1].isupper() and (
-            not following.line_start
+        if following is not None and not following.line_start and (
+            following.text[:1].isupper() or following.text in ("and", "or", "&")
         ):
-            continue  # "Smith, Del Monte": a name goes on
+            continue  # "Smith, Del Monte", "Mum, Pa and the kids": the words go on
         mention = Mention(token.start, token.end, state, PLACE, "place")
         if token.start in at:
             mentions[at[token.start]] = mention
@@ -153,7 +155,10 @@ def _towns_and_states(text: str, words: list[Token], mentions: list[Mention]) ->
         if before.cue == "alias" or (before.kind == PERSON and before.cue != "title"):
             before.kind, before.cue = PLACE, "place"  # a town, not a person nor a word that may be a short form
         elif before.kind == ORGANIZATION:  # "Pittway Corp of Northbrook, Ill.": the firm, and where it is
-            inside = [n for n in range(index - 2, -1, -1) if words[n].start >= before.start][::-1]
+            first = index - 2
+            while first > 0 and words[first - 1].start >= before.start:
+                first -= 1
+            inside = list(range(first, index - 1))
             of = next((n for n in reversed(inside) if words[n].text == "of"), None)
             if of is not None and of > inside[0] and fold(words[of - 1].text).rstrip(".") in _LEGAL_ENDINGS:
                 mentions[town] = _mention(text, words[inside[0] : of], ORGANIZATION, before.cue)
@@ -193,13 +198,32 @@ def sentence_cased(text: str) -> str:
 
 
 def _lowered_but_first(line: str, lower: frozenset[str]) -> str:
+    """The line's words that news writes in lower case, in lower case: not its first word, nor a name's head
+    ("Manchester United Sign…", "European Central Bank Keeps…": a body's or a place's head word straight after
+    a word kept capitalised, or after one word of four letters or more that follows such a word)."""
+    found = list(_TITLE_WORD.finditer(line))
+    opening = len(line) - len(line.lstrip(" \t\"'‘“("))
+    alone = [m.start() == opening or m.group().lower() not in lower for m in found]  # kept on their own
+    kept = list(alone)
+
+    def joined(n: int) -> bool:  # word n straight after word n - 1
+        return n > 0 and line[found[n - 1].end() : found[n].start()] == " "
+
+    for n in range(1, len(found)):
+        head = found[n].group().lower()
+        if not joined(n) or (head not in ORGANISATION_WORDS and head not in PLACE_WORDS):
+            continue
+        before = found[n - 1].group()
+        if alone[n - 1]:
+            kept[n] = True
+        elif len(before) >= 4 and before.lower() not in FUNCTION_WORDS and joined(n - 1) and alone[n - 2]:
+            kept[n] = kept[n - 1] = True
     parts = []
     at = 0
-    for number, found in enumerate(_TITLE_WORD.finditer(line)):
-        word = found.group()
-        if number and word.lower() in lower:
-            parts.append(line[at : found.start()] + word.lower())
-            at = found.end()
+    for match, keep in zip(found, kept, strict=True):
+        if not keep:
+            parts.append(line[at : match.start()] + match.group().lower())
+            at = match.end()
     return "".join(parts) + line[at:]
 
 
@@ -417,7 +441,7 @@ def _read_span(
     if kind and kind != PLACE and _nationality(phrase):
         vetoed.append((phrase[0].start, phrase[-1].end))  # "Kuwaiti", "West German": a people's adjective
         return
-    if kind in (ORGANIZATION, PLACE) and len(phrase) > 1 and fold(phrase[-1].text) in MEASURE_WORDS | _AGREEMENTS:
+    if kind in (ORGANIZATION, PLACE) and len(phrase) > 1 and fold(phrase[-1].text) in THING_WORDS:
         vetoed.append((phrase[0].start, phrase[-1].end))  # "London Interbank Offered Rate", "Louvre Accord"
         return
     if kind == ORGANIZATION:
@@ -574,16 +598,10 @@ def _kind_in_context(words: list[Token], first: int, after: int, phrase: list[To
         if place_name(phrase[0].text) is None:
             return ORGANIZATION  # "Taking to Twitter": where one speaks, a platform, not a place
     following = words[after].text if after < len(words) else ""
-    if kind in (PLACE, ORGANIZATION) and following.islower() and fold(following) in EVENT_WORDS:
-        known = place_name(" ".join(t.text for t in phrase)) is not None
-        if known and kind == ORGANIZATION and not phrase[0].team:
-            return PLACE  # "the Venice summit": where the leaders met, not a body
-        if not known and kind == PLACE and fold(following) in _AGREEMENTS:
+    if kind == PLACE and following.islower() and following in AGREEMENT_WORDS:
+        if place_name(" ".join(t.text for t in phrase)) is None:
             return ""  # "the Louvre accord": the agreement's name, no place the news is about
     return kind
-
-
-_AGREEMENTS = frozenset("accord accords agreement agreements pact treaty".split())
 
 
 _TAKE = frozenset("take takes taking took taken".split())
@@ -704,6 +722,9 @@ def _bracketed_after(text: str, mention: Mention) -> bool:
     return not before or fold(before[-1]) not in PERSON_TITLES
 
 
+_DEFINING_THINGS = EVENT_WORDS | MEASURE_WORDS  # an acronym after these is a thing's in that article
+
+
 def _defines_a_thing(text: str, mention: Mention, found: list[Mention]) -> bool:
     """An acronym in brackets after the name of something that is no body: an agreement ("Acquisition and
     Cross-Servicing Agreement (ACSA)"), a measure ("London Interbank Offered Rate (LIBOR)"), or what the tagger
@@ -711,7 +732,7 @@ def _defines_a_thing(text: str, mention: Mention, found: list[Mention]) -> bool:
     if not _bracketed_after(text, mention):
         return False
     before = text[max(0, mention.start - 40) : mention.start - 1].split()
-    if before and fold(before[-1]) in EVENT_WORDS | MEASURE_WORDS:
+    if before and fold(before[-1]) in _DEFINING_THINGS:
         return True
     opening = mention.start - 1
     return any(not m.kind and 0 <= opening - m.end <= 1 for m in found)

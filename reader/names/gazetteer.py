@@ -72,8 +72,13 @@ EVENT_WORDS = frozenset(
     space security exercise exercises operation mission agenda review day week year session round
     """.split()
 )
-# Head words of figures and measures named like bodies: "London Interbank Offered Rate", "European Currency Units".
-MEASURE_WORDS = frozenset("rate rates unit units index".split())
+# Head words of figures and measures named like bodies: "London Interbank Offered Rate", "European Currency Units"
+# (not "Unit": the Economist Intelligence Unit is a body).
+MEASURE_WORDS = frozenset("rate rates units index".split())
+# Head words of agreements: "the Louvre accord", "Anglo-Irish Agreement" name no place and no body.
+AGREEMENT_WORDS = frozenset("accord accords agreement agreements pact treaty".split())
+# Heads after which an acronym in brackets names a thing, not a body: "Offered Rate (LIBOR)".
+THING_WORDS = MEASURE_WORDS | AGREEMENT_WORDS
 # Words that end a firm's name after "and" or "&": "Merrill Lynch and Co", "Smith & Sons".
 FIRM_ENDINGS = frozenset("co cos company sons partners associates brothers bros".split())
 # Acronyms of things, not of organisations: economic figures, trade terms, units ("GNP rose", "FOB").

@@ -280,11 +280,12 @@ def test_a_clipped_name_alone_is_the_organisation_a_collection_mostly_calls_by_i
     collection.add("ny", org("Federal Reserve Bank of New York", "Fed"))
     collection.add("national", org("National"))
     collection.add("party", org("National Party", "National"))
+    collection.add("data", org("National Data Communications Inc", "National"))
     collection.consolidate()
     rows = {e.name: len(e.articles) for e in collection.ranked() if e.listed}
     assert rows["Federal Reserve"] == 7  # the Fed's headlines too, no row of their own
     assert rows["Federal Reserve Bank of New York"] == 1
-    assert rows["National Party"] == 1  # "National" alone as often as the party in full: another National
+    assert rows["National Party"] == 1  # "National" alone: one of two Nationals, neither far more widely named
 
 
 def test_one_real_entity_is_one_row_under_its_fullest_common_name(tmp_path: Path) -> None:
@@ -499,3 +500,7 @@ def test_a_headline_in_title_case_names_only_its_names() -> None:
     assert not any(len(name.split()) > 3 for name in kinds), kinds  # no "Justin Bieber Telling Racist Joke …"
     # A line of names keeps its capitals: the clubs are not words written in sentence case.
     assert _kinds("Postponed: Manchester City v Charlton Athletic")["Manchester City"] == "organization"
+    # A name's head word stays with it; a headline opening with an acronym still loses its words' capitals.
+    kinds = _kinds("Manchester United Sign New Striker After Long Transfer Battle",
+                   "IBM Shares Tumble After Weak Quarterly Results Disappoint")
+    assert kinds.get("Manchester United") == kinds.get("IBM") == "organization", kinds

@@ -283,6 +283,9 @@ def test_a_rate_a_currency_unit_and_a_system_are_no_organisations(tmp_path: Path
         "The bonds are denominated in European Currency Units, dealers said.",
     )
     assert kinds == {}
+    assert _kinds("The Economist Intelligence Unit expects growth to slow.") == {
+        "Economist Intelligence Unit": "organization"  # a unit is a body; units of a currency are not
+    }
     rows = _collection(
         tmp_path,
         "The loan carries a margin of 1/8 point over the London Interbank Offered Rate (LIBOR).",
@@ -308,6 +311,7 @@ def test_bonds_named_after_a_body_are_no_body(tmp_path: Path) -> None:
         tmp_path,
         *(f"The Treasury said it would sell {n} billion dlrs of notes next week." for n in range(2, 6)),
         "Treasuries rallied in late trading as the dollar firmed.",
+        "Dealers sold treasuries and bought bunds.",
     )
     assert rows["Treasury"] == ("organization", 4)
     assert "Treasuries" not in rows
