@@ -177,8 +177,9 @@ def sentence_cased(text: str) -> str:
     write them) written in sentence case: a word that news writes in lower case (`lower_words`) is lower case
     there but as the line's first word, so that capitals mark names again. A headline is a line that is a
     paragraph of its own, every word of four letters or more capitalised (but function words: "with", "from"),
-    and at least three of them, half or more, words; a line of names ("Manchester City v Charlton") or of
-    prose is not one. The same length, so every offset holds; a text with no such line is returned as it is."""
+    at least three of them, and half or more of them words, or a short function word capitalised inside it
+    ("Love For Selena On Instagram"); a line of names ("Manchester City v Charlton") or of prose is not one.
+    The same length, so every offset holds; a text with no such line is returned as it is."""
     lines = text.split("\n")
     changed = False
     for n, line in enumerate(lines):
@@ -188,13 +189,26 @@ def sentence_cased(text: str) -> str:
         if any(word[0].islower() and word not in FUNCTION_WORDS for word in words):
             continue
         capitals = [word for word in words[1:] if word[0].isupper()]
-        lower = lower_words() if len(capitals) >= _TITLE_WORDS else frozenset()
+        if len(capitals) < _TITLE_WORDS:
+            continue
+        lower = lower_words()
         known = sum(word.lower() in lower for word in capitals)
-        if known >= _TITLE_WORDS and 2 * known >= len(capitals):
+        if (known >= _TITLE_WORDS and 2 * known >= len(capitals)) or _small_capitals(line):
             cased = _lowered_but_first(line, lower)
             if cased != line:
                 lines[n], changed = cased, True
     return "\n".join(lines) if changed else text
+
+
+def _small_capitals(line: str) -> bool:
+    """Whether a line capitalises a short function word inside it, as only title case does ("Shows Love For
+    Selena On Instagram"; a name's "of" or "on" is lower case, and after a colon or a dash a new part starts)."""
+    for found in _TITLE_WORD.finditer(line):
+        word = found.group()
+        before = line[: found.start()].rstrip()
+        if len(word) <= 3 and word.lower() in FUNCTION_WORDS and before and before[-1].isalpha():
+            return True
+    return False
 
 
 def _lowered_but_first(line: str, lower: frozenset[str]) -> str:
