@@ -179,7 +179,9 @@ def sentence_cased(text: str) -> str:
     paragraph of its own, every word of four letters or more capitalised (but function words: "with", "from"),
     at least three of them, and half or more of them words, or a short function word capitalised inside it
     ("Love For Selena On Instagram"); a line of names ("Manchester City v Charlton") or of prose is not one.
-    The same length, so every offset holds; a text with no such line is returned as it is."""
+    The same length, so every offset holds; a text with no such line is returned as it is. (The tokeniser's
+    `_title_case` marks a title-case line's words as shouting, so that the rules read nothing in its capitals;
+    the tagger reads the letters themselves, so the line is rewritten before either reads it.)"""
     lines = text.split("\n")
     changed = False
     for n, line in enumerate(lines):
