@@ -72,18 +72,21 @@ def written_forms(texts: Iterable[str], words: Collection[str]) -> dict[str, str
         for found in _WORD.findall(text.casefold()):
             word = _normal(found)
             if word in words:
-                written = found.replace("’", "'")
-                forms.setdefault(word, Counter())[written[:-2] if written.endswith("'s") else written] += 1
+                forms.setdefault(word, Counter())[_unpossessed(found)] += 1
     return {
         word: word if word in seen else min(seen, key=lambda form: (-seen[form], form)) for word, seen in forms.items()
     }
 
 
+def _unpossessed(found: str) -> str:
+    """The word without a possessive ("Bundesbank's" -> "bundesbank", whichever apostrophe)."""
+    word = found.replace("’", "'")
+    return word[:-2] if word.endswith("'s") else word
+
+
 def _normal(found: str) -> str:
     """The word as profiles count it ("reports" -> "report"), or "" for a stop word or a too short one."""
-    word = found.replace("’", "'")
-    if word.endswith("'s"):
-        word = word[:-2]
+    word = _unpossessed(found)
     if word in _STOP_WORDS or len(word) < 3:
         return ""
     if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:

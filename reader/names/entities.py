@@ -381,7 +381,15 @@ def _merge_short_names(full: list[_Group]) -> None:
             full.remove(clipped)
 
 
-_DOMINANT = 4  # a clipped word ("the Fed") is the name of the organisation named this many times as widely as any other
+_DOMINANT = 4  # a name shared by several is the one named this many times as widely as any other ("the Fed")
+
+
+def _far_widest(entities: list[CollectionName]) -> CollectionName | None:
+    """The most widely named of `entities` when it is the only one, or named four times as widely as the next."""
+    ranked = sorted(entities, key=lambda e: (-len(e.articles), e.id))
+    if len(ranked) == 1 or len(ranked[0].articles) >= _DOMINANT * len(ranked[1].articles):
+        return ranked[0]
+    return None
 
 
 def _stands_for(short: CollectionName, fuller: list[CollectionName], alone: int) -> CollectionName | None:
@@ -391,14 +399,13 @@ def _stands_for(short: CollectionName, fuller: list[CollectionName], alone: int)
     "FED" in headlines is "Fed") is the name of the one named four times as widely as any other and more
     widely than the word alone (in `alone` articles): the Federal Reserve, not the Federal Reserve Bank of
     New York; "National" alone, a dozen firms, is no National Party of a few articles."""
-    ranked = sorted(fuller, key=lambda e: (-len(e.articles), e.id))
-    if len(ranked) == 1:
-        return ranked[0]
+    if len(fuller) == 1:
+        return fuller[0]
     word = fold(short.name)
     if not any(alias[1:].islower() and fold(alias) == word for entity in (short, *fuller) for alias in entity.aliases):
         return None
-    top = len(ranked[0].articles)
-    return ranked[0] if top > alone and top >= _DOMINANT * len(ranked[1].articles) else None
+    widest = _far_widest(fuller)
+    return widest if widest is not None and len(widest.articles) > alone else None
 
 
 def _ends_with(words: tuple[str, ...], word: str) -> bool:
@@ -750,14 +757,14 @@ class NameIndex:
     def _resolve(self, name: ArticleName) -> int:
         # Sorted, so the same merges come on every run whatever the hash seed; a full name before an
         # acronym, which may stand for several ("ADB": the Asian and the African Development Banks).
-        keys = sorted(name.keys, key=lambda key: (" " not in key, key))
-        index = next((self._by_key[key] for key in _finding_keys(name, keys) if key in self._by_key), None)
+        keys = _finding_keys(name, sorted(name.keys, key=lambda key: (" " not in key, key)))
+        index = next((self._by_key[key] for key in keys if key in self._by_key), None)
         if index is None:
             index = self._single_word_match(name)
         if index is None:
             index = len(self.entities)
             self.entities.append(CollectionName(index, name.name, name.kind, evidence=name.evidence))
-        self._remember(index, name.kind, name.aliases, _finding_keys(name, keys))
+        self._remember(index, name.kind, name.aliases, keys)
         return index
 
     def _remember(self, index: int, kind: str, aliases: Iterable[str], keys: Iterable[str]) -> None:
@@ -986,9 +993,8 @@ class NameIndex:
                     holders.setdefault(words[-1], []).append(entity)
         surnames = {}
         for surname, found in holders.items():
-            found.sort(key=lambda e: (-len(e.articles), e.id))
-            if len(found) == 1 or len(found[0].articles) >= 4 * len(found[1].articles):
-                surnames[surname] = found[0]
+            if (widest := _far_widest(found)) is not None:
+                surnames[surname] = widest
         return surnames
 
     def _decoded(self, article_id: str) -> list[tuple[int, ArticleName]]:
@@ -1099,9 +1105,8 @@ class NameIndex:
                 del holders[word]
         surnames: dict[str, CollectionName] = {}
         for surname, found in holders.items():
-            found.sort(key=lambda e: (-len(e.articles), e.id))
-            if len(found) == 1 or len(found[0].articles) >= 4 * len(found[1].articles):
-                surnames[surname] = found[0]
+            if (widest := _far_widest(found)) is not None:
+                surnames[surname] = widest
         changed: dict[str, str] = {}
         if not surnames:
             return changed

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.analysis.stories import Related
+from reader.analysis.stories import Related, Thread
 from reader.articles import Article
 from reader.library import Library
 from reader.pipeline import analyse
@@ -229,19 +229,11 @@ def test_link_lines_and_numbers_never_make_articles_related(tmp_path: Path) -> N
         assert library.thread(article) is None
 
 
-def test_a_thread_is_titled_by_the_names_and_words_of_its_headlines_not_by_names_in_passing() -> None:
+def _thread_of_three_outlets(told: list[tuple[str, str]], names: list[tuple[int, str, int]]) -> Thread:
+    """The thread of three outlets' articles (headline, body), one a day, among three pieces of other news:
+    it holds all three (one outlet's own follow-ups would have to pass a stricter check)."""
     from reader.analysis.stories import Stories
 
-    told = [
-        ("Harlow Petroleum files for bankruptcy", "Harlow Petroleum filed for bankruptcy protection on Sunday after "
-         "losing its appeal over a damages award, the oil company told Newswire; creditors are owed billions."),
-        ("Harlow Petroleum creditors meet", "Creditors of Harlow Petroleum met in court over the bankruptcy filing "
-         "and the damages award, Newswire said; the oil company hopes to keep its refineries running."),
-        ("Harlow Petroleum bankruptcy judge sets hearing", "A judge set a hearing on Harlow Petroleum's bankruptcy "
-         "after creditors met; the oil company, Newswire said, owes billions over the damages award."),
-    ]
-    names = [(1, "Harlow Petroleum", 2), (2, "Newswire", 1)]  # the wire's own name, in every article
-    # Three outlets retelling the wire's story (one outlet's own follow-ups must pass a stricter check).
     articles = [(Article(f"h{n}", f"outlet{n}", datetime(2024, 4, 12 + n), title, body), names)
                 for n, (title, body) in enumerate(told)]
     elsewhere = ["Wheat prices rose in Chicago.", "A ferry sailed late.", "Rain fell in Leeds."]
@@ -251,13 +243,25 @@ def test_a_thread_is_titled_by_the_names_and_words_of_its_headlines_not_by_names
     stories.build(articles + others)
     thread = stories.thread_of("h0")
     assert thread is not None and len(thread.articles) == 3
+    return thread
+
+
+def test_a_thread_is_titled_by_the_names_and_words_of_its_headlines_not_by_names_in_passing() -> None:
+    told = [
+        ("Harlow Petroleum files for bankruptcy", "Harlow Petroleum filed for bankruptcy protection on Sunday after "
+         "losing its appeal over a damages award, the oil company told Newswire; creditors are owed billions."),
+        ("Harlow Petroleum creditors meet", "Creditors of Harlow Petroleum met in court over the bankruptcy filing "
+         "and the damages award, Newswire said; the oil company hopes to keep its refineries running."),
+        ("Harlow Petroleum bankruptcy judge sets hearing", "A judge set a hearing on Harlow Petroleum's bankruptcy "
+         "after creditors met; the oil company, Newswire said, owes billions over the damages award."),
+    ]
+    names = [(1, "Harlow Petroleum", 2), (2, "Newswire", 1)]  # the wire's own name, in every article
+    thread = _thread_of_three_outlets(told, names)
     assert thread.title.startswith("Harlow Petroleum") and "Newswire" not in thread.title, thread.title
     assert all(word in " ".join(t for t, _ in told).casefold() for word in thread.title.casefold().split(" · ")[1:])
 
 
 def test_a_threads_title_writes_its_words_as_the_headlines_do() -> None:
-    from reader.analysis.stories import Stories
-
     told = [
         ("Harlow refineries shut as floods spread", "Floods shut the Harlow refineries on Sunday after the river "
          "burst its banks; the oil company said fuel supplies across the region would run short."),
@@ -266,16 +270,9 @@ def test_a_threads_title_writes_its_words_as_the_headlines_do() -> None:
         ("Harlow refineries to stay shut for a week after floods", "The flooded Harlow refineries will stay shut "
          "for a week, the oil company said, as fuel supplies across the region ran short after the floods."),
     ]
-    articles = [(Article(f"h{n}", f"outlet{n}", datetime(2024, 4, 12 + n), title, body), [(1, "Harlow", 2)])
-                for n, (title, body) in enumerate(told)]
-    others = [(Article(f"o{n}", "wire", datetime(2024, 4, 12), f"Other news {n}", body), [])
-              for n, body in enumerate(["Wheat prices rose in Chicago.", "A ferry sailed late.", "Rain fell."])]
-    stories = Stories()
-    stories.build(articles + others)
-    thread = stories.thread_of("h0")
-    assert thread is not None and len(thread.articles) == 3
-    words = thread.title.split(" · ")
-    assert "refineries" in words and "refinerie" not in words, thread.title  # as written, never the counted form
+    title = _thread_of_three_outlets(told, [(1, "Harlow", 2)]).title
+    words = title.split(" · ")
+    assert "refineries" in words and "refinerie" not in words, title  # as written, never the counted form
 
 
 def test_two_reports_of_one_event_from_two_feeds_share_a_thread_and_a_copies_group_and_other_news_does_not() -> None:
