@@ -612,11 +612,13 @@ class Stories:
         """A thread's articles kept together where pairs of them pass the same-story check, the rest alone.
 
         Headlines alone are too short to be checked (a pair shares a word or two, and rarely a name): a
-        thread of them is kept as it is.
+        thread of them told by several outlets is kept as it is. One outlet's (a wire's briefs, a title-only
+        feed) are held to the one-outlet check like any of its articles, which a headline rarely passes: one
+        outlet's next headline about the same company is mostly its next piece of news, not the same story.
         """
         if len(members) < 2:
             return [members]
-        if 2 * sum(self._bare[index] for index in members) >= len(members):
+        if 2 * sum(self._bare[index] for index in members) >= len(members) and self._told_by_several(members):
             return [members]
         gate = self.gate or story_gate.shipped()
         vectors = {index: self._checked_vectors(index) for index in members}
@@ -628,6 +630,12 @@ class Stories:
             if gate.same_story(self._likeness(a, members[m], vectors, names))
         }
         return [[members[n] for n in group] for group in average_linkage(len(members), links, SAME_STORY_SHARE)]
+
+    def _told_by_several(self, members: list[int]) -> bool:
+        """Whether the articles come from more than one source (feed, outlet or file)."""
+        sources = self._sources
+        first = sources[members[0]]
+        return any(sources[index] != first for index in members)
 
     def _names_of(self, index: int) -> frozenset[Feature]:
         return frozenset(f for f in self._counts[index] if f[0] == NAME_MARK)

@@ -522,3 +522,39 @@ def test_the_files_of_an_archive_folder_are_one_outlets(tmp_path: Path) -> None:
     assert len(weekly) == 2
     first = library.thread(weekly[0])
     assert first is None or library.thread(weekly[1]) is not first
+
+
+def test_one_outlets_headlines_alone_of_one_company_are_not_one_story() -> None:
+    """Headlines without a body from one outlet (a wire's briefs, a title-only feed) about three things one
+    company did are three stories: a headline is too short for the strict one-outlet check, so they stay
+    apart. The same story's headlines from three outlets still share a thread."""
+    from reader.analysis.stories import Stories
+
+    def bare(id_: str, source: str, day: int, headline: str, named: list[tuple[int, str, int]]) -> tuple[
+            Article, list[tuple[int, str, int]]]:
+        return Article(id_, source, datetime(2024, 3, day, 9), headline, headline), named
+
+    harlow = [(1, "Harlow Motors", 1)]
+    briefs = [
+        bare("b1", "wire", 4, "HARLOW MOTORS QUARTERLY PROFIT RISES 12 PCT ON TRUCK SALES", harlow),
+        bare("b2", "wire", 5, "HARLOW MOTORS RECALLS 40,000 TRUCKS OVER FAULTY BRAKES", harlow),
+        bare("b3", "wire", 6, "HARLOW MOTORS NAMES NEW CHIEF EXECUTIVE AFTER TRUCK SALES SLUMP", harlow),
+    ]
+    flood = [(2, "Danube", 1), (3, "Budapest", 1)]
+    outlets = [
+        bare(f"f{n}", outlet, 8, headline, flood)
+        for n, (outlet, headline) in enumerate([
+            ("paper", "Danube floods Budapest as river reaches record height"),
+            ("radio", "Budapest flooded as Danube reaches record height"),
+            ("daily", "Record Danube flood swamps Budapest riverside"),
+        ])
+    ]
+    articles = briefs + outlets + [
+        (Article(f"q{n}", "quakes", datetime(2024, 1, 2 + n), "Hokkaido quake", b), [(4, "Hokkaido", 1)])
+        for n, (_, b) in enumerate(QUAKE)
+    ]
+    stories = Stories()
+    stories.build(articles)
+    assert all(stories.thread_of(f"b{n}") is None for n in range(1, 4))
+    flooded = stories.thread_of("f0")
+    assert flooded is not None and set(flooded.articles) == {"f0", "f1", "f2"}
