@@ -238,6 +238,7 @@ class Library:
         collection.consolidate()  # every article is in: settle each entity across the collection
         bodies = [(article.id, article.body) for article in oldest]
         collection.unlist_words(bodies)
+        collection.unlist_every_countrys_bodies()
         grown = collection.attach_shouted(bodies)
         del bodies
         if index is not None and grown:

@@ -28,6 +28,7 @@ from reader.names.gazetteer import (
     place_name,
 )
 from reader.names.kinds import KINDS, ORGANIZATION, PERSON, PLACE
+from reader.names.tokens import is_demonym
 
 if TYPE_CHECKING:  # the finder loads with the first article analysed, not with the sidebar (5 ms at start-up)
     from reader.names.extract import Mention
@@ -322,6 +323,23 @@ def _merge(groups: dict[str, _Group], body: str, mentions: list[Mention]) -> lis
     return full
 
 
+_COMPASS = frozenset("west east north south".split())
+
+
+def _country_of(words: list[str]) -> str | None:
+    """The country that words before a body name ("Swiss", "West German", "Japan's"), else None."""
+    phrase = " ".join(words)
+    if phrase.endswith(("'s", "’s")):
+        phrase = phrase[:-2]
+    place = place_name(phrase)
+    if place is not None:
+        return place if is_country(place) else None
+    last = fold(words[-1])
+    if is_demonym(last) and last.removesuffix("ern") not in _COMPASS and all(fold(w) in _COMPASS for w in words[:-1]):
+        return " ".join(fold(word) for word in words)
+    return None
+
+
 def _surname_not_town(text: str) -> bool:
     """A common surname that the gazetteer knows only as a town spelt with other letters ("Bush" as Būsh in
     Egypt, "Leon" as León): English news writing it so means the person."""
@@ -399,13 +417,34 @@ def _stands_for(short: CollectionName, fuller: list[CollectionName], alone: int)
     "FED" in headlines is "Fed") is the name of the one named four times as widely as any other and more
     widely than the word alone (in `alone` articles): the Federal Reserve, not the Federal Reserve Bank of
     New York; "National" alone, a dozen firms, is no National Party of a few articles."""
-    if len(fuller) == 1:
-        return fuller[0]
+    if len(fuller) == 1 or len({_without_connectors(entity.name) for entity in fuller}) == 1:
+        return max(fuller, key=lambda e: (len(e.articles), -e.id))  # "Organisation of/for Economic Cooperation…"
     word = fold(short.name)
     if not any(alias[1:].islower() and fold(alias) == word for entity in (short, *fuller) for alias in entity.aliases):
         return None
     widest = _far_widest(fuller)
     return widest if widest is not None and len(widest.articles) > alone else None
+
+
+_CONNECTORS = frozenset("of for the and".split())
+
+
+def _without_connectors(name: str) -> tuple[str, ...]:
+    return tuple(word for word in _words(name) if word not in _CONNECTORS)
+
+
+def _spells(short: str, name: str) -> bool:
+    """Whether an acronym is the initials of a name's words (legal endings and "of", "and" aside) with one
+    letter more, from inside the word whose initial it follows: "VW" of Volkswagen AG, "ICCO" of the
+    International Cocoa Organization, where initials alone do not do."""
+    words = [word for word in _firm_words(_words(name)) if word not in _CONNECTORS]
+    initials = "".join(word[0] for word in words)
+    letters = fold(short)
+    if len(letters) != len(initials) + 1:
+        return False
+    return any(
+        letters[:k] + letters[k + 1 :] == initials and letters[k] in words[k - 1][1:] for k in range(1, len(letters))
+    )
 
 
 def _ends_with(words: tuple[str, ...], word: str) -> bool:
@@ -915,10 +954,20 @@ class NameIndex:
         size = {entity.id: len(entity.articles) for entity in self.entities}
         for joining, target in into.items():  # counting the articles of the rows about to join it ("Quad", a "person")
             size[target.id] += size[joining]
+        def final(entity: CollectionName) -> CollectionName:
+            while entity.id in into:
+                entity = into[entity.id]
+            return entity
+
+        # an acronym about to join the name it stands for still names it: "OECD" joining the Organisation for
+        # Economic Cooperation and Development calls the "place" of that name there
         by_name: dict[str, list[CollectionName]] = {}
-        for entity in sorted(ranked, key=lambda e: -size[e.id]):
-            if entity.listed and entity.id not in into:
-                by_name.setdefault(" ".join(_words(entity.name)), []).append(entity)
+        for entity in sorted(ranked, key=lambda e: -size[final(e).id]):
+            target = final(entity)
+            if entity.listed and (target is entity or _abbreviates(entity.name, target.name)):
+                same = by_name.setdefault(" ".join(_words(entity.name)), [])
+                if target not in same:
+                    same.append(target)
         for same in by_name.values():
             top = same[0]
             for other in same[1:]:
@@ -927,6 +976,29 @@ class NameIndex:
                     into[other.id] = top
         self._join(into)
         self._join(self._shortened_rows())
+
+    def unlist_every_countrys_bodies(self) -> int:
+        """Unlist organisation rows named for a body every country has ("Finance Ministry", "Central Bank"):
+        the collection also names it after two countries or more, as rows of their own ("Swiss Finance
+        Ministry", "West German Finance Ministry"), so the row of the body alone pools every country's and
+        names none. Returns how many were unlisted. Call after `unlist_words` (whose plurals, "Treasuries",
+        are told by the body they are named after)."""
+        countries: dict[tuple[str, ...], set[str]] = {}
+        for entity in self.entities:
+            if entity.listed and entity.kind == ORGANIZATION:
+                words = entity.name.split()
+                for cut in range(1, len(words)):
+                    country = _country_of(words[:cut])
+                    if country is not None:
+                        countries.setdefault(_words(" ".join(words[cut:])), set()).add(country)
+        unlisted = 0
+        for entity in self.entities:
+            if entity.listed and entity.kind == ORGANIZATION and len(countries.get(_words(entity.name), ())) >= 2:
+                entity.listed = False
+                unlisted += 1
+        if unlisted:
+            self._ranked = self._ranked_by_kind = None
+        return unlisted
 
     def _join(self, into: dict[int, CollectionName]) -> None:
         """Each entity of `into` joins its target (the more widely named): its aliases and articles go there, and
@@ -955,10 +1027,10 @@ class NameIndex:
     def _shortened_rows(self) -> dict[int, CollectionName]:
         """A one-word organisation row whose articles mostly name in full one organisation it shortens is that
         organisation, though no article defines it in brackets: an acronym by its initials ("ATT", "BP": American
-        Telephone and Telegraph Co, British Petroleum Co Plc; the less widely named of the two joins the other),
-        or the name's first word alone ("USAir", "USAIR": USAir Group Inc; it joins the name). The most common
-        such organisation beside it wins; a row named beside nothing it shortens ("FED" in day-book lines,
-        "LME") stays as it is."""
+        Telephone and Telegraph Co, British Petroleum Co Plc; the less widely named of the two joins the other) or
+        by letters of its words ("VW": Volkswagen AG), or the name's first word alone ("USAir", "USAIR": USAir
+        Group Inc; it joins the name). The most common such organisation beside it wins; a row named beside
+        nothing it shortens ("FED" in day-book lines, "LME") stays as it is."""
         into: dict[int, CollectionName] = {}
         for short in self.entities:
             if not (short.listed and short.kind == ORGANIZATION and " " not in short.name):
@@ -973,7 +1045,8 @@ class NameIndex:
                 full = self.entities[other_id]
                 if full.kind != ORGANIZATION or not full.listed or " " not in full.name:
                     continue
-                if acronym and _abbreviates(short.name, full.name):  # the wider named of the two is the row
+                if acronym and (_abbreviates(short.name, full.name) or _spells(short.name, full.name)):
+                    # the wider named of the two is the row
                     low, high = sorted((short, full), key=lambda e: (len(e.articles), -e.id))
                     into[low.id] = high
                     break
@@ -1135,7 +1208,9 @@ class NameIndex:
         """The keys under which another row is the same entity: its name's, and its aliases' of two words or more."""
         own = _key(entity.kind, entity.name)
         found = sorted(key for key in _keys(entity.kind, entity.aliases) if " " in key)
-        return ([own] if own else []) + found
+        # "Organisation of Economic Cooperation and Development" is the one "for" it
+        plain = f"{entity.kind}:" + " ".join(_without_connectors(entity.name)) if entity.kind != PERSON else ""
+        return ([own] if own else []) + found + ([plain] if plain.count(" ") >= 2 and plain != own else [])
 
     def ranked_by_kind(self) -> dict[str, list[CollectionName]]:
         """`ranked`, split by kind (kept until a name is added)."""

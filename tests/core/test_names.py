@@ -505,3 +505,38 @@ def test_a_headline_in_title_case_names_only_its_names() -> None:
     kinds = _kinds("Manchester United Sign New Striker After Long Transfer Battle",
                    "IBM Shares Tumble After Weak Quarterly Results Disappoint")
     assert kinds.get("Manchester United") == kinds.get("IBM") == "organization", kinds
+
+
+def test_a_body_every_country_has_is_no_row_of_its_own(tmp_path: Path) -> None:
+    """"The Finance Ministry" of one article is Japan's, of the next France's: a collection that names the body
+    after two countries ("Swiss Finance Ministry", "Dutch Finance Ministry") lists those, not one row that
+    pools every country's. A body named after no country stays ("the Federal Reserve")."""
+    rows = _collection(
+        tmp_path,
+        "The Swiss Finance Ministry said it would issue new government bonds in May.",
+        "The Dutch Finance Ministry cut its forecast for economic growth this year.",
+        "The Finance Ministry said exports rose in March, led by cars and machinery.",
+        "The Finance Ministry said the budget deficit narrowed in the first quarter.",
+        "The Federal Reserve left interest rates unchanged on Tuesday.",
+        "The Federal Reserve said inflation was slowing.",
+    )
+    assert "Finance Ministry" not in rows
+    assert rows["Swiss Finance Ministry"] == ("organization", 1)
+    assert rows["Federal Reserve"] == ("organization", 2)
+
+
+def test_an_acronym_of_letters_inside_its_names_words_is_that_organisation(tmp_path: Path) -> None:
+    """"VW" beside Volkswagen AG in most of its articles is Volkswagen, though "W" is no initial; the same
+    organisation written with "of" for "for", or after "The", is one row too."""
+    rows = _collection(
+        tmp_path,
+        "Volkswagen AG said its car sales rose in March. VW shares climbed in Frankfurt.",
+        "Volkswagen AG cut prices in Europe, and VW dealers welcomed the move.",
+        "Volkswagen AG said it would build a new plant in Spain.",
+        "The Organisation for Economic Cooperation and Development said growth would slow.",
+        "The Organisation for Economic Cooperation and Development cut its forecasts.",
+        "The Organisation of Economic Cooperation and Development said trade would grow.",
+    )
+    assert rows["Volkswagen AG"] == ("organization", 3)
+    assert "VW" not in rows
+    assert rows["Organisation for Economic Cooperation and Development"] == ("organization", 3)
