@@ -28,7 +28,6 @@ from reader.names.gazetteer import (
     place_name,
 )
 from reader.names.kinds import KINDS, ORGANIZATION, PERSON, PLACE
-from reader.names.tokens import is_demonym
 
 if TYPE_CHECKING:  # the finder loads with the first article analysed, not with the sidebar (5 ms at start-up)
     from reader.names.extract import Mention
@@ -328,6 +327,8 @@ _COMPASS = frozenset("west east north south".split())
 
 def _country_of(words: list[str]) -> str | None:
     """The country that words before a body name ("Swiss", "West German", "Japan's"), else None."""
+    from reader.names.tokens import is_demonym  # the finder's module: kept off the start-up path
+
     phrase = " ".join(words)
     if phrase.endswith(("'s", "’s")):
         phrase = phrase[:-2]
@@ -424,6 +425,13 @@ def _stands_for(short: CollectionName, fuller: list[CollectionName], alone: int)
         return None
     widest = _far_widest(fuller)
     return widest if widest is not None and len(widest.articles) > alone else None
+
+
+def _final(into: dict[int, CollectionName], entity: CollectionName) -> CollectionName:
+    """Where an entity ends after the merges of `into` (itself when it joins none)."""
+    while entity.id in into:
+        entity = into[entity.id]
+    return entity
 
 
 _CONNECTORS = frozenset("of for the and".split())
@@ -954,16 +962,12 @@ class NameIndex:
         size = {entity.id: len(entity.articles) for entity in self.entities}
         for joining, target in into.items():  # counting the articles of the rows about to join it ("Quad", a "person")
             size[target.id] += size[joining]
-        def final(entity: CollectionName) -> CollectionName:
-            while entity.id in into:
-                entity = into[entity.id]
-            return entity
-
         # an acronym about to join the name it stands for still names it: "OECD" joining the Organisation for
         # Economic Cooperation and Development calls the "place" of that name there
+        final = {entity.id: _final(into, entity) for entity in ranked}
         by_name: dict[str, list[CollectionName]] = {}
-        for entity in sorted(ranked, key=lambda e: -size[final(e).id]):
-            target = final(entity)
+        for entity in sorted(ranked, key=lambda e: -size[final[e.id].id]):
+            target = final[entity.id]
             if entity.listed and (target is entity or _abbreviates(entity.name, target.name)):
                 same = by_name.setdefault(" ".join(_words(entity.name)), [])
                 if target not in same:
@@ -1004,10 +1008,7 @@ class NameIndex:
         """Each entity of `into` joins its target (the more widely named): its aliases and articles go there, and
         every article and key that named it names the target."""
         for old in list(into):  # a chain of merges ends at the most widely named (ranks only go down)
-            target = into[old]
-            while target.id in into:
-                target = into[target.id]
-            into[old] = target
+            into[old] = _final(into, into[old])
         if not into:
             return
         order = {article_id: n for n, article_id in enumerate(self.article_ids())}
