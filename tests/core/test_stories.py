@@ -32,6 +32,16 @@ CARS = [
      "depends on the yen, and Japan's exporters gain as it weakens."),
 ]
 
+# One bankruptcy told three times (headline, body), as three outlets would, each naming the wire it quotes.
+HARLOW_TOLD = [
+    ("Harlow Petroleum files for bankruptcy", "Harlow Petroleum filed for bankruptcy protection on Sunday after "
+     "losing its appeal over a damages award, the oil company told Newswire; creditors are owed billions."),
+    ("Harlow Petroleum creditors meet", "Creditors of Harlow Petroleum met in court over the bankruptcy filing "
+     "and the damages award, Newswire said; the oil company hopes to keep its refineries running."),
+    ("Harlow Petroleum bankruptcy judge sets hearing", "A judge set a hearing on Harlow Petroleum's bankruptcy "
+     "after creditors met; the oil company, Newswire said, owes billions over the damages award."),
+]
+
 
 def _library(tmp_path: Path, stories: list[list[tuple[str, str]]]) -> Library:
     for s, story in enumerate(stories):
@@ -247,14 +257,7 @@ def _thread_of_three_outlets(told: list[tuple[str, str]], names: list[tuple[int,
 
 
 def test_a_thread_is_titled_by_the_names_and_words_of_its_headlines_not_by_names_in_passing() -> None:
-    told = [
-        ("Harlow Petroleum files for bankruptcy", "Harlow Petroleum filed for bankruptcy protection on Sunday after "
-         "losing its appeal over a damages award, the oil company told Newswire; creditors are owed billions."),
-        ("Harlow Petroleum creditors meet", "Creditors of Harlow Petroleum met in court over the bankruptcy filing "
-         "and the damages award, Newswire said; the oil company hopes to keep its refineries running."),
-        ("Harlow Petroleum bankruptcy judge sets hearing", "A judge set a hearing on Harlow Petroleum's bankruptcy "
-         "after creditors met; the oil company, Newswire said, owes billions over the damages award."),
-    ]
+    told = HARLOW_TOLD
     names = [(1, "Harlow Petroleum", 2), (2, "Newswire", 1)]  # the wire's own name, in every article
     thread = _thread_of_three_outlets(told, names)
     assert thread.title.startswith("Harlow Petroleum") and "Newswire" not in thread.title, thread.title
@@ -305,14 +308,7 @@ def test_one_story_told_by_three_outlets_in_one_archive_is_a_thread_as_it_would_
     """An archive gathered from many outlets says where each record came from (its link's host here): the same
     event told by three of them is a thread. Taken as one outlet's three reports, it is held to the stricter
     check one outlet's own follow-ups must pass, and stays apart."""
-    told = [
-        ("Harlow Petroleum files for bankruptcy", "Harlow Petroleum filed for bankruptcy protection on Sunday after "
-         "losing its appeal over a damages award, the oil company told Newswire; creditors are owed billions."),
-        ("Harlow Petroleum creditors meet", "Creditors of Harlow Petroleum met in court over the bankruptcy filing "
-         "and the damages award, Newswire said; the oil company hopes to keep its refineries running."),
-        ("Harlow Petroleum bankruptcy judge sets hearing", "A judge set a hearing on Harlow Petroleum's bankruptcy "
-         "after creditors met; the oil company, Newswire said, owes billions over the damages award."),
-    ]
+    told = HARLOW_TOLD
     others = ["Wheat prices rose in Chicago on Monday as dry weather hurt crops.",
               "A ferry sailed late from Dover after a storm.", "Rain fell in Leeds all week."]
     threads = []
